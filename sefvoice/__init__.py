@@ -1,0 +1,62 @@
+"""sefvoice: accessible easy-read surveys and co-production feedback for a SEND partnership."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+
+from . import config as settings
+from .database import MIGRATIONS_DIR, check_migrated, tune_sqlite
+from .extensions import csrf, db, migrate
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. `config` overrides the settings read from the environment."""
+    app = Flask(
+        __name__,
+        template_folder=str(settings.PROJECT_ROOT / "templates"),
+        static_folder=str(settings.PROJECT_ROOT / "static"),
+        instance_path=str(settings.INSTANCE_DIR),
+    )
+    app.config.update(settings.from_environment())
+    app.config.update(config or {})
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    csrf.init_app(app)
+    with app.app_context():
+        tune_sqlite(db.engine)
+        if app.config["CHECK_MIGRATED"]:
+            check_migrated(db.engine)
+
+    from . import cli, models  # noqa: F401  (models: every table known to Alembic)
+    from .surveys import bp as surveys_bp
+
+    app.register_blueprint(surveys_bp)
+    cli.register(app)
+    _register_error_pages(app)
+
+    @app.context_processor
+    def display_preference() -> dict[str, bool]:
+        return {"large_display": request.cookies.get("display") == "large"}
+
+    return app
+
+
+def _register_error_pages(app: Flask) -> None:
+    """Plain-words error pages. None of them touches what a respondent has saved."""
+
+    def page(status: int, description: str | None = None):
+        return render_template("errors/error.html", status=status, reason=description), status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return page(400, "csrf")
+
+    for status in (400, 403, 404, 405, 410, 413, 429, 500):
+        app.register_error_handler(
+            status, lambda error, status=status: page(status, getattr(error, "description", None))
+        )

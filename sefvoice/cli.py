@@ -1,0 +1,103 @@
+"""The `sefvoice` command: Flask's CLI (run, shell, db ...) plus sefvoice's own commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+from flask_migrate import upgrade
+
+from .easyread import check_all
+from .extensions import db
+from .surveys import service
+
+
+def _create_cli_app() -> Flask:
+    from . import create_app
+
+    # Commands such as `db upgrade` must run on a database that is not migrated yet.
+    return create_app({"CHECK_MIGRATED": False})
+
+
+main = FlaskGroup(create_app=_create_cli_app, help="sefvoice: easy-read surveys and SEND feedback.")
+
+
+def _static_dir() -> Path:
+    return Path(current_app.static_folder)
+
+
+def _check_and_store_surveys() -> list[str]:
+    definitions, problems = check_all(Path(current_app.config["EASYREAD_DIR"]), _static_dir())
+    if problems:
+        raise click.ClickException("the survey definitions have problems:\n" + "\n".join(problems))
+    try:
+        return service.store_definitions(definitions)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+
+
+surveys_cli = click.Group("surveys", help="Check and load the survey definitions in easyread/.")
+
+
+@surveys_cli.command("check")
+def surveys_check() -> None:
+    """Validate every definition in easyread/; exits 1 naming each fault."""
+    definitions, problems = check_all(Path(current_app.config["EASYREAD_DIR"]), _static_dir())
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        raise SystemExit(1)
+    for definition in definitions:
+        click.echo(
+            f"ok  {definition.slug} v{definition.version}: {len(definition.questions)} questions"
+        )
+
+
+@surveys_cli.command("load")
+def surveys_load() -> None:
+    """Store new survey versions from easyread/ (checked first; stored versions never change)."""
+    for line in _check_and_store_surveys():
+        click.echo(line)
+
+
+retention_cli = click.Group("retention", help="Delete what sefvoice no longer needs to keep.")
+
+
+@retention_cli.command("run")
+def retention_run() -> None:
+    """Delete unfinished responses past their keeping time. Safe to run from cron."""
+    days = current_app.config["UNFINISHED_RESPONSE_DAYS"]
+    deleted = service.delete_expired_responses(days)
+    click.echo(f"deleted {deleted} unfinished responses older than {days} days")
+
+
+@click.command("demo")
+@click.option("--no-serve", is_flag=True, help="Load the demo data and stop, without serving.")
+@click.option("--reset", is_flag=True, help="Delete the SQLite database first and start afresh.")
+@click.option("--port", default=5000, show_default=True)
+def demo(no_serve: bool, reset: bool, port: int) -> None:
+    """Migrate the database, load the surveys and demo data, and serve on 127.0.0.1."""
+    from .demo import load_demo_data
+
+    url = db.engine.url
+    if reset and url.get_backend_name() == "sqlite" and url.database:
+        db.engine.dispose()
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.database + suffix).unlink(missing_ok=True)
+    Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    for line in _check_and_store_surveys():
+        click.echo(line)
+    for line in load_demo_data():
+        click.echo(line)
+    if not no_serve:
+        click.echo(f"sefvoice demo: open http://127.0.0.1:{port}/")
+        current_app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False)
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(surveys_cli)
+    app.cli.add_command(retention_cli)
+    app.cli.add_command(demo)

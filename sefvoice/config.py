@@ -1,0 +1,42 @@
+"""Settings, read from the environment (SEFVOICE_*) with safe defaults for the demo."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+# templates/, static/, easyread/ and migrations/ sit beside the package, at the repo's top.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("SEFVOICE_INSTANCE_DIR", PROJECT_ROOT / "instance"))
+
+
+def _secret_key() -> str:
+    """SEFVOICE_SECRET_KEY, or a key kept in the instance folder so sessions survive restarts."""
+    key = os.environ.get("SEFVOICE_SECRET_KEY")
+    if key:
+        return key
+    key_file = INSTANCE_DIR / "secret-key"
+    if not key_file.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def from_environment() -> dict:
+    """The app's settings. Anything here can be overridden by create_app(config)."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": os.environ.get(
+            "SEFVOICE_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'sefvoice.db'}"
+        ),
+        "SECRET_KEY": _secret_key(),
+        "EASYREAD_DIR": os.environ.get("SEFVOICE_EASYREAD_DIR", str(PROJECT_ROOT / "easyread")),
+        # Unfinished responses are deleted this many days after their last saved answer.
+        "UNFINISHED_RESPONSE_DAYS": int(os.environ.get("SEFVOICE_UNFINISHED_RESPONSE_DAYS", "30")),
+        "TEXT_ANSWER_MAX_LENGTH": 2000,
+        "CHECK_MIGRATED": True,
+        "WTF_CSRF_TIME_LIMIT": None,  # a parent may leave a page open for hours
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+    }

@@ -1,0 +1,140 @@
+"""Made-up responses for the demo and the benchmarks, written in bulk (not one ORM object each)."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from datetime import datetime, timedelta
+from importlib.resources import files
+
+from sqlalchemy import func, insert, select
+
+from .easyread import Question, SurveyDefinition
+from .extensions import db
+from .models import Answer, AnswerChoice, Response, Survey
+from .surveys.service import current_surveys, definition_of
+
+DEMO_FIRST_DAY = datetime(2022, 9, 1)
+DEMO_LAST_DAY = datetime(2023, 8, 31)
+DEMO_RESPONSES_PER_SURVEY = 160
+BATCH = 2000
+
+
+def demo_comments() -> list[str]:
+    text = files("sefvoice").joinpath("data/demo-comments.txt").read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _choose(question: Question, rng: random.Random, mood: float) -> list[str]:
+    """Options picked with a lean towards the positive ones when mood is high."""
+    weights = [mood if o.positive else 1 - mood for o in question.options]
+    if question.type == "multiple":
+        count = rng.randint(1, min(3, len(question.options)))
+        return list(dict.fromkeys(rng.choices([o.id for o in question.options], weights, k=count)))
+    return [rng.choices([o.id for o in question.options], weights)[0]]
+
+
+def _answer_values(
+    question: Question, rng: random.Random, mood: float, comments: list[str]
+) -> dict | None:
+    if question.optional and rng.random() < 0.25:
+        return {"option_ids": [], "number": None, "text": None}  # skipped
+    if question.is_choice:
+        return {"option_ids": _choose(question, rng, mood), "number": None, "text": None}
+    if question.type == "number":
+        low, high = question.min, question.max
+        value = min(high, low + int(rng.expovariate(1 / max(1, (high - low) / 6))))
+        return {"option_ids": [], "number": value, "text": None}
+    if question.optional and rng.random() < 0.6:
+        return None  # never reached this page
+    return {"option_ids": [], "number": None, "text": rng.choice(comments)}
+
+
+def generate_responses(
+    survey: Survey,
+    definition: SurveyDefinition,
+    count: int,
+    first_day: datetime,
+    last_day: datetime,
+    seed: int = 1,
+) -> int:
+    """Insert `count` submitted responses spread over the days given. Returns answers written."""
+    rng = random.Random(seed)
+    comments = demo_comments()
+    span = (last_day - first_day).total_seconds()
+    written = 0
+    for batch_start in range(0, count, BATCH):
+        size = min(BATCH, count - batch_start)
+        rows, moods = [], []
+        for n in range(batch_start, batch_start + size):
+            submitted = first_day + timedelta(seconds=rng.random() * span)
+            rows.append(
+                {
+                    "survey_id": survey.id,
+                    "filled_by": rng.choices([o.id for o in definition.filled_by], [5, 3, 2])[0],
+                    # Demo responses have no usable code: the hash is of a random token.
+                    "resume_code_hash": hashlib.sha256(
+                        f"demo-{seed}-{n}-{rng.random()}".encode()
+                    ).hexdigest(),
+                    "started_at": submitted - timedelta(minutes=rng.randint(3, 40)),
+                    "last_saved_at": submitted,
+                    "submitted_at": submitted,
+                }
+            )
+            moods.append(rng.betavariate(4, 2.5))
+        ids = db.session.scalars(
+            insert(Response).returning(Response.id, sort_by_parameter_order=True), rows
+        ).all()
+        answer_rows, chosen = [], []
+        for response_id, row, mood in zip(ids, rows, moods, strict=True):
+            for question in definition.questions:
+                values = _answer_values(question, rng, mood, comments)
+                if values is None:
+                    continue
+                answer_rows.append(
+                    {
+                        "response_id": response_id,
+                        "question_id": question.id,
+                        "number": values["number"],
+                        "text": values["text"],
+                        "saved_at": row["submitted_at"],
+                    }
+                )
+                chosen.append(values["option_ids"])
+        answer_ids = db.session.scalars(
+            insert(Answer).returning(Answer.id, sort_by_parameter_order=True), answer_rows
+        ).all()
+        choice_rows = [
+            {"answer_id": answer_id, "option_id": option_id, "position": position}
+            for answer_id, option_ids in zip(answer_ids, chosen, strict=True)
+            for position, option_id in enumerate(option_ids)
+        ]
+        if choice_rows:
+            db.session.execute(insert(AnswerChoice), choice_rows)
+        db.session.commit()
+        written += len(answer_rows)
+    return written
+
+
+def load_demo_data() -> list[str]:
+    """Demo responses for every survey that has none yet. Safe to run twice."""
+    report = []
+    for seed, survey in enumerate(current_surveys(), start=1):
+        existing = db.session.scalar(
+            select(func.count(Response.id)).join(Survey).where(Survey.slug == survey.slug)
+        )
+        if existing:
+            report.append(f"{survey.slug}: already has {existing} responses")
+            continue
+        answers = generate_responses(
+            survey,
+            definition_of(survey),
+            DEMO_RESPONSES_PER_SURVEY,
+            DEMO_FIRST_DAY,
+            DEMO_LAST_DAY,
+            seed=seed,
+        )
+        report.append(
+            f"{survey.slug}: {DEMO_RESPONSES_PER_SURVEY} demo responses, {answers} answers"
+        )
+    return report

@@ -1,0 +1,85 @@
+"""Surveys (one row per version), responses and their answers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+
+
+def utcnow() -> datetime:
+    """Naive UTC, the same on SQLite (which drops time zones) and PostgreSQL."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Survey(db.Model):
+    """One version of a survey definition. Old versions are kept so old answers keep meaning."""
+
+    __tablename__ = "survey"
+    __table_args__ = (UniqueConstraint("slug", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80))
+    version: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    definition: Mapped[dict] = mapped_column(JSON)
+    is_open: Mapped[bool] = mapped_column(default=True)
+    loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Response(db.Model):
+    """One person's go at one survey version. Only a hash of the resume code is kept."""
+
+    __tablename__ = "response"
+    __table_args__ = (Index("ix_response_survey_submitted", "survey_id", "submitted_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"))
+    filled_by: Mapped[str] = mapped_column(String(20))
+    resume_code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_saved_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    submitted_at: Mapped[datetime | None]
+
+    survey: Mapped[Survey] = relationship()
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Answer(db.Model):
+    """The answer to one question. A row with no choices, number or text is a skipped question."""
+
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("response_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(80))
+    number: Mapped[int | None]
+    text: Mapped[str | None] = mapped_column(Text)
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+    choices: Mapped[list[AnswerChoice]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="AnswerChoice.position"
+    )
+
+    @property
+    def option_ids(self) -> list[str]:
+        return [choice.option_id for choice in self.choices]
+
+
+class AnswerChoice(db.Model):
+    """An option chosen in an answer: one row per option, so counting is a SQL GROUP BY."""
+
+    __tablename__ = "answer_choice"
+
+    answer_id: Mapped[int] = mapped_column(
+        ForeignKey("answer.id", ondelete="CASCADE"), primary_key=True
+    )
+    option_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,91 @@
+"""WTForms built from a question's definition. Messages are plain words, said to the person."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..easyread import Option, Question
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class WholeNumberField(IntegerField):
+    """Accepts " 1,234 " as people type it, and says what is wrong in the question's words."""
+
+    def __init__(self, invalid_message: str, **kwargs):
+        super().__init__(**kwargs)
+        self.invalid_message = invalid_message
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist or not valuelist[0].strip():
+            return
+        try:
+            self.data = int(valuelist[0].strip().replace(",", ""))
+        except ValueError as error:
+            self.data = None
+            raise ValueError(self.invalid_message) from error
+
+
+def choices(options: tuple[Option, ...]) -> list[SelectChoice]:
+    return [SelectChoice(o.id, o.label) for o in options]
+
+
+def question_form(question: Question, **kwargs) -> FlaskForm:
+    """A form with one field, `answer`, of the kind the question needs."""
+
+    class QuestionForm(FlaskForm):
+        pass
+
+    if question.type == "multiple":
+        field = CheckboxesField(
+            choices=choices(question.options),
+            validators=[InputRequired("Choose at least one answer.")],
+        )
+    elif question.is_choice:
+        field = RadioField(
+            choices=choices(question.options),
+            validators=[InputRequired("Choose one answer.")],
+        )
+    elif question.type == "number":
+        message = f"Write a whole number from {question.min} to {question.max}."
+        field = WholeNumberField(
+            invalid_message=message,
+            validators=[InputRequired(message), NumberRange(question.min, question.max, message)],
+        )
+    else:
+        field = TextAreaField(
+            validators=[
+                InputRequired("Write your answer in the box."),
+                Length(
+                    max=question.max_length,
+                    message=f"Your answer is too long."
+                    f" Use {question.max_length:,} characters or fewer.",
+                ),
+            ]
+        )
+    QuestionForm.answer = field
+    return QuestionForm(**kwargs)
+
+
+class FilledByForm(FlaskForm):
+    filled_by = RadioField(validators=[InputRequired("Choose who is filling this in.")])
+
+
+class ResumeForm(FlaskForm):
+    code = StringField(
+        validators=[
+            InputRequired("Type the code you were given."),
+            Length(max=40, message="That code is too long. Codes have 8 letters and numbers."),
+        ]
+    )
+
+
+class SkipForm(FlaskForm):
+    """Nothing but the CSRF token: used by the skip button and the submit button."""

@@ -1,0 +1,202 @@
+"""Taking a survey, as plain functions: storing versions, starting, saving, resuming, submitting."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..easyread import Question, SurveyDefinition, parse_survey
+from ..extensions import db
+from ..models import Answer, AnswerChoice, Response, Survey, utcnow
+
+# No 0/O, 1/I/L: a code read out over the phone or copied from paper survives.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+
+
+def store_definitions(definitions: list[SurveyDefinition]) -> list[str]:
+    """Store each definition's version if it is new. Returns a line per survey saying what happened.
+
+    A stored version is never changed: new wording must come as a new version, so the
+    answers already given keep the meaning they were given with.
+    """
+    report = []
+    for definition in definitions:
+        stored = db.session.scalar(
+            select(Survey).filter_by(slug=definition.slug, version=definition.version)
+        )
+        if stored is not None:
+            if stored.definition != definition.raw:
+                raise ValueError(
+                    f"{definition.slug}: version {definition.version} is already stored with other"
+                    f" wording. Raise 'version' to {latest_version(definition.slug) + 1}"
+                    " to change it."
+                )
+            report.append(f"{definition.slug} v{definition.version}: unchanged")
+            continue
+        previous = current_survey(definition.slug)
+        db.session.add(
+            Survey(
+                slug=definition.slug,
+                version=definition.version,
+                title=definition.title,
+                definition=definition.raw,
+                is_open=previous.is_open if previous else True,
+            )
+        )
+        report.append(f"{definition.slug} v{definition.version}: stored")
+    db.session.commit()
+    return report
+
+
+def latest_version(slug: str) -> int:
+    return db.session.scalar(select(func.max(Survey.version)).filter_by(slug=slug)) or 0
+
+
+def current_survey(slug: str) -> Survey | None:
+    """The newest stored version of a survey; it carries the survey's open/closed state."""
+    return db.session.scalar(
+        select(Survey).filter_by(slug=slug).order_by(Survey.version.desc()).limit(1)
+    )
+
+
+def current_surveys() -> list[Survey]:
+    newest = (
+        select(Survey.slug, func.max(Survey.version).label("version"))
+        .group_by(Survey.slug)
+        .subquery()
+    )
+    return list(
+        db.session.scalars(
+            select(Survey)
+            .join(newest, (Survey.slug == newest.c.slug) & (Survey.version == newest.c.version))
+            .order_by(Survey.title)
+        )
+    )
+
+
+def definition_of(survey: Survey) -> SurveyDefinition:
+    return parse_survey(survey.definition, f"{survey.slug} v{survey.version}")
+
+
+def normalise_code(typed: str) -> str:
+    """What a person types ("k7pm q4tx", "K7PM-Q4TX") as the code it stands for."""
+    return "".join(ch for ch in typed.upper() if ch.isalnum())
+
+
+def format_code(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}"
+
+
+def hash_code(code: str) -> str:
+    return hashlib.sha256(normalise_code(code).encode()).hexdigest()
+
+
+def start_response(survey: Survey, filled_by: str) -> tuple[Response, str]:
+    """A new response and its resume code; only the code's hash is stored."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        response = Response(survey=survey, filled_by=filled_by, resume_code_hash=hash_code(code))
+        db.session.add(response)
+        try:
+            db.session.commit()
+            return response, code
+        except IntegrityError:  # the same code twice: vanishingly rare, so just draw again
+            db.session.rollback()
+
+
+def find_response(code: str) -> Response | None:
+    return db.session.scalar(select(Response).filter_by(resume_code_hash=hash_code(code)))
+
+
+def is_expired(response: Response, keep_days: int, now: datetime | None = None) -> bool:
+    """An unfinished response is kept keep_days after its last saved answer."""
+    now = now or utcnow()
+    return response.submitted_at is None and response.last_saved_at < now - timedelta(
+        days=keep_days
+    )
+
+
+def save_answer(
+    response: Response,
+    question: Question,
+    option_ids: list[str] | None = None,
+    number: int | None = None,
+    text: str | None = None,
+) -> Answer:
+    """Store (or replace) the answer to one question, in one transaction.
+
+    Sending the same page twice leaves one answer. Nothing given (all None) is a skip.
+    """
+    for attempt in (1, 2):
+        answer = db.session.scalar(
+            select(Answer).filter_by(response_id=response.id, question_id=question.id)
+        )
+        if answer is None:
+            answer = Answer(response_id=response.id, question_id=question.id)
+            db.session.add(answer)
+        answer.number = number
+        answer.text = text
+        answer.saved_at = utcnow()
+        answer.choices = [
+            AnswerChoice(option_id=option_id, position=position)
+            for position, option_id in enumerate(option_ids or [])
+        ]
+        response.last_saved_at = answer.saved_at
+        try:
+            db.session.commit()
+            return answer
+        except IntegrityError:
+            # Two sends of the same page raced to insert; the second now updates the first's row.
+            db.session.rollback()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def answers_by_question(response: Response) -> dict[str, Answer]:
+    return {answer.question_id: answer for answer in response.answers}
+
+
+def first_unanswered(definition: SurveyDefinition, answers: dict[str, Answer]) -> Question | None:
+    return next((q for q in definition.questions if q.id not in answers), None)
+
+
+def missing_required(definition: SurveyDefinition, answers: dict[str, Answer]) -> list[Question]:
+    """Required questions with no answer (a skip does not count as an answer)."""
+    return [
+        q
+        for q in definition.questions
+        if not q.optional and (q.id not in answers or is_skipped(answers[q.id]))
+    ]
+
+
+def is_skipped(answer: Answer) -> bool:
+    return not answer.choices and answer.number is None and answer.text is None
+
+
+def submit_response(response: Response) -> None:
+    if response.submitted_at is None:
+        response.submitted_at = utcnow()
+        db.session.commit()
+
+
+def delete_expired_responses(keep_days: int, now: datetime | None = None) -> int:
+    """Delete unfinished responses whose last answer is older than keep_days. Returns how many."""
+    cutoff = (now or utcnow()) - timedelta(days=keep_days)
+    expired = select(Response.id).where(
+        Response.submitted_at.is_(None), Response.last_saved_at < cutoff
+    )
+    ids = list(db.session.scalars(expired))
+    if ids:
+        # Delete children explicitly: SQLite only cascades when foreign keys are switched on.
+        answer_ids = select(Answer.id).where(Answer.response_id.in_(ids))
+        db.session.execute(delete(AnswerChoice).where(AnswerChoice.answer_id.in_(answer_ids)))
+        db.session.execute(delete(Answer).where(Answer.response_id.in_(ids)))
+        db.session.execute(delete(Response).where(Response.id.in_(ids)))
+    db.session.commit()
+    return len(ids)

@@ -1,0 +1,221 @@
+"""Survey-taking pages: public, no sign-in. Thin views over surveys.service."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from werkzeug.wrappers import Response as HttpResponse
+
+from ..easyread import Question, SurveyDefinition
+from ..extensions import db
+from ..models import Response, Survey
+from . import service
+from .forms import FilledByForm, ResumeForm, SkipForm, choices, question_form
+
+bp = Blueprint("surveys", __name__)
+
+
+def _open_survey(slug: str) -> Survey:
+    """The survey's current version, or a 404 (unknown) or 410 (closed) page."""
+    survey = service.current_survey(slug)
+    if survey is None:
+        abort(404)
+    if not survey.is_open:
+        abort(410, description="closed")
+    return survey
+
+
+def _remember(slug: str, response: Response, code: str) -> None:
+    session.setdefault("responses", {})[slug] = {"id": response.id, "code": code}
+    session.modified = True
+
+
+def _current_response(slug: str) -> tuple[Response, SurveyDefinition]:
+    """The response this browser is filling in for the survey, checked for state."""
+    _open_survey(slug)
+    held = session.get("responses", {}).get(slug)
+    response = db.session.get(Response, held["id"]) if held else None
+    if response is None or response.survey.slug != slug:
+        abort(redirect(url_for(".start", slug=slug)))
+    if response.submitted_at is not None:
+        abort(redirect(url_for(".done", slug=slug)))
+    if service.is_expired(response, current_app.config["UNFINISHED_RESPONSE_DAYS"]):
+        abort(410, description="expired")
+    return response, service.definition_of(response.survey)
+
+
+@bp.get("/")
+def index() -> str:
+    surveys = [s for s in service.current_surveys() if s.is_open]
+    return render_template("surveys/index.html", surveys=surveys)
+
+
+@bp.route("/s/<slug>", methods=["GET", "POST"])
+def start(slug: str) -> str | HttpResponse:
+    survey = _open_survey(slug)
+    definition = service.definition_of(survey)
+    form = FilledByForm()
+    form.filled_by.choices = choices(definition.filled_by)
+    if form.validate_on_submit():
+        response, code = service.start_response(survey, form.filled_by.data)
+        _remember(slug, response, code)
+        return redirect(url_for(".code", slug=slug))
+    status = 400 if form.errors else 200
+    return render_template("surveys/start.html", definition=definition, form=form), status
+
+
+@bp.get("/s/<slug>/code")
+def code(slug: str) -> str:
+    response, definition = _current_response(slug)
+    code = service.format_code(session["responses"][slug]["code"])
+    next_question = service.first_unanswered(definition, service.answers_by_question(response))
+    return render_template(
+        "surveys/code.html", definition=definition, code=code, next_question=next_question
+    )
+
+
+def _answer_from_form(question: Question, form) -> dict:
+    data = form.answer.data
+    if question.type == "multiple":
+        return {"option_ids": list(data)}
+    if question.is_choice:
+        return {"option_ids": [data]}
+    if question.type == "number":
+        return {"number": data}
+    return {"text": data}
+
+
+def _form_data_from_answer(question: Question, answer) -> dict:
+    if answer is None or service.is_skipped(answer):
+        return {}
+    if question.type == "multiple":
+        return {"answer": answer.option_ids}
+    if question.is_choice:
+        return {"answer": answer.option_ids[0]}
+    return {"answer": answer.number if question.type == "number" else answer.text}
+
+
+@bp.route("/s/<slug>/q/<question_id>", methods=["GET", "POST"])
+def question(slug: str, question_id: str) -> str | HttpResponse:
+    response, definition = _current_response(slug)
+    question = definition.question(question_id)
+    if question is None:
+        abort(404)
+    changing = request.args.get("change") == "1"
+    answers = service.answers_by_question(response)
+    position = definition.index_of(question.id)
+    following = (
+        definition.questions[position + 1] if position + 1 < len(definition.questions) else None
+    )
+    after = (
+        url_for(".check", slug=slug)
+        if changing or following is None
+        else url_for(".question", slug=slug, question_id=following.id)
+    )
+
+    if request.method == "POST" and "skip" in request.form and question.optional:
+        if SkipForm().validate_on_submit():
+            service.save_answer(response, question)
+            return redirect(after)
+        abort(400)  # a skip without a valid CSRF token: the CSRF handler normally answers first
+
+    form = question_form(question, data=_form_data_from_answer(question, answers.get(question.id)))
+    if form.validate_on_submit():
+        service.save_answer(response, question, **_answer_from_form(question, form))
+        return redirect(after)
+
+    if changing:
+        back = url_for(".check", slug=slug)
+    elif position == 0:
+        back = url_for(".code", slug=slug)
+    else:
+        back = url_for(".question", slug=slug, question_id=definition.questions[position - 1].id)
+    status = 400 if form.errors else 200
+    return render_template(
+        "surveys/question.html",
+        definition=definition,
+        question=question,
+        form=form,
+        number=position + 1,
+        total=len(definition.questions),
+        back=back,
+        changing=changing,
+    ), status
+
+
+@bp.route("/s/<slug>/check", methods=["GET", "POST"])
+def check(slug: str) -> str | HttpResponse:
+    response, definition = _current_response(slug)
+    answers = service.answers_by_question(response)
+    missing = service.missing_required(definition, answers)
+    form = SkipForm()
+    if form.validate_on_submit() and not missing:
+        service.submit_response(response)
+        return redirect(url_for(".done", slug=slug))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "surveys/check.html",
+        definition=definition,
+        answers=answers,
+        missing=missing,
+        form=form,
+        is_skipped=service.is_skipped,
+    ), status
+
+
+@bp.get("/s/<slug>/done")
+def done(slug: str) -> str:
+    survey = service.current_survey(slug)
+    if survey is None:
+        abort(404)
+    held = session.get("responses", {}).get(slug)
+    response = db.session.get(Response, held["id"]) if held else None
+    if response is None or response.submitted_at is None:
+        return redirect(url_for(".start", slug=slug))
+    return render_template("surveys/done.html", definition=service.definition_of(response.survey))
+
+
+@bp.route("/resume", methods=["GET", "POST"])
+def resume() -> str | HttpResponse:
+    form = ResumeForm()
+    if form.validate_on_submit():
+        response = service.find_response(form.code.data)
+        if response is None:
+            form.code.errors.append(
+                "We cannot find that code. Check each letter and number, then try again."
+            )
+        elif service.is_expired(response, current_app.config["UNFINISHED_RESPONSE_DAYS"]):
+            abort(410, description="expired")
+        else:
+            slug = response.survey.slug
+            _remember(slug, response, service.normalise_code(form.code.data))
+            if response.submitted_at is not None:
+                return redirect(url_for(".done", slug=slug))
+            definition = service.definition_of(response.survey)
+            answers = service.answers_by_question(response)
+            next_question = service.first_unanswered(definition, answers)
+            if next_question is None:
+                return redirect(url_for(".check", slug=slug))
+            return redirect(url_for(".question", slug=slug, question_id=next_question.id))
+    status = 400 if form.errors else 200
+    return render_template("surveys/resume.html", form=form), status
+
+
+@bp.post("/display")
+def display() -> HttpResponse:
+    """Larger text and higher contrast, remembered in a cookie: works with or without JavaScript."""
+    target = request.form.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for(".index")
+    reply = redirect(target)
+    wanted = "large" if request.cookies.get("display") != "large" else "standard"
+    reply.set_cookie("display", wanted, max_age=60 * 60 * 24 * 365, samesite="Lax", httponly=True)
+    return reply

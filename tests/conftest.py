@@ -1,0 +1,108 @@
+"""Fixtures: every test runs on SQLite, and again on PostgreSQL when
+SEFVOICE_TEST_DATABASE_URL is set (CI sets it to the local server)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from sefvoice import create_app
+from sefvoice.config import PROJECT_ROOT
+from sefvoice.easyread import load_charter, load_survey_file, survey_files
+from sefvoice.extensions import db
+from sefvoice.surveys import service
+
+FIXTURES = Path(__file__).parent / "fixtures"
+STATIC = PROJECT_ROOT / "static"
+EASYREAD = PROJECT_ROOT / "easyread"
+
+DATABASES = ["sqlite"]
+if os.environ.get("SEFVOICE_TEST_DATABASE_URL"):
+    DATABASES.append("postgresql")
+
+
+def reset_postgresql(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def make_app(url: str, **config) -> object:
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            **config,
+        }
+    )
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def database_url(request, tmp_path_factory) -> str:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    else:
+        url = os.environ["SEFVOICE_TEST_DATABASE_URL"]
+        reset_postgresql(url)
+    app = make_app(url, CHECK_MIGRATED=False)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def definitions() -> list:
+    """The shipped surveys and the test survey, parsed once (without the slow easy-read check)."""
+    charter = load_charter(EASYREAD)
+    paths = [*survey_files(EASYREAD), FIXTURES / "easyread" / "all-types.yaml"]
+    return [load_survey_file(path, charter, STATIC) for path in paths]
+
+
+@pytest.fixture
+def app(database_url, definitions):
+    app = make_app(database_url)
+    with app.app_context():
+        service.store_definitions(definitions)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield
+
+
+CSRF_PATTERN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client, url: str) -> str:
+    page = client.get(url)
+    match = CSRF_PATTERN.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {url} ({page.status_code})"
+    return match.group(1)
+
+
+def post_form(client, url: str, data: dict, token_from: str | None = None):
+    """POST like a browser does: with the CSRF token from the page the form is on."""
+    return client.post(url, data={"csrf_token": csrf_token(client, token_from or url), **data})

@@ -1,0 +1,86 @@
+"""Migrations from empty, the un-migrated guard, retention and the demo data."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import func, inspect, select
+
+from sefvoice.database import DatabaseNotMigrated
+from sefvoice.demo import load_demo_data
+from sefvoice.extensions import db
+from sefvoice.models import Answer, AnswerChoice, Response, Survey, utcnow
+from sefvoice.surveys import service
+
+from .conftest import make_app
+
+TABLES = {"survey", "response", "answer", "answer_choice"}
+
+
+def test_migration_from_empty_and_back(database_url):
+    app = make_app(database_url, CHECK_MIGRATED=False)
+    with app.app_context():
+        downgrade(revision="base")
+        assert not TABLES & set(inspect(db.engine).get_table_names())
+        with pytest.raises(DatabaseNotMigrated, match="Run: sefvoice db upgrade"):
+            make_app(database_url)
+        upgrade()
+        assert set(inspect(db.engine).get_table_names()) >= TABLES
+        upgrade()  # safe to run twice
+        db.engine.dispose()
+    make_app(database_url)  # starts: the schema is at head
+
+
+def test_unmigrated_database_refuses_to_start(tmp_path):
+    with pytest.raises(DatabaseNotMigrated) as raised:
+        make_app(f"sqlite:///{tmp_path / 'empty.db'}")
+    assert "sefvoice db upgrade" in str(raised.value)
+
+
+def _response(survey: Survey, saved_days_ago: int, submitted: bool) -> Response:
+    response, _code = service.start_response(survey, "me")
+    response.last_saved_at = utcnow() - timedelta(days=saved_days_ago)
+    response.submitted_at = utcnow() if submitted else None
+    db.session.commit()
+    definition = service.definition_of(survey)
+    service.save_answer(response, definition.questions[0], option_ids=["cats"])
+    response.last_saved_at = utcnow() - timedelta(days=saved_days_ago)
+    db.session.commit()
+    return response
+
+
+def test_retention_deletes_only_unfinished_responses_past_30_days(ctx):
+    survey = service.current_survey("all-types")
+    old_unfinished = _response(survey, 31, submitted=False).id
+    recent_unfinished = _response(survey, 29, submitted=False).id
+    old_submitted = _response(survey, 400, submitted=True).id
+    assert service.delete_expired_responses(30) == 1
+    remaining = set(db.session.scalars(select(Response.id)))
+    assert remaining == {recent_unfinished, old_submitted}
+    assert old_unfinished not in remaining
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == 2
+    assert db.session.scalar(select(func.count()).select_from(AnswerChoice)) == 2
+    assert service.delete_expired_responses(30) == 0  # safe to run again
+
+
+def test_demo_data_loads_once(ctx):
+    first = load_demo_data()
+    assert all("demo responses" in line for line in first)
+    responses = db.session.scalar(select(func.count()).select_from(Response))
+    assert responses == 160 * len(first)
+    assert all("already has" in line for line in load_demo_data())
+    assert db.session.scalar(select(func.count()).select_from(Response)) == responses
+    # Every stored choice is an option of its question: the demo speaks the definitions' ids.
+    for survey in service.current_surveys():
+        definition = service.definition_of(survey)
+        rows = db.session.execute(
+            select(Answer.question_id, AnswerChoice.option_id)
+            .join(AnswerChoice)
+            .join(Response)
+            .where(Response.survey_id == survey.id)
+            .distinct()
+        )
+        for question_id, option_id in rows:
+            assert definition.question(question_id).option(option_id), (question_id, option_id)

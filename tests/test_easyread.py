@@ -1,0 +1,155 @@
+"""Survey definitions: validation names the file, question and field of every fault."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from sefvoice.cli import main
+from sefvoice.easyread import (
+    SurveyDefinitionError,
+    check_all,
+    easy_read_problems,
+    load_charter,
+    parse_survey,
+)
+
+from .conftest import EASYREAD, FIXTURES, STATIC
+
+TEST_SURVEY = yaml.safe_load((FIXTURES / "easyread" / "all-types.yaml").read_text())
+
+
+def problems_of(data: dict) -> list[str]:
+    with pytest.raises(SurveyDefinitionError) as raised:
+        parse_survey(data, "broken.yaml", load_charter(EASYREAD), STATIC)
+    return raised.value.problems
+
+
+def with_question(index: int, **changes) -> dict:
+    data = copy.deepcopy(TEST_SURVEY)
+    data["questions"][index].update(changes)
+    return data
+
+
+def test_the_test_survey_is_valid():
+    definition = parse_survey(TEST_SURVEY, "all-types.yaml", load_charter(EASYREAD), STATIC)
+    assert [q.type for q in definition.questions] == [
+        "single",
+        "multiple",
+        "face3",
+        "face5",
+        "yes_partly_no",
+        "number",
+        "text",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("index", "changes", "expected"),
+    [
+        (0, {"type": "dropdown"}, "question 'pick-one': 'type' must be one of"),
+        (0, {"principle": "be-quick"}, "question 'pick-one': 'principle' must be one of"),
+        (
+            0,
+            {"outcome": 6},
+            "question 'pick-one': 'outcome' must be one of [1, 2, 3, 4, 5], found 6",
+        ),
+        (0, {"text": ""}, "question 'pick-one': 'text' must be text"),
+        (0, {"optional": "sometimes"}, "question 'pick-one': 'optional' must be true or false"),
+        (
+            2,
+            {"options": TEST_SURVEY["questions"][2]["options"][:2]},
+            "a face3 question needs 3 options, found 2",
+        ),
+        (
+            4,
+            {"options": list(reversed(TEST_SURVEY["questions"][4]["options"]))},
+            "needs options yes, partly, no",
+        ),
+        (
+            5,
+            {"min": 10, "max": 5},
+            "question 'weeks-waited': 'min' and 'max' must be whole numbers",
+        ),
+        (6, {"max_length": 5000}, "question 'anything-else': 'max_length' must be from 1 to 2000"),
+        (6, {"options": []}, "a text question has no 'options'"),
+        (1, {"id": "Pick Many"}, "'id' must be lower-case letters, digits and dashes"),
+        (1, {"id": "pick-one"}, "question 'pick-one': this question id is used twice"),
+    ],
+)
+def test_each_fault_is_named(index, changes, expected):
+    problems = problems_of(with_question(index, **changes))
+    assert any(expected in p for p in problems), problems
+    assert all(p.startswith("broken.yaml: ") for p in problems)
+
+
+def test_option_faults_name_question_and_option():
+    data = copy.deepcopy(TEST_SURVEY)
+    data["questions"][0]["options"][1].update(picture="pictures/nope.svg", alt="")
+    problems = problems_of(data)
+    assert (
+        "broken.yaml: question 'pick-one' option 'dogs':"
+        " 'picture' 'pictures/nope.svg' is not a file under static/" in problems
+    )
+    assert any("option 'dogs': 'alt' must be text" in p for p in problems)
+
+
+def test_all_faults_are_reported_at_once():
+    data = with_question(0, type="dropdown", outcome=9)
+    data["version"] = "one"
+    assert len(problems_of(data)) >= 3
+
+
+def test_unquoted_yes_no_is_caught():
+    data = copy.deepcopy(TEST_SURVEY)
+    data["questions"][4]["options"][0]["id"] = True  # what YAML makes of an unquoted yes
+    assert any("option True" in p for p in problems_of(data))
+
+
+def test_easy_read_check_flags_long_sentences_and_hard_words():
+    hard = with_question(
+        0,
+        text="Notwithstanding considerable organisational reconfiguration, how satisfactorily "
+        "were multidisciplinary professionals communicating comprehensively and "
+        "collaboratively regarding individualised educational provision arrangements?",
+    )
+    definition = parse_survey(hard, "hard.yaml", load_charter(EASYREAD), STATIC)
+    problems = easy_read_problems(definition, "hard.yaml")
+    assert any("question 'pick-one' text': a sentence has 18 words" in p for p in problems), (
+        problems
+    )
+    assert any("question 'pick-one': reading ease" in p for p in problems), problems
+
+
+def test_shipped_surveys_pass_the_check():
+    definitions, problems = check_all(EASYREAD, STATIC)
+    assert problems == []
+    assert {d.slug for d in definitions} == {
+        "parent-carer-annual",
+        "young-people-quality-of-life",
+        "new-ehcp-parent",
+        "annual-review-feedback",
+    }
+    for definition in definitions:
+        assert definition.questions, definition.slug
+
+
+def test_surveys_check_command(tmp_path, monkeypatch):
+    runner = CliRunner()
+    monkeypatch.setenv("SEFVOICE_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    ok = runner.invoke(main, ["surveys", "check"])
+    assert ok.exit_code == 0, ok.output
+    assert "ok  new-ehcp-parent v1" in ok.output
+
+    broken_dir = tmp_path / "easyread"
+    shutil.copytree(EASYREAD, broken_dir)
+    broken = with_question(3, outcome=7)
+    (broken_dir / "all-types.yaml").write_text(yaml.safe_dump(broken))
+    monkeypatch.setenv("SEFVOICE_EASYREAD_DIR", str(broken_dir))
+    failed = runner.invoke(main, ["surveys", "check"])
+    assert failed.exit_code == 1
+    assert "all-types.yaml: question 'five-faces': 'outcome' must be one of" in failed.output

@@ -1,0 +1,311 @@
+"""Taking a survey through the web pages, as a respondent would (CSRF on, as in production)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from sefvoice.extensions import db
+from sefvoice.models import Answer, AnswerChoice, Response, Survey, utcnow
+from sefvoice.surveys import service
+
+from .conftest import csrf_token, post_form
+
+SLUG = "all-types"
+Q = f"/s/{SLUG}/q/"
+
+
+def start(client, filled_by: str = "me") -> str:
+    """Start the test survey; returns the resume code shown to the respondent."""
+    reply = post_form(client, f"/s/{SLUG}", {"filled_by": filled_by})
+    assert reply.status_code == 302 and reply.location.endswith(f"/s/{SLUG}/code")
+    page = client.get(f"/s/{SLUG}/code").get_data(as_text=True)
+    return re.search(r'class="resume-code"[^>]*>([A-Z0-9-]+)<', page).group(1)
+
+
+def answer(client, question_id: str, value, **extra):
+    data = {"answer": value} if value is not None else {}
+    return post_form(client, Q + question_id + extra.pop("query", ""), {**data, **extra})
+
+
+def stored(app, question_id: str) -> Answer | None:
+    with app.app_context():
+        found = db.session.scalar(select(Answer).filter_by(question_id=question_id))
+        if found is not None:
+            found.option_ids  # load while the session is open  # noqa: B018
+        return found
+
+
+def count(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+ALL_ANSWERS = [
+    ("pick-one", "cats"),
+    ("pick-many", ["bus", "walk"]),
+    ("three-faces", "happy"),
+    ("five-faces", "4"),
+    ("views-included", "partly"),
+    ("weeks-waited", "12"),
+    ("anything-else", "Thank you"),
+]
+
+
+def test_start_page_says_what_the_survey_is_for(client):
+    page = client.get(f"/s/{SLUG}").get_data(as_text=True)
+    assert "This is a test." in page and "Who is filling this in?" in page
+    assert 'alt="Two people"' in page
+
+
+def test_every_question_type_is_saved_as_its_page_is_sent(app, client):
+    start(client, "me-with-help")
+    for question_id, value in ALL_ANSWERS:
+        reply = answer(client, question_id, value)
+        assert reply.status_code == 302, (question_id, reply.get_data(as_text=True)[:500])
+    assert stored(app, "pick-one").option_ids == ["cats"]
+    assert stored(app, "pick-many").option_ids == ["bus", "walk"]
+    assert stored(app, "three-faces").option_ids == ["happy"]
+    assert stored(app, "five-faces").option_ids == ["4"]
+    assert stored(app, "views-included").option_ids == ["partly"]
+    assert stored(app, "weeks-waited").number == 12
+    assert stored(app, "anything-else").text == "Thank you"
+    with app.app_context():
+        assert db.session.scalar(select(Response.filled_by)) == "me-with-help"
+
+
+def test_each_page_leads_to_the_next_and_the_last_to_check(client):
+    start(client)
+    assert answer(client, "pick-one", "dogs").location.endswith(Q + "pick-many")
+    assert answer(client, "anything-else", "x").location.endswith(f"/s/{SLUG}/check")
+
+
+def test_question_page_shows_progress_pictures_and_back_link(client):
+    start(client)
+    page = client.get(Q + "three-faces").get_data(as_text=True)
+    assert "Question 3 of 7" in page
+    assert 'alt="A sad face"' in page and 'src="/static/pictures/face-1.svg"' in page
+    assert f'href="{Q}pick-many">Back' in page
+
+
+def test_whole_survey_completed_checked_and_sent(app, client):
+    start(client)
+    for question_id, value in ALL_ANSWERS:
+        answer(client, question_id, value)
+    check = client.get(f"/s/{SLUG}/check").get_data(as_text=True)
+    assert "Bus, Walk" in check and "12 weeks" in check and "Partly" in check
+    reply = post_form(client, f"/s/{SLUG}/check", {})
+    assert reply.status_code == 302 and reply.location.endswith(f"/s/{SLUG}/done")
+    assert "We will read your answers." in client.get(f"/s/{SLUG}/done").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Response.submitted_at)) is not None
+    # After sending, the question pages lead to the thank-you page: nothing can be changed.
+    assert client.get(Q + "pick-one").location.endswith(f"/s/{SLUG}/done")
+
+
+def test_optional_question_can_be_skipped_and_a_required_one_cannot(app, client):
+    start(client)
+    assert "Skip this question" in client.get(Q + "anything-else").get_data(as_text=True)
+    assert "Skip this question" not in client.get(Q + "pick-one").get_data(as_text=True)
+    reply = post_form(client, Q + "anything-else", {"skip": "1"})
+    assert reply.status_code == 302
+    skipped = stored(app, "anything-else")
+    assert skipped is not None and skipped.text is None and skipped.option_ids == []
+    reply = post_form(client, Q + "pick-one", {"skip": "1"})
+    assert reply.status_code == 400
+    assert "Choose one answer." in reply.get_data(as_text=True)
+    assert stored(app, "pick-one") is None
+
+
+def test_sending_is_refused_until_required_questions_are_answered(app, client):
+    start(client)
+    answer(client, "pick-one", "cats")
+    reply = post_form(client, f"/s/{SLUG}/check", {})
+    assert reply.status_code == 400
+    page = reply.get_data(as_text=True)
+    assert "There is a problem" in page and 'href="#change-pick-many"' in page
+    with app.app_context():
+        assert db.session.scalar(select(Response.submitted_at)) is None
+
+
+def test_resume_with_code_on_a_new_device(app, client):
+    code = start(client)
+    answer(client, "pick-one", "dogs")
+    answer(client, "pick-many", ["car"])
+    other_device = app.test_client()
+    typed = code.lower().replace("-", " ")  # as someone might type it
+    reply = post_form(other_device, "/resume", {"code": typed})
+    assert reply.status_code == 302 and reply.location.endswith(Q + "three-faces")
+    page = other_device.get(Q + "pick-one").get_data(as_text=True)
+    assert re.search(r'value="dogs" checked', page)
+    assert answer(other_device, "three-faces", "ok").status_code == 302
+    assert count(app, Answer) == 3 and count(app, Response) == 1
+
+
+def test_change_an_answer_from_the_check_page(app, client):
+    start(client)
+    for question_id, value in ALL_ANSWERS:
+        answer(client, question_id, value)
+    page = client.get(f"/s/{SLUG}/check").get_data(as_text=True)
+    assert f'href="{Q}pick-many?change=1"' in page
+    change_page = client.get(Q + "pick-many?change=1").get_data(as_text=True)
+    assert f'href="/s/{SLUG}/check">Back' in change_page
+    reply = answer(client, "pick-many", ["car"], query="?change=1")
+    assert reply.location.endswith(f"/s/{SLUG}/check")
+    assert stored(app, "pick-many").option_ids == ["car"]
+    assert count(app, AnswerChoice) == 5  # one choice in each of the five choice questions
+    assert count(app, Answer) == len(ALL_ANSWERS)
+
+
+def test_sending_the_same_page_twice_keeps_one_answer(app, client):
+    start(client)
+    token = csrf_token(client, Q + "pick-many")
+    for _ in range(2):
+        client.post(Q + "pick-many", data={"csrf_token": token, "answer": ["bus", "car"]})
+    assert count(app, Answer) == 1 and count(app, AnswerChoice) == 2
+
+
+def test_free_text_is_stored_as_typed_and_escaped_when_shown(app, client):
+    start(client)
+    typed = '<script>alert("hi")</script> & "quotes"\nnew line'
+    answer(client, "anything-else", typed)
+    assert stored(app, "anything-else").text == typed
+    page = client.get(f"/s/{SLUG}/check").get_data(as_text=True)
+    assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+    again = client.get(Q + "anything-else").get_data(as_text=True)
+    assert "<script>alert" not in again and "&lt;script&gt;" in again
+
+
+# Bad input: each gets a clear message and the right status, and loses nothing saved before.
+
+
+@pytest.fixture
+def half_done(app, client):
+    """A respondent with two answers saved, whose answers must survive every bad request."""
+    start(client)
+    answer(client, "pick-one", "cats")
+    answer(client, "anything-else", "Saved before")
+    yield client
+    assert stored(app, "pick-one").option_ids == ["cats"]
+    assert stored(app, "anything-else").text == "Saved before"
+    assert count(app, Answer) == 2
+
+
+def test_tampered_question_id_is_not_found(half_done):
+    assert half_done.get(Q + "no-such-question").status_code == 404
+    reply = post_form(half_done, Q + "no-such-question", {"answer": "x"}, token_from=Q + "pick-one")
+    assert reply.status_code == 404
+    assert "We cannot find this page" in reply.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("question_id", "value"),
+    [("pick-one", "mice"), ("pick-many", ["bus", "plane"]), ("views-included", "maybe")],
+)
+def test_tampered_option_id_is_refused(half_done, question_id, value):
+    reply = answer(half_done, question_id, value)
+    assert reply.status_code == 400
+    assert "There is a problem" in reply.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("token", [None, "not-a-real-token"])
+def test_missing_or_wrong_csrf_token(half_done, token):
+    data = {"answer": "dogs"} | ({"csrf_token": token} if token else {})
+    reply = half_done.post(Q + "pick-one", data=data)
+    assert reply.status_code == 400
+    assert "Any answers you saved before are safe." in reply.get_data(as_text=True)
+
+
+def test_text_over_the_limit(half_done):
+    reply = answer(half_done, "anything-else", "x" * 2001)
+    assert reply.status_code == 400
+    page = reply.get_data(as_text=True)
+    assert "Your answer is too long. Use 2,000 characters or fewer." in page
+    assert 'id="answer-error"' in page and 'href="#answer"' in page
+
+
+@pytest.mark.parametrize("value", ["201", "-1", "twelve", "1.5", ""])
+def test_number_out_of_range_or_not_a_number(half_done, value):
+    reply = answer(half_done, "weeks-waited", value)
+    assert reply.status_code == 400
+    assert "Write a whole number from 0 to 200." in reply.get_data(as_text=True)
+
+
+def test_number_typed_with_spaces_is_accepted(app, client):
+    start(client)
+    assert answer(client, "weeks-waited", " 150 ").status_code == 302
+    assert stored(app, "weeks-waited").number == 150
+
+
+def test_unknown_survey(client):
+    assert client.get("/s/no-such-survey").status_code == 404
+
+
+def test_closed_survey(app, half_done):
+    with app.app_context():
+        db.session.scalar(select(Survey).filter_by(slug=SLUG)).is_open = False
+        db.session.commit()
+    for url in (f"/s/{SLUG}", Q + "pick-many"):
+        reply = half_done.get(url)
+        assert reply.status_code == 410
+        assert "This survey is closed" in reply.get_data(as_text=True)
+    assert SLUG not in half_done.get("/").get_data(as_text=True)
+
+
+def test_expired_resume_code(app, client):
+    code = start(client)
+    answer(client, "pick-one", "cats")
+    with app.app_context():
+        response = db.session.scalar(select(Response))
+        response.last_saved_at = utcnow() - timedelta(days=31)
+        db.session.commit()
+    reply = post_form(app.test_client(), "/resume", {"code": code})
+    assert reply.status_code == 410
+    assert "Your code has run out" in reply.get_data(as_text=True)
+    assert client.get(Q + "pick-many").status_code == 410
+
+
+def test_unknown_resume_code(client):
+    reply = post_form(client, "/resume", {"code": "ABCD-2345"})
+    assert reply.status_code == 400
+    assert "We cannot find that code." in reply.get_data(as_text=True)
+
+
+def test_no_answer_chosen_shows_error_summary_and_field_message(client):
+    start(client)
+    reply = answer(client, "pick-one", None)
+    page = reply.get_data(as_text=True)
+    assert reply.status_code == 400
+    assert 'href="#answer-1">Choose one answer.</a>' in page
+    assert 'id="answer-error"' in page and "<title>Error:" in page
+
+
+def test_questions_need_a_started_response(client):
+    reply = client.get(Q + "pick-one")
+    assert reply.status_code == 302 and reply.location.endswith(f"/s/{SLUG}")
+
+
+def test_display_switch_is_remembered(client):
+    reply = post_form(client, "/display", {"next": "/resume"}, token_from="/resume")
+    assert reply.location.endswith("/resume")
+    assert 'class="display-large"' in client.get("/resume").get_data(as_text=True)
+    post_form(client, "/display", {"next": "//evil.example"}, token_from="/resume")
+    assert 'class="display-large"' not in client.get("/").get_data(as_text=True)
+
+
+def test_answers_keep_the_version_they_were_given_in(app, client, definitions, ctx):
+    start(client)
+    answer(client, "pick-one", "cats")
+    test_survey = next(d for d in definitions if d.slug == SLUG)
+    changed = {**test_survey.raw, "version": 2, "title": "Test survey, new wording"}
+    changed["questions"] = [{**test_survey.raw["questions"][0], "text": "Which pet is best?"}]
+    from sefvoice.easyread import parse_survey
+
+    service.store_definitions([parse_survey(changed, "v2")])
+    page = client.get(f"/s/{SLUG}/check").get_data(as_text=True)
+    assert "Which do you like best?" in page and "Which pet is best?" not in page
+    with pytest.raises(ValueError, match="Raise 'version' to 3"):
+        service.store_definitions([parse_survey({**changed, "version": 1}, "v1 changed")])
