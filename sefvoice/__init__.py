@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError
 
 from . import config as settings
 from .database import MIGRATIONS_DIR, check_migrated, tune_sqlite
-from .extensions import csrf, db, migrate
+from .extensions import csrf, db, login_manager, migrate
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -27,21 +27,30 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
+    login_manager.init_app(app)
     with app.app_context():
         tune_sqlite(db.engine)
         if app.config["CHECK_MIGRATED"]:
             check_migrated(db.engine)
 
     from . import cli, models  # noqa: F401  (models: every table known to Alembic)
+    from .auth import bp as auth_bp
     from .surveys import bp as surveys_bp
 
     app.register_blueprint(surveys_bp)
+    app.register_blueprint(auth_bp)
     cli.register(app)
     _register_error_pages(app)
 
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(models.User, int(user_id))
+
     @app.context_processor
-    def display_preference() -> dict[str, bool]:
-        return {"large_display": request.cookies.get("display") == "large"}
+    def page_context() -> dict[str, Any]:
+        from .auth import has_role
+
+        return {"large_display": request.cookies.get("display") == "large", "has_role": has_role}
 
     return app
 

@@ -9,6 +9,8 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup
 from flask_migrate import upgrade
 
+from .auth import ROLES, audit
+from .auth import service as auth_service
 from .easyread import check_all
 from .extensions import db
 from .surveys import service
@@ -62,6 +64,23 @@ def surveys_load() -> None:
         click.echo(line)
 
 
+users_cli = click.Group("users", help="Staff accounts.")
+
+
+@users_cli.command("add")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.password_option(help="Asked for if not given; at least 12 characters.")
+def users_add(email: str, role: str, password: str) -> None:
+    """Add a staff account: pcv_rep, officer or admin."""
+    try:
+        user = auth_service.create_user(email, password, role)
+    except auth_service.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    audit.record("add user", f"{user.email} as {user.role}")
+    click.echo(f"added {user.email} as {user.role}")
+
+
 retention_cli = click.Group("retention", help="Delete what sefvoice no longer needs to keep.")
 
 
@@ -100,4 +119,5 @@ def demo(no_serve: bool, reset: bool, port: int) -> None:
 def register(app: Flask) -> None:
     app.cli.add_command(surveys_cli)
     app.cli.add_command(retention_cli)
+    app.cli.add_command(users_cli)
     app.cli.add_command(demo)

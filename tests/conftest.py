@@ -106,3 +106,18 @@ def csrf_token(client, url: str) -> str:
 def post_form(client, url: str, data: dict, token_from: str | None = None):
     """POST like a browser does: with the CSRF token from the page the form is on."""
     return client.post(url, data={"csrf_token": csrf_token(client, token_from or url), **data})
+
+
+PASSWORD = "correct horse battery"
+
+
+def sign_in(client, role: str, email: str | None = None):
+    """Make an account with `role` and sign the client in as it. Returns the User."""
+    from sefvoice.auth import service as auth_service
+
+    email = email or f"{role}-{os.urandom(4).hex()}@example.org"
+    with client.application.app_context():
+        user = auth_service.create_user(email, PASSWORD, role)
+    reply = post_form(client, "/sign-in", {"email": email, "password": PASSWORD})
+    assert reply.status_code == 302, reply.get_data(as_text=True)[:300]
+    return user

@@ -1,0 +1,22 @@
+"""The audit log: every staff action (import, moderate, export, user change) is recorded."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+
+from ..extensions import db
+from ..models import AuditEvent
+
+
+def record(action: str, detail: str = "", actor: str | None = None) -> AuditEvent:
+    """Record an action by the signed-in user (or `actor`, e.g. "command line"). Commits."""
+    signed_in = current_user if current_user and current_user.is_authenticated else None
+    event = AuditEvent(
+        user_id=signed_in.id if signed_in else None,
+        actor=actor or (signed_in.email if signed_in else "command line"),
+        action=action,
+        detail=detail,
+    )
+    db.session.add(event)
+    db.session.commit()
+    return event

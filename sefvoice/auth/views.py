@@ -1,0 +1,63 @@
+"""Sign-in, sign-out and the admin's list of staff accounts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response as HttpResponse
+
+from . import audit, service
+from .forms import AddUserForm, SignInForm
+from .roles import ROLE_NAMES, role_required
+
+bp = Blueprint("auth", __name__)
+
+SIGN_IN_FAILED = (
+    "The e-mail or password is not right, or the account is locked for 15 minutes"
+    " after 5 wrong tries."
+)
+
+
+def _safe_next(target: str | None) -> str | None:
+    return target if target and target.startswith("/") and not target.startswith("//") else None
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in() -> str | HttpResponse:
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = service.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            audit.record("sign in")
+            return redirect(_safe_next(request.args.get("next")) or url_for("surveys.index"))
+        form.email.errors.append(SIGN_IN_FAILED)
+    status = 400 if form.errors else 200
+    return render_template("auth/sign_in.html", form=form), status
+
+
+@bp.post("/sign-out")
+def sign_out() -> HttpResponse:
+    if current_user.is_authenticated:
+        audit.record("sign out")
+        logout_user()
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/admin/users", methods=["GET", "POST"])
+@role_required("admin")
+def users() -> str | HttpResponse:
+    form = AddUserForm()
+    if form.validate_on_submit():
+        try:
+            user = service.create_user(form.email.data, form.password.data, form.role.data)
+        except service.AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            audit.record("add user", f"{user.email} as {user.role}")
+            flash(f"Account added for {user.email}.")
+            return redirect(url_for(".users"))
+    status = 400 if form.errors else 200
+    return render_template(
+        "auth/users.html", form=form, users=service.users(), role_names=ROLE_NAMES
+    ), status
