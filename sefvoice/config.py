@@ -35,6 +35,13 @@ def from_environment() -> dict:
         # Unfinished responses are deleted this many days after their last saved answer.
         "UNFINISHED_RESPONSE_DAYS": int(os.environ.get("SEFVOICE_UNFINISHED_RESPONSE_DAYS", "30")),
         "TEXT_ANSWER_MAX_LENGTH": 2000,
+        # Disclosure control: counts below MIN_COUNT are shown as "fewer than 5"; percentages
+        # need at least MIN_BASE people answering.
+        "DISCLOSURE_MIN_COUNT": int(os.environ.get("SEFVOICE_DISCLOSURE_MIN_COUNT", "5")),
+        "DISCLOSURE_MIN_BASE": int(os.environ.get("SEFVOICE_DISCLOSURE_MIN_BASE", "10")),
+        # Terms: name=month-day each starts; each runs until the next starts.
+        "TERMS": os.environ.get("SEFVOICE_TERMS", "Spring=01-01,Summer=05-01,Autumn=09-01"),
+        "TREND_TERMS": 6,
         "CHECK_MIGRATED": True,
         "WTF_CSRF_TIME_LIMIT": None,  # a parent may leave a page open for hours
         "SESSION_COOKIE_SAMESITE": "Lax",

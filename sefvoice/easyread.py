@@ -48,6 +48,7 @@ class Outcome:
 class Charter:
     principles: dict[str, CharterPrinciple]
     outcomes: dict[int, Outcome]
+    filled_by: dict[str, str]  # staff-facing names for who filled a response in
 
 
 @dataclass(frozen=True)
@@ -325,11 +326,12 @@ def load_charter(easyread_dir: Path) -> Charter:
     try:
         principles = {p["id"]: CharterPrinciple(p["id"], p["name"]) for p in data["principles"]}
         outcomes = {o["number"]: Outcome(o["number"], o["name"]) for o in data["outcomes"]}
+        filled_by = {key: str(data["filled_by"][key]) for key in FILLED_BY_IDS}
     except (KeyError, TypeError) as error:
         raise SurveyDefinitionError(
-            [f"{path.name}: needs principles (id, name) and outcomes (number, name)"]
+            [f"{path.name}: needs principles, outcomes and filled_by"]
         ) from error
-    return Charter(principles, outcomes)
+    return Charter(principles, outcomes, filled_by)
 
 
 def survey_files(easyread_dir: Path) -> list[Path]:

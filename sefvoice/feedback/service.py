@@ -1,0 +1,49 @@
+"""The feedback tab's data, from the app's settings: which terms, which rules, which tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from ..easyread import Charter, load_charter
+from ..extensions import db
+from ..models import Response
+from .aggregates import FeedbackSummary, build_summary
+from .disclosure import Rules
+from .tables import Table, summary_tables
+from .terms import Term, TermCalendar
+
+
+def rules() -> Rules:
+    config = current_app.config
+    return Rules(config["DISCLOSURE_MIN_COUNT"], config["DISCLOSURE_MIN_BASE"])
+
+
+def calendar() -> TermCalendar:
+    return TermCalendar(current_app.config["TERMS"])
+
+
+def charter() -> Charter:
+    return load_charter(Path(current_app.config["EASYREAD_DIR"]))
+
+
+def terms_with_responses() -> list[Term]:
+    """Every term from the first submitted response to the last, newest first."""
+    first, last = db.session.execute(
+        select(func.min(Response.submitted_at), func.max(Response.submitted_at))
+    ).one()
+    if first is None:
+        return []
+    return list(reversed(calendar().between(first.date(), last.date())))
+
+
+def summary_for(term: Term) -> tuple[FeedbackSummary, list[Table]]:
+    terms = calendar()
+    trend, current = [], term
+    for _ in range(current_app.config["TREND_TERMS"]):
+        trend.insert(0, current)
+        current = terms.previous(current)
+    summary = build_summary(term, terms.previous(term), trend, charter(), rules())
+    return summary, summary_tables(summary)

@@ -1,0 +1,103 @@
+"""The feedback summary as plain tables: one shape for the web page, CSV/XLSX and the bulletin.
+
+Everything here is already protected (aggregates.py hands over `Shown` values only), so no
+output built from these tables can show a hidden number.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .aggregates import FeedbackSummary, GroupRow, QuestionResult, ScoreRow
+from .disclosure import Shown
+
+
+@dataclass
+class Table:
+    id: str
+    title: str
+    columns: list[str]
+    rows: list[list[str | Shown]]
+    numeric: set[int] = field(default_factory=set)  # columns to right-align
+    chart_value: int | None = None  # the column a bar chart draws, if any
+
+    def text_rows(self) -> list[list[str]]:
+        return [[c.text if isinstance(c, Shown) else c for c in row] for row in self.rows]
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.text_rows(), columns=self.columns)
+
+
+def score_table(table_id: str, title: str, label: str, rows: list[ScoreRow]) -> Table:
+    return Table(
+        id=table_id,
+        title=title,
+        columns=[label, "Questions", "Answers", "% positive", "Change since last term"],
+        rows=[[r.name, str(r.questions), r.answers, r.positive, r.change] for r in rows],
+        numeric={1, 2, 3, 4},
+        chart_value=3,
+    )
+
+
+def group_table(table_id: str, title: str, label: str, rows: list[GroupRow]) -> Table:
+    return Table(
+        id=table_id,
+        title=title,
+        columns=[label, "People who answered", "% positive"],
+        rows=[[r.name, r.respondents, r.positive] for r in rows],
+        numeric={1, 2},
+        chart_value=2,
+    )
+
+
+def question_table(result: QuestionResult) -> Table:
+    if result.type == "number":
+        rows = [
+            ["People who answered", result.answering],
+            ["Median (middle) answer", result.median],
+        ]
+        return Table(f"q-{result.survey_slug}-{result.question_id}", result.text, ["", ""], rows)
+    if result.type == "text":
+        rows = [["People who wrote a comment", result.answering]]
+        return Table(f"q-{result.survey_slug}-{result.question_id}", result.text, ["", ""], rows)
+    rows = [
+        [o.label + (" (positive)" if o.positive else ""), o.count, o.percent]
+        for o in result.options
+    ]
+    return Table(
+        id=f"q-{result.survey_slug}-{result.question_id}",
+        title=result.text,
+        columns=["Answer", "People", "%"],
+        rows=rows,
+        numeric={1, 2},
+        chart_value=2,
+    )
+
+
+def summary_tables(summary: FeedbackSummary) -> list[Table]:
+    """Every table of the feedback tab, in page order."""
+    term = summary.term.name
+    return [
+        score_table("by-outcome", f"By SEF outcome, {term}", "Outcome", summary.by_outcome),
+        score_table(
+            "by-principle", f"By charter principle, {term}", "Principle", summary.by_principle
+        ),
+        group_table("by-filled-by", f"By who filled it in, {term}", "Who", summary.by_filled_by),
+        group_table("by-survey", f"By survey, {term}", "Survey", summary.by_survey),
+        group_table("by-term", "By term", "Term", summary.by_term),
+        *(question_table(q) for q in summary.questions),
+    ]
+
+
+def to_csv(table: Table) -> bytes:
+    return table.frame().to_csv(index=False).encode("utf-8-sig")  # BOM: Excel reads UTF-8
+
+
+def to_xlsx(table: Table) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        table.frame().to_excel(writer, index=False, sheet_name="Feedback")
+    return buffer.getvalue()

@@ -1,0 +1,70 @@
+"""The feedback tab and its downloads. Reps and officers only; every number is protected."""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request
+from werkzeug.wrappers import Response as HttpResponse
+
+from ..auth import audit, role_required
+from ..models import utcnow
+from . import bp, service
+from .charts import percent_bars, summary_sentence, to_svg
+from .tables import to_csv, to_xlsx
+
+EXPORTS = {
+    "csv": ("text/csv; charset=utf-8", to_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", to_xlsx),
+}
+
+
+def _chosen_term():
+    """The term asked for (?term=Summer 2023), else the newest with responses; 404 if unknown."""
+    available = service.terms_with_responses()
+    asked = request.args.get("term")
+    if asked:
+        try:
+            return service.calendar().named(asked), available
+        except ValueError:
+            abort(404)
+    return (available[0] if available else service.calendar().term_for(utcnow())), available
+
+
+@bp.get("/")
+@role_required("pcv_rep")
+def tab() -> str:
+    term, available = _chosen_term()
+    summary, tables = service.summary_for(term)
+    charts = {
+        t.id: (to_svg(percent_bars(t)), summary_sentence(t))
+        for t in tables[:5]
+        if t.chart_value is not None
+    }
+    return render_template(
+        "feedback/tab.html",
+        summary=summary,
+        tables=tables,
+        charts=charts,
+        questions=list(zip(summary.questions, tables[5:], strict=True)),
+        available=available,
+        rules=service.rules(),
+    )
+
+
+@bp.get("/download/<table_id>.<kind>")
+@role_required("pcv_rep")
+def download(table_id: str, kind: str) -> HttpResponse:
+    if kind not in EXPORTS:
+        abort(404)
+    term, _ = _chosen_term()
+    _, tables = service.summary_for(term)
+    table = next((t for t in tables if t.id == table_id), None)
+    if table is None:
+        abort(404)
+    mimetype, render = EXPORTS[kind]
+    audit.record("export", f"{table.title} ({term.name}) as {kind}")
+    filename = f"sefvoice-{term.slug}-{table.id}.{kind}"
+    return HttpResponse(
+        render(table),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
