@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup
 from flask_migrate import upgrade
 
+from . import tally
 from .auth import ROLES, audit
 from .auth import service as auth_service
 from .easyread import check_all
@@ -81,6 +82,15 @@ def users_add(email: str, role: str, password: str) -> None:
     click.echo(f"added {user.email} as {user.role}")
 
 
+feedback_cli = click.Group("feedback", help="The feedback tab's counts.")
+
+
+@feedback_cli.command("recount")
+def feedback_recount() -> None:
+    """Rebuild the answer tally from the stored answers (after a bulk load or a repair)."""
+    click.echo(f"answer tally rebuilt: {tally.recount():,} rows")
+
+
 retention_cli = click.Group("retention", help="Delete what sefvoice no longer needs to keep.")
 
 
@@ -120,4 +130,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(surveys_cli)
     app.cli.add_command(retention_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(feedback_cli)
     app.cli.add_command(demo)

@@ -39,7 +39,7 @@ def from_environment() -> dict:
         # need at least MIN_BASE people answering.
         "DISCLOSURE_MIN_COUNT": int(os.environ.get("SEFVOICE_DISCLOSURE_MIN_COUNT", "5")),
         "DISCLOSURE_MIN_BASE": int(os.environ.get("SEFVOICE_DISCLOSURE_MIN_BASE", "10")),
-        # Terms: name=month-day each starts; each runs until the next starts.
+        # Terms: name=month-day each starts (the 1st of a month); each runs until the next.
         "TERMS": os.environ.get("SEFVOICE_TERMS", "Spring=01-01,Summer=05-01,Autumn=09-01"),
         "TREND_TERMS": 6,
         "CHECK_MIGRATED": True,

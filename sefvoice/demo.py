@@ -9,6 +9,7 @@ from importlib.resources import files
 
 from sqlalchemy import func, insert, select
 
+from . import tally
 from .easyread import Question, SurveyDefinition
 from .extensions import db
 from .models import Answer, AnswerChoice, Response, Survey
@@ -82,10 +83,19 @@ def generate_responses(
                 }
             )
             moods.append(rng.betavariate(4, 2.5))
-        ids = db.session.scalars(
-            insert(Response).returning(Response.id, sort_by_parameter_order=True), rows
-        ).all()
-        answer_rows, chosen = [], []
+        # Plain executemany, then look the new ids up: RETURNING on executemany is slow here.
+        connection = db.session.connection()
+        connection.execute(insert(Response), rows)
+        hashes = [row["resume_code_hash"] for row in rows]
+        id_of = dict(
+            connection.execute(
+                select(Response.resume_code_hash, Response.id).where(
+                    Response.resume_code_hash.in_(hashes)
+                )
+            ).all()
+        )
+        ids = [id_of[h] for h in hashes]
+        answer_rows, chosen = [], {}
         for response_id, row, mood in zip(ids, rows, moods, strict=True):
             for question in definition.questions:
                 values = _answer_values(question, rng, mood, comments)
@@ -100,17 +110,21 @@ def generate_responses(
                         "saved_at": row["submitted_at"],
                     }
                 )
-                chosen.append(values["option_ids"])
-        answer_ids = db.session.scalars(
-            insert(Answer).returning(Answer.id, sort_by_parameter_order=True), answer_rows
+                chosen[response_id, question.id] = values["option_ids"]
+        connection.execute(insert(Answer), answer_rows)
+        new_answers = connection.execute(
+            select(Answer.response_id, Answer.question_id, Answer.id).where(
+                Answer.response_id.in_(ids)
+            )
         ).all()
         choice_rows = [
             {"answer_id": answer_id, "option_id": option_id, "position": position}
-            for answer_id, option_ids in zip(answer_ids, chosen, strict=True)
-            for position, option_id in enumerate(option_ids)
+            for response_id, question_id, answer_id in new_answers
+            for position, option_id in enumerate(chosen[response_id, question_id])
         ]
         if choice_rows:
-            db.session.execute(insert(AnswerChoice), choice_rows)
+            connection.execute(insert(AnswerChoice), choice_rows)
+        tally.add_responses(Response.id.in_(ids))
         db.session.commit()
         written += len(answer_rows)
     return written

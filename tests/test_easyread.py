@@ -119,9 +119,7 @@ def test_easy_read_check_flags_long_sentences_and_hard_words():
     )
     definition = parse_survey(hard, "hard.yaml", load_charter(EASYREAD), STATIC)
     problems = easy_read_problems(definition, "hard.yaml")
-    assert any("question 'pick-one' text: a sentence has 18 words" in p for p in problems), (
-        problems
-    )
+    assert any("question 'pick-one' text: a sentence has 18 words" in p for p in problems), problems
     assert any("question 'pick-one': reading ease" in p for p in problems), problems
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
+from sefvoice import tally
 from sefvoice.easyread import load_charter
 from sefvoice.extensions import db
 from sefvoice.feedback import disclosure
@@ -19,10 +20,10 @@ from sefvoice.feedback.aggregates import question_result
 from sefvoice.feedback.disclosure import Rules
 from sefvoice.feedback.statistics import wilson_interval
 from sefvoice.feedback.terms import TermCalendar
-from sefvoice.models import AuditEvent
+from sefvoice.models import AnswerTally, AuditEvent
 from sefvoice.surveys import service
 
-from .conftest import EASYREAD, sign_in
+from .conftest import EASYREAD, post_form, sign_in
 
 RULES = Rules(min_count=5, min_base=10)
 NO_NUMBERS = pd.DataFrame(columns=["number", "n"])
@@ -64,9 +65,11 @@ def test_responses_belong_to_the_term_of_their_submission_date():
 
 
 def test_terms_can_be_named_in_config():
-    terms = TermCalendar("Autumn=09-01,Spring=01-01,Summer=04-15")
+    terms = TermCalendar("Autumn=09-01,Spring=01-01,Summer=04-01")
     assert terms.term_for(date(2023, 4, 20)).name == "Summer 2023"
-    assert terms.named("Spring 2023").ends_on == date(2023, 4, 14)
+    assert terms.named("Spring 2023").ends_on == date(2023, 3, 31)
+    with pytest.raises(ValueError, match="must start on the 1st of a month"):
+        TermCalendar("Spring=01-01,Summer=04-15")
 
 
 # Disclosure control
@@ -227,7 +230,34 @@ def hand_counted(app):
             )
         # Not submitted: must not count.
         service.start_response(survey, "me")
+        tally.recount()  # the responses were back-dated by hand, so count them afresh
     return app
+
+
+def test_the_tally_kept_at_submission_equals_a_recount(app, client):
+    from tests.test_taking_a_survey import ALL_ANSWERS, answer, start
+
+    for filled_by in ("me", "me", "someone-for-me"):
+        other = app.test_client()
+        start(other, filled_by)
+        for question_id, value in ALL_ANSWERS:
+            answer(other, question_id, value)
+        assert post_form(other, "/s/all-types/check", {}).status_code == 302
+    with app.app_context():
+        rows = select(AnswerTally).order_by(*AnswerTally.__table__.primary_key.columns)
+        as_kept = [
+            (t.survey_slug, t.question_id, t.kind, t.key, t.filled_by, t.count)
+            for t in db.session.scalars(rows)
+        ]
+        tally.recount()
+        recounted = [
+            (t.survey_slug, t.question_id, t.kind, t.key, t.filled_by, t.count)
+            for t in db.session.scalars(rows)
+        ]
+    assert as_kept == recounted
+    assert ("all-types", "pick-many", "choice", "walk", "me", 2) in as_kept
+    assert ("all-types", "", "response", "", "someone-for-me", 1) in as_kept
+    assert ("all-types", "weeks-waited", "number", "12", "me", 2) in as_kept
 
 
 def test_the_tabs_numbers_equal_a_hand_count(hand_counted, client):

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy import and_, case, distinct, func, literal, select
+from sqlalchemy import and_, case, func, literal, select
 
 from ..easyread import SurveyDefinition
 from ..extensions import db
-from ..models import Answer, AnswerChoice, Response, Survey
+from ..models import AnswerTally
 from ..surveys.service import current_surveys, definition_of
 from . import disclosure
 from .disclosure import Rules, Shown
@@ -82,87 +82,72 @@ class FeedbackSummary:
 
 
 def _term_case(terms: list[Term]):
-    """SQL CASE that names the term a response was submitted in."""
-    whens = []
-    for term in terms:
-        start, end = term.bounds()
-        whens.append((and_(Response.submitted_at >= start, Response.submitted_at < end), term.name))
+    """SQL CASE that names the term a tally month falls in."""
+    whens = [
+        (
+            and_(AnswerTally.month >= t.starts_on, AnswerTally.month <= t.ends_on),
+            t.name,
+        )
+        for t in terms
+    ]
     return case(*whens, else_=literal(None))
 
 
-def _frame(statement, columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(db.session.execute(statement).all(), columns=columns)
+@dataclass
+class Counts:
+    """Grouped counts for some terms, split by kind of tally row (see AnswerTally)."""
+
+    choices: pd.DataFrame  # term, slug, question_id, filled_by, option_id, n
+    answering: pd.DataFrame  # term, slug, question_id, filled_by, n
+    numbers: pd.DataFrame  # term, slug, question_id, number, n
+    respondents: pd.DataFrame  # term, slug, filled_by, n
 
 
-def grouped_counts(terms: list[Term]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Three GROUP BY queries over the terms given (contiguous, oldest first).
-
-    choices:   term, slug, question_id, filled_by, option_id, n
-    answering: term, slug, question_id, filled_by, n  (people who chose at least one option,
-               or wrote text, or gave a number)
-    numbers:   term, slug, question_id, number, n
-    """
-    first, _ = terms[0].bounds()
-    _, last = terms[-1].bounds()
+def grouped_counts(terms: list[Term]) -> Counts:
+    """One GROUP BY over the tally for the terms given (contiguous, oldest first)."""
     term = _term_case(terms).label("term")
-    in_range = and_(
-        Response.submitted_at.is_not(None),
-        Response.submitted_at >= first,
-        Response.submitted_at < last,
-    )
-    joined = (
-        select()
-        .select_from(Answer)
-        .join(Response, Answer.response_id == Response.id)
-        .join(Survey, Response.survey_id == Survey.id)
-        .where(in_range)
-    )
-    keys = [term, Survey.slug, Answer.question_id, Response.filled_by]
-    choices = _frame(
-        joined.join(AnswerChoice, AnswerChoice.answer_id == Answer.id)
-        .add_columns(*keys, AnswerChoice.option_id, func.count())
-        .group_by(*keys, AnswerChoice.option_id),
-        ["term", "slug", "question_id", "filled_by", "option_id", "n"],
-    )
-    chose = (
-        joined.join(AnswerChoice, AnswerChoice.answer_id == Answer.id)
-        .add_columns(*keys, func.count(distinct(Answer.id)))
-        .group_by(*keys)
-    )
-    wrote = (
-        joined.where((Answer.number.is_not(None)) | (Answer.text.is_not(None)))
-        .add_columns(*keys, func.count())
-        .group_by(*keys)
-    )
-    answering = pd.concat(
-        [
-            _frame(chose, ["term", "slug", "question_id", "filled_by", "n"]),
-            _frame(wrote, ["term", "slug", "question_id", "filled_by", "n"]),
-        ],
-        ignore_index=True,
-    )
-    numbers = _frame(
-        joined.where(Answer.number.is_not(None))
-        .add_columns(term, Survey.slug, Answer.question_id, Answer.number, func.count())
-        .group_by(term, Survey.slug, Answer.question_id, Answer.number),
-        ["term", "slug", "question_id", "number", "n"],
-    )
-    return choices, answering, numbers
-
-
-def respondents_by(terms: list[Term], column) -> pd.DataFrame:
-    """Submitted responses per term and per `column` (a Response or Survey column)."""
-    first, _ = terms[0].bounds()
-    _, last = terms[-1].bounds()
-    term = _term_case(terms).label("term")
+    columns = [
+        term,
+        AnswerTally.survey_slug,
+        AnswerTally.question_id,
+        AnswerTally.kind,
+        AnswerTally.key,
+        AnswerTally.filled_by,
+    ]
     statement = (
-        select(term, column, func.count())
-        .select_from(Response)
-        .join(Survey, Response.survey_id == Survey.id)
-        .where(Response.submitted_at >= first, Response.submitted_at < last)
-        .group_by(term, column)
+        select(*columns, func.sum(AnswerTally.count))
+        .where(
+            AnswerTally.month >= terms[0].starts_on,
+            AnswerTally.month <= terms[-1].ends_on,
+        )
+        .group_by(*columns)
     )
-    return _frame(statement, ["term", "group", "n"])
+    rows = pd.DataFrame(
+        db.session.execute(statement).all(),
+        columns=["term", "slug", "question_id", "kind", "key", "filled_by", "n"],
+    ).astype({"n": "int64"})
+
+    def kind(name: str, keep: list[str]) -> pd.DataFrame:
+        return rows.loc[rows["kind"] == name, keep].reset_index(drop=True)
+
+    numbers = kind("number", ["term", "slug", "question_id", "key", "n"])
+    numbers = numbers.rename(columns={"key": "number"}).astype({"number": "int64"})
+    return Counts(
+        choices=kind("choice", ["term", "slug", "question_id", "filled_by", "key", "n"]).rename(
+            columns={"key": "option_id"}
+        ),
+        answering=kind("answered", ["term", "slug", "question_id", "filled_by", "n"]),
+        numbers=numbers.groupby(["term", "slug", "question_id", "number"], as_index=False)[
+            "n"
+        ].sum(),
+        respondents=kind("response", ["term", "slug", "filled_by", "n"]),
+    )
+
+
+def _respondents(respondents: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Respondents per term and per `column`, as term, group, n."""
+    grouped = respondents.groupby(["term", column], as_index=False)["n"].sum()
+    return grouped.rename(columns={column: "group"})
 
 
 def _median(values: pd.DataFrame) -> float:
@@ -425,9 +410,10 @@ def build_summary(
     """Everything the feedback tab shows for a term: five GROUP BY queries in all."""
     terms = sorted({*trend, term, previous})
     definitions = [definition_of(s) for s in current_surveys()]
-    choices, answering, numbers = grouped_counts(terms)
-    by_filled_by = respondents_by(terms, Response.filled_by)
-    by_slug = respondents_by(terms, Survey.slug)
+    counts = grouped_counts(terms)
+    choices, answering, numbers = counts.choices, counts.answering, counts.numbers
+    by_filled_by = _respondents(counts.respondents, "filled_by")
+    by_slug = _respondents(counts.respondents, "slug")
 
     results = question_results(definitions, term.name, choices, answering, numbers, rules)
     before = question_results(definitions, previous.name, choices, answering, numbers, rules)

@@ -1,8 +1,10 @@
 """School terms. A response belongs to the term its submission date falls in.
 
-Terms are named in config (SEFVOICE_TERMS): each is a name and the month-day it starts,
-and runs until the next one starts. The default is the three-term year the SEF bulletin
-follows: Spring (January to April), Summer (May to August), Autumn (September to December).
+Terms are named in config (SEFVOICE_TERMS): each is a name and the month it starts in
+(as "05-01": terms start on the first of a month, because the feedback counts are kept by
+month), and runs until the next one starts. The default is the three-term year the SEF
+bulletin follows: Spring (January to April), Summer (May to August), Autumn (September to
+December).
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ class TermCalendar:
         for part in spec.split(","):
             name, _, month_day = part.partition("=")
             month, day = (int(x) for x in month_day.strip().split("-"))
+            if day != 1:
+                raise ValueError(f"SEFVOICE_TERMS: {part!r} must start on the 1st of a month")
             starts.append(((month, day), name.strip()))
         if not starts:
             raise ValueError("SEFVOICE_TERMS names no terms")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -83,3 +83,24 @@ class AnswerChoice(db.Model):
     )
     option_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     position: Mapped[int] = mapped_column(default=0)
+
+
+class AnswerTally(db.Model):
+    """Submitted answers counted per survey, question, answer, who filled it in and month.
+
+    Kept up to date as each response is submitted (sefvoice.tally), so the
+    feedback tab groups a few thousand tally rows instead of every answer. `kind` is
+    "response" (question_id and key empty), "answered", "choice" (key: the option id) or
+    "number" (key: the number). `sefvoice feedback recount` rebuilds it from the answers.
+    """
+
+    __tablename__ = "answer_tally"
+    __table_args__ = (Index("ix_answer_tally_month", "month"),)
+
+    survey_slug: Mapped[str] = mapped_column(String(80), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    filled_by: Mapped[str] = mapped_column(String(20), primary_key=True)
+    month: Mapped[date] = mapped_column(primary_key=True)  # the first day of the month
+    count: Mapped[int]

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
+from .. import tally
 from ..easyread import Question, SurveyDefinition, parse_survey
 from ..extensions import db
 from ..models import Answer, AnswerChoice, Response, Survey, utcnow
@@ -180,8 +181,11 @@ def is_skipped(answer: Answer) -> bool:
 
 
 def submit_response(response: Response) -> None:
+    """Mark the response sent and add it to the feedback tally, in one transaction."""
     if response.submitted_at is None:
         response.submitted_at = utcnow()
+        db.session.flush()
+        tally.add_responses(Response.id == response.id)
         db.session.commit()
 
 
