@@ -10,9 +10,10 @@ from datetime import date, datetime
 
 import pandas as pd
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from sefvoice import tally
+from sefvoice.demo import load_demo_data
 from sefvoice.easyread import load_charter
 from sefvoice.extensions import db
 from sefvoice.feedback import disclosure
@@ -20,7 +21,7 @@ from sefvoice.feedback.aggregates import question_result
 from sefvoice.feedback.disclosure import Rules
 from sefvoice.feedback.statistics import wilson_interval
 from sefvoice.feedback.terms import TermCalendar
-from sefvoice.models import AnswerTally, AuditEvent
+from sefvoice.models import AnswerTally, AuditEvent, Response
 from sefvoice.surveys import service
 
 from .conftest import EASYREAD, post_form, sign_in
@@ -334,6 +335,25 @@ def test_feedback_pages_by_role(client, role, status, url):
     assert reply.status_code == status
     if role is None:
         assert "/sign-in" in reply.location
+
+
+def test_the_tab_with_every_survey_answered(app, client):
+    with app.app_context():
+        load_demo_data()
+        summer = TermCalendar().named("Summer 2023")
+        start, end = summer.bounds()
+        in_summer = db.session.scalar(
+            select(func.count(Response.id)).where(
+                Response.submitted_at >= start, Response.submitted_at < end
+            )
+        )
+    sign_in(client, "pcv_rep")
+    page = client.get("/feedback/?term=Summer+2023").get_data(as_text=True)
+    assert f"{in_summer} people sent answers" in page
+    by_term = page[page.index('id="by-term"') :]
+    assert f'<th scope="row">Summer 2023</th><td class="numeric">{in_summer}</td>' in by_term
+    for title in ("Parent carer survey", "Your life survey", "Your annual review"):
+        assert title in page
 
 
 def test_unknown_term_is_not_found(client):

@@ -350,7 +350,7 @@ def positive_by_group(
     )
     positive = rows[rows["positive"]].groupby(group_column)["n"].sum()
     total = rows.groupby(group_column)["n"].sum()
-    people = respondents[respondents["term"] == term].set_index("group")["n"]
+    people = respondents[respondents["term"] == term].groupby("group")["n"].sum()
 
     names = list(group_names)
     people_counts = [int(people.get(g, 0)) for g in names]
