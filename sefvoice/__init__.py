@@ -36,11 +36,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from . import cli, models  # noqa: F401  (models: every table known to Alembic)
     from .auth import bp as auth_bp
     from .feedback import bp as feedback_bp
+    from .indicators import bp as indicators_bp
     from .surveys import bp as surveys_bp
 
     app.register_blueprint(surveys_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(feedback_bp)
+    app.register_blueprint(indicators_bp)
     cli.register(app)
     _register_error_pages(app)
 

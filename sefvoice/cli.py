@@ -14,6 +14,7 @@ from .auth import ROLES, audit
 from .auth import service as auth_service
 from .easyread import check_all
 from .extensions import db
+from .indicators.cli import indicators_cli
 from .surveys import service
 
 
@@ -131,4 +132,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(retention_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(feedback_cli)
+    app.cli.add_command(indicators_cli)
     app.cli.add_command(demo)

@@ -35,6 +35,7 @@ def from_environment() -> dict:
         # Unfinished responses are deleted this many days after their last saved answer.
         "UNFINISHED_RESPONSE_DAYS": int(os.environ.get("SEFVOICE_UNFINISHED_RESPONSE_DAYS", "30")),
         "TEXT_ANSWER_MAX_LENGTH": 2000,
+        "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,  # the largest upload (indicator files)
         # Disclosure control: counts below MIN_COUNT are shown as "fewer than 5"; percentages
         # need at least MIN_BASE people answering.
         "DISCLOSURE_MIN_COUNT": int(os.environ.get("SEFVOICE_DISCLOSURE_MIN_COUNT", "5")),

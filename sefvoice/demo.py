@@ -130,9 +130,21 @@ def generate_responses(
     return written
 
 
+def load_demo_indicators() -> str:
+    """The measures published in the seed bulletin (sefvoice/data/demo-indicators.csv)."""
+    from .indicators.importer import read_rows
+    from .indicators.service import apply_import, plan_import
+
+    data = files("sefvoice").joinpath("data/demo-indicators.csv").read_bytes()
+    plan = plan_import(read_rows(data, "demo-indicators.csv"))
+    apply_import(plan, "demo-indicators.csv", actor="sefvoice demo")
+    return f"indicators: {len(plan.new)} new figures, {plan.unchanged} already there"
+
+
 def load_demo_data() -> list[str]:
-    """Demo responses for every survey that has none yet. Safe to run twice."""
-    report = []
+    """Demo responses for every survey that has none yet, and the demo measures. Safe to
+    run twice."""
+    report = [load_demo_indicators()]
     for seed, survey in enumerate(current_surveys(), start=1):
         existing = db.session.scalar(
             select(func.count(Response.id)).join(Survey).where(Survey.slug == survey.slug)

@@ -1,5 +1,6 @@
 """All SQLAlchemy models, imported here so Alembic and the app see every table."""
 
+from .indicator import Import, Indicator, IndicatorValue, IndicatorValueHistory
 from .survey import Answer, AnswerChoice, AnswerTally, Response, Survey, utcnow
 from .user import AuditEvent, User
 
@@ -8,6 +9,10 @@ __all__ = [
     "AnswerChoice",
     "AnswerTally",
     "AuditEvent",
+    "Import",
+    "Indicator",
+    "IndicatorValue",
+    "IndicatorValueHistory",
     "Response",
     "Survey",
     "User",

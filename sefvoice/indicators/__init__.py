@@ -1,0 +1,5 @@
+"""Indicator data: import the area's measures and show them."""
+
+from .views import bp
+
+__all__ = ["bp"]

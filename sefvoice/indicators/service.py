@@ -1,0 +1,266 @@
+"""Indicator imports and queries, as plain functions. Writes are in bulk, in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import insert, select, update
+
+from ..extensions import db
+from ..models import Import, Indicator, IndicatorValue, IndicatorValueHistory
+from .importer import ImportProblems, Row
+
+VALUE_FIELDS = ("period_label", "value", "value_marker", "england", "england_marker", "target")
+
+
+@dataclass
+class Plan:
+    """What an import would do: rows new, changed or unchanged, and any conflicts."""
+
+    rows: list[Row]
+    new: list[Row] = field(default_factory=list)
+    changed: list[tuple[Row, IndicatorValue]] = field(default_factory=list)
+    unchanged: int = 0
+    new_measures: list[str] = field(default_factory=list)
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.new or self.changed)
+
+
+def _values_of(row: Row) -> tuple:
+    return tuple(getattr(row, name) for name in VALUE_FIELDS)
+
+
+def plan_import(rows: list[Row]) -> Plan:
+    """Compare the rows with what is stored. Raises ImportProblems if a row's code is stored
+    with another name or unit (which would change what the measure means)."""
+    codes = {row.code for row in rows}
+    stored = {
+        i.code: i for i in db.session.scalars(select(Indicator).where(Indicator.code.in_(codes)))
+    }
+    problems = []
+    for row in rows:
+        indicator = stored.get(row.code)
+        if indicator is None:
+            continue
+        for column in ("name", "unit"):
+            if getattr(row, column).lower() != getattr(indicator, column).lower():
+                problems.append(
+                    f"row {row.line}, column {column}: code {row.code} is stored as"
+                    f" {getattr(indicator, column)!r}, found {getattr(row, column)!r}"
+                )
+    if problems:
+        raise ImportProblems(problems)
+    existing = {
+        (value.indicator.code, value.period): value
+        for value in db.session.scalars(
+            select(IndicatorValue).join(Indicator).where(Indicator.code.in_(codes))
+        )
+    }
+    plan = Plan(rows=rows, new_measures=sorted(codes - set(stored)))
+    for row in rows:
+        value = existing.get((row.code, row.period))
+        if value is None:
+            plan.new.append(row)
+        elif tuple(getattr(value, name) for name in VALUE_FIELDS) != _values_of(row):
+            plan.changed.append((row, value))
+        else:
+            plan.unchanged += 1
+    return plan
+
+
+def _store_measures(plan: Plan) -> dict[str, int]:
+    """Add new measures; fill in direction, outcome and source where the file gives them."""
+    first_rows = {}
+    for row in plan.rows:
+        first_rows.setdefault(row.code, row)
+    if plan.new_measures:
+        db.session.execute(
+            insert(Indicator),
+            [
+                {
+                    "code": code,
+                    "name": first_rows[code].name,
+                    "domain": first_rows[code].domain,
+                    "unit": first_rows[code].unit,
+                    "higher_is_better": first_rows[code].higher_is_better,
+                    "outcome": first_rows[code].outcome,
+                    "source": first_rows[code].source,
+                }
+                for code in plan.new_measures
+            ],
+        )
+    indicators = db.session.scalars(select(Indicator).where(Indicator.code.in_(first_rows)))
+    ids = {}
+    for indicator in indicators:
+        row = first_rows[indicator.code]
+        # A blank in the file keeps what an officer set after an earlier import.
+        for column in ("higher_is_better", "outcome"):
+            if getattr(row, column) is not None:
+                setattr(indicator, column, getattr(row, column))
+        indicator.source = row.source or indicator.source
+        indicator.domain = row.domain
+        ids[indicator.code] = indicator.id
+    return ids
+
+
+def apply_import(
+    plan: Plan, file_name: str, actor: str, user_id: int | None = None
+) -> Import | None:
+    """Write the plan: new values, changed values (keeping the old ones as history).
+    Returns the Import, or None when the file changes nothing (then nothing is written)."""
+    if not plan.changes_anything:
+        return None
+    record = Import(
+        actor=actor,
+        user_id=user_id,
+        file_name=file_name,
+        rows=len(plan.rows),
+        new=len(plan.new),
+        changed=len(plan.changed),
+    )
+    db.session.add(record)
+    ids = _store_measures(plan)
+    db.session.flush()
+    if plan.new:
+        db.session.execute(
+            insert(IndicatorValue),
+            [
+                {"indicator_id": ids[row.code], "period": row.period, "import_id": record.id}
+                | {name: getattr(row, name) for name in VALUE_FIELDS}
+                for row in plan.new
+            ],
+        )
+    if plan.changed:
+        db.session.execute(
+            insert(IndicatorValueHistory),
+            [
+                {
+                    "value_id": value.id,
+                    "replaced_by_import_id": record.id,
+                    "old_import_id": value.import_id,
+                }
+                | {f"old_{name}": getattr(value, name) for name in VALUE_FIELDS}
+                for _, value in plan.changed
+            ],
+        )
+        db.session.execute(
+            update(IndicatorValue),
+            [
+                {"id": value.id, "import_id": record.id}
+                | {name: getattr(row, name) for name in VALUE_FIELDS}
+                for row, value in plan.changed
+            ],
+        )
+    db.session.commit()
+    return record
+
+
+# Reading measures, for the feedback tab and the bulletin.
+
+
+@dataclass(frozen=True)
+class Point:
+    period: date
+    label: str
+    value: float | None
+    marker: str | None
+
+
+@dataclass(frozen=True)
+class MeasureSummary:
+    code: str
+    name: str
+    unit: str
+    domain: str
+    higher_is_better: bool | None
+    target: float | None
+    latest: Point | None
+    previous: Point | None
+    england: float | None
+    england_marker: str | None
+    series: tuple[Point, ...]
+
+
+def measures_for_outcome(outcome: int | None) -> list[MeasureSummary]:
+    """Every measure of an outcome (None: those with no outcome yet), latest first figures."""
+    condition = Indicator.outcome.is_(None) if outcome is None else Indicator.outcome == outcome
+    indicators = list(
+        db.session.scalars(
+            select(Indicator).where(condition).order_by(Indicator.domain, Indicator.name)
+        )
+    )
+    values: dict[int, list[IndicatorValue]] = {i.id: [] for i in indicators}
+    for value in db.session.scalars(
+        select(IndicatorValue)
+        .where(IndicatorValue.indicator_id.in_(values))
+        .order_by(IndicatorValue.period)
+    ):
+        values[value.indicator_id].append(value)
+    summaries = []
+    for indicator in indicators:
+        series = tuple(
+            Point(v.period, v.period_label or v.period.strftime("%b %Y"), v.value, v.value_marker)
+            for v in values[indicator.id]
+        )
+        last = values[indicator.id][-1] if values[indicator.id] else None
+        summaries.append(
+            MeasureSummary(
+                code=indicator.code,
+                name=indicator.name,
+                unit=indicator.unit,
+                domain=indicator.domain,
+                higher_is_better=indicator.higher_is_better,
+                target=last.target if last else None,
+                latest=series[-1] if series else None,
+                previous=series[-2] if len(series) > 1 else None,
+                england=last.england if last else None,
+                england_marker=last.england_marker if last else None,
+                series=series,
+            )
+        )
+    return summaries
+
+
+AMBER_MARGIN = 0.05  # within 5% of the target counts as nearly there
+
+
+def rag_status(measure: MeasureSummary) -> str:
+    """'green' meets the target; 'amber' within 5% of it, or not there but improving; 'red'
+    otherwise; 'none' with no target, no direction or no latest number."""
+    latest = measure.latest.value if measure.latest else None
+    if measure.target is None or measure.higher_is_better is None or latest is None:
+        return "none"
+    sign = 1 if measure.higher_is_better else -1
+    if sign * (latest - measure.target) >= 0:
+        return "green"
+    if abs(latest - measure.target) <= AMBER_MARGIN * abs(measure.target):
+        return "amber"
+    return "amber" if direction(measure) == "improving" else "red"
+
+
+def direction(measure: MeasureSummary) -> str:
+    """'improving', 'getting worse', 'no change', or 'no direction' (in words, never colour)."""
+    if not (measure.latest and measure.previous) or measure.higher_is_better is None:
+        return "no direction"
+    if measure.latest.value is None or measure.previous.value is None:
+        return "no direction"
+    change = measure.latest.value - measure.previous.value
+    if change == 0:
+        return "no change"
+    return "improving" if (change > 0) == measure.higher_is_better else "getting worse"
+
+
+def format_value(value: float | None, marker: str | None, unit: str) -> str:
+    """A figure as a UK reader expects it: 1,212; 95%; 23.9%; 37 weeks; markers spelt out."""
+    if value is None:
+        return {
+            "c": "confidential",
+            "x": "not available",
+            "z": "not applicable",
+            "u": "low reliability",
+        }.get(marker or "", "no figure")
+    text = f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+    return {"percent": f"{text}%", "weeks": f"{text} weeks", "days": f"{text} days"}.get(unit, text)

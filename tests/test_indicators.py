@@ -1,0 +1,342 @@
+"""Indicator import: spellings, every error (all rows listed, nothing written), re-import,
+history, XLSX, the Explore Education Statistics layout, the upload page and RAG status."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from sefvoice.extensions import db
+from sefvoice.indicators import service
+from sefvoice.indicators.importer import (
+    EesMeasure,
+    ImportProblems,
+    from_ees,
+    parse_number,
+    read_rows,
+    read_table,
+)
+from sefvoice.models import AuditEvent, Import, Indicator, IndicatorValue, IndicatorValueHistory
+
+from .conftest import post_form, sign_in
+
+HEADER = "code,name,domain,period,value,unit,england,target,higher_is_better,outcome,period_label"
+
+
+def csv(*rows: str, header: str = HEADER) -> bytes:
+    return "\n".join([header, *rows]).encode()
+
+
+GOOD = csv(
+    "ehcp-20,Plans in 20 weeks,education,2023-04,100%,percent,50.7,90,yes,3,Apr 2023",
+    "ehcp-20,Plans in 20 weeks,education,2023-05-19,95,percent,50.7%,90,yes,3,",
+    "waits,Therapy wait,health,2023-07,52,weeks,x,30,false,3,Jul 2023",
+    'plans,EHC plans,education,2023-01," 1,212 ",count,,,,1,Jan 2023',
+)
+
+
+def import_bytes(data: bytes, name: str = "measures.csv", actor: str = "test"):
+    plan = service.plan_import(read_rows(data, name))
+    return plan, service.apply_import(plan, name, actor)
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("23.4", (23.4, None)),
+        ("23.4%", (23.4, None)),
+        (" 1,234 ", (1234.0, None)),
+        ("c", (None, "c")),
+        ("X", (None, "x")),
+        ("z", (None, "z")),
+        (" u ", (None, "u")),
+        ("", (None, None)),
+        ("0", (0.0, None)),
+    ],
+)
+def test_number_spellings(text, expected):
+    assert parse_number(text) == expected
+
+
+def test_a_good_file_imports_with_every_spelling(ctx):
+    plan, record = import_bytes(GOOD)
+    assert (len(plan.new), len(plan.changed), plan.unchanged) == (4, 0, 0)
+    assert record.rows == 4 and record.file_name == "measures.csv"
+    values = {(v.indicator.code, v.period): v for v in db.session.scalars(select(IndicatorValue))}
+    may = values["ehcp-20", date(2023, 5, 19)]
+    assert (may.value, may.england, may.target) == (95.0, 50.7, 90.0)
+    waits = values["waits", date(2023, 7, 1)]
+    assert (waits.england, waits.england_marker) == (None, "x")  # kept as a marker, not 0
+    assert values["plans", date(2023, 1, 1)].value == 1212.0
+    indicators = {i.code: i for i in db.session.scalars(select(Indicator))}
+    assert indicators["ehcp-20"].higher_is_better is True
+    assert indicators["waits"].higher_is_better is False
+    assert indicators["plans"].higher_is_better is None
+    assert indicators["plans"].outcome == 1
+
+
+def test_every_problem_is_listed_and_nothing_is_written(ctx):
+    bad = csv(
+        "a,A,schools,2023-01,1,count,,,,,",  # row 2: unknown domain
+        "b,B,education,2023-01,1,people,,,,,",  # row 3: unknown unit
+        "c,C,education,2023-01,lots,count,,,,,",  # row 4: not a number
+        ",D,education,2023-01,1,count,,,,,",  # row 5: missing code
+        "e,E,education,2023-01,1,count,,,,,",
+        "e,E,education,2023-01-01,2,count,,,,,",  # row 7: same code and period as row 6
+        "f,F,education,Jan 2023,1,count,,,,,",  # row 8: period
+        "g,G,education,2023-01,1,count,,,maybe,7,",  # row 9: direction and outcome
+    )
+    with pytest.raises(ImportProblems) as raised:
+        import_bytes(bad)
+    problems = raised.value.problems
+    assert problems == [
+        "row 2, column domain: must be one of education, health, care, feedback, found 'schools'",
+        "row 3, column unit: must be one of count, percent, rate, weeks, days, score,"
+        " found 'people'",
+        "row 4, column value: not a number or one of the markers c, x, z, u, found 'lots'",
+        "row 5, column code: missing, found ''",
+        "row 7, column period: repeats code e and period of row 6, found '2023-01-01'",
+        "row 8, column period: not a date like 2023-01-19 or a month like 2023-01,"
+        " found 'Jan 2023'",
+        "row 9, column higher_is_better: must be true, false, yes, no or blank, found 'maybe'",
+        "row 9, column outcome: must be a SEF outcome area from 1 to 5, or blank, found '7'",
+    ]
+    assert count(Indicator) == count(IndicatorValue) == count(Import) == 0
+
+
+def test_missing_required_columns(ctx):
+    with pytest.raises(ImportProblems, match="row 1: the header has no column unit"):
+        import_bytes(b"code,name,domain,period,value\na,A,education,2023-01,1")
+
+
+def test_a_code_stored_with_another_name_or_unit_is_refused(ctx):
+    import_bytes(GOOD)
+    clash = csv("waits,Therapy wait,health,2023-08,40,days,,,,,")
+    with pytest.raises(ImportProblems) as raised:
+        import_bytes(clash)
+    assert raised.value.problems == [
+        "row 2, column unit: code waits is stored as 'weeks', found 'days'"
+    ]
+    assert count(IndicatorValue) == 4
+
+
+def test_reimporting_the_same_file_changes_nothing(ctx):
+    import_bytes(GOOD)
+    plan, record = import_bytes(GOOD)
+    assert record is None and plan.unchanged == 4 and not plan.new and not plan.changed
+    assert count(Import) == 1 and count(IndicatorValueHistory) == 0
+
+
+def test_a_newer_file_updates_values_and_keeps_history(ctx):
+    _, first = import_bytes(GOOD, "spring.csv", actor="officer@example.org")
+    newer = csv(
+        "ehcp-20,Plans in 20 weeks,education,2023-04,98%,percent,50.7,90,yes,3,Apr 2023",
+        "ehcp-20,Plans in 20 weeks,education,2023-06,97%,percent,50.7,90,yes,3,Jun 2023",
+    )
+    plan, second = import_bytes(newer, "summer.csv", actor="officer2@example.org")
+    assert (len(plan.new), len(plan.changed), plan.unchanged) == (1, 1, 0)
+    history = db.session.scalar(select(IndicatorValueHistory))
+    assert (history.old_value, history.old_import_id, history.replaced_by_import_id) == (
+        100.0,
+        first.id,
+        second.id,
+    )
+    replaced_by = db.session.get(Import, history.replaced_by_import_id)
+    assert (replaced_by.actor, replaced_by.file_name) == ("officer2@example.org", "summer.csv")
+    april = db.session.scalar(select(IndicatorValue).filter_by(period=date(2023, 4, 1)))
+    assert april.value == 98.0 and april.import_id == second.id
+
+
+def test_xlsx_and_a_named_sheet(ctx):
+    frame = read_table(GOOD, "measures.csv")
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        pd.DataFrame({"note": ["ignore me"]}).to_excel(writer, sheet_name="Notes", index=False)
+        frame.to_excel(writer, sheet_name="Measures", index=False)
+    rows = read_rows(buffer.getvalue(), "measures.xlsx", sheet="Measures")
+    assert [(r.code, r.value) for r in rows] == [
+        ("ehcp-20", 100.0),
+        ("ehcp-20", 95.0),
+        ("waits", 52.0),
+        ("plans", 1212.0),
+    ]
+    with pytest.raises(ImportProblems):
+        read_rows(buffer.getvalue(), "measures.xlsx", sheet="No such sheet")
+
+
+EES = (
+    b"time_period,time_identifier,geographic_level,country_code,country_name,new_la_code,"
+    b"la_name,ehcp_count,ehcp_within_20_weeks\n"
+    b"202223,Academic year,National,E92000001,England,,,517049,50.7\n"
+    b"202223,Academic year,Local authority,E92000001,England,E06000019,Herefordshire,1212,95\n"
+    b"202223,Academic year,Local authority,E92000001,England,E06000020,Telford,1500,c\n"
+    b"202122,Academic year,National,E92000001,England,,,473255,59.9\n"
+    b"202122,Academic year,Local authority,E92000001,England,E06000019,Herefordshire,1100,70.5\n"
+)
+EES_MEASURES = [
+    EesMeasure("ehcp_count", "ehcp-total", "EHC plans", "count", outcome=1),
+    EesMeasure(
+        "ehcp_within_20_weeks",
+        "ehcp-20",
+        "Plans in 20 weeks",
+        "percent",
+        outcome=3,
+        higher_is_better=True,
+    ),
+]
+
+
+def test_explore_education_statistics_layout(ctx):
+    rows = from_ees(read_table(EES, "ees.csv"), "E06000019", EES_MEASURES)
+    got = {(r.code, r.period_label): (r.value, r.england, r.period) for r in rows}
+    assert got == {
+        ("ehcp-total", "2022/23"): (1212.0, 517049.0, date(2022, 9, 1)),
+        ("ehcp-20", "2022/23"): (95.0, 50.7, date(2022, 9, 1)),
+        ("ehcp-total", "2021/22"): (1100.0, 473255.0, date(2021, 9, 1)),
+        ("ehcp-20", "2021/22"): (70.5, 59.9, date(2021, 9, 1)),
+    }
+    plan = service.plan_import(rows)
+    service.apply_import(plan, "ees.csv", "test")
+    assert count(IndicatorValue) == 4
+    with pytest.raises(ImportProblems, match="no rows for local authority 'E99999999'"):
+        from_ees(read_table(EES, "ees.csv"), "E99999999", EES_MEASURES)
+    with pytest.raises(ImportProblems, match="say which local authority"):
+        read_rows(EES, "ees.csv")
+
+
+def test_ees_problems_name_the_files_own_column(ctx):
+    bad = EES.replace(b"1212,95", b"1212,lots")
+    with pytest.raises(ImportProblems) as raised:
+        from_ees(read_table(bad, "ees.csv"), "E06000019", EES_MEASURES)
+    assert raised.value.problems == [
+        "row 3, column ehcp_within_20_weeks: not a number or one of the markers c, x, z, u,"
+        " found 'lots'"
+    ]
+
+
+def test_measures_for_outcome_and_status(ctx):
+    import_bytes(GOOD)
+    (twenty,) = service.measures_for_outcome(3)[:1]
+    assert twenty.code == "ehcp-20"
+    assert (twenty.latest.value, twenty.previous.value, twenty.target) == (95.0, 100.0, 90.0)
+    assert service.rag_status(twenty) == "green" and service.direction(twenty) == "getting worse"
+    waits = next(m for m in service.measures_for_outcome(3) if m.code == "waits")
+    assert service.rag_status(waits) == "red"  # 52 weeks against a target of under 30
+    assert service.format_value(1212.0, None, "count") == "1,212"
+    assert service.format_value(23.9, None, "percent") == "23.9%"
+    assert service.format_value(None, "c", "percent") == "confidential"
+
+
+@pytest.mark.parametrize(
+    ("latest", "previous", "higher", "status"),
+    [
+        (90, 80, True, "green"),
+        (86, 88, True, "amber"),
+        (80, 70, True, "amber"),
+        (70, 80, True, "red"),
+        (25, 35, False, "green"),
+        (40, 30, False, "red"),
+        (80, 70, None, "none"),
+    ],
+)
+def test_rag_rule(latest, previous, higher, status):
+    from sefvoice.indicators.service import MeasureSummary, Point
+
+    def point(value):
+        return Point(date(2023, 1, 1), "", value, None)
+
+    measure = MeasureSummary(
+        "m",
+        "M",
+        "percent",
+        "education",
+        higher,
+        88 if higher else 30,
+        point(latest),
+        point(previous),
+        None,
+        None,
+        (),
+    )
+    assert service.rag_status(measure) == status
+
+
+def test_import_command(app, database_url, monkeypatch, tmp_path):
+    from sefvoice.cli import main
+
+    monkeypatch.setenv("SEFVOICE_DATABASE_URL", database_url)
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_bytes(GOOD)
+    bad.write_bytes(csv("a,A,schools,2023-01,1,count,,,,,", "b,B,education,2023-01,x1,count,,,,,"))
+    runner = CliRunner()
+    dry = runner.invoke(main, ["indicators", "import", str(good), "--dry-run"])
+    assert dry.exit_code == 0 and "4 new, 0 changed, 0 unchanged" in dry.output
+    failed = runner.invoke(main, ["indicators", "import", str(bad)])
+    assert failed.exit_code == 1
+    assert "row 2, column domain" in failed.output and "row 3, column value" in failed.output
+    with app.app_context():
+        assert count(IndicatorValue) == 0
+    done = runner.invoke(main, ["indicators", "import", str(good)])
+    assert done.exit_code == 0, done.output
+    with app.app_context():
+        assert count(IndicatorValue) == 4
+        assert db.session.scalar(select(AuditEvent.action)) == "import indicators"
+
+
+def upload(client, data: bytes, name: str = "measures.csv"):
+    return post_form(client, "/indicators/upload", {"file": (io.BytesIO(data), name), "sheet": ""})
+
+
+def test_upload_preview_then_confirm(app, client):
+    sign_in(client, "officer")
+    preview = upload(client, GOOD)
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "<strong>4</strong> new figures" in page
+    with app.app_context():
+        assert count(IndicatorValue) == 0  # nothing written before confirming
+    confirmed = post_form(client, "/indicators/upload/confirm", {}, token_from="/indicators/")
+    assert confirmed.status_code == 302
+    listing = client.get("/indicators/").get_data(as_text=True)
+    assert "Plans in 20 weeks" in listing and "95%" in listing and "1,212" in listing
+    again = upload(client, GOOD).get_data(as_text=True)
+    assert "This file changes nothing" in again
+
+
+def test_upload_with_problems_lists_them_all(app, client):
+    sign_in(client, "officer")
+    reply = upload(
+        client, csv("a,A,schools,2023-01,1,count,,,,,", "b,B,education,2023-01,x1,count,,,,,")
+    )
+    page = reply.get_data(as_text=True)
+    assert reply.status_code == 400
+    assert "Nothing was imported: the file has 2 problems" in page
+    assert "row 2, column domain" in page and "row 3, column value" in page
+    assert upload(client, b"not,a\nspreadsheet", "notes.txt").status_code == 400
+
+
+def test_officer_sets_a_measures_outcome(app, client):
+    with app.app_context():
+        import_bytes(GOOD)
+    sign_in(client, "officer")
+    reply = post_form(
+        client, "/indicators/waits/outcome", {"outcome": "4"}, token_from="/indicators/"
+    )
+    assert reply.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Indicator.outcome).filter_by(code="waits")) == 4
+
+
+@pytest.mark.parametrize(("role", "status"), [("pcv_rep", 403), ("officer", 200), ("admin", 200)])
+def test_upload_needs_an_officer(client, role, status):
+    sign_in(client, role)
+    assert client.get("/indicators/upload").status_code == status
+    assert client.get("/indicators/").status_code == 200
