@@ -78,7 +78,8 @@ def question_table(result: QuestionResult) -> Table:
 
 
 def summary_tables(summary: FeedbackSummary) -> list[Table]:
-    """Every table of the feedback tab, in page order."""
+    """Every table of the feedback tab: the five summaries, each question, then the
+    measures of each outcome."""
     term = summary.term.name
     return [
         score_table("by-outcome", f"By SEF outcome, {term}", "Outcome", summary.by_outcome),
@@ -89,6 +90,10 @@ def summary_tables(summary: FeedbackSummary) -> list[Table]:
         group_table("by-survey", f"By survey, {term}", "Survey", summary.by_survey),
         group_table("by-term", "By term", "Term", summary.by_term),
         *(question_table(q) for q in summary.questions),
+        *(
+            measures_table(int(row.key), f"Measures for outcome {row.key}: {row.name}")
+            for row in summary.by_outcome
+        ),
     ]
 
 
@@ -101,3 +106,52 @@ def to_xlsx(table: Table) -> bytes:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         table.frame().to_excel(writer, index=False, sheet_name="Feedback")
     return buffer.getvalue()
+
+
+STATUS_WORDS = {
+    "green": "On target",
+    "amber": "Nearly there",
+    "red": "Off target",
+    "none": "No target",
+}
+
+
+def measures_table(outcome: int, title: str) -> Table:
+    """The outcome's measures: latest, previous, England, target, status and trend in words."""
+    from ..indicators.service import direction, format_value, measures_for_outcome, rag_status
+
+    def figure(point) -> str:
+        return (
+            f"{format_value(point.value, point.marker, m.unit)} ({point.label})"
+            if point
+            else "none"
+        )
+
+    rows = []
+    for m in measures_for_outcome(outcome):
+        england = (
+            format_value(m.england, m.england_marker, m.unit)
+            if m.england is not None or m.england_marker
+            else "none"
+        )
+        target = format_value(m.target, None, m.unit) if m.target is not None else "none"
+        trend = ", ".join(
+            f"{p.label} {format_value(p.value, p.marker, m.unit)}" for p in m.series[-4:]
+        )
+        rows.append(
+            [
+                m.name,
+                figure(m.latest),
+                figure(m.previous),
+                england,
+                target,
+                f"{STATUS_WORDS[rag_status(m)]}, {direction(m)}",
+                trend,
+            ]
+        )
+    return Table(
+        id=f"measures-{outcome}",
+        title=title,
+        columns=["Measure", "Latest", "Previous", "England", "Target", "Status", "Trend"],
+        rows=rows,
+    )

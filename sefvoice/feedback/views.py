@@ -44,7 +44,8 @@ def tab() -> str:
         summary=summary,
         tables=tables,
         charts=charts,
-        questions=list(zip(summary.questions, tables[5:], strict=True)),
+        questions=list(zip(summary.questions, tables[5 : 5 + len(summary.questions)], strict=True)),
+        outcomes=list(zip(summary.by_outcome, tables[5 + len(summary.questions) :], strict=True)),
         available=available,
         rules=service.rules(),
     )
