@@ -364,6 +364,14 @@ def test_the_tab_with_every_survey_answered(app, client):
     assert csv.status_code == 200 and "Longest wait for paediatric therapy" in csv.text
 
 
+def test_charts_are_svg_with_a_text_alternative_and_no_repeated_ids(hand_counted, client):
+    sign_in(client, "pcv_rep")
+    page = client.get("/feedback/?term=Summer+2023").get_data(as_text=True)
+    assert page.count("<svg ") == 5
+    assert 'id="clip"' not in page and 'id="group"' not in page
+    assert 'role="img" aria-label="By term: highest Summer 2023 (' in page
+
+
 def test_unknown_term_is_not_found(client):
     sign_in(client, "pcv_rep")
     assert client.get("/feedback/?term=Michaelmas+2023").status_code == 404

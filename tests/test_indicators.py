@@ -234,6 +234,8 @@ def test_measures_for_outcome_and_status(ctx):
     assert service.format_value(1212.0, None, "count") == "1,212"
     assert service.format_value(23.9, None, "percent") == "23.9%"
     assert service.format_value(None, "c", "percent") == "confidential"
+    assert service.format_value(97.99, None, "percent") == "97.99%"  # as published
+    assert service.format_value(52.0, None, "weeks") == "52 weeks"
 
 
 @pytest.mark.parametrize(

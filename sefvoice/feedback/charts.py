@@ -6,6 +6,8 @@ chart sits beside its data table.
 
 from __future__ import annotations
 
+import re
+
 from reportlab.graphics import renderSVG
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib.colors import HexColor
@@ -75,9 +77,18 @@ def percent_bars(table: Table, width: int = 600) -> Drawing:
 
 
 def to_svg(drawing: Drawing) -> str:
-    """SVG markup to put inline in a page (without the XML prologue)."""
+    """SVG markup to put inline in a page.
+
+    The page gives the chart its text alternative, so the SVG is hidden from screen
+    readers; reportlab's clip path is dropped because its fixed id ("clip") would repeat
+    on a page of several charts, and each chart would be clipped to the first one's size.
+    """
     svg = renderSVG.drawToString(drawing)
-    return svg[svg.index("<svg") :]
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"<title>.*?</title>\s*<desc>.*?</desc>", "", svg, count=1, flags=re.S)
+    svg = re.sub(r"<clipPath id=\"clip\">.*?</clipPath>", "", svg, count=1, flags=re.S)
+    svg = svg.replace(' style="clip-path: url(#clip)"', "").replace(' id="group"', "")
+    return svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
 
 
 def summary_sentence(table: Table) -> str:

@@ -40,10 +40,15 @@ def terms_with_responses() -> list[Term]:
 
 
 def summary_for(term: Term) -> tuple[FeedbackSummary, list[Table]]:
+    """The tab's summary for a term; the trend covers up to TREND_TERMS terms, from the
+    first term anyone answered in."""
     terms = calendar()
+    answered = terms_with_responses()
     trend, current = [], term
     for _ in range(current_app.config["TREND_TERMS"]):
         trend.insert(0, current)
         current = terms.previous(current)
+    if answered:
+        trend = [t for t in trend if t >= answered[-1]] or [term]
     summary = build_summary(term, terms.previous(term), trend, charter(), rules())
     return summary, summary_tables(summary)

@@ -262,5 +262,6 @@ def format_value(value: float | None, marker: str | None, unit: str) -> str:
             "z": "not applicable",
             "u": "low reliability",
         }.get(marker or "", "no figure")
-    text = f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+    # As published: 97.99 stays 97.99, 23.9 stays 23.9, 1212 becomes 1,212.
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
     return {"percent": f"{text}%", "weeks": f"{text} weeks", "days": f"{text} days"}.get(unit, text)
