@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from . import config as settings
 from .database import MIGRATIONS_DIR, check_migrated, tune_sqlite
 from .extensions import csrf, db, login_manager, migrate
+from .security import add_security_headers
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -45,6 +46,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(indicators_bp)
     cli.register(app)
     _register_error_pages(app)
+    add_security_headers(app)
 
     @login_manager.user_loader
     def load_user(user_id: str):

@@ -47,4 +47,9 @@ def from_environment() -> dict:
         "WTF_CSRF_TIME_LIMIT": None,  # a parent may leave a page open for hours
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
+        # Secure cookies go over HTTPS only: on in production (SEFVOICE_SECURE_COOKIES=1),
+        # off for the demo on http://127.0.0.1.
+        "SESSION_COOKIE_SECURE": os.environ.get("SEFVOICE_SECURE_COOKIES", "0") == "1",
+        "REMEMBER_COOKIE_SECURE": os.environ.get("SEFVOICE_SECURE_COOKIES", "0") == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
     }
