@@ -309,3 +309,48 @@ def test_answers_keep_the_version_they_were_given_in(app, client, definitions, c
     assert "Which do you like best?" in page and "Which pet is best?" not in page
     with pytest.raises(ValueError, match="Raise 'version' to 3"):
         service.store_definitions([parse_survey({**changed, "version": 1}, "v1 changed")])
+
+
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "parent-carer-annual",
+        "young-people-quality-of-life",
+        "new-ehcp-parent",
+        "annual-review-feedback",
+    ],
+)
+def test_each_shipped_survey_can_be_completed_resumed_and_sent(app, slug, definitions):
+    """Walk a shipped survey page by page, stop half way, carry on elsewhere, send it."""
+    definition = next(d for d in definitions if d.slug == slug)
+    first = app.test_client()
+    reply = post_form(first, f"/s/{slug}", {"filled_by": "me-with-help"})
+    assert reply.status_code == 302
+    code = re.search(
+        r'class="resume-code"[^>]*>([A-Z0-9-]+)<',
+        first.get(f"/s/{slug}/code").get_data(as_text=True),
+    ).group(1)
+    half = len(definition.questions) // 2
+    device = first
+    for number, question in enumerate(definition.questions):
+        if number == half:  # carry on with the code on another device
+            device = app.test_client()
+            resumed = post_form(device, "/resume", {"code": code})
+            assert resumed.location.endswith(f"/s/{slug}/q/{question.id}")
+        url = f"/s/{slug}/q/{question.id}"
+        page = device.get(url).get_data(as_text=True)
+        assert f"Question {number + 1} of {len(definition.questions)}" in page
+        if question.type == "text":
+            data = {"skip": "1"} if question.optional else {"answer": "Thank you"}
+        elif question.type == "number":
+            data = {"answer": str(question.min)}
+        elif question.type == "multiple":
+            data = {"answer": [o.id for o in question.options[:2]]}
+        else:
+            data = {"answer": question.options[-1].id}
+        assert post_form(device, url, data).status_code == 302, question.id
+    assert post_form(device, f"/s/{slug}/check", {}).location.endswith(f"/s/{slug}/done")
+    with app.app_context():
+        response = db.session.scalar(select(Response))
+        assert response.submitted_at is not None
+        assert count(app, Answer) == len(definition.questions)
