@@ -43,6 +43,14 @@ def from_environment() -> dict:
         # Terms: name=month-day each starts (the 1st of a month); each runs until the next.
         "TERMS": os.environ.get("SEFVOICE_TERMS", "Spring=01-01,Summer=05-01,Autumn=09-01"),
         "TREND_TERMS": 6,
+        # Rate limits per client (flask-limiter syntax).
+        "RATELIMIT_STORAGE_URI": os.environ.get("SEFVOICE_RATELIMIT_STORAGE", "memory://"),
+        "SIGN_IN_LIMIT": "10 per minute",
+        "RESUME_LIMIT": "10 per minute",
+        "START_LIMIT": "60 per minute",  # a class filling it in together shares one address
+        "ANSWER_LIMIT": "60 per minute",
+        # Behind a reverse proxy, how many proxies set X-Forwarded-For (for rate limits).
+        "PROXY_COUNT": int(os.environ.get("SEFVOICE_PROXY_COUNT", "0")),
         "CHECK_MIGRATED": True,
         "WTF_CSRF_TIME_LIMIT": None,  # a parent may leave a page open for hours
         "SESSION_COOKIE_SAMESITE": "Lax",

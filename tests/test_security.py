@@ -39,3 +39,30 @@ def test_secure_cookies_in_production(database_url, monkeypatch):
     monkeypatch.setenv("SEFVOICE_SECURE_COOKIES", "1")
     app = make_app(database_url)
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+
+
+def test_sign_in_is_rate_limited(client):
+    for _ in range(10):
+        reply = post_form(client, "/sign-in", {"email": "x@example.org", "password": "wrong one"})
+        assert reply.status_code == 400
+    reply = post_form(client, "/sign-in", {"email": "x@example.org", "password": "wrong one"})
+    assert reply.status_code == 429
+    assert "Too many tries" in reply.get_data(as_text=True)
+    assert client.get("/sign-in").status_code == 200  # reading the page is not limited
+
+
+def test_resume_codes_cannot_be_guessed_quickly(client):
+    for _ in range(10):
+        assert post_form(client, "/resume", {"code": "ABCD-2345"}).status_code == 400
+    assert post_form(client, "/resume", {"code": "ABCD-2345"}).status_code == 429
+
+
+def test_answers_are_limited_per_response_not_per_address(app, client):
+    app.config["ANSWER_LIMIT"] = "3 per minute"
+    classmate = app.test_client()  # same address, another respondent
+    for respondent in (client, classmate):
+        post_form(respondent, "/s/all-types", {"filled_by": "me"})
+    for _ in range(3):
+        assert post_form(client, "/s/all-types/q/pick-one", {"answer": "cats"}).status_code == 302
+    assert post_form(client, "/s/all-types/q/pick-one", {"answer": "cats"}).status_code == 429
+    assert post_form(classmate, "/s/all-types/q/pick-one", {"answer": "dogs"}).status_code == 302

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response as HttpResponse
 
+from ..extensions import limit, limiter
 from . import audit, service
 from .forms import AddUserForm, SignInForm
 from .roles import ROLE_NAMES, role_required
@@ -23,6 +24,7 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(lambda: limit("SIGN_IN_LIMIT"), methods=["POST"])
 def sign_in() -> str | HttpResponse:
     form = SignInForm()
     if form.validate_on_submit():

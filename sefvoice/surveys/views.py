@@ -12,10 +12,11 @@ from flask import (
     session,
     url_for,
 )
+from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..easyread import Question, SurveyDefinition
-from ..extensions import db
+from ..extensions import db, limit, limiter
 from ..models import Response, Survey
 from . import service
 from .forms import FilledByForm, ResumeForm, SkipForm, choices, question_form
@@ -59,6 +60,7 @@ def index() -> str:
 
 
 @bp.route("/s/<slug>", methods=["GET", "POST"])
+@limiter.limit(lambda: limit("START_LIMIT"), methods=["POST"])
 def start(slug: str) -> str | HttpResponse:
     survey = _open_survey(slug)
     definition = service.definition_of(survey)
@@ -103,7 +105,15 @@ def _form_data_from_answer(question: Question, answer) -> dict:
     return {"answer": answer.number if question.type == "number" else answer.text}
 
 
+def _respondent() -> str:
+    """Rate-limit key for answers: the response being filled in, so a class sharing one
+    address is not limited as one client; the address when there is none."""
+    held = session.get("responses", {}).get(request.view_args.get("slug", ""))
+    return f"response-{held['id']}" if held else get_remote_address()
+
+
 @bp.route("/s/<slug>/q/<question_id>", methods=["GET", "POST"])
+@limiter.limit(lambda: limit("ANSWER_LIMIT"), methods=["POST"], key_func=_respondent)
 def question(slug: str, question_id: str) -> str | HttpResponse:
     response, definition = _current_response(slug)
     question = definition.question(question_id)
@@ -184,6 +194,7 @@ def done(slug: str) -> str:
 
 
 @bp.route("/resume", methods=["GET", "POST"])
+@limiter.limit(lambda: limit("RESUME_LIMIT"), methods=["POST"])
 def resume() -> str | HttpResponse:
     form = ResumeForm()
     if form.validate_on_submit():
