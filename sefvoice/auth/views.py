@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..extensions import limit, limiter
+from ..surveys import service as survey_service
+from ..surveys.forms import ResumeForm
 from . import audit, service
 from .forms import AddUserForm, SignInForm
 from .roles import ROLE_NAMES, role_required
@@ -63,3 +67,23 @@ def users() -> str | HttpResponse:
     return render_template(
         "auth/users.html", form=form, users=service.users(), role_names=ROLE_NAMES
     ), status
+
+
+@bp.route("/admin/response-record", methods=["GET", "POST"])
+@role_required("admin")
+def response_record() -> str | HttpResponse:
+    """Everything held about one response, for a subject access request (by its code)."""
+    form = ResumeForm()
+    if form.validate_on_submit():
+        response = survey_service.find_response(form.code.data)
+        if response is None:
+            form.code.errors.append("No response has that code.")
+        else:
+            audit.record("export response record", f"response {response.id}")
+            return HttpResponse(
+                json.dumps(survey_service.response_record(response), indent=2),
+                mimetype="application/json",
+                headers={"Content-Disposition": 'attachment; filename="response-record.json"'},
+            )
+    status = 400 if form.errors else 200
+    return render_template("auth/response_record.html", form=form), status

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -84,6 +91,12 @@ class ResumeForm(FlaskForm):
             InputRequired("Type the code you were given."),
             Length(max=40, message="That code is too long. Codes have 8 letters and numbers."),
         ]
+    )
+
+
+class WithdrawForm(ResumeForm):
+    confirm = BooleanField(
+        validators=[InputRequired("Tick the box to say you want your answers deleted.")]
     )
 
 

@@ -189,6 +189,14 @@ def submit_response(response: Response) -> None:
         db.session.commit()
 
 
+def _delete_responses(ids: list[int]) -> None:
+    """Delete responses with their answers and chosen options (no commit)."""
+    answer_ids = select(Answer.id).where(Answer.response_id.in_(ids))
+    db.session.execute(delete(AnswerChoice).where(AnswerChoice.answer_id.in_(answer_ids)))
+    db.session.execute(delete(Answer).where(Answer.response_id.in_(ids)))
+    db.session.execute(delete(Response).where(Response.id.in_(ids)))
+
+
 def delete_expired_responses(keep_days: int, now: datetime | None = None) -> int:
     """Delete unfinished responses whose last answer is older than keep_days. Returns how many."""
     cutoff = (now or utcnow()) - timedelta(days=keep_days)
@@ -197,10 +205,44 @@ def delete_expired_responses(keep_days: int, now: datetime | None = None) -> int
     )
     ids = list(db.session.scalars(expired))
     if ids:
-        # Delete children explicitly: SQLite only cascades when foreign keys are switched on.
-        answer_ids = select(Answer.id).where(Answer.response_id.in_(ids))
-        db.session.execute(delete(AnswerChoice).where(AnswerChoice.answer_id.in_(answer_ids)))
-        db.session.execute(delete(Answer).where(Answer.response_id.in_(ids)))
-        db.session.execute(delete(Response).where(Response.id.in_(ids)))
+        _delete_responses(ids)
     db.session.commit()
     return len(ids)
+
+
+def withdraw_response(response: Response) -> None:
+    """A respondent takes their answers back: they are deleted and leave the counts."""
+    if response.submitted_at is not None:
+        tally.add_responses(Response.id == response.id, sign=-1)
+    _delete_responses([response.id])
+    db.session.commit()
+
+
+def response_record(response: Response) -> dict:
+    """Everything held about one response, in the wording it was answered in."""
+    definition = definition_of(response.survey)
+    answers = []
+    for answer in response.answers:
+        question = definition.question(answer.question_id)
+        answers.append(
+            {
+                "question": question.text if question else answer.question_id,
+                "chosen": [
+                    (question.option(o).label if question and question.option(o) else o)
+                    for o in answer.option_ids
+                ],
+                "number": answer.number,
+                "text": answer.text,
+                "saved_at": answer.saved_at.isoformat(),
+            }
+        )
+    return {
+        "survey": definition.title,
+        "survey_version": response.survey.version,
+        "filled_by": response.filled_by,
+        "started_at": response.started_at.isoformat(),
+        "last_saved_at": response.last_saved_at.isoformat(),
+        "submitted_at": response.submitted_at.isoformat() if response.submitted_at else None,
+        "answers": answers,
+        "note": "sefvoice keeps no name, e-mail or IP address with a response.",
+    }

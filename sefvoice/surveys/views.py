@@ -19,7 +19,7 @@ from ..easyread import Question, SurveyDefinition
 from ..extensions import db, limit, limiter
 from ..models import Response, Survey
 from . import service
-from .forms import FilledByForm, ResumeForm, SkipForm, choices, question_form
+from .forms import FilledByForm, ResumeForm, SkipForm, WithdrawForm, choices, question_form
 
 bp = Blueprint("surveys", __name__)
 
@@ -218,6 +218,27 @@ def resume() -> str | HttpResponse:
             return redirect(url_for(".question", slug=slug, question_id=next_question.id))
     status = 400 if form.errors else 200
     return render_template("surveys/resume.html", form=form), status
+
+
+@bp.route("/withdraw", methods=["GET", "POST"])
+@limiter.limit(lambda: limit("RESUME_LIMIT"), methods=["POST"])
+def withdraw() -> str | HttpResponse:
+    """A respondent deletes their answers with their code."""
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        response = service.find_response(form.code.data)
+        if response is None:
+            form.code.errors.append(
+                "We cannot find that code. Check each letter and number, then try again."
+            )
+        else:
+            slug = response.survey.slug
+            service.withdraw_response(response)
+            session.get("responses", {}).pop(slug, None)
+            session.modified = True
+            return render_template("surveys/withdrawn.html")
+    status = 400 if form.errors else 200
+    return render_template("surveys/withdraw.html", form=form), status
 
 
 @bp.post("/display")
