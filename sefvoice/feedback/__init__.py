@@ -4,6 +4,6 @@ from flask import Blueprint
 
 bp = Blueprint("feedback", __name__, url_prefix="/feedback")
 
-from . import views  # noqa: E402,F401  (routes attach themselves to bp)
+from . import moderation, views  # noqa: E402,F401  (routes attach themselves to bp)
 
 __all__ = ["bp"]

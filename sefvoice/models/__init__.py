@@ -1,14 +1,17 @@
 """All SQLAlchemy models, imported here so Alembic and the app see every table."""
 
+from .comment import REVIEW_STATUSES, CommentReview
 from .indicator import Import, Indicator, IndicatorValue, IndicatorValueHistory
 from .survey import Answer, AnswerChoice, AnswerTally, Response, Survey, utcnow
 from .user import AuditEvent, User
 
 __all__ = [
+    "REVIEW_STATUSES",
     "Answer",
     "AnswerChoice",
     "AnswerTally",
     "AuditEvent",
+    "CommentReview",
     "Import",
     "Indicator",
     "IndicatorValue",

@@ -1,0 +1,257 @@
+"""Free-text comments and their moderation, as plain functions.
+
+A comment is an answer with text in a submitted response. An officer reads what was typed,
+then approves it (with a redacted text, a theme and a charter principle) or rejects it.
+Forum reps, the bulletin and the feedback tab only ever get approved comments' redacted
+text. A comment nobody has reviewed has no CommentReview row, so the queue is an anti-join.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
+from sqlalchemy.orm import selectinload
+
+from ..auth import audit
+from ..easyread import Question
+from ..extensions import db
+from ..models import REVIEW_STATUSES, Answer, CommentReview, Response, Survey, User, utcnow
+from ..surveys.service import definition_of
+from .redaction import redact
+from .service import charter
+
+
+class ReviewError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A comment as an officer sees it: with the words as they were typed."""
+
+    answer_id: int
+    text: str
+    survey_title: str
+    question_text: str
+    submitted_at: datetime
+    review: CommentReview | None
+
+    @property
+    def suggested(self) -> str:
+        """The redaction an officer starts from."""
+        return redact(self.text)
+
+
+@dataclass(frozen=True)
+class ApprovedComment:
+    """An approved comment as reps see it. `text` is the redacted text, never what was typed."""
+
+    text: str
+    survey_title: str
+    question_text: str
+    theme: str
+    principle: str | None  # a charter principle id, chosen by the officer
+    outcome: int  # the question's SEF outcome, in the survey version it was answered in
+    submitted_at: datetime
+
+
+def _comments(*columns) -> Select:
+    """Answers with text in submitted responses, with their survey version and review (if any)."""
+    return (
+        select(*columns)
+        .select_from(Answer)
+        .join(Response, Answer.response_id == Response.id)
+        .join(Survey, Response.survey_id == Survey.id)
+        .outerjoin(CommentReview, CommentReview.answer_id == Answer.id)
+        .where(
+            Response.submitted_at.is_not(None),
+            Answer.text.is_not(None),
+            func.trim(Answer.text) != "",
+        )
+    )
+
+
+def _questions(where: ColumnElement[bool]) -> dict[tuple[int, str], Question]:
+    """(survey version id, question id) -> question, parsing each version once, not per row."""
+    surveys = db.session.scalars(select(Survey).where(where))
+    return {(s.id, q.id): q for s in surveys for q in definition_of(s).questions}
+
+
+def _for_officers(query: Select) -> list[Comment]:
+    rows = db.session.execute(
+        query.add_columns(
+            Answer.id,
+            Answer.text,
+            Answer.question_id,
+            Response.survey_id,
+            Response.submitted_at,
+            Survey.title,
+            CommentReview,
+        ).options(selectinload(CommentReview.reviewer))  # one query for every reviewer shown
+    ).all()
+    questions = _questions(Survey.id.in_(sorted({row.survey_id for row in rows})))
+    return [
+        Comment(
+            answer_id=row.id,
+            text=row.text,
+            survey_title=row.title,
+            question_text=questions[row.survey_id, row.question_id].text,
+            submitted_at=row.submitted_at,
+            review=row.CommentReview,
+        )
+        for row in rows
+    ]
+
+
+def pending_comments(limit: int) -> list[Comment]:
+    """Comments nobody has reviewed yet, oldest first."""
+    return _for_officers(
+        _comments()
+        .where(CommentReview.id.is_(None))
+        .order_by(Response.submitted_at, Answer.id)
+        .limit(limit)
+    )
+
+
+def count_pending() -> int:
+    return db.session.scalar(_comments(func.count()).where(CommentReview.id.is_(None)))
+
+
+def reviewed_comments(limit: int) -> list[Comment]:
+    """Reviewed comments, most recently reviewed first, so that a decision can be changed."""
+    return _for_officers(
+        _comments()
+        .where(CommentReview.id.is_not(None))
+        .order_by(CommentReview.reviewed_at.desc(), CommentReview.id.desc())
+        .limit(limit)
+    )
+
+
+def get_comment(answer_id: int) -> Comment | None:
+    """The comment with this answer id; None if that answer is not a comment."""
+    found = _for_officers(_comments().where(Answer.id == answer_id))
+    return found[0] if found else None
+
+
+def review_comment(
+    answer_id: int,
+    status: str,
+    redacted_text: str,
+    theme: str,
+    principle: str | None,
+    reviewer: User,
+) -> CommentReview:
+    """Approve or reject a comment, or change an earlier decision. The review and its audit
+    event are committed together. Raises ReviewError for anything that cannot be stored."""
+    if status not in REVIEW_STATUSES:
+        raise ReviewError(f"status must be one of {', '.join(REVIEW_STATUSES)}, not {status!r}")
+    if principle is not None and principle not in charter().principles:
+        raise ReviewError(f"{principle!r} is not a charter principle")
+    if db.session.scalar(_comments(Answer.id).where(Answer.id == answer_id)) is None:
+        raise ReviewError(f"answer {answer_id} is not a comment in a sent response")
+    review = db.session.scalar(select(CommentReview).filter_by(answer_id=answer_id))
+    before = f" (was {review.status})" if review and review.status != status else ""
+    if review is None:
+        review = CommentReview(answer_id=answer_id)
+        db.session.add(review)
+    theme = theme.strip()
+    review.status = status
+    review.redacted_text = redacted_text.strip()
+    review.theme = theme[:1].upper() + theme[1:]  # "transport" and "Transport" are one theme
+    review.principle = principle
+    review.reviewer_id = reviewer.id
+    review.reviewed_at = utcnow()
+    # Ids only: the audit log must not hold what a family wrote.
+    audit.record(
+        "moderate comment",
+        f"comment {answer_id}: {status}{before}; theme {review.theme!r};"
+        f" principle {principle or 'none'}",
+        actor=reviewer.email,
+    )
+    return review
+
+
+def _answered_under_outcome(outcome: int) -> ColumnElement[bool]:
+    """Answers to a question tied to this SEF outcome, in the survey version it was answered in."""
+    by_version = defaultdict(list)
+    for (survey_id, question_id), question in _questions(true()).items():
+        if question.type == "text" and question.outcome == outcome:
+            by_version[survey_id].append(question_id)
+    return or_(
+        false(),
+        *(
+            and_(Response.survey_id == survey_id, Answer.question_id.in_(question_ids))
+            for survey_id, question_ids in by_version.items()
+        ),
+    )
+
+
+def approved_comments(
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    outcome: int | None = None,
+    principle: str | None = None,
+    theme: str | None = None,
+    survey_slug: str | None = None,
+    limit: int | None = None,
+) -> list[ApprovedComment]:
+    """Approved comments, newest first: only their redacted text.
+
+    start and end (e.g. from Term.bounds()) keep those sent at or after start and before end.
+    """
+    query = (
+        _comments(
+            Answer.question_id,
+            Response.survey_id,
+            Response.submitted_at,
+            Survey.title,
+            CommentReview.redacted_text,
+            CommentReview.theme,
+            CommentReview.principle,
+        )
+        .where(CommentReview.status == "approved")
+        .order_by(Response.submitted_at.desc(), Answer.id.desc())
+        .limit(limit)
+    )
+    if start is not None:
+        query = query.where(Response.submitted_at >= start)
+    if end is not None:
+        query = query.where(Response.submitted_at < end)
+    if outcome is not None:
+        query = query.where(_answered_under_outcome(outcome))
+    if principle is not None:
+        query = query.where(CommentReview.principle == principle)
+    if theme is not None:
+        query = query.where(CommentReview.theme == theme)
+    if survey_slug is not None:
+        query = query.where(Survey.slug == survey_slug)
+    rows = db.session.execute(query).all()
+    questions = _questions(Survey.id.in_(sorted({row.survey_id for row in rows})))
+    return [
+        ApprovedComment(
+            text=row.redacted_text,
+            survey_title=row.title,
+            question_text=questions[row.survey_id, row.question_id].text,
+            theme=row.theme,
+            principle=row.principle,
+            outcome=questions[row.survey_id, row.question_id].outcome,
+            submitted_at=row.submitted_at,
+        )
+        for row in rows
+    ]
+
+
+def themes() -> list[str]:
+    """The themes of approved comments, for the reps' filter and the officers' suggestions."""
+    return list(
+        db.session.scalars(
+            select(CommentReview.theme)
+            .where(CommentReview.status == "approved", CommentReview.theme != "")
+            .distinct()
+            .order_by(CommentReview.theme)
+        )
+    )
