@@ -97,10 +97,14 @@ retention_cli = click.Group("retention", help="Delete what sefvoice no longer ne
 
 @retention_cli.command("run")
 def retention_run() -> None:
-    """Delete unfinished responses past their keeping time. Safe to run from cron."""
+    """Delete unfinished responses and old free text past their keeping times. Safe to run
+    from cron, as often as you like."""
     days = current_app.config["UNFINISHED_RESPONSE_DAYS"]
     deleted = service.delete_expired_responses(days)
     click.echo(f"deleted {deleted} unfinished responses older than {days} days")
+    text_days = current_app.config["FREE_TEXT_DAYS"]
+    blanked = service.delete_old_free_text(text_days)
+    click.echo(f"deleted the free text of {blanked} answers sent more than {text_days} days ago")
 
 
 @click.command("demo")

@@ -34,6 +34,8 @@ def from_environment() -> dict:
         "EASYREAD_DIR": os.environ.get("SEFVOICE_EASYREAD_DIR", str(PROJECT_ROOT / "easyread")),
         # Unfinished responses are deleted this many days after their last saved answer.
         "UNFINISHED_RESPONSE_DAYS": int(os.environ.get("SEFVOICE_UNFINISHED_RESPONSE_DAYS", "30")),
+        # What respondents typed is blanked this many days after they sent it.
+        "FREE_TEXT_DAYS": int(os.environ.get("SEFVOICE_FREE_TEXT_DAYS", "730")),
         "TEXT_ANSWER_MAX_LENGTH": 2000,
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,  # the largest upload (indicator files)
         # Disclosure control: counts below MIN_COUNT are shown as "fewer than 5"; percentages

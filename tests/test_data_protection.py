@@ -76,3 +76,47 @@ def test_no_ip_address_is_stored(app):
             for column in inspect(db.engine).get_columns(table)
         }
     assert not {c for c in columns if "ip" in c.split("_") or "address" in c}
+
+
+def test_old_free_text_is_deleted_with_its_moderated_copy(app, client):
+    from datetime import timedelta
+
+    from sefvoice.feedback.comments import review_comment
+    from sefvoice.models import CommentReview, User, utcnow
+    from sefvoice.surveys import service
+
+    for _ in range(2):
+        complete(app.test_client())
+    sign_in(client, "officer", "mod@example.org")
+    with app.app_context():
+        old, recent = db.session.scalars(select(Response).order_by(Response.id)).all()
+        old.submitted_at = utcnow() - timedelta(days=800)
+        db.session.commit()
+        officer = db.session.scalar(select(User))
+        for response in (old, recent):
+            text_answer = next(a for a in response.answers if a.text)
+            review_comment(
+                text_answer.id, "approved", "Thanks", "other", "actively-listen", officer
+            )
+        assert service.delete_old_free_text(730) == 1
+        texts = {
+            r.id: [a.text for a in r.answers if a.question_id == "anything-else"][0]
+            for r in db.session.scalars(select(Response))
+        }
+        assert texts == {old.id: None, recent.id: "Thank you"}
+        assert db.session.scalar(select(func.count(CommentReview.id))) == 1
+        # The rest of the old response stays, and so do the counts.
+        assert len(old.answers) == len(ALL_ANSWERS)
+        assert service.delete_old_free_text(730) == 0
+
+
+def test_retention_command(app, database_url, monkeypatch):
+    from click.testing import CliRunner
+
+    from sefvoice.cli import main
+
+    monkeypatch.setenv("SEFVOICE_DATABASE_URL", database_url)
+    result = CliRunner().invoke(main, ["retention", "run"])
+    assert result.exit_code == 0, result.output
+    assert "deleted 0 unfinished responses older than 30 days" in result.output
+    assert "deleted the free text of 0 answers sent more than 730 days ago" in result.output

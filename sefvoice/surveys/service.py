@@ -6,13 +6,13 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import tally
 from ..easyread import Question, SurveyDefinition, parse_survey
 from ..extensions import db
-from ..models import Answer, AnswerChoice, Response, Survey, utcnow
+from ..models import Answer, AnswerChoice, CommentReview, Response, Survey, utcnow
 
 # No 0/O, 1/I/L: a code read out over the phone or copied from paper survives.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -206,6 +206,23 @@ def delete_expired_responses(keep_days: int, now: datetime | None = None) -> int
     ids = list(db.session.scalars(expired))
     if ids:
         _delete_responses(ids)
+    db.session.commit()
+    return len(ids)
+
+
+def delete_old_free_text(keep_days: int, now: datetime | None = None) -> int:
+    """Blank what respondents typed in responses sent more than keep_days ago, with the
+    moderated copies. Choices and numbers stay (and so do the counts). Returns how many."""
+    cutoff = (now or utcnow()) - timedelta(days=keep_days)
+    old = (
+        select(Answer.id)
+        .join(Response, Answer.response_id == Response.id)
+        .where(Answer.text.is_not(None), Response.submitted_at < cutoff)
+    )
+    ids = list(db.session.scalars(old))
+    if ids:
+        db.session.execute(delete(CommentReview).where(CommentReview.answer_id.in_(ids)))
+        db.session.execute(update(Answer).where(Answer.id.in_(ids)).values(text=None))
     db.session.commit()
     return len(ids)
 
