@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 
 from sefvoice import create_app
 from sefvoice.indicators import service
-from sefvoice.indicators.importer import UNITS, read_rows
+from sefvoice.indicators.importer import UNITS
 
 
 def make_file(measures: int, periods: int, seed: int) -> bytes:
@@ -39,7 +39,7 @@ def make_file(measures: int, periods: int, seed: int) -> bytes:
 
 def timed_import(data: bytes) -> tuple[float, service.Plan]:
     started = time.perf_counter()
-    plan = service.plan_import(read_rows(data, "bench.csv"))
+    plan = service.plan_file(data, "bench.csv")
     service.apply_import(plan, "bench.csv", "benchmark")
     return time.perf_counter() - started, plan
 

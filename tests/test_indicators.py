@@ -4,8 +4,12 @@ history, XLSX, the Explore Education Statistics layout, the upload page and RAG 
 from __future__ import annotations
 
 import io
-from datetime import date
+import os
+import time
+from datetime import date, datetime
+from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -18,12 +22,16 @@ from sefvoice.indicators.importer import (
     ImportProblems,
     from_ees,
     parse_number,
+    read_ees_measures,
     read_rows,
     read_table,
 )
 from sefvoice.models import AuditEvent, Import, Indicator, IndicatorValue, IndicatorValueHistory
 
-from .conftest import post_form, sign_in
+from .conftest import FIXTURES, post_form, sign_in
+
+EES_FILE = FIXTURES / "indicators" / "ees-ehcp.csv"
+EES_MEASURES_FILE = FIXTURES / "indicators" / "ees-measures.csv"
 
 HEADER = "code,name,domain,period,value,unit,england,target,higher_is_better,outcome,period_label"
 
@@ -67,6 +75,43 @@ def test_number_spellings(text, expected):
     assert parse_number(text) == expected
 
 
+@pytest.mark.parametrize("text", ["lots", "nan", "inf", "-", "1.2.3", "12 weeks"])
+def test_what_is_not_a_number(text):
+    with pytest.raises(ValueError, match="not a number"):
+        parse_number(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("true", True),
+        ("TRUE", True),
+        ("yes", True),
+        ("Yes", True),
+        ("false", False),
+        ("no", False),
+        ("NO", False),
+        ("", None),
+    ],
+)
+def test_direction_spellings(text, expected):
+    (row,) = read_rows(csv(f"a,A,education,2023-01,1,count,,,{text},,"), "m.csv")
+    assert row.higher_is_better is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2023-01", date(2023, 1, 1)),
+        ("2023-01-19", date(2023, 1, 19)),
+        (" 2023-12 ", date(2023, 12, 1)),
+    ],
+)
+def test_period_spellings(text, expected):
+    (row,) = read_rows(csv(f"a,A,education,{text},1,count,,,,,"), "m.csv")
+    assert row.period == expected
+
+
 def test_a_good_file_imports_with_every_spelling(ctx):
     plan, record = import_bytes(GOOD)
     assert (len(plan.new), len(plan.changed), plan.unchanged) == (4, 0, 0)
@@ -94,6 +139,8 @@ def test_every_problem_is_listed_and_nothing_is_written(ctx):
         "e,E,education,2023-01-01,2,count,,,,,",  # row 7: same code and period as row 6
         "f,F,education,Jan 2023,1,count,,,,,",  # row 8: period
         "g,G,education,2023-01,1,count,,,maybe,7,",  # row 9: direction and outcome
+        "h,,education,2023-13,1,count,,c,,,",  # row 10: no name, no 13th month, marker target
+        "e,E2,education,2023-02,1,rate,,,,,",  # row 11: code e had another name and unit
     )
     with pytest.raises(ImportProblems) as raised:
         import_bytes(bad)
@@ -109,6 +156,12 @@ def test_every_problem_is_listed_and_nothing_is_written(ctx):
         " found 'Jan 2023'",
         "row 9, column higher_is_better: must be true, false, yes, no or blank, found 'maybe'",
         "row 9, column outcome: must be a SEF outcome area from 1 to 5, or blank, found '7'",
+        "row 10, column name: missing, found ''",
+        "row 10, column period: not a date like 2023-01-19 or a month like 2023-01,"
+        " found '2023-13'",
+        "row 10, column target: must be a number or blank, found 'c'",
+        "row 11, column name: differs from an earlier row for code e, found 'E2'",
+        "row 11, column unit: differs from an earlier row for code e, found 'rate'",
     ]
     assert count(Indicator) == count(IndicatorValue) == count(Import) == 0
 
@@ -118,15 +171,40 @@ def test_missing_required_columns(ctx):
         import_bytes(b"code,name,domain,period,value\na,A,education,2023-01,1")
 
 
+def test_a_repeated_column_is_refused():
+    with pytest.raises(ImportProblems, match="row 1: the header repeats column value"):
+        read_rows(b"code,name,domain,period,value,unit,Value\na,A,education,2023-01,1,count,2", "m")
+
+
+def test_blank_rows_are_skipped_and_row_numbers_stay_the_spreadsheets():
+    data = csv(
+        "a,A,education,2023-01,1,count,,,,,",
+        "",
+        ",,,,,,,,,,",  # what Excel writes for an empty row
+        "b,B,education,2023-01,lots,count,,,,,",
+    )
+    with pytest.raises(ImportProblems) as raised:
+        read_rows(data, "m.csv")
+    assert raised.value.problems == [
+        "row 5, column value: not a number or one of the markers c, x, z, u, found 'lots'"
+    ]
+
+
 def test_a_code_stored_with_another_name_or_unit_is_refused(ctx):
     import_bytes(GOOD)
-    clash = csv("waits,Therapy wait,health,2023-08,40,days,,,,,")
+    clash = csv(
+        "ehcp-20,Plans in 20 weeks,education,2023-07,90,percent,,,,,",  # fine on its own
+        "waits,Therapy wait,health,2023-08,40,days,,,,,",
+        "plans,Education health and care plans,education,2023-08,1300,count,,,,,",
+    )
     with pytest.raises(ImportProblems) as raised:
         import_bytes(clash)
     assert raised.value.problems == [
-        "row 2, column unit: code waits is stored as 'weeks', found 'days'"
+        "row 3, column unit: code waits is stored as 'weeks', found 'days'",
+        "row 4, column name: code plans is stored as 'EHC plans',"
+        " found 'Education health and care plans'",
     ]
-    assert count(IndicatorValue) == 4
+    assert count(IndicatorValue) == 4 and count(Import) == 1
 
 
 def test_reimporting_the_same_file_changes_nothing(ctx):
@@ -169,8 +247,56 @@ def test_xlsx_and_a_named_sheet(ctx):
         ("waits", 52.0),
         ("plans", 1212.0),
     ]
-    with pytest.raises(ImportProblems):
+    with pytest.raises(ImportProblems, match="has no sheet 'No such sheet' .*Notes, Measures"):
         read_rows(buffer.getvalue(), "measures.xlsx", sheet="No such sheet")
+
+
+def test_xlsx_cells_are_read_as_the_officer_sees_them():
+    """Excel stores a typed 2023-01 as a date, 23.4% as 0.234 and 3 as 3.0; the rows must
+    not depend on that."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(
+        [
+            "Code",
+            "name",
+            "domain",
+            "period",
+            "value",
+            "unit",
+            "england",
+            "outcome",
+            "higher_is_better",
+        ]
+    )
+    sheet.append(["a", "A", "education", datetime(2023, 1, 1), 0.234, "percent", 0.5, 3, True])
+    sheet["E2"].number_format, sheet["G2"].number_format = "0.0%", "0%"
+    sheet.append([])  # an empty row, skipped
+    sheet.append(["b", "B", "health", date(2023, 5, 19), 1212, "count", "x", 2.0, False])
+    sheet.append(["c", "C", "health", "2023-02", "12 weeks", "weeks", None, None, "no"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(ImportProblems) as raised:
+        read_rows(buffer.getvalue(), "measures.xlsx")
+    assert raised.value.problems == [
+        "row 5, column value: not a number or one of the markers c, x, z, u, found '12 weeks'"
+    ]
+    sheet.delete_rows(5)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    got = [
+        (r.line, r.period, r.value, r.england, r.england_marker, r.outcome, r.higher_is_better)
+        for r in read_rows(buffer.getvalue(), "measures.xlsx")
+    ]
+    assert got == [
+        (2, date(2023, 1, 1), 23.4, 50.0, None, 3, True),
+        (4, date(2023, 5, 19), 1212.0, None, "x", 2, False),
+    ]
+
+
+def test_a_file_that_is_not_a_spreadsheet():
+    with pytest.raises(ImportProblems, match="cannot be read as CSV or Excel"):
+        read_rows(b"not a zip", "measures.xlsx")
 
 
 EES = (
@@ -209,8 +335,58 @@ def test_explore_education_statistics_layout(ctx):
     assert count(IndicatorValue) == 4
     with pytest.raises(ImportProblems, match="no rows for local authority 'E99999999'"):
         from_ees(read_table(EES, "ees.csv"), "E99999999", EES_MEASURES)
-    with pytest.raises(ImportProblems, match="say which local authority"):
+    with pytest.raises(ImportProblems) as raised:
         read_rows(EES, "ees.csv")
+    assert raised.value.problems == [
+        "ees.csv is an Explore Education Statistics file: give the local authority's"
+        " new_la_code (for example E06000019, E06000020) and a measures file naming the"
+        " columns to import (this file's columns after la_name: ehcp_count,"
+        " ehcp_within_20_weeks)"
+    ]
+
+
+def test_the_ees_measures_file():
+    measures = read_ees_measures(EES_MEASURES_FILE.read_bytes(), "ees-measures.csv")
+    assert measures == [
+        EesMeasure(
+            "ehcp_count", "ehcp-total", "EHC plans the area is responsible for", "count", outcome=1
+        ),
+        EesMeasure(
+            "ehcp_within_20_weeks",
+            "ehcp-20-weeks",
+            "New EHC plans issued within 20 weeks",
+            "percent",
+            outcome=3,
+            higher_is_better=True,
+        ),
+    ]
+    bad = b"column,code,name,unit,outcome,higher_is_better\n,a,A,people,9,maybe\nx,b,B,count,,\n"
+    with pytest.raises(ImportProblems) as raised:
+        read_ees_measures(bad, "m.csv")
+    assert raised.value.problems == [
+        "m.csv: row 2, column column: missing, found ''",
+        "m.csv: row 2, column unit: must be one of count, percent, rate, weeks, days, score,"
+        " found 'people'",
+        "m.csv: row 2, column higher_is_better: must be true, false, yes, no or blank,"
+        " found 'maybe'",
+        "m.csv: row 2, column outcome: must be a SEF outcome area from 1 to 5, or blank, found '9'",
+    ]
+
+
+def test_an_ees_download_with_regions_and_a_lower_case_code(ctx):
+    plan = service.plan_file(
+        EES_FILE.read_bytes(),
+        "ees-ehcp.csv",
+        la_code="e06000019",
+        measures_file=(EES_MEASURES_FILE.read_bytes(), "ees-measures.csv"),
+    )
+    got = {(r.code, r.period_label): (r.value, r.england, r.line) for r in plan.new}
+    assert got == {
+        ("ehcp-total", "2023"): (1212.0, 517049.0, 4),
+        ("ehcp-20-weeks", "2023"): (95.0, 50.7, 4),
+        ("ehcp-total", "2022"): (1100.0, 473255.0, 7),
+        ("ehcp-20-weeks", "2022"): (70.5, 59.9, 7),
+    }
 
 
 def test_ees_problems_name_the_files_own_column(ctx):
@@ -291,11 +467,31 @@ def test_import_command(app, database_url, monkeypatch, tmp_path):
     assert done.exit_code == 0, done.output
     with app.app_context():
         assert count(IndicatorValue) == 4
-        assert db.session.scalar(select(AuditEvent.action)) == "import indicators"
+        event = db.session.scalar(select(AuditEvent))
+        assert (event.action, event.detail) == (
+            "import indicators",
+            "good.csv: 4 new, 0 changed, 0 unchanged (3 new measures)",
+        )
+        assert db.session.scalar(select(Import.actor)).startswith("command line (")
+    ees = [
+        "indicators",
+        "import",
+        str(EES_FILE),
+        "--la-code",
+        "E06000019",
+        "--measures",
+        str(EES_MEASURES_FILE),
+    ]
+    assert "4 new, 0 changed" in runner.invoke(main, [*ees, "--dry-run"]).output
+    assert runner.invoke(main, ees).exit_code == 0
+    with app.app_context():
+        assert count(IndicatorValue) == 8
 
 
-def upload(client, data: bytes, name: str = "measures.csv"):
-    return post_form(client, "/indicators/upload", {"file": (io.BytesIO(data), name), "sheet": ""})
+def upload(client, data: bytes, name: str = "measures.csv", **fields):
+    return post_form(
+        client, "/indicators/upload", {"file": (io.BytesIO(data), name), "sheet": "", **fields}
+    )
 
 
 def test_upload_preview_then_confirm(app, client):
@@ -311,6 +507,43 @@ def test_upload_preview_then_confirm(app, client):
     assert "Plans in 20 weeks" in listing and "95%" in listing and "1,212" in listing
     again = upload(client, GOOD).get_data(as_text=True)
     assert "This file changes nothing" in again
+
+
+def test_upload_of_an_ees_file(app, client):
+    sign_in(client, "officer")
+    asked = upload(client, EES_FILE.read_bytes(), "ees-ehcp.csv").get_data(as_text=True)
+    assert "give the local authority&#39;s new_la_code" in asked
+    preview = upload(
+        client,
+        EES_FILE.read_bytes(),
+        "ees-ehcp.csv",
+        la_code="E06000019",
+        measures=(io.BytesIO(EES_MEASURES_FILE.read_bytes()), "ees-measures.csv"),
+    )
+    assert "<strong>4</strong> new figures" in preview.get_data(as_text=True)
+    confirmed = post_form(client, "/indicators/upload/confirm", {}, token_from="/indicators/")
+    assert confirmed.status_code == 302
+    with app.app_context():
+        twenty = db.session.scalar(select(Indicator).filter_by(code="ehcp-20-weeks"))
+        assert (twenty.outcome, twenty.higher_is_better) == (3, True)
+        assert count(IndicatorValue) == 4
+        assert db.session.scalar(
+            select(AuditEvent.detail).filter_by(action="import indicators")
+        ) == ("ees-ehcp.csv: 4 new, 0 changed, 0 unchanged (2 new measures)")
+
+
+def test_an_upload_never_confirmed_is_deleted_after_a_day(app, client):
+    sign_in(client, "officer")
+    folder = Path(app.instance_path) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    old, recent = folder / "test-old-upload", folder / "test-recent-upload"
+    for path in (old, recent):
+        path.write_bytes(b"")
+    a_day_ago = time.time() - 24 * 3600 - 60
+    os.utime(old, (a_day_ago, a_day_ago))
+    upload(client, GOOD)
+    assert not old.exists() and recent.exists()
+    recent.unlink()
 
 
 def test_upload_with_problems_lists_them_all(app, client):
@@ -342,3 +575,13 @@ def test_upload_needs_an_officer(client, role, status):
     sign_in(client, role)
     assert client.get("/indicators/upload").status_code == status
     assert client.get("/indicators/").status_code == 200
+
+
+def test_every_demo_measure_is_under_an_outcome(ctx):
+    from sefvoice.demo import load_demo_indicators
+
+    load_demo_indicators()
+    assert db.session.scalar(select(func.count()).where(Indicator.outcome.is_(None))) == 0
+    twenty = next(m for m in service.measures_for_outcome(3) if m.code == "ehcp-20-weeks")
+    assert [p.value for p in twenty.series] == [70.5, 100.0, 95.0]  # the bulletin's figures
+    assert twenty.england == 50.7

@@ -10,17 +10,23 @@ Two layouts are read:
   become the comparator.
 
 Every problem is reported as "row N, column C: what is wrong, what was found", where N is
-the row number a spreadsheet shows (the header is row 1).
+the row number a spreadsheet shows (the header is row 1). Rows with every cell blank are
+skipped.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import re
+import zipfile
 from dataclasses import dataclass
 from datetime import date
 
+import openpyxl
 import pandas as pd
+from openpyxl.cell.read_only import EmptyCell, ReadOnlyCell
+from openpyxl.utils.exceptions import InvalidFileException
 
 REQUIRED = ("code", "name", "domain", "period", "value", "unit")
 OPTIONAL = ("period_label", "england", "target", "higher_is_better", "source", "outcome")
@@ -83,21 +89,72 @@ class EesMeasure:
     higher_is_better: bool | None = None
 
 
+def _excel_text(cell: ReadOnlyCell | EmptyCell) -> str:
+    """A cell as the officer sees it, not as Excel stores it: a date as 2023-01-19 (Excel turns
+    a typed 2023-01 into a date), a cell formatted as a percentage (stored as 0.234) as 23.4,
+    a whole number without ".0", TRUE as true."""
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, int | float):
+        if "%" in cell.number_format:
+            value = round(value * 100, 10)  # 0.234 * 100 is 23.400000000000002
+        return str(int(value)) if float(value).is_integer() else repr(value)
+    return str(value)
+
+
+def _read_excel(data: bytes, file_name: str, sheet: str | None) -> pd.DataFrame:
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        if sheet and sheet not in book.sheetnames:
+            raise ImportProblems(
+                [f"{file_name}: has no sheet {sheet!r} (its sheets: {', '.join(book.sheetnames)})"]
+            )
+        cells = [[_excel_text(c) for c in row] for row in book[sheet or book.sheetnames[0]]]
+    finally:
+        book.close()
+    if not cells:
+        return pd.DataFrame()
+    width = max(len(row) for row in cells)
+    cells = [row + [""] * (width - len(row)) for row in cells]
+    return pd.DataFrame(cells[1:], columns=cells[0])
+
+
 def read_table(data: bytes, file_name: str, sheet: str | None = None) -> pd.DataFrame:
-    """The file's cells as text, blank cells as "". Raises ImportProblems if unreadable."""
+    """The file's cells as text, blank cells as "", indexed so that index + 2 is the row
+    number a spreadsheet shows. Raises ImportProblems if unreadable."""
     try:
         if file_name.lower().endswith((".xlsx", ".xlsm")):
-            frame = pd.read_excel(
-                io.BytesIO(data), sheet_name=sheet or 0, dtype=str, keep_default_na=False
-            )
+            frame = _read_excel(data, file_name, sheet)
         else:
             frame = pd.read_csv(
-                io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig"
+                io.BytesIO(data),
+                dtype=str,
+                keep_default_na=False,
+                encoding="utf-8-sig",
+                skip_blank_lines=False,  # so that the row numbers stay the spreadsheet's
             )
-    except (ValueError, KeyError, UnicodeDecodeError, pd.errors.ParserError) as error:
+    except ImportProblems:
+        raise  # already says what is wrong (it is a ValueError too)
+    except (
+        ValueError,
+        UnicodeDecodeError,
+        pd.errors.ParserError,
+        zipfile.BadZipFile,
+        InvalidFileException,
+    ) as error:
         raise ImportProblems([f"{file_name}: cannot be read as CSV or Excel: {error}"]) from error
     frame.columns = [str(c).strip().lower() for c in frame.columns]
-    return frame
+    frame = frame.loc[:, frame.columns != ""]  # empty columns Excel keeps at the side
+    repeated = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
+    if repeated:
+        raise ImportProblems([f"row 1: the header repeats column {', '.join(repeated)}"])
+    blank = (frame.apply(lambda column: column.str.strip()) == "").all(axis=1)
+    return frame[~blank]
 
 
 def is_ees(frame: pd.DataFrame) -> bool:
@@ -113,9 +170,12 @@ def parse_number(text: str) -> tuple[float | None, str | None]:
         return None, None
     cleaned = cleaned.replace(",", "").removesuffix("%").strip()
     try:
-        return float(cleaned), None
+        number = float(cleaned)
     except ValueError:
-        raise ValueError("not a number or one of the markers c, x, z, u") from None
+        number = math.nan
+    if not math.isfinite(number):  # float() also reads "nan" and "inf"
+        raise ValueError("not a number or one of the markers c, x, z, u")
+    return number, None
 
 
 def parse_period(text: str) -> date:
@@ -129,6 +189,30 @@ def parse_period(text: str) -> date:
     except ValueError:
         pass
     raise ValueError("not a date like 2023-01-19 or a month like 2023-01")
+
+
+def _measure_problems(cell: dict[str, str]) -> list[tuple[str, str]]:
+    """(column, what is wrong) for a row's description of its measure: shared by the long
+    format and the Explore Education Statistics measures file."""
+    problems = [(column, "missing") for column in ("code", "name") if not cell.get(column)]
+    if cell.get("domain", "").lower() not in DOMAINS:
+        problems.append(("domain", f"must be one of {', '.join(DOMAINS)}"))
+    if cell.get("unit", "").lower() not in UNITS:
+        problems.append(("unit", f"must be one of {', '.join(UNITS)}"))
+    if cell.get("higher_is_better", "").lower() not in ("", *TRUE, *FALSE):
+        problems.append(("higher_is_better", "must be true, false, yes, no or blank"))
+    if cell.get("outcome", "") not in ("", "1", "2", "3", "4", "5"):
+        problems.append(("outcome", "must be a SEF outcome area from 1 to 5, or blank"))
+    return problems
+
+
+def _direction(cell: dict[str, str]) -> bool | None:
+    text = cell.get("higher_is_better", "").lower()
+    return (text in TRUE) if text else None
+
+
+def _outcome(cell: dict[str, str]) -> int | None:
+    return int(cell["outcome"]) if cell.get("outcome") else None
 
 
 def _check(rows: list[dict[str, str]], lines: list[int]) -> list[Row]:
@@ -149,14 +233,8 @@ def _check(rows: list[dict[str, str]], lines: list[int]) -> list[Row]:
             problems.append(f"row {line}, column {column}: {message}, found {found!r}")
 
         cell = {key: str(value).strip() for key, value in raw.items()}
-        for column in ("code", "name"):
-            if not cell.get(column):
-                problem(column, "missing", cell.get(column, ""))
-        domain, unit = cell.get("domain", "").lower(), cell.get("unit", "").lower()
-        if domain not in DOMAINS:
-            problem("domain", f"must be one of {', '.join(DOMAINS)}", cell.get("domain", ""))
-        if unit not in UNITS:
-            problem("unit", f"must be one of {', '.join(UNITS)}", cell.get("unit", ""))
+        for column, message in _measure_problems(cell):
+            problem(column, message, cell.get(column, ""))
         period = None
         try:
             period = parse_period(cell.get("period", ""))
@@ -171,12 +249,6 @@ def _check(rows: list[dict[str, str]], lines: list[int]) -> list[Row]:
                 numbers[column] = (None, None)
         if numbers["target"][1]:
             problem("target", "must be a number or blank", cell.get("target", ""))
-        direction = cell.get("higher_is_better", "").lower()
-        if direction and direction not in TRUE + FALSE:
-            problem("higher_is_better", "must be true, false, yes, no or blank", direction)
-        outcome = cell.get("outcome", "")
-        if outcome and outcome not in ("1", "2", "3", "4", "5"):
-            problem("outcome", "must be a SEF outcome area from 1 to 5, or blank", outcome)
         code = cell.get("code", "")
         if code and period:
             if (code, period) in seen:
@@ -200,8 +272,8 @@ def _check(rows: list[dict[str, str]], lines: list[int]) -> list[Row]:
                     line=line,
                     code=code,
                     name=cell["name"],
-                    domain=domain,
-                    unit=unit,
+                    domain=cell["domain"].lower(),
+                    unit=cell["unit"].lower(),
                     period=period,
                     period_label=cell.get("period_label", ""),
                     value=numbers["value"][0],
@@ -209,9 +281,9 @@ def _check(rows: list[dict[str, str]], lines: list[int]) -> list[Row]:
                     england=numbers["england"][0],
                     england_marker=numbers["england"][1],
                     target=numbers["target"][0],
-                    higher_is_better=(direction in TRUE) if direction else None,
+                    higher_is_better=_direction(cell),
                     source=cell.get("source", ""),
-                    outcome=int(outcome) if outcome else None,
+                    outcome=_outcome(cell),
                 )
             )
     if problems:
@@ -226,10 +298,10 @@ def parse_long(frame: pd.DataFrame) -> list[Row]:
         raise ImportProblems(
             [
                 f"row 1: the header has no column {', '.join(missing)}"
-                f" (found: {', '.join(frame.columns)})"
+                f" (found: {', '.join(frame.columns) or 'no header'})"
             ]
         )
-    return _check(frame.to_dict("records"), [i + 2 for i in range(len(frame))])
+    return _check(frame.to_dict("records"), (frame.index + 2).tolist())
 
 
 def _ees_period(time_period: str, identifier: str) -> tuple[str, str]:
@@ -247,19 +319,24 @@ def _ees_period(time_period: str, identifier: str) -> tuple[str, str]:
     return time_period, ""  # left for the period check to report
 
 
+def _some_la_codes(frame: pd.DataFrame) -> str:
+    local = frame["geographic_level"].str.strip().str.lower() == "local authority"
+    return ", ".join(sorted(set(frame.loc[local, "new_la_code"]))[:10])
+
+
 def from_ees(frame: pd.DataFrame, la_code: str, measures: list[EesMeasure]) -> list[Row]:
     """The chosen measures for one local authority, with England as the comparator."""
     missing = [m.column for m in measures if m.column not in frame.columns]
     if missing:
         raise ImportProblems([f"row 1: the file has no column {', '.join(missing)}"])
     level = frame["geographic_level"].str.strip().str.lower()
-    local = frame[(level == "local authority") & (frame["new_la_code"].str.strip() == la_code)]
+    codes = frame["new_la_code"].str.strip().str.upper()
+    local = frame[(level == "local authority") & (codes == la_code.strip().upper())]
     if local.empty:
-        codes = sorted(set(frame.loc[level == "local authority", "new_la_code"]))[:10]
         raise ImportProblems(
             [
                 f"column new_la_code: no rows for local authority {la_code!r}"
-                f" (found, for example: {', '.join(codes)})"
+                f" (found, for example: {_some_la_codes(frame)})"
             ]
         )
     national = frame[level == "national"]
@@ -295,26 +372,38 @@ def from_ees(frame: pd.DataFrame, la_code: str, measures: list[EesMeasure]) -> l
 
 
 def read_ees_measures(data: bytes, file_name: str) -> list[EesMeasure]:
-    """A mapping table (CSV or XLSX): column, code, name, unit, and optionally domain,
-    outcome, higher_is_better, saying which EES columns to import and as what."""
+    """A measures file (CSV or XLSX): column, code, name, unit, and optionally domain
+    (default education), outcome, higher_is_better, saying which EES columns to import and
+    as what. Raises ImportProblems naming every fault."""
     frame = read_table(data, file_name)
     missing = [c for c in ("column", "code", "name", "unit") if c not in frame.columns]
     if missing:
         raise ImportProblems([f"{file_name}: row 1: the header has no column {', '.join(missing)}"])
-    measures = []
-    for _, r in frame.iterrows():
-        direction = r.get("higher_is_better", "").strip().lower()
-        measures.append(
-            EesMeasure(
-                column=r["column"].strip().lower(),
-                code=r["code"].strip(),
-                name=r["name"].strip(),
-                unit=r["unit"].strip().lower(),
-                domain=(r.get("domain", "") or "education").strip().lower(),
-                outcome=int(r["outcome"]) if r.get("outcome", "").strip().isdigit() else None,
-                higher_is_better=(direction in TRUE) if direction else None,
+    measures, problems = [], []
+    for line, raw in zip((frame.index + 2).tolist(), frame.to_dict("records"), strict=True):
+        cell = {key: value.strip() for key, value in raw.items()}
+        cell["domain"] = cell.get("domain") or "education"
+        found = _measure_problems(cell)
+        if not cell["column"]:
+            found.insert(0, ("column", "missing"))
+        problems += [
+            f"{file_name}: row {line}, column {column}: {message}, found {cell.get(column, '')!r}"
+            for column, message in found
+        ]
+        if not found:
+            measures.append(
+                EesMeasure(
+                    column=cell["column"].lower(),
+                    code=cell["code"],
+                    name=cell["name"],
+                    unit=cell["unit"].lower(),
+                    domain=cell["domain"].lower(),
+                    outcome=_outcome(cell),
+                    higher_is_better=_direction(cell),
+                )
             )
-        )
+    if problems:
+        raise ImportProblems(problems)
     return measures
 
 
@@ -329,10 +418,14 @@ def read_rows(
     frame = read_table(data, file_name, sheet)
     if is_ees(frame):
         if not (la_code and ees_measures):
+            columns = list(frame.columns)
+            after_la = columns[columns.index("la_name") + 1 :] if "la_name" in columns else []
             raise ImportProblems(
                 [
-                    f"{file_name} is an Explore Education Statistics file: say which local"
-                    " authority (its new_la_code) and which measure columns to import"
+                    f"{file_name} is an Explore Education Statistics file: give the local"
+                    f" authority's new_la_code (for example {_some_la_codes(frame)}) and a"
+                    " measures file naming the columns to import (this file's columns after"
+                    f" la_name: {', '.join(after_la)})"
                 ]
             )
         return from_ees(frame, la_code, ees_measures)

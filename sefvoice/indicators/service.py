@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy import Row as StoredValue
 from sqlalchemy import insert, select, update
 
 from ..extensions import db
 from ..models import Import, Indicator, IndicatorValue, IndicatorValueHistory
-from .importer import ImportProblems, Row
+from .importer import ImportProblems, Row, read_ees_measures, read_rows
 
 VALUE_FIELDS = ("period_label", "value", "value_marker", "england", "england_marker", "target")
 
@@ -20,13 +21,20 @@ class Plan:
 
     rows: list[Row]
     new: list[Row] = field(default_factory=list)
-    changed: list[tuple[Row, IndicatorValue]] = field(default_factory=list)
+    changed: list[tuple[Row, StoredValue]] = field(default_factory=list)
     unchanged: int = 0
     new_measures: list[str] = field(default_factory=list)
 
     @property
     def changes_anything(self) -> bool:
         return bool(self.new or self.changed)
+
+    def summary(self, file_name: str) -> str:
+        """For the command's output, the audit log and the page after confirming."""
+        return (
+            f"{file_name}: {len(self.new)} new, {len(self.changed)} changed,"
+            f" {self.unchanged} unchanged ({len(self.new_measures)} new measures)"
+        )
 
 
 def _values_of(row: Row) -> tuple:
@@ -53,10 +61,19 @@ def plan_import(rows: list[Row]) -> Plan:
                 )
     if problems:
         raise ImportProblems(problems)
+    # Plain rows, not ORM objects: a file of 6,000 figures loads 6,000 of them.
     existing = {
-        (value.indicator.code, value.period): value
-        for value in db.session.scalars(
-            select(IndicatorValue).join(Indicator).where(Indicator.code.in_(codes))
+        (value.code, value.period): value
+        for value in db.session.execute(
+            select(
+                Indicator.code,
+                IndicatorValue.period,
+                IndicatorValue.id,
+                IndicatorValue.import_id,
+                *(getattr(IndicatorValue, name) for name in VALUE_FIELDS),
+            )
+            .join(Indicator)
+            .where(Indicator.code.in_(codes))
         )
     }
     plan = Plan(rows=rows, new_measures=sorted(codes - set(stored)))
@@ -69,6 +86,20 @@ def plan_import(rows: list[Row]) -> Plan:
         else:
             plan.unchanged += 1
     return plan
+
+
+def plan_file(
+    data: bytes,
+    file_name: str,
+    sheet: str | None = None,
+    la_code: str | None = None,
+    measures_file: tuple[bytes, str] | None = None,
+) -> Plan:
+    """Read, check and compare a file: the long format, or an Explore Education Statistics
+    file with the local authority code and the measures file (its data and name). Raises
+    ImportProblems listing every fault."""
+    measures = read_ees_measures(*measures_file) if measures_file else None
+    return plan_import(read_rows(data, file_name, sheet, la_code, measures))
 
 
 def _store_measures(plan: Plan) -> dict[str, int]:
@@ -106,6 +137,12 @@ def _store_measures(plan: Plan) -> dict[str, int]:
     return ids
 
 
+def _insert(model: type[db.Model], rows: list[dict]) -> None:
+    # Through the table, not the ORM: the ORM's bulk insert costs more than the database does.
+    if rows:
+        db.session.execute(insert(model.__table__), rows)
+
+
 def apply_import(
     plan: Plan, file_name: str, actor: str, user_id: int | None = None
 ) -> Import | None:
@@ -124,28 +161,27 @@ def apply_import(
     db.session.add(record)
     ids = _store_measures(plan)
     db.session.flush()
-    if plan.new:
-        db.session.execute(
-            insert(IndicatorValue),
-            [
-                {"indicator_id": ids[row.code], "period": row.period, "import_id": record.id}
-                | {name: getattr(row, name) for name in VALUE_FIELDS}
-                for row in plan.new
-            ],
-        )
+    _insert(
+        IndicatorValue,
+        [
+            {"indicator_id": ids[row.code], "period": row.period, "import_id": record.id}
+            | {name: getattr(row, name) for name in VALUE_FIELDS}
+            for row in plan.new
+        ],
+    )
+    _insert(
+        IndicatorValueHistory,
+        [
+            {
+                "value_id": value.id,
+                "replaced_by_import_id": record.id,
+                "old_import_id": value.import_id,
+            }
+            | {f"old_{name}": getattr(value, name) for name in VALUE_FIELDS}
+            for _, value in plan.changed
+        ],
+    )
     if plan.changed:
-        db.session.execute(
-            insert(IndicatorValueHistory),
-            [
-                {
-                    "value_id": value.id,
-                    "replaced_by_import_id": record.id,
-                    "old_import_id": value.import_id,
-                }
-                | {f"old_{name}": getattr(value, name) for name in VALUE_FIELDS}
-                for _, value in plan.changed
-            ],
-        )
         db.session.execute(
             update(IndicatorValue),
             [

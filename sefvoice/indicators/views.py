@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
+import time
 from pathlib import Path
 
 from flask import (
@@ -17,40 +19,43 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
 from werkzeug.wrappers import Response as HttpResponse
-from wtforms import StringField
-from wtforms.validators import Length
 
 from ..auth import audit, role_required
 from ..easyread import load_charter
 from ..extensions import db
 from ..models import Indicator
 from . import service
-from .importer import ImportProblems, read_rows
+from .forms import ConfirmForm, UploadForm
+from .importer import ImportProblems
 
 bp = Blueprint("indicators", __name__, url_prefix="/indicators")
 
-
-class UploadForm(FlaskForm):
-    file = FileField(
-        validators=[
-            FileRequired("Choose a CSV or Excel file."),
-            FileAllowed(["csv", "xlsx"], "The file must be a CSV or an Excel (.xlsx) file."),
-        ]
-    )
-    sheet = StringField(validators=[Length(max=100)])
-
-
-class ConfirmForm(FlaskForm):
-    """CSRF only: the upload waiting to be confirmed is named in the session."""
+UPLOAD_KEPT_SECONDS = 24 * 3600  # an upload never confirmed is deleted after a day
 
 
 def _upload_dir() -> Path:
     folder = Path(current_app.instance_path) / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def _forget_old_uploads() -> None:
+    for path in _upload_dir().iterdir():
+        # Another request may confirm (and delete) an upload while this one looks.
+        with contextlib.suppress(FileNotFoundError):
+            if path.stat().st_mtime < time.time() - UPLOAD_KEPT_SECONDS:
+                path.unlink()
+
+
+def _plan(waiting: dict, data: bytes, measures: bytes | None) -> service.Plan:
+    return service.plan_file(
+        data,
+        waiting["file_name"],
+        waiting["sheet"],
+        waiting["la_code"],
+        (measures, waiting["measures_name"]) if measures is not None else None,
+    )
 
 
 @bp.get("/")
@@ -69,7 +74,6 @@ def measures() -> str:
         rag_status=service.rag_status,
         direction=service.direction,
         format_value=service.format_value,
-        form=ConfirmForm(),
     )
 
 
@@ -79,21 +83,31 @@ def upload() -> str | HttpResponse:
     form = UploadForm()
     problems: list[str] = []
     if form.validate_on_submit():
-        data, file_name = form.file.data.read(), Path(form.file.data.filename).name
+        measures_file = form.measures.data
+        waiting = {
+            "token": secrets.token_hex(16),
+            "file_name": Path(form.file.data.filename).name,
+            "sheet": form.sheet.data or None,
+            "la_code": (form.la_code.data or "").strip() or None,
+            "measures_name": Path(measures_file.filename).name if measures_file else None,
+        }
+        data = form.file.data.read()
+        measures = measures_file.read() if measures_file else None
         try:
-            plan = service.plan_import(read_rows(data, file_name, form.sheet.data or None))
+            plan = _plan(waiting, data, measures)
         except ImportProblems as error:
             problems = error.problems
         else:
-            token = secrets.token_hex(16)
-            (_upload_dir() / token).write_bytes(data)
-            session["indicator_upload"] = {
-                "token": token,
-                "file_name": file_name,
-                "sheet": form.sheet.data or None,
-            }
+            _forget_old_uploads()
+            (_upload_dir() / waiting["token"]).write_bytes(data)
+            if measures is not None:
+                (_upload_dir() / f"{waiting['token']}.measures").write_bytes(measures)
+            session["indicator_upload"] = waiting
             return render_template(
-                "indicators/preview.html", plan=plan, file_name=file_name, form=ConfirmForm()
+                "indicators/preview.html",
+                plan=plan,
+                file_name=waiting["file_name"],
+                form=ConfirmForm(),
             )
     status = 400 if form.errors or problems else 200
     return render_template("indicators/upload.html", form=form, problems=problems), status
@@ -109,10 +123,13 @@ def confirm() -> HttpResponse:
     if path is None or not path.exists():
         flash("That upload is no longer waiting. Please upload the file again.")
         return redirect(url_for(".upload"))
+    measures_path = path.with_suffix(".measures")
     try:
         # Checked again: the stored measures may have changed since the preview.
-        plan = service.plan_import(
-            read_rows(path.read_bytes(), waiting["file_name"], waiting["sheet"])
+        plan = _plan(
+            waiting,
+            path.read_bytes(),
+            measures_path.read_bytes() if waiting["measures_name"] else None,
         )
     except ImportProblems as error:
         return render_template(
@@ -120,11 +137,9 @@ def confirm() -> HttpResponse:
         ), 400
     finally:
         path.unlink(missing_ok=True)
+        measures_path.unlink(missing_ok=True)
     record = service.apply_import(plan, waiting["file_name"], current_user.email, current_user.id)
-    summary = (
-        f"{waiting['file_name']}: {len(plan.new)} new, {len(plan.changed)} changed,"
-        f" {plan.unchanged} unchanged"
-    )
+    summary = plan.summary(waiting["file_name"])
     if record:
         audit.record("import indicators", summary)
     flash(f"Imported {summary}." if record else f"{waiting['file_name']} changed nothing.")

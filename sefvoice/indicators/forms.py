@@ -1,0 +1,22 @@
+"""The upload and confirm forms of the indicator import."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import StringField
+from wtforms.validators import Length
+
+SPREADSHEET = FileAllowed(["csv", "xlsx"], "The file must be a CSV or an Excel (.xlsx) file.")
+
+
+class UploadForm(FlaskForm):
+    file = FileField(validators=[FileRequired("Choose a CSV or Excel file."), SPREADSHEET])
+    sheet = StringField(validators=[Length(max=100)])
+    # Only for an Explore Education Statistics file: which area, and which columns as what.
+    la_code = StringField(validators=[Length(max=20)])
+    measures = FileField(validators=[SPREADSHEET])
+
+
+class ConfirmForm(FlaskForm):
+    """CSRF only: the upload waiting to be confirmed is named in the session."""
