@@ -585,3 +585,11 @@ def test_every_demo_measure_is_under_an_outcome(ctx):
     twenty = next(m for m in service.measures_for_outcome(3) if m.code == "ehcp-20-weeks")
     assert [p.value for p in twenty.series] == [70.5, 100.0, 95.0]  # the bulletin's figures
     assert twenty.england == 50.7
+
+
+def test_rows_longer_than_the_header_are_refused(ctx):
+    with pytest.raises(ImportProblems) as raised:
+        read_rows(
+            b"code,name,domain,period,value,unit\na,A,education,2023-01,1,count,extra\n", "long.csv"
+        )
+    assert raised.value.problems == ["row 2: has 7 cells but the header has 6 columns"]

@@ -16,6 +16,7 @@ skipped.
 
 from __future__ import annotations
 
+import csv
 import io
 import math
 import re
@@ -124,6 +125,19 @@ def _read_excel(data: bytes, file_name: str, sheet: str | None) -> pd.DataFrame:
     return pd.DataFrame(cells[1:], columns=cells[0])
 
 
+def _check_row_lengths(text: str) -> None:
+    """Rows with more cells than the header has columns would lose cells without a word."""
+    lines = list(csv.reader(io.StringIO(text)))
+    width = len(lines[0]) if lines else 0
+    long = [
+        f"row {number}: has {len(cells)} cells but the header has {width} columns"
+        for number, cells in enumerate(lines[1:], start=2)
+        if len(cells) > width
+    ]
+    if long:
+        raise ImportProblems(long)
+
+
 def read_table(data: bytes, file_name: str, sheet: str | None = None) -> pd.DataFrame:
     """The file's cells as text, blank cells as "", indexed so that index + 2 is the row
     number a spreadsheet shows. Raises ImportProblems if unreadable."""
@@ -131,11 +145,13 @@ def read_table(data: bytes, file_name: str, sheet: str | None = None) -> pd.Data
         if file_name.lower().endswith((".xlsx", ".xlsm")):
             frame = _read_excel(data, file_name, sheet)
         else:
+            text = data.decode("utf-8-sig")
+            _check_row_lengths(text)
             frame = pd.read_csv(
-                io.BytesIO(data),
+                io.StringIO(text),
                 dtype=str,
                 keep_default_na=False,
-                encoding="utf-8-sig",
+                index_col=False,  # never take a long row's first cells as an index
                 skip_blank_lines=False,  # so that the row numbers stay the spreadsheet's
             )
     except ImportProblems:
