@@ -20,7 +20,8 @@ from datetime import datetime
 from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, func, select, text
+from fresh import fresh_database
+from sqlalchemy import func, select, text
 
 from sefvoice import create_app
 from sefvoice.auth import service as auth_service
@@ -32,17 +33,6 @@ from sefvoice.models import Answer
 from sefvoice.surveys import service
 
 PASSWORD = "benchmark password"
-
-
-def fresh_database(url: str | None, folder: Path, size: int) -> str:
-    if url is None:
-        return f"sqlite:///{folder / f'bench-{size}.db'}"
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url
 
 
 def run(url: str, size: int) -> None:
@@ -99,7 +89,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         for size in (int(s) for s in args.sizes.split(",")):
-            run(fresh_database(args.database, Path(folder), size), size)
+            run(fresh_database(args.database, Path(folder) / f"bench-{size}.db"), size)
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from . import cli, models  # noqa: F401  (models: every table known to Alembic)
     from .auth import bp as auth_bp
+    from .bulletin import bp as bulletin_bp
     from .feedback import bp as feedback_bp
     from .indicators import bp as indicators_bp
     from .surveys import bp as surveys_bp
@@ -48,6 +49,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(feedback_bp)
     app.register_blueprint(indicators_bp)
+    app.register_blueprint(bulletin_bp)
     cli.register(app)
     _register_error_pages(app)
     add_security_headers(app)

@@ -12,6 +12,8 @@ from flask_migrate import upgrade
 from . import tally
 from .auth import ROLES, audit
 from .auth import service as auth_service
+from .bulletin.cli import bulletin_cli
+from .bulletin.service import load_demo_bulletin
 from .easyread import check_all
 from .extensions import db
 from .indicators.cli import indicators_cli
@@ -126,6 +128,7 @@ def demo(no_serve: bool, reset: bool, port: int) -> None:
         click.echo(line)
     for line in load_demo_data():
         click.echo(line)
+    click.echo(load_demo_bulletin())
     if not no_serve:
         click.echo(f"sefvoice demo: open http://127.0.0.1:{port}/")
         current_app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False)
@@ -137,4 +140,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(feedback_cli)
     app.cli.add_command(indicators_cli)
+    app.cli.add_command(bulletin_cli)
     app.cli.add_command(demo)

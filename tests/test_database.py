@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, inspect, select
 
@@ -31,6 +33,13 @@ def test_migration_from_empty_and_back(database_url):
         upgrade()  # safe to run twice
         db.engine.dispose()
     make_app(database_url)  # starts: the schema is at head
+
+
+def test_the_migrations_make_the_tables_the_models_describe(database_url):
+    app = make_app(database_url)
+    with app.app_context(), db.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    assert differences == []
 
 
 def test_unmigrated_database_refuses_to_start(tmp_path):

@@ -369,7 +369,7 @@ def test_charts_are_svg_with_a_text_alternative_and_no_repeated_ids(hand_counted
     page = client.get("/feedback/?term=Summer+2023").get_data(as_text=True)
     assert page.count("<svg ") == 5
     assert 'id="clip"' not in page and 'id="group"' not in page
-    assert 'role="img" aria-label="By term: highest Summer 2023 (' in page
+    assert 'role="img" aria-label="By term. Highest: Summer 2023 (' in page
 
 
 def test_unknown_term_is_not_found(client):

@@ -99,10 +99,12 @@ def summary_sentence(table: Table) -> str:
         for r in table.rows
         if isinstance(r[column], Shown) and not r[column].hidden
     ]
+    # A question keeps its question mark; any other title ends with a full stop.
+    title = table.title if table.title.endswith(("?", ".")) else f"{table.title}."
     if not shown:
-        return f"{table.title}: too few answers to show."
+        return f"{title} Too few answers to show."
     high = max(shown, key=lambda r: r[1].value)
     low = min(shown, key=lambda r: r[1].value)
     if high is low:
-        return f"{table.title}: {high[0]} {high[1].text}."
-    return f"{table.title}: highest {high[0]} ({high[1].text}), lowest {low[0]} ({low[1].text})."
+        return f"{title} {high[0]}: {high[1].text}."
+    return f"{title} Highest: {high[0]} ({high[1].text}). Lowest: {low[0]} ({low[1].text})."

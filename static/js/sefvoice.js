@@ -6,6 +6,23 @@
   var summary = document.querySelector("[data-autofocus]");
   if (summary) { summary.focus(); }
 
+  // An error's link focuses its answer without putting "#answer" in the address: the page
+  // sent next would inherit it through the redirect and open scrolled past its question.
+  // As in GOV.UK Frontend, the question (legend or label) is scrolled into view too.
+  if (summary && summary.closest) {
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var input = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!input) { return; }
+      event.preventDefault();
+      var fieldset = input.closest("fieldset");
+      var legend = fieldset && fieldset.querySelector("legend");
+      var label = input.labels && input.labels[0];
+      (legend || label || input).scrollIntoView();
+      input.focus({ preventScroll: true });
+    });
+  }
+
   // "Read this to me": the browser's own speech, reading the page's main words.
   var area = document.querySelector("[data-read-aloud]");
   if (!area || !("speechSynthesis" in window)) { return; }

@@ -1,0 +1,52 @@
+"""`sefvoice bulletin export`: the bulletin of a term as a PDF or a web page, from the shell."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from ..auth import audit
+from ..feedback.service import calendar
+from .content import build_content
+from .pdf import build_pdf
+from .views import render_page
+
+bulletin_cli = click.Group("bulletin", help="The termly SEF update bulletin.")
+
+
+@bulletin_cli.command("export")
+@click.option("--term", "term_name", required=True, help='The term, like "Summer 2023".')
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The file to write: .html for the web page, anything else for the PDF.",
+)
+@click.option(
+    "--created",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+    help="The creation date to put in the PDF. With it, the same data gives the same file.",
+)
+@click.option("--base-url", help="The site's address, so that links to its pages work in print.")
+def export(term_name: str, output: Path, created: datetime | None, base_url: str | None) -> None:
+    """Export a term's bulletin. A term with no bulletin written, or no data, still gives a
+    whole bulletin that says what is missing."""
+    try:
+        term = calendar().named(term_name)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--term") from error
+    content = build_content(term)
+    if output.suffix.lower() == ".html":
+        kind = "html"
+        with current_app.test_request_context():  # the page's templates expect a request
+            data = render_page(content, standalone=True).encode("utf-8")
+    else:
+        kind = "pdf"
+        data = build_pdf(content, created=created, base_url=base_url)
+    output.write_bytes(data)
+    audit.record("export", f"bulletin {term.name} as {kind} to {output.name}")
+    click.echo(f"wrote {output} ({len(data):,} bytes)")

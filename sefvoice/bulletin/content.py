@@ -1,0 +1,358 @@
+"""A bulletin's content, assembled once from the database: the one source that the web page
+and the PDF both render, so the two can never show different numbers.
+
+Feedback numbers come from the feedback tab (`service.summary_for`) as `Shown` values,
+already through disclosure control; the measures come as the tab's measures table. Nothing
+here counts or formats a figure of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from itertools import groupby
+from typing import ClassVar
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..feedback import service as feedback
+from ..feedback.aggregates import QuestionResult, ScoreRow
+from ..feedback.charts import summary_sentence
+from ..feedback.comments import ApprovedComment, approved_comments
+from ..feedback.disclosure import Rules, Shown
+from ..feedback.tables import Table
+from ..feedback.terms import Term
+from ..models import COMMITMENT_STATUSES, Bulletin
+from .markdown import Block, parse
+
+DEFAULT_TITLE = "Local Area SEND Self-Evaluation Framework"
+DEFAULT_AUTHOR = "The local area SEND partnership"
+QUOTES_PER_OUTCOME = 3
+QUOTE_LENGTH = 300  # longer comments are quoted only when no shorter one is left
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    key: str
+    title: str
+    outcome: int | None = None
+
+
+def section_specs() -> list[SectionSpec]:
+    """The officer-written sections, in bulletin order (outcome names from the charter)."""
+    outcomes = feedback.charter().outcomes.values()
+    return [
+        SectionSpec("welcome", "Welcome"),
+        SectionSpec("strategy", "Our SEND strategy"),
+        SectionSpec("governance", "Governance and leadership"),
+        *(
+            SectionSpec(f"outcome-{o.number}", f"Outcome {o.number}: {o.name}", o.number)
+            for o in outcomes
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A table, drawn as a bar chart above it when it has a chart column."""
+
+    table: Table
+    summary: str | None  # the chart's text alternative; None: no chart
+
+    @classmethod
+    def of(cls, table: Table) -> Figure:
+        return cls(table, summary_sentence(table) if table.chart_value is not None else None)
+
+
+@dataclass
+class QuestionGroup:
+    survey_title: str
+    figures: list[Figure]
+
+
+@dataclass(frozen=True)
+class Quote:
+    """An approved comment (its redacted text) and where it came from."""
+
+    text: str
+    source: str
+
+    @classmethod
+    def of(cls, comment: ApprovedComment) -> Quote:
+        return cls(comment.text, f"{comment.survey_title}, {comment.submitted_at:%B %Y}")
+
+
+@dataclass
+class OutcomeFeedback:
+    """What the data says about one SEF outcome."""
+
+    headline: str  # the outcome's scorecard in a sentence
+    measures: Table
+    overview: Figure | None  # % positive for each question of the outcome
+    questions: list[QuestionGroup]
+    comments: list[Quote]
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    body: list[Block]
+    stories: list[Block]  # "what is working"
+    commitments: list[str]  # "in the next bulletin"
+    feedback: OutcomeFeedback | None = None
+
+
+@dataclass
+class BulletinContent:
+    """Both outputs show, in this order: the intro sections, "You said, we did", what
+    families told us, each outcome, and how to read the figures."""
+
+    # What both outputs say where there is nothing to show.
+    NO_TEXT: ClassVar[str] = "There is no update for this section this term."
+    NO_MEASURES: ClassVar[str] = "No measures are linked to this outcome yet."
+    NO_COMMENTS: ClassVar[str] = (
+        "No comments about this outcome were approved for publication this term."
+    )
+    NO_QUESTIONS: ClassVar[str] = "No survey questions ask about this outcome."
+
+    title: str
+    author: str
+    term: Term
+    number: int
+    respondents: Shown
+    rules: Rules
+    intro: list[Section]  # welcome, strategy, governance
+    progress: Table  # "you said, we did": the previous bulletin's commitments
+    progress_note: str  # says why the table is empty, when it is
+    overview: list[Figure]  # feedback by SEF outcome and by term
+    outcomes: list[Section]
+
+    @property
+    def figures(self) -> list[Figure]:
+        """Every table of the bulletin's data, in order (those with a chart column charted)."""
+        found = list(self.overview)
+        for section in self.outcomes:
+            data = section.feedback
+            found += [data.overview] if data.overview else []
+            found += [figure for group in data.questions for figure in group.figures]
+        return found
+
+    @property
+    def heading(self) -> str:
+        return f"Update bulletin {self.number} ({self.term.name})"
+
+    @property
+    def subject(self) -> str:
+        return (
+            f"Self-evaluation update for {self.term.name}: what families told us, the"
+            " measures, and what the partnership is doing next"
+        )
+
+    @property
+    def has_feedback(self) -> bool:
+        """False when too few people answered to report anything (none at all included)."""
+        return not self.respondents.hidden
+
+    @property
+    def feedback_line(self) -> str:
+        term = self.term
+        if not self.has_feedback:
+            return (
+                f"Fewer than {self.rules.min_count} people sent survey answers in {term.name}:"
+                " too few to report without the risk that someone could be recognised."
+            )
+        return (
+            f"{self.respondents.text} people sent survey answers between"
+            f" {term.starts_on.day} {term.starts_on:%B} and"
+            f" {term.ends_on.day} {term.ends_on:%B %Y}."
+        )
+
+    @property
+    def about(self) -> list[str]:
+        """How to read the figures, for the last section."""
+        rules = self.rules
+        return [
+            "The survey figures count the answers sent during the term. To keep families"
+            f" anonymous, a number below {rules.min_count} is shown as “fewer than"
+            f" {rules.min_count}”, a percentage needs at least {rules.min_base} answers, and"
+            " some other numbers are shown as “hidden”, so that a small number cannot be"
+            " worked out from the others.",
+            "“% positive” counts the answers that each survey marks as positive, such as"
+            " “Yes” or a happy face. “Change since last term” compares with the term before.",
+            "The measures are the latest figures the partnership holds, each with the period"
+            " it covers. The status compares the latest figure with its target, and the"
+            " direction compares it with the figure before; both are given in words.",
+            "Every chart is followed by a table of the same figures.",
+        ]
+
+
+def _headline(score: ScoreRow, previous: str) -> str:
+    """The outcome's scorecard row in words."""
+    if score.positive.hidden:
+        return f"Positive answers about this outcome: {score.positive.text}."
+    change = f", {score.change.text} since {previous}" if not score.change.hidden else ""
+    return (
+        f"{score.positive.text} of {score.answers.text} answers to {score.questions}"
+        f" questions about this outcome were positive{change}."
+    )
+
+
+def _telling(comments: list[ApprovedComment]) -> list[ApprovedComment]:
+    """The comments to quote: one per theme (so the quotes say different things), fullest
+    first but short enough to quote, newest first among equals."""
+    ranked = sorted(
+        comments,
+        key=lambda c: (len(c.text) > QUOTE_LENGTH, -len(c.text), -c.submitted_at.timestamp()),
+    )
+    by_theme: dict[str, ApprovedComment] = {}
+    for comment in ranked:
+        by_theme.setdefault(comment.theme.lower(), comment)
+    return list(by_theme.values())[:QUOTES_PER_OUTCOME]
+
+
+def _overview(number: int, results: list[QuestionResult]) -> Figure | None:
+    """% positive for each question of the outcome that has one (each already published on
+    the feedback tab, so putting them side by side reveals nothing new)."""
+    scored = [r for r in results if r.positive.text]
+    if not scored:
+        return None
+    return Figure.of(
+        Table(
+            id=f"outcome-{number}-questions",
+            title=f"% positive for each question about outcome {number}",
+            columns=["Question", "Survey", "% positive"],
+            rows=[[r.text, r.survey_title, r.positive] for r in scored],
+            numeric={2},
+            chart_value=2,
+        )
+    )
+
+
+def _outcome_feedback(
+    number: int,
+    headline: str,
+    measures: Table,
+    questions: list[tuple[QuestionResult, Table]],
+    term: Term,
+) -> OutcomeFeedback:
+    mine = [(r, t) for r, t in questions if r.outcome == number]
+    start, end = term.bounds()
+    return OutcomeFeedback(
+        headline=headline,
+        measures=measures,
+        overview=_overview(number, [r for r, _ in mine]),
+        questions=[
+            QuestionGroup(title, [Figure.of(t) for _, t in group])
+            for title, group in groupby(mine, key=lambda pair: pair[0].survey_title)
+        ],
+        comments=[
+            Quote.of(c)
+            for c in _telling(approved_comments(start=start, end=end, outcome=number, limit=500))
+        ],
+    )
+
+
+def number_of(term: Term) -> int:
+    """The bulletin's number: 1 for the first, counting the bulletins before it."""
+    earlier = db.session.scalar(
+        select(func.count(Bulletin.id)).where(Bulletin.starts_on < term.starts_on)
+    )
+    return earlier + 1
+
+
+def previous_bulletin(starts_on: date) -> Bulletin | None:
+    """The latest bulletin before the term starting on `starts_on`: the one whose "in the
+    next bulletin" lines this one reports on."""
+    return db.session.scalar(
+        select(Bulletin)
+        .where(Bulletin.starts_on < starts_on)
+        .order_by(Bulletin.starts_on.desc())
+        .limit(1)
+    )
+
+
+def _progress(bulletin: Bulletin | None, term: Term, specs: list[SectionSpec]) -> tuple[Table, str]:
+    """ "You said, we did": the commitments carried in from the previous bulletin."""
+    previous = previous_bulletin(term.starts_on)
+    titles = {spec.key: spec.title for spec in specs}
+    order = {spec.key: i for i, spec in enumerate(specs)}
+    carried = sorted(
+        (c for c in (bulletin.commitments if bulletin else []) if c.carried_from_id),
+        key=lambda c: (order.get(c.section, len(order)), c.position),
+    )
+    table = Table(
+        id="you-said-we-did",
+        title=f"Commitments from the {previous.term_name if previous else 'last'} bulletin,"
+        " and what happened",
+        columns=["Section", "We said", "Progress", "What happened"],
+        rows=[
+            [
+                titles.get(c.section, c.section),
+                c.text,
+                COMMITMENT_STATUSES.get(c.status, "Not yet reported"),
+                c.note or "",
+            ]
+            for c in carried
+        ],
+    )
+    if previous is None:
+        return (
+            table,
+            "This is the first bulletin, so there are no earlier commitments to report on.",
+        )
+    if not carried:
+        return table, f"The {previous.term_name} bulletin made no commitments for this one."
+    return table, ""
+
+
+def build_content(term: Term) -> BulletinContent:
+    """Everything a bulletin for `term` shows. A term with no bulletin written, no answers
+    or no measures still gives a whole bulletin, which says what is missing."""
+    bulletin = db.session.scalar(select(Bulletin).filter_by(term_name=term.name))
+    summary, tables = feedback.summary_for(term)
+    count = len(summary.questions)
+    questions = list(zip(summary.questions, tables[5 : 5 + count], strict=True))
+    measures = dict(zip([r.key for r in summary.by_outcome], tables[5 + count :], strict=True))
+    scores = {row.key: row for row in summary.by_outcome}
+    written = {s.key: s for s in bulletin.sections} if bulletin else {}
+    commitments = bulletin.commitments if bulletin else []
+    specs = section_specs()
+    sections = []
+    for spec in specs:
+        row = written.get(spec.key)
+        sections.append(
+            Section(
+                key=spec.key,
+                title=spec.title,
+                body=parse(row.body if row else ""),
+                stories=parse(row.stories if row else ""),
+                commitments=[
+                    c.text for c in commitments if c.section == spec.key and not c.carried_from_id
+                ],
+                feedback=_outcome_feedback(
+                    spec.outcome,
+                    _headline(scores[str(spec.outcome)], summary.previous.name),
+                    measures[str(spec.outcome)],
+                    questions,
+                    term,
+                )
+                if spec.outcome
+                else None,
+            )
+        )
+    progress, progress_note = _progress(bulletin, term, specs)
+    return BulletinContent(
+        title=bulletin.title if bulletin else DEFAULT_TITLE,
+        author=bulletin.author if bulletin else DEFAULT_AUTHOR,
+        term=term,
+        number=number_of(term),
+        respondents=summary.respondents,
+        rules=feedback.rules(),
+        intro=[s for s in sections if s.feedback is None],
+        progress=progress,
+        progress_note=progress_note,
+        overview=[Figure.of(tables[0]), Figure.of(tables[4])],
+        outcomes=[s for s in sections if s.feedback is not None],
+    )

@@ -1,0 +1,80 @@
+"""The officers' bulletin forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from ..feedback.service import calendar
+from ..models import COMMITMENT_STATUSES
+from .markdown import MAX_LENGTH
+from .service import COMMITMENT_LENGTH, commitment_lines
+
+TOO_LONG = f"Use at most {MAX_LENGTH:,} characters."
+
+
+class CreateForm(FlaskForm):
+    term = StringField(
+        validators=[InputRequired("Enter a term, like Summer 2023."), Length(max=40)]
+    )
+
+    def validate_term(self, field: StringField) -> None:
+        try:
+            calendar().named(field.data)
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+
+
+class DetailsForm(FlaskForm):
+    title = StringField(validators=[InputRequired("Enter a title."), Length(max=200)])
+    author = StringField(
+        validators=[InputRequired("Enter who publishes the bulletin."), Length(max=200)]
+    )
+
+
+class SectionForm(FlaskForm):
+    body = TextAreaField(default="", validators=[Length(max=MAX_LENGTH, message=TOO_LONG)])
+    stories = TextAreaField(default="", validators=[Length(max=MAX_LENGTH, message=TOO_LONG)])
+    commitments = TextAreaField(default="", validators=[Length(max=MAX_LENGTH, message=TOO_LONG)])
+    preview = SubmitField("Preview")
+    save = SubmitField("Save")
+
+    def validate_commitments(self, field: TextAreaField) -> None:
+        if any(len(line) > COMMITMENT_LENGTH for line in commitment_lines(field.data or "")):
+            raise ValidationError(f"Keep each line to {COMMITMENT_LENGTH} characters or fewer.")
+
+
+class ProgressItem(Form):
+    """What became of one carried-forward commitment (no CSRF token of its own)."""
+
+    commitment = HiddenField()
+    status = RadioField(
+        choices=[SelectChoice(value, label) for value, label in COMMITMENT_STATUSES.items()],
+        validators=[Optional()],
+    )
+    note = StringField(
+        default="", validators=[Length(max=300, message="Use at most 300 characters.")]
+    )
+
+    def validate_note(self, field: StringField) -> None:
+        if self.status.data and not (field.data or "").strip():
+            raise ValidationError("Say in a line what happened.")
+
+    def validate_commitment(self, field: HiddenField) -> None:
+        if not (field.data or "").isdigit():
+            raise ValidationError("This commitment is not in the bulletin.")
+
+
+class ProgressForm(FlaskForm):
+    items = FieldList(FormField(ProgressItem))

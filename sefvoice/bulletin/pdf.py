@@ -1,0 +1,414 @@
+"""The printable bulletin: A4, reportlab platypus.
+
+- Cover, then a contents page whose page numbers come from a second layout pass
+  (TableOfContents + multiBuild), then the sections, each starting a new page.
+- Every heading is a bookmark (outline entry); the running header and "Page X of Y"
+  footer are drawn once the page count is known (NumberedCanvas).
+- Body text is 12 pt Bitstream Vera Sans (shipped with reportlab, embedded, so every
+  viewer and printer shows the same letters), left-aligned, near-black on white.
+- Greyscale-safe: every chart prints its values as text and is followed by its data table;
+  statuses are words; links are underlined and followed by where they go.
+- The same content gives the same bytes when `created` is given (reportlab's invariant
+  mode, with that date as the creation date).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import reportlab
+from reportlab.graphics.shapes import Drawing, Group, String
+from reportlab.lib.colors import HexColor
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+)
+from reportlab.platypus import Table as PdfTable
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from ..feedback.charts import percent_bars
+from ..feedback.tables import Table
+from .content import BulletinContent, Figure, Section
+from .markdown import Block, to_reportlab
+
+FONT, BOLD = "Vera", "Vera-Bold"
+INK = HexColor("#0b0c0c")  # 19:1 on white
+RULE = HexColor("#505a5f")  # 7:1 on white: lines that print in grey
+FILL = HexColor("#f3f2f1")  # header rows: bold as well, so not shading alone
+PAD = 4
+MAX_COLUMNS = 6
+MARGIN = 20 * mm
+LANGUAGE = "en-GB"
+
+
+def _register_fonts() -> None:
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    folder = Path(reportlab.__file__).parent / "fonts"
+    pdfmetrics.registerFont(TTFont(FONT, folder / "Vera.ttf"))
+    pdfmetrics.registerFont(TTFont(BOLD, folder / "VeraBd.ttf"))
+    # No italics: the bulletin has none (italic is harder to read).
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
+
+
+def _style(name: str, size: float = 12, font: str = FONT, **kw) -> ParagraphStyle:
+    kw.setdefault("leading", size * 1.4)
+    return ParagraphStyle(name, fontName=font, fontSize=size, textColor=INK, **kw)
+
+
+BODY = _style("body", spaceAfter=8)
+CELL = _style("cell", leading=15)
+CELL_RIGHT = _style("cell-right", leading=15, alignment=2)  # numbers line up on the right
+CELL_HEAD = _style("cell-head", font=BOLD, leading=15)
+CAPTION = _style("caption", font=BOLD, spaceBefore=10, spaceAfter=6, keepWithNext=1)
+QUOTE = _style("quote", leftIndent=18, spaceAfter=2)
+CITE = _style("cite", leftIndent=18, spaceAfter=10)
+HEADINGS = {
+    0: _style("h1", 22, BOLD, spaceAfter=12, keepWithNext=1),
+    1: _style("h2", 17, BOLD, spaceBefore=14, spaceAfter=8, keepWithNext=1),
+    2: _style("h3", 14, BOLD, spaceBefore=10, spaceAfter=6, keepWithNext=1),
+}
+COVER_TITLE = _style("cover-title", 30, BOLD, spaceAfter=20)
+COVER_LINE = _style("cover-line", 18, spaceAfter=14)
+TOC_STYLES = [  # the right indent keeps the page numbers clear of the titles
+    _style("toc-0", font=BOLD, leading=16, rightIndent=30),
+    _style("toc-1", leftIndent=18, leading=16, rightIndent=30),
+]
+TOC_TABLE = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 1)]
+TOC_TABLE += [("BOTTOMPADDING", (0, 0), (-1, -1), 1), ("LEFTPADDING", (0, 0), (-1, -1), 0)]
+
+
+class Heading(Paragraph):
+    """A heading that becomes a bookmark, and (when `listed`) a line on the contents page."""
+
+    def __init__(self, text: str, level: int, listed: bool = True):
+        super().__init__(escape(text), HEADINGS[min(level, 2)])
+        self.title, self.level, self.listed = text, level, listed
+
+
+class NumberedCanvas(Canvas):
+    """Keeps each page until the end, then draws the header and "Page X of Y" on all but
+    the cover, now that Y is known."""
+
+    def __init__(self, *args, header: str, created: datetime | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._header = header
+        self._pages: list[dict] = []
+        self._bookmarks: list[tuple[str, float]] = []
+        if created is not None:
+            stamp = created.strftime("D:%Y%m%d%H%M%S+00'00'")
+            self.setDateFormatter(lambda *_: stamp)
+
+    def bookmark_heading(self, key: str, top: float) -> None:
+        """Bookmark the page being laid out. Kept until save(): the PDF page it points to
+        only exists once that page is really shown."""
+        self._bookmarks.append((key, top))
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._bookmarks = []
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            for key, top in self._bookmarks:
+                self.bookmarkPage(key, fit="XYZ", left=0, top=top)
+            if self._pageNumber > 1:
+                self._furniture(total)
+            super().showPage()
+        super().save()
+
+    def _furniture(self, total: int) -> None:
+        width, height = A4
+        self.setFillColor(INK)
+        self.setStrokeColor(RULE)
+        self.setFont(FONT, 12)
+        self.drawString(MARGIN, height - 12 * mm, self._header)
+        self.line(MARGIN, height - 14 * mm, width - MARGIN, height - 14 * mm)
+        self.line(MARGIN, 14 * mm, width - MARGIN, 14 * mm)
+        self.drawString(MARGIN, 9 * mm, f"Page {self._pageNumber} of {total}")
+
+
+class BulletinDocument(BaseDocTemplate):
+    def __init__(self, buffer: io.BytesIO, content: BulletinContent, invariant: bool):
+        super().__init__(
+            buffer,
+            pagesize=A4,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN,
+            bottomMargin=MARGIN,
+            title=f"{content.title}: {content.heading}",
+            author=content.author,
+            subject=content.subject,
+            keywords="SEND, self-evaluation, SEF, bulletin, co-production",
+            creator="sefvoice",
+            lang=LANGUAGE,
+            displayDocTitle=True,
+            invariant=invariant,
+        )
+        frame = Frame(
+            self.leftMargin,
+            self.bottomMargin,
+            self.width,
+            self.height,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+            id="body",
+        )
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+
+    def handle_documentBegin(self) -> None:
+        super().handle_documentBegin()
+        self._keys, self._level = 0, -1  # each layout pass numbers its bookmarks afresh
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if not isinstance(flowable, Heading):
+            return
+        self._keys += 1
+        key = f"h{self._keys}"
+        level = min(flowable.level, self._level + 1)  # outline levels may not skip one
+        self._level = level
+        self.canv.bookmark_heading(key, self.frame._y + flowable.height + 12)
+        self.canv.addOutlineEntry(flowable.title, key, level=level, closed=level > 0)
+        if flowable.listed:
+            self.notify("TOCEntry", (level, escape(flowable.title), self.page, key))
+
+
+def _fonts_of(drawing: Drawing) -> Drawing:
+    """The chart's labels in the embedded font (the charts are drawn in Helvetica)."""
+    for node in drawing.getContents():
+        if isinstance(node, String):
+            node.fontName = FONT
+        elif isinstance(node, Group):
+            _fonts_of(node)
+    return drawing
+
+
+def _width(text: str) -> float:
+    return stringWidth(text, BOLD, 12)  # bold: a safe estimate for headers and cells alike
+
+
+def _column_widths(rows: list[list[str]], width: float) -> list[float]:
+    """Each column but the first as wide as its text needs (wrapping a long text at a word,
+    never inside one), within 70% of the width; the first column (the labels) takes the
+    rest."""
+    least, wanted = [], []
+    for column in range(1, len(rows[0])):
+        cells = [row[column] for row in rows]
+        natural = max(_width(c) for c in cells)
+        longest_word = max((_width(word) for c in cells for word in c.split()), default=0)
+        least.append(longest_word + 2 * PAD)
+        wanted.append(min(natural, max(longest_word, width * 0.22)) + 2 * PAD)
+    room, extra = width * 0.7, sum(wanted) - sum(least)
+    if sum(wanted) > room and extra:
+        share = max(room - sum(least), 0) / extra  # what each column gets above its least
+        wanted = [low + (want - low) * share for low, want in zip(least, wanted, strict=True)]
+    return [width - sum(wanted), *wanted]
+
+
+def _cell(text: str, width: float, style: ParagraphStyle) -> str | Paragraph:
+    """Plain text when it fits on one line (much quicker to lay out), else a Paragraph."""
+    return text if _width(text) + 2 * PAD <= width else Paragraph(escape(text), style)
+
+
+def _table(table: Table, width: float) -> list[Flowable]:
+    """A data table: caption, a header row repeated on each page, numbers on the right.
+    Columns past the sixth (too many for A4 at 12 pt) go on a line under each row."""
+    text = table.text_rows()
+    header = table.columns[:MAX_COLUMNS] if any(table.columns) else None
+    kept = [row[:MAX_COLUMNS] for row in text]
+    widths = _column_widths(([header] if header else []) + kept, width)
+    style = [
+        ("FONT", (0, 0), (-1, -1), FONT, 12, 15),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("GRID", (0, 0), (-1, -1), 0.75, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+    ]
+    style += [("ALIGN", (i, 0), (i, -1), "RIGHT") for i in table.numeric if i < MAX_COLUMNS]
+    rows: list[list] = []
+    if header:
+        rows.append([_cell(c, w, CELL_HEAD) for c, w in zip(header, widths, strict=True)])
+        style += [("FONT", (0, 0), (-1, 0), BOLD, 12, 15), ("BACKGROUND", (0, 0), (-1, 0), FILL)]
+    for full, row in zip(text, kept, strict=True):
+        rows.append(
+            [
+                _cell(c, w, CELL_RIGHT if i in table.numeric else CELL)
+                for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            ]
+        )
+        extra = "; ".join(
+            f"{name}: {value}"
+            for name, value in zip(table.columns[MAX_COLUMNS:], full[MAX_COLUMNS:], strict=True)
+        )
+        if extra:
+            style.append(("SPAN", (0, len(rows)), (-1, len(rows))))
+            style.append(("NOSPLIT", (0, len(rows) - 1), (-1, len(rows))))
+            rows.append([Paragraph(escape(extra), CELL)] + [""] * (len(row) - 1))
+    return [
+        Paragraph(escape(table.title), CAPTION),
+        PdfTable(rows, colWidths=widths, repeatRows=1 if header else 0, style=style),
+        Spacer(1, 10),
+    ]
+
+
+def _figure(figure: Figure, width: float) -> list[Flowable]:
+    """A chart (with its summary sentence) followed by its data table."""
+    if figure.summary is None:
+        return _table(figure.table, width)
+    chart = _fonts_of(percent_bars(figure.table, width=int(width)))
+    return [
+        KeepTogether([Paragraph(escape(figure.summary), CAPTION), chart]),
+        *_table(figure.table, width),
+    ]
+
+
+def _list(paragraphs: list[Paragraph], start: int | None = None) -> ListFlowable:
+    """A bulleted list, or a numbered one from `start`."""
+    return ListFlowable(
+        [ListItem(p) for p in paragraphs],
+        bulletType="bullet" if start is None else "1",
+        start=start,
+        bulletFormat=None if start is None else "%s.",
+        bulletFontName=FONT,
+        bulletFontSize=12,
+        leftIndent=22,
+    )
+
+
+def _blocks(blocks: list[Block], base_url: str | None, outline_level: int) -> list[Flowable]:
+    """An officer's Markdown: its headings go in the outline, below the section's."""
+    story: list[Flowable] = []
+    for block in blocks:
+        if block.kind == "heading":
+            story.append(Heading(block.text, outline_level + block.level - 2, listed=False))
+        elif block.kind == "paragraph":
+            story.append(Paragraph(to_reportlab(block.spans, base_url), BODY))
+        else:
+            items = [Paragraph(to_reportlab(item, base_url), BODY) for item in block.items]
+            story.append(_list(items, block.start if block.kind == "numbers" else None))
+    return story
+
+
+def _section(
+    section: Section, content: BulletinContent, width: float, base_url: str | None
+) -> list[Flowable]:
+    story: list[Flowable] = [PageBreak(), Heading(section.title, 0)]
+    story += _blocks(section.body, base_url, 1) or [Paragraph(content.NO_TEXT, BODY)]
+    data = section.feedback
+    if data:
+        answered = content.has_feedback
+        headline = data.headline if answered else content.feedback_line
+        story += [Heading("What families said", 1), Paragraph(escape(headline), BODY)]
+        if data.overview and answered:
+            story += _figure(data.overview, width)
+        story += [Heading("What families wrote", 2, listed=False)]
+        for comment in data.comments:
+            story += [
+                Paragraph(f"“{escape(comment.text)}”", QUOTE),
+                Paragraph(escape(comment.source), CITE),
+            ]
+        if not data.comments:
+            story.append(Paragraph(content.NO_COMMENTS, BODY))
+        story.append(Heading("Key measures", 1))
+        story += (
+            _table(data.measures, width)
+            if data.measures.rows
+            else [Paragraph(content.NO_MEASURES, BODY)]
+        )
+        if section.stories:
+            story.append(Heading("What is working", 1))
+            story += _blocks(section.stories, base_url, 2)
+        if answered:
+            story.append(Heading("Each question", 1, listed=False))
+            for group in data.questions:
+                story.append(Heading(group.survey_title, 2, listed=False))
+                for figure in group.figures:
+                    story += _figure(figure, width)
+            if not data.questions:
+                story.append(Paragraph(content.NO_QUESTIONS, BODY))
+    if section.commitments:
+        story += [
+            CondPageBreak(120),
+            Heading("In the next bulletin", 1, listed=False),
+            _list([Paragraph(escape(line), BODY) for line in section.commitments]),
+        ]
+    return story
+
+
+def _story(content: BulletinContent, width: float, base_url: str | None) -> list[Flowable]:
+    contents = TableOfContents(
+        levelStyles=TOC_STYLES, tableStyle=TOC_TABLE, dotsMinLevel=0, rightColumnWidth=50
+    )
+    story: list[Flowable] = [
+        Spacer(1, 60 * mm),
+        Paragraph(escape(content.title), COVER_TITLE),
+        Paragraph(escape(content.heading), COVER_LINE),
+        Paragraph(escape(content.author), COVER_LINE),
+        Paragraph("For leaders, practitioners and families", BODY),
+        PageBreak(),
+        Heading("Contents", 0, listed=False),
+        contents,
+    ]
+    for section in content.intro:
+        story += _section(section, content, width, base_url)
+    story += [PageBreak(), Heading("You said, we did", 0)]
+    if content.progress_note:
+        story.append(Paragraph(escape(content.progress_note), BODY))
+    else:
+        story += _table(content.progress, width)
+    story += [
+        PageBreak(),
+        Heading("What families told us", 0),
+        Paragraph(escape(content.feedback_line), BODY),
+    ]
+    if content.has_feedback:
+        for figure in content.overview:
+            story += _figure(figure, width)
+    for section in content.outcomes:
+        story += _section(section, content, width, base_url)
+    story += [PageBreak(), Heading("About the figures", 0)]
+    story += [Paragraph(escape(line), BODY) for line in content.about]
+    return story
+
+
+def build_pdf(
+    content: BulletinContent, *, created: datetime | None = None, base_url: str | None = None
+) -> bytes:
+    """The bulletin as PDF bytes. With `created`, the same content gives the same bytes."""
+    _register_fonts()
+    buffer = io.BytesIO()
+    document = BulletinDocument(buffer, content, invariant=created is not None)
+    document.multiBuild(
+        _story(content, document.width, base_url),
+        canvasmaker=partial(NumberedCanvas, header=content.heading, created=created),
+    )
+    return buffer.getvalue()

@@ -1,0 +1,190 @@
+"""Writing bulletins, as plain functions: create one for a term, save a section and its
+commitments, carry the previous bulletin's commitments forward, record their progress.
+
+Each change commits with its audit event (audit.record commits).
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+import yaml
+from sqlalchemy import delete, select
+
+from ..auth import audit
+from ..extensions import db
+from ..feedback.service import calendar
+from ..feedback.terms import Term
+from ..models import COMMITMENT_STATUSES, Bulletin, BulletinSection, Commitment
+from .content import DEFAULT_AUTHOR, DEFAULT_TITLE, previous_bulletin, section_specs
+from .markdown import clean
+
+COMMITMENT_LENGTH = 300
+
+
+class BulletinError(ValueError):
+    pass
+
+
+def bulletins() -> list[Bulletin]:
+    """Every bulletin, newest term first."""
+    return list(db.session.scalars(select(Bulletin).order_by(Bulletin.starts_on.desc())))
+
+
+def bulletin_for(term: Term) -> Bulletin | None:
+    return db.session.scalar(select(Bulletin).filter_by(term_name=term.name))
+
+
+def _next_bulletin(bulletin: Bulletin) -> Bulletin | None:
+    return db.session.scalar(
+        select(Bulletin)
+        .where(Bulletin.starts_on > bulletin.starts_on)
+        .order_by(Bulletin.starts_on)
+        .limit(1)
+    )
+
+
+def carry_forward(bulletin: Bulletin) -> None:
+    """Make the bulletin's carried-forward list match the previous bulletin's commitments:
+    add new ones, drop withdrawn ones, keep the progress already recorded. Does not commit."""
+    previous = previous_bulletin(bulletin.starts_on)
+    promised = [c for c in previous.commitments if not c.carried_from_id] if previous else []
+    carried = {c.carried_from_id: c for c in bulletin.commitments if c.carried_from_id}
+    for stale in set(carried) - {c.id for c in promised}:
+        bulletin.commitments.remove(carried.pop(stale))
+    for source in promised:
+        row = carried.get(source.id)
+        if row is None:
+            row = Commitment(carried_from_id=source.id)
+            bulletin.commitments.append(row)
+        row.section, row.position, row.text = source.section, source.position, source.text
+    db.session.flush()
+
+
+def create_bulletin(
+    term: Term, title: str = DEFAULT_TITLE, author: str = DEFAULT_AUTHOR, actor: str | None = None
+) -> Bulletin:
+    """A new, empty bulletin for the term, with the previous one's commitments carried in
+    (and the next one's carried list redone, if a later bulletin exists already)."""
+    if bulletin_for(term):
+        raise BulletinError(f"there is already a bulletin for {term.name}")
+    bulletin = Bulletin(term_name=term.name, starts_on=term.starts_on, title=title, author=author)
+    db.session.add(bulletin)
+    db.session.flush()
+    carry_forward(bulletin)
+    later = _next_bulletin(bulletin)
+    if later:
+        carry_forward(later)
+    audit.record("create bulletin", term.name, actor=actor)
+    return bulletin
+
+
+def save_details(bulletin: Bulletin, title: str, author: str, actor: str | None = None) -> None:
+    bulletin.title, bulletin.author = clean(title).strip(), clean(author).strip()
+    audit.record("edit bulletin", f"{bulletin.term_name}: title and author", actor=actor)
+
+
+def stored_section(bulletin: Bulletin, key: str) -> BulletinSection | None:
+    return db.session.scalar(select(BulletinSection).filter_by(bulletin_id=bulletin.id, key=key))
+
+
+def commitment_lines(text: str) -> list[str]:
+    """One commitment per line: blank lines, list markers and repeats dropped."""
+    lines = (line.strip().removeprefix("- ").strip() for line in clean(text).splitlines())
+    return list(dict.fromkeys(line for line in lines if line))
+
+
+def save_section(
+    bulletin: Bulletin,
+    key: str,
+    body: str,
+    stories: str,
+    commitments: list[str],
+    actor: str | None = None,
+) -> None:
+    """Store a section's text and its "in the next bulletin" lines. A line kept as it was
+    keeps its row, so the progress a later bulletin recorded against it stays. Control
+    characters are dropped first (PostgreSQL cannot store a NUL)."""
+    body, stories = clean(body), clean(stories)
+    commitments = list(dict.fromkeys(filter(None, (clean(c).strip() for c in commitments))))
+    if key not in {spec.key for spec in section_specs()}:
+        raise BulletinError(f"{key!r} is not a bulletin section")
+    too_long = [line for line in commitments if len(line) > COMMITMENT_LENGTH]
+    if too_long:
+        raise BulletinError(f"a commitment is longer than {COMMITMENT_LENGTH} characters")
+    section = stored_section(bulletin, key)
+    if section is None:
+        section = BulletinSection(key=key)
+        bulletin.sections.append(section)
+    section.body, section.stories = body, stories
+    existing = {
+        c.text: c for c in bulletin.commitments if c.section == key and not c.carried_from_id
+    }
+    gone = [c.id for text, c in existing.items() if text not in commitments]
+    if gone:
+        # In SQL, so that ON DELETE CASCADE takes the carried copies with them.
+        db.session.execute(delete(Commitment).where(Commitment.id.in_(gone)))
+        db.session.expire(bulletin, ["commitments"])
+    for position, text in enumerate(commitments):
+        row = existing.get(text)
+        if row is None:
+            row = Commitment(section=key, text=text)
+            bulletin.commitments.append(row)
+        row.position = position
+    db.session.flush()
+    later = _next_bulletin(bulletin)
+    if later:
+        db.session.expire(later, ["commitments"])
+        carry_forward(later)
+    audit.record(
+        "edit bulletin",
+        f"{bulletin.term_name}: {key} ({len(body) + len(stories)} characters,"
+        f" {len(commitments)} commitments)",
+        actor=actor,
+    )
+
+
+def save_progress(
+    bulletin: Bulletin, progress: dict[int, tuple[str | None, str]], actor: str | None = None
+) -> None:
+    """Record what became of carried-forward commitments: {commitment id: (status, note)}.
+    A status needs a line of explanation."""
+    carried = {c.id: c for c in bulletin.commitments if c.carried_from_id}
+    for commitment_id, (status, note) in progress.items():
+        if commitment_id not in carried:
+            raise BulletinError(f"commitment {commitment_id} is not carried into this bulletin")
+        if status is not None and status not in COMMITMENT_STATUSES:
+            raise BulletinError(f"{status!r} is not one of {', '.join(COMMITMENT_STATUSES)}")
+        if status and not note.strip():
+            raise BulletinError(f"say in a line why “{carried[commitment_id].text}” is {status}")
+    for commitment_id, (status, note) in progress.items():
+        carried[commitment_id].status = status
+        carried[commitment_id].note = clean(note).strip()
+    audit.record(
+        "edit bulletin",
+        f"{bulletin.term_name}: progress on {len(progress)} commitments",
+        actor=actor,
+    )
+
+
+def load_demo_bulletin() -> str:
+    """The demo's Summer 2023 bulletin (sefvoice/data/demo-bulletin.yaml), unless there is
+    one for that term already."""
+    data = yaml.safe_load(
+        files("sefvoice").joinpath("data/demo-bulletin.yaml").read_text(encoding="utf-8")
+    )
+    term = calendar().named(data["term"])
+    if bulletin_for(term):
+        return f"bulletin: {term.name} already there"
+    actor = "sefvoice demo"
+    bulletin = create_bulletin(term, data["title"], data["author"], actor=actor)
+    for key, section in data["sections"].items():
+        save_section(
+            bulletin,
+            key,
+            section.get("body", ""),
+            section.get("stories", ""),
+            section.get("commitments", []),
+            actor=actor,
+        )
+    return f"bulletin: {term.name}, {len(data['sections'])} sections written"

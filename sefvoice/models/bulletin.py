@@ -1,0 +1,74 @@
+"""The termly SEF update bulletin: officers' sections and the commitments carried between terms."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .survey import utcnow
+
+# What became of a commitment carried forward from the previous bulletin (as in the check).
+COMMITMENT_STATUSES = {"done": "Done", "in-progress": "In progress", "dropped": "Dropped"}
+
+
+class Bulletin(db.Model):
+    """One bulletin per term. Its figures are not stored: they are read afresh at export."""
+
+    __tablename__ = "bulletin"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term_name: Mapped[str] = mapped_column(String(40), unique=True)  # "Summer 2023"
+    starts_on: Mapped[date] = mapped_column(index=True)  # the term's first day, for ordering
+    title: Mapped[str] = mapped_column(String(200))
+    author: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    sections: Mapped[list[BulletinSection]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+    commitments: Mapped[list[Commitment]] = relationship(
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Commitment.position",
+    )
+
+
+class BulletinSection(db.Model):
+    """An officer-written section (Markdown): `body`, and for an outcome the stories of
+    what is working."""
+
+    __tablename__ = "bulletin_section"
+    __table_args__ = (UniqueConstraint("bulletin_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bulletin_id: Mapped[int] = mapped_column(ForeignKey("bulletin.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(20))  # "welcome", "outcome-3", ...
+    body: Mapped[str] = mapped_column(Text, default="")
+    stories: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Commitment(db.Model):
+    """A line under "In the next bulletin", or (carried_from set) one carried forward from
+    the previous bulletin, which an officer marks done, in progress or dropped."""
+
+    __tablename__ = "commitment"
+    __table_args__ = (
+        UniqueConstraint("bulletin_id", "carried_from_id"),
+        CheckConstraint("status IN ('done', 'in-progress', 'dropped')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bulletin_id: Mapped[int] = mapped_column(ForeignKey("bulletin.id", ondelete="CASCADE"))
+    section: Mapped[str] = mapped_column(String(20))
+    position: Mapped[int] = mapped_column(default=0)
+    text: Mapped[str] = mapped_column(String(300))
+    carried_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("commitment.id", ondelete="CASCADE")
+    )
+    status: Mapped[str | None] = mapped_column(String(12))
+    note: Mapped[str] = mapped_column(String(300), default="")

@@ -1,0 +1,533 @@
+"""The termly bulletin: commitments carried between bulletins, the PDF opened with pypdf and
+pdfplumber (pages, outline, metadata, contents page numbers, the figures printed, links),
+the web page, the officers' pages and roles, the export command and the demo."""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+from datetime import datetime
+
+import pdfplumber
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from sefvoice.auth import service as auth_service
+from sefvoice.bulletin import service
+from sefvoice.bulletin.content import build_content
+from sefvoice.bulletin.pdf import build_pdf
+from sefvoice.extensions import db
+from sefvoice.feedback import comments
+from sefvoice.feedback import service as feedback
+from sefvoice.indicators import service as indicators
+from sefvoice.indicators.importer import read_rows
+from sefvoice.models import AuditEvent, Commitment
+from sefvoice.surveys import service as surveys
+
+from .conftest import PASSWORD, post_form, sign_in
+from .test_feedback import _respond
+
+CREATED = datetime(2023, 9, 1, 9, 30)
+MEASURES = b"""code,name,domain,period,value,unit,england,target,higher_is_better,outcome
+plans,EHC plans the area is responsible for,education,2017-01,866,count,,,,1
+plans,EHC plans the area is responsible for,education,2023-01,1212,count,,,,1
+cla,Care-experienced children with an EHC plan,care,2023-01,23.9%,percent,22.3%,,,1
+in-20-weeks,New EHC plans issued within 20 weeks,education,2023-04,100%,percent,50.7,90,yes,3
+in-20-weeks,New EHC plans issued within 20 weeks,education,2023-05,95%,percent,50.7,90,yes,3
+wait,Longest wait for therapy,health,2023-07,37,weeks,x,30,no,3
+"""
+HOSTILE = (
+    "<script>alert('x')</script> [click](javascript:alert(1)) **unbalanced\x00\x1b\n\n"
+    "## A real heading\n[Our website](https://example.org/send) and [a page](/bulletins/)\n"
+    + "word "
+    * 3000
+)
+
+
+def term(name: str):
+    return feedback.calendar().named(name)
+
+
+def officer(email: str = "officer@example.org"):
+    return auth_service.create_user(email, PASSWORD, "officer")
+
+
+def make_data() -> None:
+    """Summer 2023 on the test survey: 14 people (pick-one 9 cats 5 dogs; views-included
+    6 yes, 5 partly, 3 no), three approved comments and one rejected; the measures above;
+    a Spring 2023 bulletin with two commitments and a Summer 2023 one reporting on them."""
+    survey = surveys.current_survey("all-types")
+    views = ["yes"] * 6 + ["partly"] * 5 + ["no"] * 3
+    for i in range(14):
+        _respond(
+            survey,
+            "me",
+            {"pick-one": ["cats" if i < 9 else "dogs"], "views-included": [views[i]]},
+            datetime(2023, 6, 1 + i),
+        )
+    from sefvoice import tally
+
+    tally.recount()
+    reviewer = officer("moderator@example.org")
+    typed = [
+        ("Ring me on 07700 900123, the wait was long", "Waiting", "approved"),
+        ("The new plan is much better for my son", "Plans", "approved"),
+        ("Short", "Plans", "approved"),
+        ("Rejected words never printed", "Plans", "rejected"),
+    ]
+    for i, (text, theme, status) in enumerate(typed):
+        response, _ = surveys.start_response(survey, "me")
+        definition = surveys.definition_of(survey)
+        answer = surveys.save_answer(response, definition.question("anything-else"), text=text)
+        surveys.submit_response(response)
+        response.submitted_at = datetime(2023, 7, 1 + i)
+        db.session.commit()
+        redacted = comments.get_comment(answer.id).suggested
+        comments.review_comment(answer.id, status, redacted, theme, "open-and-honest", reviewer)
+    plan = indicators.plan_import(read_rows(MEASURES, "measures.csv"))
+    indicators.apply_import(plan, "measures.csv", actor="test")
+    spring = service.create_bulletin(term("Spring 2023"))
+    service.save_section(spring, "outcome-3", "Waits.", "", ["Therapy waits update", "Dropped"])
+    summer = service.create_bulletin(term("Summer 2023"), "Test Area SEF", "Test partnership")
+    service.save_section(summer, "welcome", HOSTILE, "", [])
+    service.save_section(
+        summer, "outcome-1", "1. First\n2. **Second**", "## Good practice\nIt works.", ["Next"]
+    )
+    progress = {c.text: c.id for c in summer.commitments if c.carried_from_id}
+    service.save_progress(
+        summer,
+        {
+            progress["Therapy waits update"]: ("in-progress", "Waits are down to 44 weeks"),
+            progress["Dropped"]: ("dropped", "Merged into the therapy work"),
+        },
+    )
+
+
+@pytest.fixture
+def data(app):
+    with app.app_context():
+        make_data()
+    return app
+
+
+@pytest.fixture
+def pdf(data):
+    """The Summer 2023 bulletin as PDF bytes, and its content."""
+    with data.app_context():
+        content = build_content(term("Summer 2023"))
+        return build_pdf(content, created=CREATED, base_url="https://sefvoice.example/"), content
+
+
+@functools.cache
+def read_pdf(data: bytes) -> tuple[list[str], set[tuple[str, ...]]]:
+    """Each page's text, and every row of every ruled table, its cells' lines joined
+    (read once per PDF: pdfplumber takes seconds over 50 pages)."""
+    with pdfplumber.open(io.BytesIO(data)) as document:
+        texts = [page.extract_text() or "" for page in document.pages]
+        rows = {
+            tuple(flat(cell or "") for cell in row)
+            for page in document.pages
+            for table in page.extract_tables()
+            for row in table
+        }
+    return texts, rows
+
+
+def pages_text(data: bytes) -> list[str]:
+    return read_pdf(data)[0]
+
+
+def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
+    """(level, title, page number from 1) of every bookmark, in order."""
+    found = []
+
+    def walk(items, level):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                found.append((level, item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 0)
+    return found
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+# Commitments carried forward
+
+
+def test_commitments_are_carried_forward_and_keep_their_progress(ctx):
+    spring = service.create_bulletin(term("Spring 2023"))
+    service.save_section(spring, "governance", "", "", ["Review A", "Review B"])
+    summer = service.create_bulletin(term("Summer 2023"))
+    carried = {c.text: c for c in summer.commitments if c.carried_from_id}
+    assert sorted(carried) == ["Review A", "Review B"]
+    service.save_progress(summer, {carried["Review A"].id: ("done", "Published in June")})
+    # Spring's officer rewords B and adds C: A keeps its progress, B's old wording goes.
+    service.save_section(spring, "governance", "", "", ["Review A", "Review B, phase 1", "C"])
+    db.session.expire_all()
+    carried = {c.text: c for c in summer.commitments if c.carried_from_id}
+    assert sorted(carried) == ["C", "Review A", "Review B, phase 1"]
+    assert (carried["Review A"].status, carried["Review A"].note) == ("done", "Published in June")
+    assert carried["C"].status is None
+    # Summer's own commitments are not carried into itself.
+    service.save_section(summer, "welcome", "", "", ["Summer's own"])
+    assert [c.text for c in summer.commitments if not c.carried_from_id] == ["Summer's own"]
+
+
+def test_a_bulletin_reports_on_the_latest_one_before_it(ctx):
+    spring = service.create_bulletin(term("Spring 2023"))
+    service.save_section(spring, "welcome", "", "", ["From spring"])
+    spring_2024 = service.create_bulletin(term("Spring 2024"))
+    assert [c.text for c in spring_2024.commitments] == ["From spring"]
+    # An Autumn 2023 bulletin written later comes between them: Spring 2024 now reports on it.
+    autumn = service.create_bulletin(term("Autumn 2023"))
+    service.save_section(autumn, "welcome", "", "", ["From autumn"])
+    db.session.expire_all()
+    assert [c.text for c in autumn.commitments if c.carried_from_id] == ["From spring"]
+    assert [c.text for c in spring_2024.commitments] == ["From autumn"]
+
+
+def test_progress_needs_a_known_commitment_a_known_status_and_a_line(ctx):
+    spring = service.create_bulletin(term("Spring 2023"))
+    service.save_section(spring, "welcome", "", "", ["Do it"])
+    summer = service.create_bulletin(term("Summer 2023"))
+    (carried,) = summer.commitments
+    with pytest.raises(service.BulletinError, match="say in a line"):
+        service.save_progress(summer, {carried.id: ("done", "  ")})
+    with pytest.raises(service.BulletinError, match="not one of"):
+        service.save_progress(summer, {carried.id: ("finished", "x")})
+    with pytest.raises(service.BulletinError, match="not carried"):
+        service.save_progress(summer, {carried.id + 1000: ("done", "x")})
+    with pytest.raises(service.BulletinError, match="already a bulletin"):
+        service.create_bulletin(term("Summer 2023"))
+    with pytest.raises(service.BulletinError, match="not a bulletin section"):
+        service.save_section(summer, "outcome-9", "", "", [])
+
+
+def test_every_edit_is_audited(ctx):
+    bulletin = service.create_bulletin(term("Summer 2023"))
+    service.save_section(bulletin, "welcome", "Hello", "", ["One"])
+    service.save_details(bulletin, "Title", "Author")
+    actions = db.session.execute(select(AuditEvent.action, AuditEvent.detail)).all()
+    assert [a for a, _ in actions] == ["create bulletin", "edit bulletin", "edit bulletin"]
+    assert "welcome" in actions[1][1]
+
+
+# The PDF
+
+
+def test_pdf_pages_metadata_and_outline(pdf):
+    data, content = pdf
+    reader = PdfReader(io.BytesIO(data))
+    pages = pages_text(data)
+    assert len(reader.pages) == len(pages) >= 20
+    total = len(pages)
+    for number, text in enumerate(pages[1:], start=2):  # the cover has no footer
+        assert f"Page {number} of {total}" in text
+    assert reader.metadata.title == "Test Area SEF: Update bulletin 2 (Summer 2023)"
+    assert reader.metadata.author == "Test partnership"
+    assert "Summer 2023" in reader.metadata.subject
+    assert reader.metadata["/CreationDate"] == "D:20230901093000+00'00'"
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+    tops = [title for level, title, _ in outline(reader) if level == 0]
+    assert tops == [
+        "Contents",
+        "Welcome",
+        "Our SEND strategy",
+        "Governance and leadership",
+        "You said, we did",
+        "What families told us",
+        *(section.title for section in content.outcomes),
+        "About the figures",
+    ]
+    seconds = [title for level, title, _ in outline(reader) if level == 1]
+    assert seconds.count("Key measures") == 5 and "A real heading" in seconds
+
+
+def test_contents_page_numbers_are_where_the_sections_start(pdf):
+    data, _ = pdf
+    reader = PdfReader(io.BytesIO(data))
+    pages = pages_text(data)
+    entries, pending = [], ""
+    for line in pages[1].splitlines()[2:-1]:  # between the header and "Contents" and the footer
+        match = re.fullmatch(r"(.*?)[ .]*(\d+)", line)  # no section title ends in a digit
+        if match:
+            entries.append((flat(pending + " " + match[1].rstrip(" .")), int(match[2])))
+            pending = ""
+        else:
+            pending += " " + line  # a title that wrapped onto the next line
+    assert len(entries) >= 20
+    bookmarks = iter(outline(reader))
+    for title, page in entries:
+        level, found, bookmarked = next(b for b in bookmarks if b[1] == title)
+        assert bookmarked == page, title
+        assert flat(title)[:30] in flat(pages[page - 1]), title
+
+
+def test_the_pdf_prints_the_figures_in_the_database(pdf):
+    data, content = pdf
+    printed = read_pdf(data)[1]
+    outcome_2, outcome_1, outcome_3 = (content.outcomes[i].feedback for i in (1, 0, 2))
+    tables = {
+        figure.table.id: figure.table
+        for section in content.outcomes
+        for group in section.feedback.questions
+        for figure in group.figures
+    }
+    views = tables["q-all-types-views-included"]
+    # As the feedback tab shows them: 3 "no" is small, so "partly" (5) is hidden too.
+    assert views.text_rows() == [
+        ["Yes (positive)", "6", "43%"],
+        ["Partly", "hidden", "hidden"],
+        ["No", "fewer than 5", "hidden"],
+    ]
+    for table in [views, tables["q-all-types-pick-one"], outcome_2.overview.table]:
+        for row in table.text_rows():
+            assert tuple(row) in printed, row
+    assert ("Partly", "5", "36%") not in printed and ("No", "3", "21%") not in printed
+    # The measures, with thousands separators and units, and the trend under each row.
+    expected = {
+        ("EHC plans the area is responsible for", "1,212 (Jan 2023)", "866 (Jan 2017)"),
+        ("Care-experienced children with an EHC plan", "23.9% (Jan 2023)", "none", "22.3%"),
+        ("New EHC plans issued within 20 weeks", "95% (May 2023)", "100% (Apr 2023)", "50.7%"),
+        ("Longest wait for therapy", "37 weeks (Jul 2023)", "none", "not available"),
+    }
+    for row in expected:
+        assert any(p[: len(row)] == row for p in printed), row
+    assert any(p[0] == "Trend: Jan 2017 866, Jan 2023 1,212" for p in printed)
+    statuses = {p[0]: p[5] for p in printed if len(p) >= 6}
+    assert statuses["New EHC plans issued within 20 weeks"] == "On target, getting worse"
+    assert statuses["Longest wait for therapy"] == "Off target, no direction"
+    assert outcome_1.measures.rows and outcome_3.measures.rows
+
+
+def test_the_pdf_quotes_approved_redacted_comments_one_per_theme(pdf):
+    data, content = pdf
+    text = flat(" ".join(pages_text(data)))
+    quotes = [q.text for q in content.outcomes[0].feedback.comments]
+    # One per theme, the fullest first; never the rejected one, never the words as typed.
+    assert quotes == [
+        "The new plan is much better for my son",
+        "Ring me on [phone], the wait was long",
+    ]
+    for quote in quotes:
+        assert f"“{quote}”" in text
+    assert "07700" not in text and "Rejected words" not in text and "“Short”" not in text
+
+
+def test_you_said_we_did_and_the_next_bulletins_list(pdf):
+    data, _ = pdf
+    rows = read_pdf(data)[1]
+    assert (
+        "Outcome 3: The right help at the right time",
+        "Therapy waits update",
+        "In progress",
+        "Waits are down to 44 weeks",
+    ) in rows
+    assert any(row[1:3] == ("Dropped", "Dropped") for row in rows)
+    text = flat(" ".join(pages_text(data)))
+    assert "In the next bulletin • Next" in text
+
+
+def test_hostile_text_is_printed_harmlessly_and_links_are_live(pdf):
+    data, _ = pdf
+    text = flat(" ".join(pages_text(data)))
+    assert "<script>alert('x')</script> [click](javascript:alert(1)) **unbalanced" in text
+    uris = [
+        annotation.get_object()["/A"].get("/URI")
+        for page in PdfReader(io.BytesIO(data)).pages
+        for annotation in page.get("/Annots", [])
+        if "/A" in annotation.get_object()
+    ]
+    assert "https://example.org/send" in uris
+    assert "https://sefvoice.example/bulletins/" in uris  # made absolute for print
+    assert not [u for u in uris if u and "javascript" in u.lower()]
+
+
+def test_body_text_is_at_least_12_point(pdf):
+    data, _ = pdf
+    with pdfplumber.open(io.BytesIO(data)) as document:
+        # The welcome page holds officers' text and the running header and footer.
+        welcome = next(p for p in document.pages if "Welcome" in (p.extract_text() or "")[:80])
+        sizes = {round(char["size"], 1) for char in welcome.chars}
+        fonts = {char["fontname"].split("+")[-1] for char in welcome.chars}
+    assert min(sizes) >= 12
+    assert fonts <= {"BitstreamVeraSans-Roman", "BitstreamVeraSans-Bold"}  # sans-serif, embedded
+
+
+def test_same_data_gives_the_same_pdf(data):
+    with data.app_context():
+        content = build_content(term("Summer 2023"))
+        assert build_pdf(content, created=CREATED) == build_pdf(content, created=CREATED)
+        dated_now = PdfReader(io.BytesIO(build_pdf(content))).metadata["/CreationDate"]
+    assert dated_now.startswith(f"D:{datetime.now():%Y%m%d}")
+
+
+def test_a_term_with_no_data_still_gives_a_whole_bulletin(ctx):
+    content = build_content(term("Spring 2031"))
+    data = build_pdf(content, created=CREATED)
+    reader = PdfReader(io.BytesIO(data))
+    text = flat(" ".join(pages_text(data)))
+    assert len(reader.pages) >= 10
+    assert "Fewer than 5 people sent survey answers in Spring 2031" in text
+    assert "There is no update for this section this term." in text
+    assert "No measures are linked to this outcome yet." in text
+    assert "This is the first bulletin" in text
+    assert reader.metadata.title.endswith("Update bulletin 1 (Spring 2031)")
+
+
+def test_the_demo_builds_a_full_bulletin(ctx):
+    from sefvoice.demo import load_demo_data
+
+    load_demo_data()
+    assert service.load_demo_bulletin() == "bulletin: Summer 2023, 8 sections written"
+    assert service.load_demo_bulletin() == "bulletin: Summer 2023 already there"
+    content = build_content(term("Summer 2023"))
+    assert len([figure for figure in content.figures if figure.summary]) >= 15
+    data = build_pdf(content, created=CREATED)  # its speed is bench/bulletin.py's to measure
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) >= 20
+    assert reader.metadata.title.startswith("Herefordshire Local Area SEND")
+    text = flat(" ".join(pages_text(data)))
+    assert "Reducing emotionally based school avoidance" in text
+    assert "Joint commissioning review, supported by a system risk review" in text
+
+
+# The web page and the officers' pages
+
+
+@pytest.mark.parametrize(
+    ("role", "view", "edit"),
+    [(None, 302, 302), ("pcv_rep", 200, 403), ("officer", 200, 200), ("admin", 200, 200)],
+)
+def test_pages_by_role(data, client, role, view, edit):
+    if role:
+        sign_in(client, role)
+    for url in ("/bulletins/", "/bulletins/summer-2023/"):
+        assert client.get(url).status_code == view, url
+    for url in (
+        "/bulletins/summer-2023/edit",
+        "/bulletins/summer-2023/sections/welcome",
+        "/bulletins/summer-2023/bulletin.pdf",
+        "/bulletins/summer-2023/bulletin.html",
+    ):
+        assert client.get(url).status_code == edit, url
+    if role == "pcv_rep":  # reps read; starting a bulletin is for officers
+        assert post_form(client, "/bulletins/", {"term": "Autumn 2023"}).status_code == 403
+
+
+def test_the_web_page_shows_the_same_content_safely(data, client):
+    sign_in(client, "pcv_rep")
+    page = client.get("/bulletins/summer-2023/").get_data(as_text=True)
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
+    assert 'href="javascript' not in page and "[click](javascript:alert(1))" in page
+    assert '<a href="https://example.org/send">Our website</a>' in page
+    assert '<h3 class="heading-m">A real heading</h3>' in page
+    assert (
+        '<ol class="list list--number"><li>First</li><li><strong>Second</strong></li></ol>' in page
+    )
+    views = page[page.index('id="q-all-types-views-included"') :]
+    views = views[: views.index("</table>")]
+    assert "fewer than 5" in views and "36%" not in views and ">5<" not in views
+    assert "1,212 (Jan 2023)" in page and "37 weeks (Jul 2023)" in page
+    assert "Waits are down to 44 weeks" in page
+    assert client.get("/bulletins/autumn-2023/").status_code == 404
+    assert client.get("/bulletins/michaelmas-2023/").status_code == 404
+
+
+def test_officers_start_write_preview_and_save_a_bulletin(app, client):
+    sign_in(client, "officer")
+    reply = post_form(client, "/bulletins/", {"term": "Michaelmas 2023"})
+    assert reply.status_code == 400 and "is not a term" in reply.get_data(as_text=True)
+    reply = post_form(client, "/bulletins/", {"term": "summer 2023"})
+    assert reply.status_code == 302 and reply.location.endswith("/bulletins/summer-2023/edit")
+    url = "/bulletins/summer-2023/sections/outcome-2"
+    form = {"body": "Hello <b>there</b> **all**", "stories": "## Story", "commitments": "A\n\nB"}
+    preview = post_form(client, url, {**form, "preview": "Preview"})
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200
+    assert "Hello &lt;b&gt;there&lt;/b&gt; <strong>all</strong>" in page
+    assert "<li>A</li><li>B</li>" in page and '<h4 class="heading-m">Story</h4>' in page
+    with app.app_context():
+        assert not db.session.scalar(select(func.count(Commitment.id)))  # a preview saves nothing
+    assert post_form(client, url, {**form, "save": "Save"}).status_code == 302
+    too_long = post_form(client, url, {**form, "commitments": "x" * 301, "save": "Save"})
+    assert too_long.status_code == 400 and "300 characters" in too_long.get_data(as_text=True)
+    with app.app_context():
+        assert [c.text for c in db.session.scalars(select(Commitment))] == ["A", "B"]
+    page = client.get(url).get_data(as_text=True)
+    assert "Hello &lt;b&gt;there&lt;/b&gt; **all**</textarea>" in page
+    assert client.get("/bulletins/summer-2023/sections/outcome-9").status_code == 404
+
+
+def test_officers_record_progress_with_a_line_each(data, client):
+    sign_in(client, "officer")
+    edit = client.get("/bulletins/summer-2023/edit").get_data(as_text=True)
+    assert "Therapy waits update" in edit and 'value="in-progress" checked' in edit
+    with data.app_context():
+        summer = service.bulletin_for(term("Summer 2023"))
+        ids = [c.id for c in summer.commitments if c.carried_from_id]
+    fields = {
+        "items-0-commitment": ids[0],
+        "items-0-status": "done",
+        "items-0-note": "",
+        "items-1-commitment": ids[1],
+        "items-1-status": "dropped",
+        "items-1-note": "Merged",
+    }
+    url = "/bulletins/summer-2023/progress"
+    reply = post_form(client, url, fields, token_from="/bulletins/summer-2023/edit")
+    assert reply.status_code == 400 and "Say in a line what happened." in reply.get_data(True)
+    fields["items-0-note"] = "Published"
+    reply = post_form(client, url, fields, token_from="/bulletins/summer-2023/edit")
+    assert reply.status_code == 302
+    with data.app_context():
+        summer = service.bulletin_for(term("Summer 2023"))
+        assert {(c.status, c.note) for c in summer.commitments if c.carried_from_id} == {
+            ("done", "Published"),
+            ("dropped", "Merged"),
+        }
+
+
+def test_downloads_are_audited(data, client):
+    sign_in(client, "officer")
+    reply = client.get("/bulletins/summer-2023/bulletin.pdf")
+    assert reply.status_code == 200 and reply.mimetype == "application/pdf"
+    assert 'filename="bulletin-summer-2023.pdf"' in reply.headers["Content-Disposition"]
+    assert len(PdfReader(io.BytesIO(reply.data)).pages) >= 20
+    html = client.get("/bulletins/summer-2023/bulletin.html")
+    assert html.mimetype == "text/html" and "<style>" in html.get_data(as_text=True)
+    with data.app_context():
+        exports = db.session.scalars(select(AuditEvent.detail).filter_by(action="export")).all()
+    assert exports == ["bulletin Summer 2023 as pdf", "bulletin Summer 2023 as html"]
+
+
+def test_export_command(data, database_url, monkeypatch, tmp_path):
+    from sefvoice.cli import main
+
+    monkeypatch.setenv("SEFVOICE_DATABASE_URL", database_url)
+    first, second, page = tmp_path / "a.pdf", tmp_path / "b.pdf", tmp_path / "b.html"
+    for output in (first, second):
+        args = ["--term", "Summer 2023", "-o", str(output), "--created", "2023-09-01"]
+        result = CliRunner().invoke(main, ["bulletin", "export", *args])
+        assert result.exit_code == 0, result.output
+    assert first.read_bytes() == second.read_bytes()
+    assert PdfReader(first).metadata["/CreationDate"] == "D:20230901000000+00'00'"
+    args = ["bulletin", "export", "--term", "Summer 2023", "-o", str(page)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    assert "1,212 (Jan 2023)" in page.read_text(encoding="utf-8")
+    bad = CliRunner().invoke(main, ["bulletin", "export", "--term", "Lent 2023", "-o", "x.pdf"])
+    assert bad.exit_code == 2 and "is not a term" in bad.output
+    with data.app_context():
+        exported = select(func.count(AuditEvent.id)).filter_by(
+            action="export", actor="command line"
+        )
+        assert db.session.scalar(exported) == 3
