@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,10 @@ FIXTURES = Path(__file__).parent / "fixtures"
 STATIC = PROJECT_ROOT / "static"
 EASYREAD = PROJECT_ROOT / "easyread"
 
+# The apps' instance folder (uploads waiting for confirmation): a temporary one, removed at
+# exit, so tests leave nothing in the checkout's instance/.
+INSTANCE = tempfile.TemporaryDirectory(prefix="sefvoice-tests-")
+
 DATABASES = ["sqlite"]
 if os.environ.get("SEFVOICE_TEST_DATABASE_URL"):
     DATABASES.append("postgresql")
@@ -35,7 +40,7 @@ def reset_postgresql(url: str) -> None:
 
 
 def make_app(url: str, **config) -> object:
-    return create_app(
+    app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": url,
             "TESTING": True,
@@ -44,6 +49,8 @@ def make_app(url: str, **config) -> object:
             **config,
         }
     )
+    app.instance_path = INSTANCE.name
+    return app
 
 
 @pytest.fixture(scope="session", params=DATABASES)

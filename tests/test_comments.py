@@ -102,6 +102,39 @@ def test_reviewing_again_changes_the_one_review_and_each_decision_is_audited(ctx
     assert not any("Patel" in e.detail or "07700" in e.detail for e in events)
 
 
+def test_two_first_reviews_at_once_end_as_one_review_the_later_decision(ctx, monkeypatch):
+    answer_id = send(TYPED)
+    first_id, second = officer().id, officer("second@example.org")
+    record = comments.audit.record
+
+    def first_review_lands_meanwhile(*args, **kwargs):
+        """The first officer's review is committed on another connection just before the
+        second officer's is (both pages were opened before either was sent)."""
+        monkeypatch.setattr(comments.audit, "record", record)
+        with db.engine.begin() as connection:
+            connection.execute(
+                CommentReview.__table__.insert().values(
+                    answer_id=answer_id,
+                    status="approved",
+                    redacted_text=REDACTED,
+                    theme="Transport",
+                    reviewer_id=first_id,
+                    reviewed_at=datetime(2023, 6, 2),
+                )
+            )
+        return record(*args, **kwargs)
+
+    monkeypatch.setattr(comments.audit, "record", first_review_lands_meanwhile)
+    assert second.email  # loaded now, so that nothing is written before the audit record
+    comments.review_comment(answer_id, "rejected", REDACTED, "", None, second)
+
+    db.session.expire_all()
+    reviews = list(db.session.scalars(select(CommentReview)))
+    assert [(r.status, r.reviewer_id) for r in reviews] == [("rejected", second.id)]
+    event = db.session.scalar(select(AuditEvent).filter_by(action="moderate comment"))
+    assert event.detail.startswith(f"comment {answer_id}: rejected (was approved)")
+
+
 @pytest.mark.parametrize(
     ("status", "principle", "sent", "message"),
     [

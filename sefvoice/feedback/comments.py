@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..auth import audit
@@ -154,6 +155,7 @@ def review_comment(
         raise ReviewError(f"answer {answer_id} is not a comment in a sent response")
     review = db.session.scalar(select(CommentReview).filter_by(answer_id=answer_id))
     before = f" (was {review.status})" if review and review.status != status else ""
+    review_is_new = review is None
     if review is None:
         review = CommentReview(answer_id=answer_id)
         db.session.add(review)
@@ -164,13 +166,21 @@ def review_comment(
     review.principle = principle
     review.reviewer_id = reviewer.id
     review.reviewed_at = utcnow()
-    # Ids only: the audit log must not hold what a family wrote.
-    audit.record(
-        "moderate comment",
-        f"comment {answer_id}: {status}{before}; theme {review.theme!r};"
-        f" principle {principle or 'none'}",
-        actor=reviewer.email,
-    )
+    try:
+        # Ids only: the audit log must not hold what a family wrote.
+        audit.record(
+            "moderate comment",
+            f"comment {answer_id}: {status}{before}; theme {review.theme!r};"
+            f" principle {principle or 'none'}",
+            actor=reviewer.email,
+        )
+    except IntegrityError:
+        if not review_is_new:
+            raise
+        # Another officer's first review of this comment was stored a moment before: this
+        # decision, the later one, goes over it, as it would have a second later.
+        db.session.rollback()
+        return review_comment(answer_id, status, redacted_text, theme, principle, reviewer)
     return review
 
 
