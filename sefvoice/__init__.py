@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, InternalError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
+from .assets import add_fingerprints
 from .database import MIGRATIONS_DIR, check_migrated, tune_sqlite
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .security import add_security_headers
@@ -53,6 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     cli.register(app)
     _register_error_pages(app)
     add_security_headers(app)
+    add_fingerprints(app)
 
     @login_manager.user_loader
     def load_user(user_id: str):
@@ -81,3 +85,39 @@ def _register_error_pages(app: Flask) -> None:
         app.register_error_handler(
             status, lambda error, status=status: page(status, getattr(error, "description", None))
         )
+
+    # The database is down, locked, read-only, full or dropped the connection: none of these
+    # is the respondent's fault and all pass, so say "try again" (503), not "went wrong" (500).
+    # Programming errors (IntegrityError, ProgrammingError, DataError) still reach the 500 page.
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(InternalError)  # PostgreSQL: a read-only transaction or a standby
+    @app.errorhandler(PoolTimeoutError)  # every pooled connection busy for too long
+    def database_unavailable(error: Exception):
+        cause = getattr(error, "orig", None)
+        app.logger.error(
+            "database unavailable: %s%s on %s %s",
+            type(error).__name__,
+            f" ({type(cause).__module__}.{type(cause).__name__})" if cause is not None else "",
+            request.method,
+            request.path,
+        )
+        try:
+            # The failed transaction must not leak into the next request on this thread.
+            db.session.rollback()
+        except Exception:  # the connection is gone: throw the session away instead
+            db.session.remove()
+        # "Try again" goes back to the page the form was on, built from the route (not the
+        # raw path, which could be made to point off the site).
+        retry = url_for(request.endpoint, **request.view_args) if request.endpoint else None
+        try:
+            body = render_template("errors/error.html", status=503, reason="database", retry=retry)
+        except Exception:  # the page itself needed the database (a signed-in staff member)
+            body = DATABASE_UNAVAILABLE_TEXT
+        return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+RETRY_AFTER_SECONDS = 5
+DATABASE_UNAVAILABLE_TEXT = (
+    "We could not save that just now. Your earlier answers are safe. Please try again."
+)

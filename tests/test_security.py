@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .conftest import make_app, post_form
 
 
@@ -66,3 +68,16 @@ def test_answers_are_limited_per_response_not_per_address(app, client):
         assert post_form(client, "/s/all-types/q/pick-one", {"answer": "cats"}).status_code == 302
     assert post_form(client, "/s/all-types/q/pick-one", {"answer": "cats"}).status_code == 429
     assert post_form(classmate, "/s/all-types/q/pick-one", {"answer": "dogs"}).status_code == 302
+
+
+def test_static_files_are_fingerprinted_and_kept_a_year(client):
+    page = client.get("/s/all-types").get_data(as_text=True)
+    stylesheet = re.search(r'href="(/static/css/sefvoice\.css\?v=[0-9a-f]{10})"', page)
+    assert stylesheet, "the stylesheet's address carries its fingerprint"
+    kept = client.get(stylesheet[1])
+    assert kept.status_code == 200
+    assert kept.cache_control.max_age == 365 * 24 * 3600 and kept.cache_control.public
+    # An old fingerprint, or none, is revalidated rather than kept.
+    for url in ("/static/css/sefvoice.css?v=0000000000", "/static/css/sefvoice.css"):
+        reply = client.get(url)
+        assert reply.status_code == 200 and reply.cache_control.no_cache, url

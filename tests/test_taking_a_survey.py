@@ -87,7 +87,7 @@ def test_question_page_shows_progress_pictures_and_back_link(client):
     start(client)
     page = client.get(Q + "three-faces").get_data(as_text=True)
     assert "Question 3 of 7" in page
-    assert 'alt="A sad face"' in page and 'src="/static/pictures/face-1.svg"' in page
+    assert 'alt="A sad face"' in page and 'src="/static/pictures/face-1.svg?v=' in page
     assert f'href="{Q}pick-many">Back' in page
 
 

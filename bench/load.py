@@ -1,0 +1,486 @@
+"""Load: simulated respondents take whole surveys at once against gunicorn on 127.0.0.1.
+
+    python bench/load.py [--users 200] [--duration 60] [--database sqlite|postgresql|URL]
+                         [--think 0.5] [--kill-worker]
+
+Starts gunicorn on a free port against a fresh database (SQLite in a temporary folder, or the
+PostgreSQL database named in the URL, default sefvoice_load, which is DROPPED and made again),
+then runs locust in this process: each user starts the parent carer survey, answers every
+question (sending the second page twice, to show that is harmless), sends it and sees the
+thank-you page, and remembers each answer the app accepted (a redirect to the next page).
+Afterwards every accepted answer must be in the database exactly once, with the value sent:
+the script exits 1 if any is lost, duplicated or different. It prints surveys/s, answers/s,
+p50/p95/p99 and errors, then drives a bare Flask route (bench/bare_flask.py) with the same
+gunicorn settings, users and pauses, as the ceiling.
+
+--kill-worker: a third of the way in, SIGKILL one gunicorn worker (gunicorn starts another);
+two thirds in, on PostgreSQL, end all the app's connections (pg_terminate_backend). Requests
+may fail (the users retry, as a person would); no accepted answer may be lost.
+
+Needs `pip install -e '.[bench]'` (locust).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import random
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+from urllib.parse import urlencode
+
+import gevent
+import psutil
+from locust import FastHttpUser, constant, task
+from locust.env import Environment
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.pool import NullPool
+
+from sefvoice.easyread import Question, SurveyDefinition, load_charter, load_survey_file
+
+ROOT = Path(__file__).resolve().parent.parent
+SURVEY = "parent-carer-annual"
+POSTGRESQL = "postgresql+psycopg://postgres@127.0.0.1:5432/sefvoice_load"
+# Measured on the 2-core development machine (SQLite, 200 users, 20 s each, locust sharing the
+# cores): sync workers 2 / 3 / 4 / 5 gave 78 / 98 / 84 / 84 answers/s, 2 workers x 4 threads
+# (gthread) 94 with a worse tail (p95 2.0 s against 1.1 s). The app is CPU-bound (about 7 ms
+# of Python per page), so threads only add GIL switching and more than 3 processes only add
+# context switches; 3 keeps one worker busy while another waits on a commit.
+WORKERS = 3
+THREADS = 1
+RETRIES = 5  # a person seeing the "try again" page tries again; after 5 goes they give up
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+@dataclass
+class Tally:
+    """What the simulated users saw. Times are time.monotonic(), to count inside the window."""
+
+    accepted: list[tuple[str, str, tuple]] = field(default_factory=list)  # code, question, value
+    answer_times: list[float] = field(default_factory=list)
+    completed: list[tuple[str, float]] = field(default_factory=list)  # code, when
+    double_sends: Counter = field(default_factory=Counter)  # "ok" or "failed"
+    failures: Counter = field(default_factory=Counter)  # what went wrong, over the whole run
+    given_up: int = 0
+    window_start: float = 0.0
+
+
+def pause(think: float) -> None:
+    """A person reading the page. Spread +-50% so the users do not move in step."""
+    if think:
+        gevent.sleep(random.uniform(0.5, 1.5) * think)
+
+
+def answer_for(question: Question, code: str) -> tuple[dict, tuple]:
+    """Form fields to send for a question, and the value the database must then hold."""
+    if question.type == "multiple":
+        chosen = random.sample([o.id for o in question.options], random.randint(1, 2))
+        return {"answer": chosen}, ("choices", tuple(sorted(chosen)))
+    if question.is_choice:
+        chosen = random.choice(question.options).id
+        return {"answer": chosen}, ("choices", (chosen,))
+    if question.type == "number":
+        number = random.randint(question.min, question.max)
+        return {"answer": str(number)}, ("number", number)
+    words = f"Load test {code} {question.id}: the help came late but it came."
+    return {"answer": words}, ("text", words)
+
+
+class Respondent(FastHttpUser):
+    """One person taking the survey from start to thank-you page, again and again."""
+
+    wait_time = constant(0)  # the pauses are between pages, inside the task
+    answer_name: ClassVar[str] = "POST question"
+    survey: ClassVar[SurveyDefinition]
+    think: ClassVar[float]
+    tally: ClassVar[Tally]
+
+    def page_token(self, url: str, name: str) -> str | None:
+        with self.client.get(url, name=name, catch_response=True) as page:
+            if page.status_code != 200 or 'name="csrf_token"' not in (page.text or ""):
+                page.failure(f"GET {page.status_code}")
+                return None
+            return page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+
+    def post(self, url: str, data: dict, expect: str, name: str) -> bool:
+        body = urlencode(data, doseq=True)
+        with self.client.post(
+            url, data=body, headers=FORM, name=name, allow_redirects=False, catch_response=True
+        ) as reply:
+            location = reply.headers.get("Location", "") if reply.headers else ""
+            if reply.status_code == 302 and location.endswith(expect):
+                return True
+            reply.failure(f"POST {reply.status_code} {location}")
+            return False
+
+    def send(self, url: str, data: dict, expect: str, name: str, twice: bool = False) -> bool:
+        """Open the page, read it, send the form; on a failure, open the page again and resend."""
+        for attempt in range(RETRIES):
+            if attempt:
+                gevent.sleep(1)  # the retry page says to try again; people take a moment
+            token = self.page_token(url, f"GET {name}")
+            if token is None:
+                continue
+            pause(self.think)
+            form = {**data, "csrf_token": token}
+            if self.post(url, form, expect, f"POST {name}"):
+                if twice:  # a double click: the same form again must change nothing
+                    ok = self.post(url, form, expect, f"POST {name} again")
+                    self.tally.double_sends["ok" if ok else "failed"] += 1
+                return True
+        self.tally.given_up += 1
+        return False
+
+    def resume_code(self, slug: str) -> str | None:
+        for _attempt in range(RETRIES):
+            with self.client.get(f"/s/{slug}/code", name="GET code", catch_response=True) as page:
+                if page.status_code == 200 and 'class="resume-code"' in (page.text or ""):
+                    after = page.text.split('class="resume-code"', 1)[1]
+                    return after.split(">", 1)[1].split("<", 1)[0]
+                page.failure(f"GET {page.status_code}")
+            gevent.sleep(1)
+        return None
+
+    @task
+    def take_survey(self) -> None:
+        slug, questions = self.survey.slug, self.survey.questions
+        filled_by = random.choice(self.survey.filled_by).id
+        if not self.send(f"/s/{slug}", {"filled_by": filled_by}, f"/s/{slug}/code", "start"):
+            return
+        code = self.resume_code(slug)
+        if code is None:
+            return
+        for position, question in enumerate(questions):
+            data, value = answer_for(question, code)
+            following = (
+                f"/s/{slug}/q/{questions[position + 1].id}"
+                if position + 1 < len(questions)
+                else f"/s/{slug}/check"
+            )
+            url = f"/s/{slug}/q/{question.id}"
+            if not self.send(url, data, following, "question", twice=position == 1):
+                return  # abandoned: what was accepted so far must still be stored
+            self.tally.accepted.append((code, question.id, value))
+            self.tally.answer_times.append(time.monotonic())
+        if not self.send(f"/s/{slug}/check", {}, f"/s/{slug}/done", "check"):
+            return
+        with self.client.get(f"/s/{slug}/done", name="GET done", catch_response=True) as page:
+            if page.status_code == 200 and "Thank you" in (page.text or ""):
+                self.tally.completed.append((code, time.monotonic()))
+            else:
+                page.failure(f"GET {page.status_code}")
+
+
+class BareUser(FastHttpUser):
+    """The same GET-then-POST pattern against a route that does nothing."""
+
+    wait_time = constant(0)
+    answer_name: ClassVar[str] = "POST page"
+    think: ClassVar[float]
+    tally: ClassVar[Tally]
+
+    @task
+    def pages(self) -> None:
+        for number in range(15):
+            with self.client.get(f"/page/{number}", name="GET page", catch_response=True) as page:
+                if page.status_code != 200:
+                    page.failure(f"GET {page.status_code}")
+                    continue
+            pause(self.think)
+            with self.client.post(
+                f"/page/{number}",
+                data=urlencode({"csrf_token": "x"}),
+                headers=FORM,
+                name="POST page",
+                allow_redirects=False,
+                catch_response=True,
+            ) as reply:
+                if reply.status_code == 302:
+                    self.tally.answer_times.append(time.monotonic())
+                else:
+                    reply.failure(f"POST {reply.status_code}")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(
+    app: str, chdir: Path, env: dict, log: Path, workers: int, threads: int
+) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "--chdir", str(chdir), "--workers", str(workers)]
+    if threads > 1:
+        command += ["--threads", str(threads)]
+    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning", app]
+    server = subprocess.Popen(command, env=env, stderr=log.open("w"))
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return server, f"http://127.0.0.1:{port}"
+        except OSError:
+            if server.poll() is not None:
+                raise SystemExit(f"gunicorn stopped: see {log}\n{log.read_text()}") from None
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit(f"gunicorn did not start: see {log}")
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def fresh_database(database: str, folder: Path) -> str:
+    """The URL of a new, empty database."""
+    if database == "sqlite":
+        return f"sqlite:///{folder / 'load.db'}"
+    url = make_url(POSTGRESQL if database == "postgresql" else database)
+    if not url.database or "load" not in url.database:
+        # The database is dropped: refuse anything not plainly meant for this (such as `test`).
+        raise SystemExit(f"refusing to drop {url.database!r}: use a name with 'load' in it")
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{url.database}"'))
+    admin.dispose()
+    return url.render_as_string(hide_password=False)
+
+
+def app_environment(url: str, folder: Path) -> dict:
+    return {
+        **os.environ,
+        "SEFVOICE_DATABASE_URL": url,
+        "SEFVOICE_INSTANCE_DIR": str(folder),
+        "SEFVOICE_SECRET_KEY": secrets.token_hex(32),
+        # Every simulated user comes from 127.0.0.1: the per-address limit on starting a
+        # survey would stop all but 60 a minute. (Answers are limited per response, as usual.)
+        "SEFVOICE_START_LIMIT": "1000000 per minute",
+    }
+
+
+def kill_a_worker(server: subprocess.Popen) -> None:
+    workers = psutil.Process(server.pid).children()
+    victim = random.choice(workers)
+    os.kill(victim.pid, signal.SIGKILL)
+    print(f"  fault: SIGKILL gunicorn worker {victim.pid} (of {len(workers)})")
+
+
+def end_connections(url: str) -> None:
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.connect() as connection:
+        ended = connection.scalar(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+    engine.dispose()
+    print(f"  fault: pg_terminate_backend on the app's {ended} connections")
+
+
+@dataclass
+class Run:
+    seconds: float
+    answers: int
+    surveys: int
+    requests: int
+    failures: int  # in the measured window
+    p50: float
+    p95: float
+    p99: float
+    answer_p95: float
+
+
+def drive(
+    user: type[Respondent | BareUser], host: str, users: int, duration: int, faults=()
+) -> Run:
+    """Spawn the users, measure `duration` seconds once all are running, then stop them."""
+    tally: Tally = user.tally
+    environment = Environment(user_classes=[user], host=host)
+
+    def count_failure(request_type, name, exception=None, **_kwargs) -> None:
+        if exception:
+            tally.failures[f"{name}: {str(exception)[:60]}"] += 1
+
+    environment.events.request.add_listener(count_failure)
+    runner = environment.create_local_runner()
+    spawn_rate = max(1, users // 5)
+    runner.start(users, spawn_rate=spawn_rate)
+    gevent.sleep(users / spawn_rate + 1)
+    environment.stats.reset_all()  # measure the steady state, not the ramp
+    tally.window_start = started = time.monotonic()
+    for at, fault in faults:
+        gevent.spawn_later(at * duration, fault)
+    gevent.sleep(duration)
+    seconds = time.monotonic() - started
+    total = environment.stats.total
+    answers = sum(1 for t in tally.answer_times if t >= started)
+    run = Run(
+        seconds=seconds,
+        answers=answers,
+        surveys=sum(1 for _code, t in tally.completed if t >= started),
+        requests=total.num_requests,
+        failures=total.num_failures,
+        p50=total.get_response_time_percentile(0.50),
+        p95=total.get_response_time_percentile(0.95),
+        p99=total.get_response_time_percentile(0.99),
+        answer_p95=environment.stats.get(user.answer_name, "POST").get_response_time_percentile(
+            0.95
+        ),
+    )
+    runner.quit()
+    return run
+
+
+def check_stored(url: str, tally: Tally) -> tuple[int, int, int, int]:
+    """Lost, duplicated and different accepted answers; sent surveys not marked sent."""
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT r.resume_code_hash, a.id, a.question_id, a.number, a.text,"
+                " r.submitted_at IS NOT NULL FROM answer a JOIN response r ON r.id = a.response_id"
+            )
+        ).all()
+        chosen: dict[int, list[str]] = {}
+        for answer_id, option_id in connection.execute(
+            text("SELECT answer_id, option_id FROM answer_choice")
+        ):
+            chosen.setdefault(answer_id, []).append(option_id)
+    engine.dispose()
+    stored: dict[tuple[str, str], list[tuple]] = {}
+    sent: set[str] = set()
+    for code_hash, answer_id, question_id, number, words, submitted in rows:
+        options = chosen.get(answer_id, [])
+        if options:
+            value = ("choices", tuple(sorted(options)))
+            if len(set(options)) != len(options):
+                value = ("duplicated choices", tuple(options))
+        elif number is not None:
+            value = ("number", number)
+        else:
+            value = ("text", words)
+        stored.setdefault((code_hash, question_id), []).append(value)
+        if submitted:
+            sent.add(code_hash)
+
+    def hashed(code: str) -> str:  # as the app hashes a resume code
+        return hashlib.sha256("".join(c for c in code.upper() if c.isalnum()).encode()).hexdigest()
+
+    lost = duplicated = different = 0
+    for code, question_id, value in tally.accepted:
+        found = stored.get((hashed(code), question_id), [])
+        lost += not found
+        duplicated += len(found) > 1 or any(v[0] == "duplicated choices" for v in found)
+        different += bool(found) and found[0] != value
+    unsent = sum(1 for code, _t in tally.completed if hashed(code) not in sent)
+    return lost, duplicated, different, unsent
+
+
+def report(label: str, run: Run) -> None:
+    print(
+        f"  {label}: {run.answers / run.seconds:.1f} answers/s, {run.surveys / run.seconds:.2f}"
+        f" surveys/s, {run.requests / run.seconds:.1f} requests/s; latency p50 {run.p50:.0f} ms,"
+        f" p95 {run.p95:.0f} ms, p99 {run.p99:.0f} ms (answer POSTs p95 {run.answer_p95:.0f} ms);"
+        f" {run.failures} failed requests"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--duration", type=int, default=60, help="seconds measured, per target")
+    parser.add_argument(
+        "--database", default="sqlite", help="sqlite, postgresql (sefvoice_load) or a URL"
+    )
+    parser.add_argument(
+        "--think", type=float, default=0.5, help="mean seconds a user spends on each page"
+    )
+    parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=THREADS, help="threads per worker")
+    parser.add_argument("--kill-worker", action="store_true", help="inject faults mid-load")
+    parser.add_argument("--no-ceiling", action="store_true", help="skip the bare Flask run")
+    args = parser.parse_args()
+
+    charter = load_charter(ROOT / "easyread")
+    survey = load_survey_file(ROOT / "easyread" / f"{SURVEY}.yaml", charter, ROOT / "static")
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary)
+        url = fresh_database(args.database, folder)
+        env = app_environment(url, folder)
+        for command in (["db", "upgrade"], ["surveys", "load"]):
+            subprocess.run(
+                [sys.executable, "-c", "from sefvoice.cli import main; main()", *command],
+                env=env,
+                check=True,
+                capture_output=True,
+            )
+        server, host = start_gunicorn(
+            "wsgi:app", ROOT, env, folder / "gunicorn.log", args.workers, args.threads
+        )
+        print(
+            f"{make_url(url).get_backend_name()}: {args.users} users, {args.duration} s,"
+            f" ~{args.think} s on each page, gunicorn {args.workers} workers x {args.threads}"
+            f" threads, {os.cpu_count()} cores"
+        )
+        faults = []
+        if args.kill_worker:
+            faults.append((1 / 3, lambda: kill_a_worker(server)))
+            if make_url(url).get_backend_name() == "postgresql":
+                faults.append((2 / 3, lambda: end_connections(url)))
+        Respondent.survey, Respondent.think, Respondent.tally = survey, args.think, Tally()
+        try:
+            run = drive(Respondent, host, args.users, args.duration, faults)
+        finally:
+            stop(server)
+        logged = (folder / "gunicorn.log").read_text()
+        tally = Respondent.tally
+        lost, duplicated, different, unsent = check_stored(url, tally)
+        report("sefvoice", run)
+        print(
+            f"  checked {len(tally.accepted):,} accepted answers and {len(tally.completed):,}"
+            f" sent surveys: {lost} lost, {duplicated} duplicated, {different} different,"
+            f" {unsent} sent surveys not marked sent; double sends {dict(tally.double_sends)};"
+            f" users gave up {tally.given_up} times"
+        )
+        print(
+            f"  failed requests over the whole run: {sum(tally.failures.values())};"
+            f" retry pages logged by the app: {logged.count('database unavailable')}"
+        )
+        for failure, count in tally.failures.most_common(6):
+            print(f"    {count:>5}  {failure}")
+
+        if not args.no_ceiling:
+            BareUser.think, BareUser.tally = args.think, Tally()
+            bare_log = folder / "bare.log"
+            bare, bare_host = start_gunicorn(
+                "bare_flask:app", ROOT / "bench", env, bare_log, args.workers, args.threads
+            )
+            try:
+                ceiling = drive(BareUser, bare_host, args.users, args.duration)
+            finally:
+                stop(bare)
+            report("bare Flask", ceiling)
+            print(
+                f"  sefvoice answers/s is {run.answers / ceiling.answers:.0%} of the bare Flask"
+                " POSTs/s"
+            )
+    return 1 if lost or duplicated or different or unsent else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
