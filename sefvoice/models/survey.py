@@ -25,7 +25,9 @@ class Survey(db.Model):
     slug: Mapped[str] = mapped_column(String(80))
     version: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
-    definition: Mapped[dict] = mapped_column(JSON)
+    # Loaded only when asked for: pages need the parsed definition, which is cached
+    # (surveys.service.definition_of), not this JSON on every row they read.
+    definition: Mapped[dict] = mapped_column(JSON, deferred=True)
     is_open: Mapped[bool] = mapped_column(default=True)
     loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -44,7 +46,7 @@ class Response(db.Model):
     last_saved_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     submitted_at: Mapped[datetime | None]
 
-    survey: Mapped[Survey] = relationship()
+    survey: Mapped[Survey] = relationship(lazy="joined")  # every page needs both
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan", passive_deletes=True
     )
@@ -64,8 +66,12 @@ class Answer(db.Model):
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     response: Mapped[Response] = relationship(back_populates="answers")
+    # Loaded with the answers, in one more query, not one query per answer.
     choices: Mapped[list[AnswerChoice]] = relationship(
-        cascade="all, delete-orphan", passive_deletes=True, order_by="AnswerChoice.position"
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="AnswerChoice.position",
+        lazy="selectin",
     )
 
     @property

@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from .. import tally
 from ..easyread import Question, SurveyDefinition, parse_survey
@@ -65,6 +67,14 @@ def current_survey(slug: str) -> Survey | None:
     )
 
 
+def survey_is_open(slug: str) -> bool | None:
+    """Whether the survey takes answers now (its newest version says); None: no such survey.
+    A column, not the row: every survey page asks."""
+    return db.session.scalar(
+        select(Survey.is_open).filter_by(slug=slug).order_by(Survey.version.desc()).limit(1)
+    )
+
+
 def current_surveys() -> list[Survey]:
     newest = (
         select(Survey.slug, func.max(Survey.version).label("version"))
@@ -81,7 +91,19 @@ def current_surveys() -> list[Survey]:
 
 
 def definition_of(survey: Survey) -> SurveyDefinition:
-    return parse_survey(survey.definition, f"{survey.slug} v{survey.version}")
+    """The survey version's definition, parsed once per process: a stored version never
+    changes, and every survey page needs it."""
+    return _parsed_definition(survey.id, survey.slug, survey.version, survey.loaded_at)
+
+
+@lru_cache(maxsize=256)
+def _parsed_definition(
+    survey_id: int, slug: str, version: int, loaded_at: datetime
+) -> SurveyDefinition:
+    # Keyed by when the version was stored too: a database made afresh (tests, a reset demo)
+    # may hold other wording under the same id, slug and version.
+    raw = db.session.scalar(select(Survey.definition).where(Survey.id == survey_id))
+    return parse_survey(raw, f"{slug} v{version}")
 
 
 def normalise_code(typed: str) -> str:
@@ -157,6 +179,14 @@ def save_answer(
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+def answer_to(response: Response, question_id: str) -> Answer | None:
+    return db.session.scalar(
+        select(Answer)
+        .filter_by(response_id=response.id, question_id=question_id)
+        .options(joinedload(Answer.choices))
+    )
 
 
 def answers_by_question(response: Response) -> dict[str, Answer]:

@@ -41,7 +41,11 @@ def _remember(slug: str, response: Response, code: str) -> None:
 
 def _current_response(slug: str) -> tuple[Response, SurveyDefinition]:
     """The response this browser is filling in for the survey, checked for state."""
-    _open_survey(slug)
+    is_open = service.survey_is_open(slug)
+    if is_open is None:
+        abort(404)
+    if not is_open:
+        abort(410, description="closed")
     held = session.get("responses", {}).get(slug)
     response = db.session.get(Response, held["id"]) if held else None
     if response is None or response.survey.slug != slug:
@@ -120,7 +124,6 @@ def question(slug: str, question_id: str) -> str | HttpResponse:
     if question is None:
         abort(404)
     changing = request.args.get("change") == "1"
-    answers = service.answers_by_question(response)
     position = definition.index_of(question.id)
     following = (
         definition.questions[position + 1] if position + 1 < len(definition.questions) else None
@@ -137,7 +140,9 @@ def question(slug: str, question_id: str) -> str | HttpResponse:
             return redirect(after)
         abort(400)  # a skip without a valid CSRF token: the CSRF handler normally answers first
 
-    form = question_form(question, data=_form_data_from_answer(question, answers.get(question.id)))
+    form = question_form(
+        question, data=_form_data_from_answer(question, service.answer_to(response, question.id))
+    )
     if form.validate_on_submit():
         service.save_answer(response, question, **_answer_from_form(question, form))
         return redirect(after)
