@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -67,12 +67,31 @@ def current_survey(slug: str) -> Survey | None:
     )
 
 
+# Statements every survey page runs, built once: building one costs as much as running it.
+IS_OPEN = (
+    select(Survey.is_open)
+    .where(Survey.slug == bindparam("slug"))
+    .order_by(Survey.version.desc())
+    .limit(1)
+)
+RESPONSE = select(Response).where(Response.id == bindparam("response_id"))
+ANSWER_TO = (
+    select(Answer)
+    .where(Answer.response_id == bindparam("response_id"))
+    .where(Answer.question_id == bindparam("question_id"))
+    .options(joinedload(Answer.choices))
+)
+
+
+def response_by_id(response_id: int) -> Response | None:
+    """The response (and its survey version) this browser's session holds."""
+    return db.session.scalar(RESPONSE, {"response_id": response_id})
+
+
 def survey_is_open(slug: str) -> bool | None:
     """Whether the survey takes answers now (its newest version says); None: no such survey.
     A column, not the row: every survey page asks."""
-    return db.session.scalar(
-        select(Survey.is_open).filter_by(slug=slug).order_by(Survey.version.desc()).limit(1)
-    )
+    return db.session.scalar(IS_OPEN, {"slug": slug})
 
 
 def current_surveys() -> list[Survey]:
@@ -156,9 +175,7 @@ def save_answer(
     Sending the same page twice leaves one answer. Nothing given (all None) is a skip.
     """
     for attempt in (1, 2):
-        answer = db.session.scalar(
-            select(Answer).filter_by(response_id=response.id, question_id=question.id)
-        )
+        answer = answer_to(response, question.id)
         if answer is None:
             answer = Answer(response_id=response.id, question_id=question.id)
             db.session.add(answer)
@@ -182,11 +199,7 @@ def save_answer(
 
 
 def answer_to(response: Response, question_id: str) -> Answer | None:
-    return db.session.scalar(
-        select(Answer)
-        .filter_by(response_id=response.id, question_id=question_id)
-        .options(joinedload(Answer.choices))
-    )
+    return db.session.scalar(ANSWER_TO, {"response_id": response.id, "question_id": question_id})
 
 
 def answers_by_question(response: Response) -> dict[str, Answer]:

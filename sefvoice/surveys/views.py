@@ -16,7 +16,7 @@ from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..easyread import Question, SurveyDefinition
-from ..extensions import db, limit, limiter
+from ..extensions import limit, limiter
 from ..models import Response, Survey
 from . import service
 from .forms import FilledByForm, ResumeForm, SkipForm, WithdrawForm, choices, question_form
@@ -47,7 +47,7 @@ def _current_response(slug: str) -> tuple[Response, SurveyDefinition]:
     if not is_open:
         abort(410, description="closed")
     held = session.get("responses", {}).get(slug)
-    response = db.session.get(Response, held["id"]) if held else None
+    response = service.response_by_id(held["id"]) if held else None
     if response is None or response.survey.slug != slug:
         abort(redirect(url_for(".start", slug=slug)))
     if response.submitted_at is not None:
@@ -140,9 +140,10 @@ def question(slug: str, question_id: str) -> str | HttpResponse:
             return redirect(after)
         abort(400)  # a skip without a valid CSRF token: the CSRF handler normally answers first
 
-    form = question_form(
-        question, data=_form_data_from_answer(question, service.answer_to(response, question.id))
-    )
+    # A page shown afresh starts from the saved answer; a page sent back with an error shows
+    # what was sent (not the saved answer beside "Choose one answer").
+    saved = service.answer_to(response, question.id) if request.method == "GET" else None
+    form = question_form(question, data=_form_data_from_answer(question, saved))
     if form.validate_on_submit():
         service.save_answer(response, question, **_answer_from_form(question, form))
         return redirect(after)
@@ -192,7 +193,7 @@ def done(slug: str) -> str:
     if survey is None:
         abort(404)
     held = session.get("responses", {}).get(slug)
-    response = db.session.get(Response, held["id"]) if held else None
+    response = service.response_by_id(held["id"]) if held else None
     if response is None or response.submitted_at is None:
         return redirect(url_for(".start", slug=slug))
     return render_template("surveys/done.html", definition=service.definition_of(response.survey))
