@@ -51,11 +51,10 @@ from sefvoice.easyread import Question, SurveyDefinition, load_charter, load_sur
 ROOT = Path(__file__).resolve().parent.parent
 SURVEY = "parent-carer-annual"
 POSTGRESQL = "postgresql+psycopg://postgres@127.0.0.1:5432/sefvoice_load"
-# Measured on the 2-core development machine (SQLite, 200 users, 20 s each, locust sharing the
-# cores): sync workers 2 / 3 / 4 / 5 gave 78 / 98 / 84 / 84 answers/s, 2 workers x 4 threads
-# (gthread) 94 with a worse tail (p95 2.0 s against 1.1 s). The app is CPU-bound (about 7 ms
-# of Python per page), so threads only add GIL switching and more than 3 processes only add
-# context switches; 3 keeps one worker busy while another waits on a commit.
+# Measured on the 2-core development machine (SQLite, 200 users, 20 s each, think 0.05 s, locust
+# sharing the cores, 2026-11-28): sync workers 2 / 3 / 4 gave 152 / 161 / 150 answers/s. The
+# app is CPU-bound (a few ms of Python per page), so more processes only add switching; 3
+# keeps one worker busy while another waits on a commit. (gthread, 2 x 4, was no better.)
 WORKERS = 3
 THREADS = 1
 RETRIES = 5  # a person seeing the "try again" page tries again; after 5 goes they give up
@@ -463,6 +462,17 @@ def main() -> int:
         )
         for failure, count in tally.failures.most_common(6):
             print(f"    {count:>5}  {failure}")
+        # A 500 leaves a traceback in gunicorn's log: name what was raised.
+        raised = Counter(
+            line
+            for line in logged.splitlines()
+            if line
+            and not line[0].isspace()
+            and ("Error" in line or "Exception" in line)
+            and "database unavailable" not in line
+        )
+        for line, count in raised.most_common(6):
+            print(f"    {count:>5}  app log: {line[:160]}")
 
         if not args.no_ceiling:
             BareUser.think, BareUser.tally = args.think, Tally()
