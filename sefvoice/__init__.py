@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import InterfaceError, InternalError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, InternalError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -30,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.do")
 
     db.init_app(app)
+    _end_sessions_safely(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -69,6 +70,24 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         return {"large_display": request.cookies.get("display") == "large", "has_role": has_role}
 
     return app
+
+
+def _end_sessions_safely(app: Flask) -> None:
+    """Close each request's session, even if the database went away after the request's
+    work was done. Closing rolls back, and on a dead connection that raises, after the
+    response is made: the respondent would get a bare 500 for an answer that was stored.
+    (Registered after db.init_app, so it runs before Flask-SQLAlchemy's own teardown.)"""
+
+    @app.teardown_appcontext
+    def end_session(_error: BaseException | None) -> None:
+        try:
+            db.session.remove()
+        except DBAPIError as error:
+            app.logger.warning(
+                "database connection lost after the response was made: %s",
+                type(error.orig or error).__name__,
+            )
+            db.session.registry.clear()  # the next request starts with a new session
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -63,13 +63,7 @@ def next_write_fails(app: Flask, error: Callable[[str], Exception] | None = None
             return
         fired.append(statement)
         if error is None and engine.dialect.name == "postgresql":
-            killer = create_engine(engine.url, poolclass=NullPool)
-            with killer.begin() as connection:
-                connection.execute(
-                    text("SELECT pg_terminate_backend(:pid)"),
-                    {"pid": cursor.connection.info.backend_pid},
-                )
-            killer.dispose()
+            terminate(engine, cursor.connection.info.backend_pid)
             return
         raise (error or dropped)(statement)
 
@@ -78,6 +72,38 @@ def next_write_fails(app: Flask, error: Callable[[str], Exception] | None = None
         yield fired
     finally:
         event.remove(engine, "before_cursor_execute", fail)
+
+
+@contextmanager
+def connection_lost_after_the_page(app: Flask) -> Iterator[list]:
+    """The request's connection dies once its page is made: on PostgreSQL it is really
+    terminated just before the session's closing rollback; elsewhere that rollback fails."""
+    with app.app_context():
+        engine = db.engine
+    fired: list[str] = []
+
+    def lose(connection) -> None:
+        if fired:
+            return
+        fired.append("ROLLBACK")
+        if engine.dialect.name == "postgresql":
+            terminate(engine, connection.connection.dbapi_connection.info.backend_pid)
+            return
+        raise dropped("ROLLBACK")
+
+    event.listen(engine, "rollback", lose)
+    try:
+        yield fired
+    finally:
+        event.remove(engine, "rollback", lose)
+
+
+def terminate(engine, backend_pid: int) -> None:
+    """End one PostgreSQL connection from outside, as a restart or an admin would."""
+    killer = create_engine(engine.url, poolclass=NullPool)
+    with killer.begin() as connection:
+        connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend_pid})
+    killer.dispose()
 
 
 def dropped(statement: str) -> Exception:
@@ -170,3 +196,17 @@ def test_failure_while_sending_keeps_every_answer_and_sending_again_works(app, c
     assert reply.status_code == 302 and reply.location.endswith(f"/s/{SLUG}/done")
     with app.app_context():
         assert db.session.scalar(select(Response.submitted_at)) is not None
+
+
+def test_connection_lost_after_the_page_was_made_still_gives_the_page(app, client, caplog):
+    start(client)
+    with connection_lost_after_the_page(app) as fired:
+        caplog.clear()
+        page = client.get(f"/s/{SLUG}/q/pick-one")
+        assert fired, "the fault was never injected"
+    # The page was whole when the connection went: the respondent gets it, not a 500.
+    assert page.status_code == 200 and "Save and continue" in page.get_data(as_text=True)
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("database connection lost after the response was made" in m for m in warned)
+    assert answer(client, "pick-one", "cats").status_code == 302  # and the next one works
+    assert stored_answers(app) == {"pick-one": 1}
