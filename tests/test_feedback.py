@@ -367,7 +367,10 @@ def test_the_tab_with_every_survey_answered(app, client):
 def test_charts_are_svg_with_a_text_alternative_and_no_repeated_ids(hand_counted, client):
     sign_in(client, "pcv_rep")
     page = client.get("/feedback/?term=Summer+2023").get_data(as_text=True)
-    assert page.count("<svg ") == 5
+    # Each of the five charts twice: for a wide screen and, labels above bars, for a phone.
+    assert page.count("<svg ") == 10
+    assert page.count('<div class="chart__wide"><svg ') == 5
+    assert page.count('<div class="chart__narrow"><svg ') == 5
     assert 'id="clip"' not in page and 'id="group"' not in page
     assert 'role="img" aria-label="By term. Highest: Summer 2023 (' in page
 

@@ -18,9 +18,8 @@ from flask import (
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth import audit, role_required
-from ..feedback.charts import percent_bars, to_svg
+from ..feedback.charts import web_svgs
 from ..feedback.service import calendar
-from ..feedback.tables import Table
 from ..feedback.terms import Term
 from ..models import Bulletin
 from . import service
@@ -33,19 +32,13 @@ bp = Blueprint("bulletin", __name__, url_prefix="/bulletins")
 bp.add_app_template_filter(link_runs)
 
 
-def chart_svg(table: Table) -> str:
-    return to_svg(percent_bars(table))
-
-
 def render_page(content: BulletinContent, standalone: bool = False) -> str:
     """The web version: inside the site, or (standalone) as one file, its style inline, to
     put on the partnership's website."""
     if not standalone:
-        return render_template("bulletin/show.html", content=content, chart_svg=chart_svg)
+        return render_template("bulletin/show.html", content=content, chart_svg=web_svgs)
     css = Path(current_app.static_folder, "css", "sefvoice.css").read_text(encoding="utf-8")
-    return render_template(
-        "bulletin/standalone.html", content=content, chart_svg=chart_svg, css=css
-    )
+    return render_template("bulletin/standalone.html", content=content, chart_svg=web_svgs, css=css)
 
 
 def _found(slug: str) -> tuple[Term, Bulletin]:

@@ -27,53 +27,61 @@ def _wrap(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def percent_bars(table: Table, width: int = 600) -> Drawing:
-    """A horizontal bar per row of the table's chart column (0-100%), value printed on it."""
+def percent_bars(table: Table, width: int = 600, stacked: bool = False) -> Drawing:
+    """A horizontal bar per row of the table's chart column (0-100%), value printed on it.
+    Labels sit left of their bars; `stacked` (for a phone's width) puts each label on its
+    own line above its bar, so the chart needs no shrinking to fit."""
     column = table.chart_value
     rows = [(r[0], r[column]) for r in table.rows]
-    height = ROW * len(rows) + 40
+    left = 12 if stacked else LABEL_WIDTH  # where the bars start ("0%" is centred there)
+    row_height = 2 * ROW + 4 if stacked else ROW
+    size = 14 if stacked else 11  # a phone shows the stacked chart at about its own size
+    height = row_height * len(rows) + 40
     drawing = Drawing(width, height)
-    scale = (width - LABEL_WIDTH - 60) / 100
+    scale = (width - left - 60) / 100
     top = height - 10
     for tick in (0, 25, 50, 75, 100):
-        x = LABEL_WIDTH + tick * scale
+        x = left + tick * scale
         drawing.add(Line(x, 24, x, top, strokeColor=GRID, strokeWidth=0.5))
-        drawing.add(String(x, 8, f"{tick}%", fontName=FONT, fontSize=10, textAnchor="middle"))
+        drawing.add(String(x, 8, f"{tick}%", fontName=FONT, fontSize=size - 1, textAnchor="middle"))
     for i, (label, value) in enumerate(rows):
-        y = top - (i + 1) * ROW + 6
+        y = top - (i + 1) * row_height + 6
+        baseline = y + (3 if stacked else 5)  # of a value, beside its bar
         name = label.text if isinstance(label, Shown) else label
+        if stacked:
+            at, anchor = (left, y + ROW - 2), "start"
+        else:
+            at, anchor = (left - 8, y + 5), "end"
+        words = _wrap(name, 40)
         drawing.add(
-            String(
-                LABEL_WIDTH - 8,
-                y + 5,
-                _wrap(name, 40),
-                fontName=FONT,
-                fontSize=11,
-                textAnchor="end",
-                fillColor=INK,
-            )
+            String(*at, words, fontName=FONT, fontSize=size, textAnchor=anchor, fillColor=INK)
         )
         if isinstance(value, Shown) and value.value is not None:
             bar = max(value.value * scale, 1)
-            drawing.add(Rect(LABEL_WIDTH, y, bar, ROW - 10, fillColor=BAR, strokeColor=None))
+            drawing.add(Rect(left, y, bar, ROW - 10, fillColor=BAR, strokeColor=None))
             drawing.add(
                 String(
-                    LABEL_WIDTH + bar + 4,
-                    y + 5,
+                    left + bar + 4,
+                    baseline,
                     value.text,
+                    fontSize=size,
                     fontName=FONT,
-                    fontSize=11,
                     fillColor=INK,
                 )
             )
         else:
             text = value.text if isinstance(value, Shown) else str(value)
             drawing.add(
-                String(
-                    LABEL_WIDTH + 4, y + 5, f"({text})", fontName=FONT, fontSize=11, fillColor=INK
-                )
+                String(left + 4, baseline, f"({text})", fontName=FONT, fontSize=size, fillColor=INK)
             )
     return drawing
+
+
+def web_svgs(table: Table) -> tuple[str, str]:
+    """The chart for a web page, drawn twice: for a wide screen, and stacked for a phone's
+    (the page's CSS shows one). Shrunk to a phone's width, the wide one's words were
+    unreadably small."""
+    return to_svg(percent_bars(table)), to_svg(percent_bars(table, width=320, stacked=True))
 
 
 def to_svg(drawing: Drawing) -> str:

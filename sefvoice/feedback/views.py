@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response as HttpResponse
 from ..auth import audit, role_required
 from ..models import utcnow
 from . import bp, service
-from .charts import percent_bars, summary_sentence, to_svg
+from .charts import summary_sentence, web_svgs
 from .tables import to_csv, to_xlsx
 
 EXPORTS = {
@@ -35,9 +35,7 @@ def tab() -> str:
     term, available = _chosen_term()
     summary, tables = service.summary_for(term)
     charts = {
-        t.id: (to_svg(percent_bars(t)), summary_sentence(t))
-        for t in tables[:5]
-        if t.chart_value is not None
+        t.id: (web_svgs(t), summary_sentence(t)) for t in tables[:5] if t.chart_value is not None
     }
     return render_template(
         "feedback/tab.html",
