@@ -1,0 +1,97 @@
+"""Benchmark: what one survey page costs the app, in process, with no network or server.
+
+    python bench/pages.py                          # a fresh SQLite database
+    python bench/pages.py --surveys 50 --database postgresql+psycopg://postgres@127.0.0.1/bench
+
+Takes the parent carer survey --surveys times through Flask's test client (start, every
+question shown and sent, check, send) after two warm-up surveys, and prints the median and
+95th percentile of showing a question page (GET) and of saving an answer (POST). This is the
+CPU the app spends per answer, the figure bench/load.py's throughput follows; run py-spy over
+it (`py-spy record -- python bench/pages.py`) to see where the time goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from flask_migrate import upgrade
+from fresh import fresh_database
+
+from sefvoice import create_app
+from sefvoice.config import PROJECT_ROOT
+from sefvoice.easyread import Question, SurveyDefinition, check_all
+from sefvoice.surveys import service
+
+SURVEY = "parent-carer-annual"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def token(page: str) -> str:
+    return CSRF.search(page)[1]
+
+
+def answer_for(question: Question) -> str:
+    if question.type == "text":
+        return "The help came late but it came."
+    if question.type == "number":
+        return str(question.min)
+    return question.options[0].id
+
+
+def take_survey(client, definition: SurveyDefinition, timings: list[tuple[float, float]]) -> None:
+    slug = definition.slug
+    page = client.get(f"/s/{slug}").get_data(as_text=True)
+    client.post(f"/s/{slug}", data={"csrf_token": token(page), "filled_by": "me"})
+    for question in definition.questions:
+        started = time.perf_counter()
+        page = client.get(f"/s/{slug}/q/{question.id}").get_data(as_text=True)
+        shown = time.perf_counter()
+        data = {"csrf_token": token(page), "answer": answer_for(question)}
+        reply = client.post(f"/s/{slug}/q/{question.id}", data=data)
+        timings.append((shown - started, time.perf_counter() - shown))
+        assert reply.status_code == 302, f"{question.id}: {reply.status_code}"
+    page = client.get(f"/s/{slug}/check").get_data(as_text=True)
+    assert client.post(f"/s/{slug}/check", data={"csrf_token": token(page)}).status_code == 302
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--surveys", type=int, default=30)
+    parser.add_argument("--database", help="a PostgreSQL URL (its public schema is wiped)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        url = fresh_database(args.database, Path(folder) / "bench-pages.db")
+        # Limits as roomy as needed for one client sending as fast as it can, but still
+        # checked: the limiter's cost is part of every page's.
+        roomy = {name: "1000000 per minute" for name in ("START_LIMIT", "ANSWER_LIMIT")}
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "CHECK_MIGRATED": False, **roomy})
+        with app.app_context():
+            upgrade()
+            definitions, problems = check_all(PROJECT_ROOT / "easyread", PROJECT_ROOT / "static")
+            assert not problems, problems
+            service.store_definitions(definitions)
+        definition = next(d for d in definitions if d.slug == SURVEY)
+        timings: list[tuple[float, float]] = []
+        for _ in range(2):
+            take_survey(app.test_client(), definition, timings)
+        timings.clear()
+        for _ in range(args.surveys):
+            take_survey(app.test_client(), definition, timings)
+    for label, times in (
+        ("show a question", [t[0] for t in timings]),
+        ("save an answer", [t[1] for t in timings]),
+    ):
+        ms = sorted(1000 * t for t in times)
+        print(
+            f"{label:<16} median {statistics.median(ms):5.2f} ms,"
+            f" p95 {ms[int(len(ms) * 0.95)]:5.2f} ms ({len(ms):,} pages)"
+        )
+
+
+if __name__ == "__main__":
+    main()
