@@ -60,20 +60,11 @@ def latest_version(slug: str) -> int:
     return db.session.scalar(select(func.max(Survey.version)).filter_by(slug=slug)) or 0
 
 
-def current_survey(slug: str) -> Survey | None:
-    """The newest stored version of a survey; it carries the survey's open/closed state."""
-    return db.session.scalar(
-        select(Survey).filter_by(slug=slug).order_by(Survey.version.desc()).limit(1)
-    )
-
-
 # Statements every survey page runs, built once: building one costs as much as running it.
-IS_OPEN = (
-    select(Survey.is_open)
-    .where(Survey.slug == bindparam("slug"))
-    .order_by(Survey.version.desc())
-    .limit(1)
+CURRENT_SURVEY = (
+    select(Survey).where(Survey.slug == bindparam("slug")).order_by(Survey.version.desc()).limit(1)
 )
+IS_OPEN = CURRENT_SURVEY.with_only_columns(Survey.is_open)
 RESPONSE = select(Response).where(Response.id == bindparam("response_id"))
 ANSWER_TO = (
     select(Answer)
@@ -81,6 +72,11 @@ ANSWER_TO = (
     .where(Answer.question_id == bindparam("question_id"))
     .options(joinedload(Answer.choices))
 )
+
+
+def current_survey(slug: str) -> Survey | None:
+    """The newest stored version of a survey; it carries the survey's open/closed state."""
+    return db.session.scalar(CURRENT_SURVEY, {"slug": slug})
 
 
 def response_by_id(response_id: int) -> Response | None:

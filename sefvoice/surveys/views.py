@@ -24,13 +24,18 @@ from .forms import FilledByForm, ResumeForm, SkipForm, WithdrawForm, choices, qu
 bp = Blueprint("surveys", __name__)
 
 
-def _open_survey(slug: str) -> Survey:
-    """The survey's current version, or a 404 (unknown) or 410 (closed) page."""
-    survey = service.current_survey(slug)
-    if survey is None:
+def _abort_unless_open(is_open: bool | None) -> None:
+    """A 404 page for an unknown survey (None), a 410 for a closed one."""
+    if is_open is None:
         abort(404)
-    if not survey.is_open:
+    if not is_open:
         abort(410, description="closed")
+
+
+def _open_survey(slug: str) -> Survey:
+    """The survey's current version, if it takes answers."""
+    survey = service.current_survey(slug)
+    _abort_unless_open(survey.is_open if survey else None)
     return survey
 
 
@@ -41,11 +46,7 @@ def _remember(slug: str, response: Response, code: str) -> None:
 
 def _current_response(slug: str) -> tuple[Response, SurveyDefinition]:
     """The response this browser is filling in for the survey, checked for state."""
-    is_open = service.survey_is_open(slug)
-    if is_open is None:
-        abort(404)
-    if not is_open:
-        abort(410, description="closed")
+    _abort_unless_open(service.survey_is_open(slug))
     held = session.get("responses", {}).get(slug)
     response = service.response_by_id(held["id"]) if held else None
     if response is None or response.survey.slug != slug:
