@@ -36,19 +36,24 @@ def fingerprint(static_folder: str, filename: str) -> str | None:
 
 def add_fingerprints(app: Flask) -> None:
     """url_for('static', ...) adds ?v=<fingerprint>; a request with the current fingerprint
-    may be cached for a year. Any other (an old page's) is revalidated as before."""
+    may be cached for a year. Any other (an old page's) is revalidated as before.
+
+    Outside debug mode a file's fingerprint is worked out once per process: static files
+    change only with a new release, which restarts the app, and a page asks about ten times.
+    """
+    lookup = fingerprint if app.debug else lru_cache(maxsize=512)(fingerprint)
 
     @app.url_defaults
     def add_fingerprint(endpoint: str, values: dict[str, Any]) -> None:
         if endpoint == "static" and "filename" in values and "v" not in values:
-            version = fingerprint(app.static_folder, values["filename"])
+            version = lookup(app.static_folder, values["filename"])
             if version:
                 values["v"] = version
 
     revalidate = app.get_send_file_max_age
 
     def max_age(filename: str | None) -> int | None:
-        current = filename and fingerprint(app.static_folder, filename)
+        current = filename and lookup(app.static_folder, filename)
         if current and request.args.get("v") == current:
             return YEAR
         return revalidate(filename)

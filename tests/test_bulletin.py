@@ -81,12 +81,14 @@ def make_data() -> None:
     for i, (text, theme, status) in enumerate(typed):
         response, _ = surveys.start_response(survey, "me")
         definition = surveys.definition_of(survey)
-        answer = surveys.save_answer(response, definition.question("anything-else"), text=text)
-        surveys.submit_response(response)
+        answer_id = surveys.save_answer(
+            response.id, definition.question("anything-else"), text=text
+        )
+        surveys.submit_response(response.id)
         response.submitted_at = datetime(2023, 7, 1 + i)
         db.session.commit()
-        redacted = comments.get_comment(answer.id).suggested
-        comments.review_comment(answer.id, status, redacted, theme, "open-and-honest", reviewer)
+        redacted = comments.get_comment(answer_id).suggested
+        comments.review_comment(answer_id, status, redacted, theme, "open-and-honest", reviewer)
     plan = indicators.plan_import(read_rows(MEASURES, "measures.csv"))
     indicators.apply_import(plan, "measures.csv", actor="test")
     spring = service.create_bulletin(term("Spring 2023"))

@@ -30,13 +30,13 @@ def send(
     survey = db.session.scalar(select(Survey).filter_by(slug=SLUG, version=version))
     definition = service.definition_of(survey)
     response, _ = service.start_response(survey, "me")
-    service.save_answer(response, definition.question("pick-one"), option_ids=["cats"])
-    answer = service.save_answer(response, definition.question("anything-else"), text=text)
+    service.save_answer(response.id, definition.question("pick-one"), option_ids=["cats"])
+    answer_id = service.save_answer(response.id, definition.question("anything-else"), text=text)
     if submitted_at is not None:
-        service.submit_response(response)
+        service.submit_response(response.id)
         response.submitted_at = submitted_at
         db.session.commit()
-    return answer.id
+    return answer_id
 
 
 def officer(email: str = "officer@example.org") -> User:

@@ -54,7 +54,7 @@ def _response(survey: Survey, saved_days_ago: int, submitted: bool) -> Response:
     response.submitted_at = utcnow() if submitted else None
     db.session.commit()
     definition = service.definition_of(survey)
-    service.save_answer(response, definition.questions[0], option_ids=["cats"])
+    service.save_answer(response.id, definition.questions[0], option_ids=["cats"])
     response.last_saved_at = utcnow() - timedelta(days=saved_days_ago)
     db.session.commit()
     return response

@@ -200,9 +200,9 @@ def _respond(survey, filled_by: str, answers: dict, submitted: datetime) -> None
     for question_id, value in answers.items():
         question = definition.question(question_id)
         if question.type == "number":
-            service.save_answer(response, question, number=value)
+            service.save_answer(response.id, question, number=value)
         else:
-            service.save_answer(response, question, option_ids=value)
+            service.save_answer(response.id, question, option_ids=value)
     response.submitted_at = submitted
     db.session.commit()
 

@@ -81,3 +81,15 @@ def test_static_files_are_fingerprinted_and_kept_a_year(client):
     for url in ("/static/css/sefvoice.css?v=0000000000", "/static/css/sefvoice.css"):
         reply = client.get(url)
         assert reply.status_code == 200 and reply.cache_control.no_cache, url
+
+
+def test_every_post_needs_the_csrf_token(app, client):
+    """Forms leave the token to CSRFProtect (sefvoice.forms.PageForm), so every POST route
+    must be covered by it, signed in or not, before its view runs."""
+    routes = [rule.rule for rule in app.url_map.iter_rules() if "POST" in rule.methods]
+    assert len(routes) > 10
+    for route in routes:
+        url = re.sub(r"<[^>]+>", "x", re.sub(r"<int:[^>]+>", "1", route))
+        reply = client.post(url, data={"anything": "1"})
+        assert reply.status_code == 400, route
+        assert "This page was open too long" in reply.get_data(as_text=True), route

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     FieldList,
     Form,
@@ -17,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..feedback.service import calendar
+from ..forms import PageForm
 from ..models import COMMITMENT_STATUSES
 from .markdown import MAX_LENGTH
 from .service import COMMITMENT_LENGTH, commitment_lines
@@ -24,7 +24,7 @@ from .service import COMMITMENT_LENGTH, commitment_lines
 TOO_LONG = f"Use at most {MAX_LENGTH:,} characters."
 
 
-class CreateForm(FlaskForm):
+class CreateForm(PageForm):
     term = StringField(
         validators=[InputRequired("Enter a term, like Summer 2023."), Length(max=40)]
     )
@@ -36,14 +36,14 @@ class CreateForm(FlaskForm):
             raise ValidationError(str(error)) from error
 
 
-class DetailsForm(FlaskForm):
+class DetailsForm(PageForm):
     title = StringField(validators=[InputRequired("Enter a title."), Length(max=200)])
     author = StringField(
         validators=[InputRequired("Enter who publishes the bulletin."), Length(max=200)]
     )
 
 
-class SectionForm(FlaskForm):
+class SectionForm(PageForm):
     body = TextAreaField(default="", validators=[Length(max=MAX_LENGTH, message=TOO_LONG)])
     stories = TextAreaField(default="", validators=[Length(max=MAX_LENGTH, message=TOO_LONG)])
     commitments = TextAreaField(default="", validators=[Length(max=MAX_LENGTH, message=TOO_LONG)])
@@ -76,5 +76,5 @@ class ProgressItem(Form):
             raise ValidationError("This commitment is not in the bulletin.")
 
 
-class ProgressForm(FlaskForm):
+class ProgressForm(PageForm):
     items = FieldList(FormField(ProgressItem))

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from ..easyread import TEXT_LIMIT, CharterPrinciple
+from ..forms import PageForm
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(PageForm):
     redacted_text = TextAreaField(
         default="",
         validators=[Length(max=TEXT_LIMIT, message=f"Use at most {TEXT_LIMIT:,} characters.")],

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import StringField
 from wtforms.validators import Length
 
+from ..forms import PageForm
+
 SPREADSHEET = FileAllowed(["csv", "xlsx"], "The file must be a CSV or an Excel (.xlsx) file.")
 
 
-class UploadForm(FlaskForm):
+class UploadForm(PageForm):
     file = FileField(validators=[FileRequired("Choose a CSV or Excel file."), SPREADSHEET])
     sheet = StringField(validators=[Length(max=100)])
     # Only for an Explore Education Statistics file: which area, and which columns as what.
@@ -18,5 +19,5 @@ class UploadForm(FlaskForm):
     measures = FileField(validators=[SPREADSHEET])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PageForm):
     """CSRF only: the upload waiting to be confirmed is named in the session."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from functools import lru_cache
+
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -16,6 +17,7 @@ from wtforms.validators import InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..easyread import Option, Question
+from ..forms import PageForm
 
 
 class CheckboxesField(SelectMultipleField):
@@ -44,10 +46,16 @@ def choices(options: tuple[Option, ...]) -> list[SelectChoice]:
     return [SelectChoice(o.id, o.label) for o in options]
 
 
-def question_form(question: Question, **kwargs) -> FlaskForm:
+def question_form(question: Question, **kwargs) -> PageForm:
     """A form with one field, `answer`, of the kind the question needs."""
+    return _question_form_class(question)(**kwargs)
 
-    class QuestionForm(FlaskForm):
+
+@lru_cache(maxsize=1024)
+def _question_form_class(question: Question) -> type[PageForm]:
+    """Made once per question: making a form class costs more than using one."""
+
+    class QuestionForm(PageForm):
         pass
 
     if question.type == "multiple":
@@ -78,14 +86,14 @@ def question_form(question: Question, **kwargs) -> FlaskForm:
             ]
         )
     QuestionForm.answer = field
-    return QuestionForm(**kwargs)
+    return QuestionForm
 
 
-class FilledByForm(FlaskForm):
+class FilledByForm(PageForm):
     filled_by = RadioField(validators=[InputRequired("Choose who is filling this in.")])
 
 
-class ResumeForm(FlaskForm):
+class ResumeForm(PageForm):
     code = StringField(
         validators=[
             InputRequired("Type the code you were given."),
@@ -98,7 +106,3 @@ class WithdrawForm(ResumeForm):
     confirm = BooleanField(
         validators=[InputRequired("Tick the box to say you want your answers deleted.")]
     )
-
-
-class SkipForm(FlaskForm):
-    """Nothing but the CSRF token: used by the skip button and the submit button."""

@@ -6,10 +6,11 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from .. import tally
 from ..easyread import Question, SurveyDefinition, parse_survey
@@ -61,17 +62,74 @@ def latest_version(slug: str) -> int:
 
 
 # Statements every survey page runs, built once: building one costs as much as running it.
-CURRENT_SURVEY = (
-    select(Survey).where(Survey.slug == bindparam("slug")).order_by(Survey.version.desc()).limit(1)
+# Core statements on the tables where a page needs a few columns: loading ORM objects, and
+# the unit of work when saving, cost more than the database does.
+SURVEYS, RESPONSES = Survey.__table__, Response.__table__
+ANSWERS, CHOICES = Answer.__table__, AnswerChoice.__table__
+
+
+def _newest_version(*columns):
+    return (
+        select(*columns)
+        .where(SURVEYS.c.slug == bindparam("slug"))
+        .order_by(SURVEYS.c.version.desc())
+        .limit(1)
+    )
+
+
+CURRENT_SURVEY = _newest_version(Survey)
+IS_OPEN = _newest_version(SURVEYS.c.is_open)
+HELD_RESPONSE = (
+    select(
+        RESPONSES.c.id,
+        RESPONSES.c.submitted_at,
+        RESPONSES.c.last_saved_at,
+        SURVEYS.c.id,
+        SURVEYS.c.slug,
+        SURVEYS.c.version,
+        SURVEYS.c.loaded_at,
+        IS_OPEN.scalar_subquery(),
+    )
+    .join_from(RESPONSES, SURVEYS, RESPONSES.c.survey_id == SURVEYS.c.id)
+    .where(RESPONSES.c.id == bindparam("response_id"))
 )
-IS_OPEN = CURRENT_SURVEY.with_only_columns(Survey.is_open)
-RESPONSE = select(Response).where(Response.id == bindparam("response_id"))
 ANSWER_TO = (
-    select(Answer)
-    .where(Answer.response_id == bindparam("response_id"))
-    .where(Answer.question_id == bindparam("question_id"))
-    .options(joinedload(Answer.choices))
+    select(ANSWERS.c.number, ANSWERS.c.text, CHOICES.c.option_id)
+    .outerjoin(CHOICES, CHOICES.c.answer_id == ANSWERS.c.id)
+    .where(ANSWERS.c.response_id == bindparam("response_id"))
+    .where(ANSWERS.c.question_id == bindparam("question_id"))
+    .order_by(CHOICES.c.position)
 )
+DELETE_CHOICES = delete(CHOICES).where(CHOICES.c.answer_id == bindparam("answer_id"))
+INSERT_CHOICES = insert(CHOICES)
+TOUCH_RESPONSE = (
+    update(RESPONSES)
+    .where(RESPONSES.c.id == bindparam("response_id"))
+    .values(last_saved_at=bindparam("saved_at"))
+)
+SUBMIT = (
+    update(RESPONSES)
+    .where(RESPONSES.c.id == bindparam("response_id"), RESPONSES.c.submitted_at.is_(None))
+    .values(submitted_at=bindparam("submitted_at"))
+)
+
+
+class SurveyVersion(NamedTuple):
+    """Which stored version a response answers: enough to find its definition."""
+
+    id: int
+    slug: str
+    version: int
+    loaded_at: datetime
+
+
+class HeldResponse(NamedTuple):
+    """A response as the survey pages need it."""
+
+    id: int
+    submitted_at: datetime | None
+    last_saved_at: datetime
+    survey: SurveyVersion
 
 
 def current_survey(slug: str) -> Survey | None:
@@ -79,15 +137,24 @@ def current_survey(slug: str) -> Survey | None:
     return db.session.scalar(CURRENT_SURVEY, {"slug": slug})
 
 
-def response_by_id(response_id: int) -> Response | None:
-    """The response (and its survey version) this browser's session holds."""
-    return db.session.scalar(RESPONSE, {"response_id": response_id})
+def held_response(slug: str, response_id: int | None) -> tuple[HeldResponse | None, bool | None]:
+    """The response a browser holds (None: none, or deleted since) and whether the survey
+    takes answers now (None: no such survey). One query, not two: every survey page asks."""
+    if response_id is not None:
+        row = (
+            db.session.connection()
+            .execute(HELD_RESPONSE, {"response_id": response_id, "slug": slug})
+            .first()
+        )
+        if row is not None:
+            return HeldResponse(*row[:3], SurveyVersion(*row[3:7])), row[7]
+    return None, survey_is_open(slug)
 
 
 def survey_is_open(slug: str) -> bool | None:
     """Whether the survey takes answers now (its newest version says); None: no such survey.
     A column, not the row: every survey page asks."""
-    return db.session.scalar(IS_OPEN, {"slug": slug})
+    return db.session.connection().scalar(IS_OPEN, {"slug": slug})
 
 
 def current_surveys() -> list[Survey]:
@@ -105,7 +172,7 @@ def current_surveys() -> list[Survey]:
     )
 
 
-def definition_of(survey: Survey) -> SurveyDefinition:
+def definition_of(survey: Survey | SurveyVersion) -> SurveyDefinition:
     """The survey version's definition, parsed once per process: a stored version never
     changes, and every survey page needs it."""
     return _parsed_definition(survey.id, survey.slug, survey.version, survey.loaded_at)
@@ -151,7 +218,9 @@ def find_response(code: str) -> Response | None:
     return db.session.scalar(select(Response).filter_by(resume_code_hash=hash_code(code)))
 
 
-def is_expired(response: Response, keep_days: int, now: datetime | None = None) -> bool:
+def is_expired(
+    response: Response | HeldResponse, keep_days: int, now: datetime | None = None
+) -> bool:
     """An unfinished response is kept keep_days after its last saved answer."""
     now = now or utcnow()
     return response.submitted_at is None and response.last_saved_at < now - timedelta(
@@ -160,46 +229,85 @@ def is_expired(response: Response, keep_days: int, now: datetime | None = None) 
 
 
 def save_answer(
-    response: Response,
+    response_id: int,
     question: Question,
     option_ids: list[str] | None = None,
     number: int | None = None,
     text: str | None = None,
-) -> Answer:
-    """Store (or replace) the answer to one question, in one transaction.
+) -> int:
+    """Store (or replace) the answer to one question, in one transaction. Returns its id.
 
-    Sending the same page twice leaves one answer. Nothing given (all None) is a skip.
+    Sending the same page twice, even at the same moment, leaves one answer: the row is
+    written with an upsert on (response, question). Nothing given (all None) is a skip.
     """
-    for attempt in (1, 2):
-        answer = answer_to(response, question.id)
-        if answer is None:
-            answer = Answer(response_id=response.id, question_id=question.id)
-            db.session.add(answer)
-        answer.number = number
-        answer.text = text
-        answer.saved_at = utcnow()
-        answer.choices = [
-            AnswerChoice(option_id=option_id, position=position)
-            for position, option_id in enumerate(option_ids or [])
-        ]
-        response.last_saved_at = answer.saved_at
-        try:
-            db.session.commit()
-            return answer
-        except IntegrityError:
-            # Two sends of the same page raced to insert; the second now updates the first's row.
-            db.session.rollback()
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    saved_at = utcnow()
+    connection = db.session.connection()
+    answer_id = connection.scalar(
+        _upsert_answer(connection.dialect.name),
+        {
+            "response_id": response_id,
+            "question_id": question.id,
+            "number": number,
+            "text": text,
+            "saved_at": saved_at,
+        },
+    )
+    connection.execute(DELETE_CHOICES, {"answer_id": answer_id})
+    if option_ids:
+        connection.execute(
+            INSERT_CHOICES,
+            [
+                {"answer_id": answer_id, "option_id": option_id, "position": position}
+                for position, option_id in enumerate(option_ids)
+            ],
+        )
+    connection.execute(TOUCH_RESPONSE, {"response_id": response_id, "saved_at": saved_at})
+    db.session.commit()
+    return answer_id
 
 
-def answer_to(response: Response, question_id: str) -> Answer | None:
-    return db.session.scalar(ANSWER_TO, {"response_id": response.id, "question_id": question_id})
+@lru_cache(maxsize=2)
+def _upsert_answer(dialect: str):
+    """INSERT ... ON CONFLICT (response_id, question_id) DO UPDATE ... RETURNING id, built once
+    in the database's own dialect (SQLite and PostgreSQL spell it the same way)."""
+    module = {"sqlite": sqlite, "postgresql": postgresql}[dialect]
+    statement = module.insert(ANSWERS).values(
+        response_id=bindparam("response_id"),
+        question_id=bindparam("question_id"),
+        number=bindparam("number"),
+        text=bindparam("text"),
+        saved_at=bindparam("saved_at"),
+    )
+    excluded = statement.excluded
+    return statement.on_conflict_do_update(
+        index_elements=[ANSWERS.c.response_id, ANSWERS.c.question_id],
+        set_={"number": excluded.number, "text": excluded.text, "saved_at": excluded.saved_at},
+    ).returning(ANSWERS.c.id)
 
 
-def answers_by_question(response: Response) -> dict[str, Answer]:
-    return {answer.question_id: answer for answer in response.answers}
+class SavedAnswer(NamedTuple):
+    """What a question page needs of a saved answer (no ORM objects: every page reads one)."""
+
+    option_ids: list[str]
+    number: int | None
+    text: str | None
+
+
+def answer_to(response_id: int, question_id: str) -> SavedAnswer | None:
+    rows = (
+        db.session.connection()
+        .execute(ANSWER_TO, {"response_id": response_id, "question_id": question_id})
+        .all()
+    )
+    if not rows:
+        return None
+    number, text, _ = rows[0]
+    return SavedAnswer([row.option_id for row in rows if row.option_id is not None], number, text)
+
+
+def answers_by_question(response_id: int) -> dict[str, Answer]:
+    answers = db.session.scalars(select(Answer).where(Answer.response_id == response_id))
+    return {answer.question_id: answer for answer in answers}
 
 
 def first_unanswered(definition: SurveyDefinition, answers: dict[str, Answer]) -> Question | None:
@@ -215,17 +323,17 @@ def missing_required(definition: SurveyDefinition, answers: dict[str, Answer]) -
     ]
 
 
-def is_skipped(answer: Answer) -> bool:
-    return not answer.choices and answer.number is None and answer.text is None
+def is_skipped(answer: Answer | SavedAnswer) -> bool:
+    return not answer.option_ids and answer.number is None and answer.text is None
 
 
-def submit_response(response: Response) -> None:
-    """Mark the response sent and add it to the feedback tally, in one transaction."""
-    if response.submitted_at is None:
-        response.submitted_at = utcnow()
-        db.session.flush()
-        tally.add_responses(Response.id == response.id)
-        db.session.commit()
+def submit_response(response_id: int) -> None:
+    """Mark the response sent and add it to the feedback tally, in one transaction. Only
+    the first of two sends at once counts: the second finds it already marked."""
+    marked = db.session.execute(SUBMIT, {"response_id": response_id, "submitted_at": utcnow()})
+    if marked.rowcount == 1:
+        tally.add_responses(Response.id == response_id)
+    db.session.commit()
 
 
 def _delete_responses(ids: list[int]) -> None:

@@ -19,7 +19,7 @@ from ..easyread import Question, SurveyDefinition
 from ..extensions import limit, limiter
 from ..models import Response, Survey
 from . import service
-from .forms import FilledByForm, ResumeForm, SkipForm, WithdrawForm, choices, question_form
+from .forms import FilledByForm, ResumeForm, WithdrawForm, choices, question_form
 
 bp = Blueprint("surveys", __name__)
 
@@ -44,11 +44,11 @@ def _remember(slug: str, response: Response, code: str) -> None:
     session.modified = True
 
 
-def _current_response(slug: str) -> tuple[Response, SurveyDefinition]:
+def _current_response(slug: str) -> tuple[service.HeldResponse, SurveyDefinition]:
     """The response this browser is filling in for the survey, checked for state."""
-    _abort_unless_open(service.survey_is_open(slug))
     held = session.get("responses", {}).get(slug)
-    response = service.response_by_id(held["id"]) if held else None
+    response, is_open = service.held_response(slug, held["id"] if held else None)
+    _abort_unless_open(is_open)
     if response is None or response.survey.slug != slug:
         abort(redirect(url_for(".start", slug=slug)))
     if response.submitted_at is not None:
@@ -83,7 +83,7 @@ def start(slug: str) -> str | HttpResponse:
 def code(slug: str) -> str:
     response, definition = _current_response(slug)
     code = service.format_code(session["responses"][slug]["code"])
-    next_question = service.first_unanswered(definition, service.answers_by_question(response))
+    next_question = service.first_unanswered(definition, service.answers_by_question(response.id))
     return render_template(
         "surveys/code.html", definition=definition, code=code, next_question=next_question
     )
@@ -136,17 +136,15 @@ def question(slug: str, question_id: str) -> str | HttpResponse:
     )
 
     if request.method == "POST" and "skip" in request.form and question.optional:
-        if SkipForm().validate_on_submit():
-            service.save_answer(response, question)
-            return redirect(after)
-        abort(400)  # a skip without a valid CSRF token: the CSRF handler normally answers first
+        service.save_answer(response.id, question)  # CSRFProtect has checked the token
+        return redirect(after)
 
     # A page shown afresh starts from the saved answer; a page sent back with an error shows
     # what was sent (not the saved answer beside "Choose one answer").
-    saved = service.answer_to(response, question.id) if request.method == "GET" else None
+    saved = service.answer_to(response.id, question.id) if request.method == "GET" else None
     form = question_form(question, data=_form_data_from_answer(question, saved))
     if form.validate_on_submit():
-        service.save_answer(response, question, **_answer_from_form(question, form))
+        service.save_answer(response.id, question, **_answer_from_form(question, form))
         return redirect(after)
 
     if changing:
@@ -171,11 +169,10 @@ def question(slug: str, question_id: str) -> str | HttpResponse:
 @bp.route("/s/<slug>/check", methods=["GET", "POST"])
 def check(slug: str) -> str | HttpResponse:
     response, definition = _current_response(slug)
-    answers = service.answers_by_question(response)
+    answers = service.answers_by_question(response.id)
     missing = service.missing_required(definition, answers)
-    form = SkipForm()
-    if form.validate_on_submit() and not missing:
-        service.submit_response(response)
+    if request.method == "POST" and not missing:  # CSRFProtect has checked the token
+        service.submit_response(response.id)
         return redirect(url_for(".done", slug=slug))
     status = 400 if request.method == "POST" else 200
     return render_template(
@@ -183,19 +180,17 @@ def check(slug: str) -> str | HttpResponse:
         definition=definition,
         answers=answers,
         missing=missing,
-        form=form,
         is_skipped=service.is_skipped,
     ), status
 
 
 @bp.get("/s/<slug>/done")
 def done(slug: str) -> str:
-    survey = service.current_survey(slug)
-    if survey is None:
-        abort(404)
     held = session.get("responses", {}).get(slug)
-    response = service.response_by_id(held["id"]) if held else None
-    if response is None or response.submitted_at is None:
+    response, is_open = service.held_response(slug, held["id"] if held else None)
+    if is_open is None:
+        abort(404)
+    if response is None or response.survey.slug != slug or response.submitted_at is None:
         return redirect(url_for(".start", slug=slug))
     return render_template("surveys/done.html", definition=service.definition_of(response.survey))
 
@@ -218,7 +213,7 @@ def resume() -> str | HttpResponse:
             if response.submitted_at is not None:
                 return redirect(url_for(".done", slug=slug))
             definition = service.definition_of(response.survey)
-            answers = service.answers_by_question(response)
+            answers = service.answers_by_question(response.id)
             next_question = service.first_unanswered(definition, answers)
             if next_question is None:
                 return redirect(url_for(".check", slug=slug))
