@@ -291,6 +291,21 @@ def end_connections(url: str) -> None:
     print(f"  fault: pg_terminate_backend on the app's {ended} connections")
 
 
+def cpu_seconds(process: psutil.Process, children: bool) -> float:
+    """CPU time used so far by a process, and by its living children (gunicorn's workers)."""
+    family = (process, *process.children(recursive=True)) if children else (process,)
+    return sum(sum(p.cpu_times()[:2]) for p in family)
+
+
+def postgresql_cpu_seconds() -> float:
+    """CPU time used so far by the PostgreSQL server's living processes on this machine."""
+    total = 0.0
+    for process in psutil.process_iter(["name", "cpu_times"]):
+        if process.info["name"] == "postgres" and process.info["cpu_times"]:
+            total += sum(process.info["cpu_times"][:2])
+    return total
+
+
 @dataclass
 class Run:
     seconds: float
@@ -302,10 +317,19 @@ class Run:
     p95: float
     p99: float
     answer_p95: float
+    server_cpu: float  # CPU seconds gunicorn used in the measured window
+    generator_cpu: float  # and locust, in this process
+    database_cpu: float  # and PostgreSQL's processes (SQLite works inside gunicorn's)
+    stolen: float  # share of the machine's time the hypervisor gave to other guests
 
 
 def drive(
-    user: type[Respondent | BareUser], host: str, users: int, duration: int, faults=()
+    user: type[Respondent | BareUser],
+    host: str,
+    server: subprocess.Popen,
+    users: int,
+    duration: int,
+    faults=(),
 ) -> Run:
     """Spawn the users, measure `duration` seconds once all are running, then stop them."""
     tally: Tally = user.tally
@@ -322,10 +346,18 @@ def drive(
     gevent.sleep(users / spawn_rate + 1)
     environment.stats.reset_all()  # measure the steady state, not the ramp
     tally.window_start = started = time.monotonic()
+    gunicorn, locust = psutil.Process(server.pid), psutil.Process()
+    server_cpu, generator_cpu = cpu_seconds(gunicorn, True), cpu_seconds(locust, False)
+    database_cpu, machine = postgresql_cpu_seconds(), psutil.cpu_times()
     for at, fault in faults:
         gevent.spawn_later(at * duration, fault)
     gevent.sleep(duration)
     seconds = time.monotonic() - started
+    server_cpu = cpu_seconds(gunicorn, True) - server_cpu
+    generator_cpu = cpu_seconds(locust, False) - generator_cpu
+    database_cpu = postgresql_cpu_seconds() - database_cpu
+    machine_after = psutil.cpu_times()
+    stolen = (machine_after.steal - machine.steal) / (sum(machine_after) - sum(machine))
     total = environment.stats.total
     answers = sum(1 for t in tally.answer_times if t >= started)
     run = Run(
@@ -340,6 +372,10 @@ def drive(
         answer_p95=environment.stats.get(user.answer_name, "POST").get_response_time_percentile(
             0.95
         ),
+        server_cpu=server_cpu,
+        generator_cpu=generator_cpu,
+        database_cpu=database_cpu,
+        stolen=stolen,
     )
     runner.quit()
     return run
@@ -395,7 +431,12 @@ def report(label: str, run: Run) -> None:
         f"  {label}: {run.answers / run.seconds:.1f} answers/s, {run.surveys / run.seconds:.2f}"
         f" surveys/s, {run.requests / run.seconds:.1f} requests/s; latency p50 {run.p50:.0f} ms,"
         f" p95 {run.p95:.0f} ms, p99 {run.p99:.0f} ms (answer POSTs p95 {run.answer_p95:.0f} ms);"
-        f" {run.failures} failed requests"
+        f" {run.failures} failed requests\n"
+        f"    CPU: gunicorn {run.server_cpu / run.seconds:.2f} cores,"
+        f" {1000 * run.server_cpu / max(run.answers, 1):.1f} ms per answer"
+        f" ({1000 * run.server_cpu / max(run.requests, 1):.2f} ms per request);"
+        f" PostgreSQL {run.database_cpu / run.seconds:.2f} cores;"
+        f" locust {run.generator_cpu / run.seconds:.2f} cores; stolen by the host {run.stolen:.0%}"
     )
 
 
@@ -443,7 +484,7 @@ def main() -> int:
                 faults.append((2 / 3, lambda: end_connections(url)))
         Respondent.survey, Respondent.think, Respondent.tally = survey, args.think, Tally()
         try:
-            run = drive(Respondent, host, args.users, args.duration, faults)
+            run = drive(Respondent, host, server, args.users, args.duration, faults)
         finally:
             stop(server)
         logged = (folder / "gunicorn.log").read_text()
@@ -481,7 +522,7 @@ def main() -> int:
                 "bare_flask:app", ROOT / "bench", env, bare_log, args.workers, args.threads
             )
             try:
-                ceiling = drive(BareUser, bare_host, args.users, args.duration)
+                ceiling = drive(BareUser, bare_host, bare, args.users, args.duration)
             finally:
                 stop(bare)
             report("bare Flask", ceiling)
