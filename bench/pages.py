@@ -8,13 +8,22 @@ question shown and sent, check, send) after two warm-up surveys, and prints the 
 95th percentile of showing a question page (GET) and of saving an answer (POST). This is the
 CPU the app spends per answer, the figure bench/load.py's throughput follows; run py-spy over
 it (`py-spy record -- python bench/pages.py`) to see where the time goes.
+
+    python bench/pages.py --instructions           # needs valgrind (apt-get install valgrind)
+
+counts the instructions the same surveys cost, under valgrind's callgrind, instead of timing
+them. Timings on a shared virtual machine wander by a third from one minute to the next; the
+count repeats to within 1%, so it is the figure to compare a change by.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -24,10 +33,11 @@ from fresh import fresh_database
 
 from sefvoice import create_app
 from sefvoice.config import PROJECT_ROOT
-from sefvoice.easyread import Question, SurveyDefinition, check_all
+from sefvoice.easyread import Question, SurveyDefinition, load_charter, load_survey_file
 from sefvoice.surveys import service
 
 SURVEY = "parent-carer-annual"
+UNDER_CALLGRIND = "SEFVOICE_BENCH_UNDER_CALLGRIND"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -59,29 +69,74 @@ def take_survey(client, definition: SurveyDefinition, timings: list[tuple[float,
     assert client.post(f"/s/{slug}/check", data={"csrf_token": token(page)}).status_code == 302
 
 
+def count_instructions(arguments: list[str]) -> None:
+    """Run this script again under callgrind, counting only the measured surveys."""
+    with tempfile.TemporaryDirectory() as folder:
+        run = subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                "--instr-atstart=no",
+                f"--callgrind-out-file={folder}/callgrind.out",
+                sys.executable,
+                __file__,
+                *arguments,
+            ],
+            env={**os.environ, UNDER_CALLGRIND: "1"},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    answers = int(re.search(r"answers measured: (\d+)", run.stdout)[1])
+    instructions = int(re.search(r"Collected : (\d+)", run.stderr)[1])
+    print(
+        f"{instructions / answers / 1e6:.2f} million instructions per answer ({answers:,} answers;"
+        " each survey's start, check and send shared among its answers)"
+    )
+
+
+def callgrind_instrumentation(on: bool) -> None:
+    command = ["callgrind_control", "--instr=" + ("on" if on else "off"), str(os.getpid())]
+    subprocess.run(command, check=True, capture_output=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--surveys", type=int, default=30)
     parser.add_argument("--database", help="a PostgreSQL URL (its public schema is wiped)")
+    parser.add_argument(
+        "--instructions", action="store_true", help="count instructions (valgrind) instead"
+    )
     args = parser.parse_args()
+    counting = UNDER_CALLGRIND in os.environ
+    if args.instructions and not counting:
+        count_instructions(sys.argv[1:])
+        return
     with tempfile.TemporaryDirectory() as folder:
         url = fresh_database(args.database, Path(folder) / "bench-pages.db")
         # Limits as roomy as needed for one client sending as fast as it can, but still
         # checked: the limiter's cost is part of every page's.
         roomy = {name: "1000000 per minute" for name in ("START_LIMIT", "ANSWER_LIMIT")}
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "CHECK_MIGRATED": False, **roomy})
+        charter = load_charter(PROJECT_ROOT / "easyread")
+        definition = load_survey_file(
+            PROJECT_ROOT / "easyread" / f"{SURVEY}.yaml", charter, PROJECT_ROOT / "static"
+        )
         with app.app_context():
             upgrade()
-            definitions, problems = check_all(PROJECT_ROOT / "easyread", PROJECT_ROOT / "static")
-            assert not problems, problems
-            service.store_definitions(definitions)
-        definition = next(d for d in definitions if d.slug == SURVEY)
+            service.store_definitions([definition])
         timings: list[tuple[float, float]] = []
         for _ in range(2):
             take_survey(app.test_client(), definition, timings)
         timings.clear()
+        if counting:
+            callgrind_instrumentation(on=True)
         for _ in range(args.surveys):
             take_survey(app.test_client(), definition, timings)
+        if counting:
+            callgrind_instrumentation(on=False)
+            print(f"answers measured: {len(timings)}")
+            return
     for label, times in (
         ("show a question", [t[0] for t in timings]),
         ("save an answer", [t[1] for t in timings]),
