@@ -20,4 +20,5 @@ class UploadForm(PageForm):
 
 
 class ConfirmForm(PageForm):
-    """CSRF only: the upload waiting to be confirmed is named in the session."""
+    """Nothing to fill in (CSRFProtect checks the token): the upload waiting to be confirmed
+    is named in the session."""

@@ -44,10 +44,15 @@ def _remember(slug: str, response: Response, code: str) -> None:
     session.modified = True
 
 
+def _held_response(slug: str) -> tuple[service.HeldResponse | None, bool | None]:
+    """The response this browser's session holds for the survey, and whether it is open."""
+    held = session.get("responses", {}).get(slug)
+    return service.held_response(slug, held["id"] if held else None)
+
+
 def _current_response(slug: str) -> tuple[service.HeldResponse, SurveyDefinition]:
     """The response this browser is filling in for the survey, checked for state."""
-    held = session.get("responses", {}).get(slug)
-    response, is_open = service.held_response(slug, held["id"] if held else None)
+    response, is_open = _held_response(slug)
     _abort_unless_open(is_open)
     if response is None or response.survey.slug != slug:
         abort(redirect(url_for(".start", slug=slug)))
@@ -186,8 +191,7 @@ def check(slug: str) -> str | HttpResponse:
 
 @bp.get("/s/<slug>/done")
 def done(slug: str) -> str:
-    held = session.get("responses", {}).get(slug)
-    response, is_open = service.held_response(slug, held["id"] if held else None)
+    response, is_open = _held_response(slug)
     if is_open is None:
         abort(404)
     if response is None or response.survey.slug != slug or response.submitted_at is None:
