@@ -171,6 +171,31 @@ def test_missing_required_columns(ctx):
         import_bytes(b"code,name,domain,period,value\na,A,education,2023-01,1")
 
 
+@pytest.mark.parametrize(
+    ("header", "meant"),
+    [
+        ("Englnd", "england"),
+        ("period_lable", "period_label"),
+        ("higher_is_beter", "higher_is_better"),
+    ],
+)
+def test_a_misspelt_optional_column_is_refused_not_ignored(ctx, header, meant):
+    data = f"code,name,domain,period,value,unit,{header}\na,A,education,2023-01,1,count,5"
+    with pytest.raises(ImportProblems) as error:
+        import_bytes(data.encode())
+    assert error.value.problems == [
+        f"row 1, column {header.lower()}: not a column sefvoice reads; rename it to {meant}"
+        " if that is what it holds, or remove it"
+    ]
+    assert count(IndicatorValue) == 0
+
+
+def test_columns_nothing_like_ours_are_left_unread(ctx):
+    data = b"code,name,domain,period,value,unit,notes\na,A,education,2023-01,1,count,hi"
+    plan, _record = import_bytes(data)
+    assert [row.code for row in plan.rows] == ["a"]
+
+
 def test_a_repeated_column_is_refused():
     with pytest.raises(ImportProblems, match="row 1: the header repeats column value"):
         read_rows(b"code,name,domain,period,value,unit,Value\na,A,education,2023-01,1,count,2", "m")

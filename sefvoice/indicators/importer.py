@@ -3,7 +3,8 @@
 Two layouts are read:
 - the long format, one row per measure per period, with the headers
   code, name, domain, period, value, unit (required) and period_label, england, target,
-  higher_is_better, source, outcome (optional), in any order;
+  higher_is_better, source, outcome (optional), in any order; other columns are not read,
+  but one spelt nearly like these is refused;
 - the tidy open-data CSV of the DfE's Explore Education Statistics service (time_period,
   time_identifier, geographic_level, ... new_la_code, la_name, then a column per measure),
   of which the officer picks one local authority and the measure columns; England rows
@@ -17,6 +18,7 @@ skipped.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import math
 import re
@@ -317,7 +319,25 @@ def parse_long(frame: pd.DataFrame) -> list[Row]:
                 f" (found: {', '.join(frame.columns) or 'no header'})"
             ]
         )
+    misspelt = _misspelt_columns(frame.columns)
+    if misspelt:
+        raise ImportProblems(misspelt)
     return _check(frame.to_dict("records"), (frame.index + 2).tolist())
+
+
+def _misspelt_columns(columns: pd.Index) -> list[str]:
+    """Other columns (notes, say) are left unread, but one spelt nearly like a column sefvoice
+    reads ("englnd") would silently lose what it holds, so it is refused."""
+    known = REQUIRED + OPTIONAL
+    problems = []
+    for column in columns:
+        close = [] if column in known else difflib.get_close_matches(column, known, n=1, cutoff=0.8)
+        if close:
+            problems.append(
+                f"row 1, column {column}: not a column sefvoice reads; rename it to {close[0]}"
+                " if that is what it holds, or remove it"
+            )
+    return problems
 
 
 def _ees_period(time_period: str, identifier: str) -> tuple[str, str]:
