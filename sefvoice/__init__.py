@@ -80,14 +80,17 @@ def _end_sessions_safely(app: Flask) -> None:
 
     @app.teardown_appcontext
     def end_session(_error: BaseException | None) -> None:
-        try:
-            db.session.remove()
-        except DBAPIError as error:
-            app.logger.warning(
-                "database connection lost after the response was made: %s",
-                type(error.orig or error).__name__,
-            )
-            db.session.registry.clear()  # the next request starts with a new session
+        _discard_session(app, "database connection lost after the response was made")
+
+
+def _discard_session(app: Flask, warning: str) -> None:
+    """Close and drop this thread's session; closing rolls back, which raises on a dead
+    connection, and then the session is dropped without it (the next request gets a new one)."""
+    try:
+        db.session.remove()
+    except DBAPIError as error:
+        app.logger.warning("%s: %s", warning, type(error.orig or error).__name__)
+        db.session.registry.clear()
 
 
 def _register_error_pages(app: Flask) -> None:
@@ -125,7 +128,7 @@ def _register_error_pages(app: Flask) -> None:
             # The failed transaction must not leak into the next request on this thread.
             db.session.rollback()
         except Exception:  # the connection is gone: throw the session away instead
-            db.session.remove()
+            _discard_session(app, "could not roll back after the database failed")
         # "Try again" goes back to the page the form was on, built from the route (not the
         # raw path, which could be made to point off the site).
         retry = url_for(request.endpoint, **request.view_args) if request.endpoint else None
