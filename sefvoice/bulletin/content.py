@@ -312,9 +312,8 @@ def build_content(term: Term) -> BulletinContent:
     or no measures still gives a whole bulletin, which says what is missing."""
     bulletin = db.session.scalar(select(Bulletin).filter_by(term_name=term.name))
     summary, tables = feedback.summary_for(term)
-    count = len(summary.questions)
-    questions = list(zip(summary.questions, tables[5 : 5 + count], strict=True))
-    measures = dict(zip([r.key for r in summary.by_outcome], tables[5 + count :], strict=True))
+    questions = tables.questions
+    measures = {row.key: table for row, table in tables.outcomes}
     scores = {row.key: row for row in summary.by_outcome}
     written = {s.key: s for s in bulletin.sections} if bulletin else {}
     commitments = bulletin.commitments if bulletin else []
@@ -353,6 +352,6 @@ def build_content(term: Term) -> BulletinContent:
         intro=[s for s in sections if s.feedback is None],
         progress=progress,
         progress_note=progress_note,
-        overview=[Figure.of(tables[0]), Figure.of(tables[4])],
+        overview=[Figure.of(tables.by_outcome), Figure.of(tables.by_term)],
         outcomes=[s for s in sections if s.feedback is not None],
     )

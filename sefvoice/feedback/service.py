@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models import Response
 from .aggregates import FeedbackSummary, build_summary
 from .disclosure import Rules
-from .tables import Table, summary_tables
+from .tables import SummaryTables, summary_tables
 from .terms import Term, TermCalendar
 
 
@@ -39,7 +39,7 @@ def terms_with_responses() -> list[Term]:
     return list(reversed(calendar().between(first.date(), last.date())))
 
 
-def summary_for(term: Term) -> tuple[FeedbackSummary, list[Table]]:
+def summary_for(term: Term) -> tuple[FeedbackSummary, SummaryTables]:
     """The tab's summary for a term; the trend covers up to TREND_TERMS terms, from the
     first term anyone answered in."""
     terms = calendar()

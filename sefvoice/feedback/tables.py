@@ -77,24 +77,53 @@ def question_table(result: QuestionResult) -> Table:
     )
 
 
-def summary_tables(summary: FeedbackSummary) -> list[Table]:
+@dataclass(frozen=True)
+class SummaryTables:
+    """Every table of the feedback tab, by what it is for."""
+
+    by_outcome: Table
+    by_principle: Table
+    by_filled_by: Table
+    by_survey: Table
+    by_term: Table
+    questions: list[tuple[QuestionResult, Table]]  # each question with its table
+    outcomes: list[tuple[ScoreRow, Table]]  # each outcome with the table of its measures
+
+    @property
+    def overview(self) -> list[Table]:
+        """The five summaries, in the tab's order."""
+        return [self.by_outcome, self.by_principle, self.by_filled_by, self.by_survey, self.by_term]
+
+    def every_table(self) -> list[Table]:
+        return [
+            *self.overview,
+            *(table for _, table in self.questions),
+            *(table for _, table in self.outcomes),
+        ]
+
+
+def summary_tables(summary: FeedbackSummary) -> SummaryTables:
     """Every table of the feedback tab: the five summaries, each question, then the
     measures of each outcome."""
     term = summary.term.name
-    return [
-        score_table("by-outcome", f"By SEF outcome, {term}", "Outcome", summary.by_outcome),
-        score_table(
+    return SummaryTables(
+        by_outcome=score_table(
+            "by-outcome", f"By SEF outcome, {term}", "Outcome", summary.by_outcome
+        ),
+        by_principle=score_table(
             "by-principle", f"By charter principle, {term}", "Principle", summary.by_principle
         ),
-        group_table("by-filled-by", f"By who filled it in, {term}", "Who", summary.by_filled_by),
-        group_table("by-survey", f"By survey, {term}", "Survey", summary.by_survey),
-        group_table("by-term", "By term", "Term", summary.by_term),
-        *(question_table(q) for q in summary.questions),
-        *(
-            measures_table(int(row.key), f"Measures for outcome {row.key}: {row.name}")
-            for row in summary.by_outcome
+        by_filled_by=group_table(
+            "by-filled-by", f"By who filled it in, {term}", "Who", summary.by_filled_by
         ),
-    ]
+        by_survey=group_table("by-survey", f"By survey, {term}", "Survey", summary.by_survey),
+        by_term=group_table("by-term", "By term", "Term", summary.by_term),
+        questions=[(q, question_table(q)) for q in summary.questions],
+        outcomes=[
+            (row, measures_table(int(row.key), f"Measures for outcome {row.key}: {row.name}"))
+            for row in summary.by_outcome
+        ],
+    )
 
 
 def to_csv(table: Table) -> bytes:

@@ -35,15 +35,17 @@ def tab() -> str:
     term, available = _chosen_term()
     summary, tables = service.summary_for(term)
     charts = {
-        t.id: (web_svgs(t), summary_sentence(t)) for t in tables[:5] if t.chart_value is not None
+        t.id: (web_svgs(t), summary_sentence(t))
+        for t in tables.overview
+        if t.chart_value is not None
     }
     return render_template(
         "feedback/tab.html",
         summary=summary,
-        tables=tables,
+        overview=tables.overview,
         charts=charts,
-        questions=list(zip(summary.questions, tables[5 : 5 + len(summary.questions)], strict=True)),
-        outcomes=list(zip(summary.by_outcome, tables[5 + len(summary.questions) :], strict=True)),
+        questions=tables.questions,
+        outcomes=tables.outcomes,
         available=available,
         rules=service.rules(),
     )
@@ -56,7 +58,7 @@ def download(table_id: str, kind: str) -> HttpResponse:
         abort(404)
     term, _ = _chosen_term()
     _, tables = service.summary_for(term)
-    table = next((t for t in tables if t.id == table_id), None)
+    table = next((t for t in tables.every_table() if t.id == table_id), None)
     if table is None:
         abort(404)
     mimetype, render = EXPORTS[kind]
