@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -96,3 +97,34 @@ def test_demo_data_loads_once(ctx):
         )
         for question_id, option_id in rows:
             assert definition.question(question_id).option(option_id), (question_id, option_id)
+
+
+def test_the_same_page_sent_at_once_leaves_one_answer(app, ctx):
+    """Two sends of one question racing (a double click on a slow line) meet in the
+    database's upsert: one answer row, holding one send's choices whole, never a mix."""
+    survey = service.current_survey("all-types")
+    question = service.definition_of(survey).question("pick-many")
+    response_id = service.start_response(survey, "me")[0].id
+    sends = [["bus"], ["car", "walk"]]
+    failures: list[BaseException] = []
+
+    def send(barrier: threading.Barrier, option_ids: list[str]) -> None:
+        with app.app_context():
+            try:
+                barrier.wait()
+                service.save_answer(response_id, question, option_ids=option_ids)
+            except BaseException as error:  # reported below, not lost in the thread
+                failures.append(error)
+
+    for _round in range(10):
+        barrier = threading.Barrier(len(sends))
+        threads = [threading.Thread(target=send, args=(barrier, ids)) for ids in sends]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == []
+        db.session.expire_all()
+        answers = db.session.scalars(select(Answer).filter_by(response_id=response_id)).all()
+        assert len(answers) == 1
+        assert answers[0].option_ids in sends
