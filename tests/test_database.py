@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -14,7 +15,7 @@ from sqlalchemy import func, inspect, select
 from sefvoice.database import DatabaseNotMigrated
 from sefvoice.demo import load_demo_data
 from sefvoice.extensions import db
-from sefvoice.models import Answer, AnswerChoice, Response, Survey, utcnow
+from sefvoice.models import Answer, AnswerChoice, AnswerTally, Response, Survey, utcnow
 from sefvoice.surveys import service
 
 from .conftest import make_app
@@ -99,6 +100,28 @@ def test_demo_data_loads_once(ctx):
             assert definition.question(question_id).option(option_id), (question_id, option_id)
 
 
+def at_once(app, *calls) -> None:
+    """Run the calls on threads of their own, each with its own session, released together;
+    an exception in any of them fails the test."""
+    barrier, failures = threading.Barrier(len(calls)), []
+
+    def run(call) -> None:
+        with app.app_context():
+            try:
+                barrier.wait()
+                call()
+            except BaseException as error:  # reported below, not lost in the thread
+                failures.append(error)
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    db.session.expire_all()
+
+
 def test_the_same_page_sent_at_once_leaves_one_answer(app, ctx):
     """Two sends of one question racing (a double click on a slow line) meet in the
     database's upsert: one answer row, holding one send's choices whole, never a mix."""
@@ -106,25 +129,21 @@ def test_the_same_page_sent_at_once_leaves_one_answer(app, ctx):
     question = service.definition_of(survey).question("pick-many")
     response_id = service.start_response(survey, "me")[0].id
     sends = [["bus"], ["car", "walk"]]
-    failures: list[BaseException] = []
-
-    def send(barrier: threading.Barrier, option_ids: list[str]) -> None:
-        with app.app_context():
-            try:
-                barrier.wait()
-                service.save_answer(response_id, question, option_ids=option_ids)
-            except BaseException as error:  # reported below, not lost in the thread
-                failures.append(error)
-
     for _round in range(10):
-        barrier = threading.Barrier(len(sends))
-        threads = [threading.Thread(target=send, args=(barrier, ids)) for ids in sends]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert failures == []
-        db.session.expire_all()
+        at_once(
+            app,
+            *(partial(service.save_answer, response_id, question, option_ids=ids) for ids in sends),
+        )
         answers = db.session.scalars(select(Answer).filter_by(response_id=response_id)).all()
         assert len(answers) == 1
         assert answers[0].option_ids in sends
+
+
+def test_a_survey_sent_twice_at_once_is_counted_once(app, ctx):
+    survey = service.current_survey("all-types")
+    question = service.definition_of(survey).question("pick-one")
+    response_id = service.start_response(survey, "me")[0].id
+    service.save_answer(response_id, question, option_ids=["cats"])
+    at_once(app, *[partial(service.submit_response, response_id)] * 2)
+    counted = select(AnswerTally.count).filter_by(kind="response", survey_slug="all-types")
+    assert db.session.scalars(counted).all() == [1]
