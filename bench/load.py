@@ -5,13 +5,13 @@
 
 Starts gunicorn on a free port against a fresh database (SQLite in a temporary folder, or the
 PostgreSQL database named in the URL, default sefvoice_load, which is DROPPED and made again),
-then runs locust in this process: each user starts the parent carer survey, answers every
-question (sending the second page twice, to show that is harmless), sends it and sees the
-thank-you page, and remembers each answer the app accepted (a redirect to the next page).
-Afterwards every accepted answer must be in the database exactly once, with the value sent:
-the script exits 1 if any is lost, duplicated or different. It prints surveys/s, answers/s,
-p50/p95/p99 and errors, then drives a bare Flask route (bench/bare_flask.py) with the same
-gunicorn settings, users and pauses, as the ceiling.
+then runs locust in this process: each user (the users arrive over 10 s) starts the parent
+carer survey, answers every question (sending the second page twice, to show that is
+harmless), sends it and sees the thank-you page, and remembers each answer the app accepted (a
+redirect to the next page). Afterwards every accepted answer must be in the database exactly
+once, with the value sent: the script exits 1 if any is lost, duplicated or different. It
+prints surveys/s, answers/s, p50/p95/p99 and errors, then drives a bare Flask route
+(bench/bare_flask.py) with the same gunicorn settings, users and pauses, as the ceiling.
 
 --kill-worker: a third of the way in, SIGKILL one gunicorn worker (gunicorn starts another);
 two thirds in, on PostgreSQL, end all the app's connections (pg_terminate_backend). Requests
@@ -57,6 +57,7 @@ POSTGRESQL = "postgresql+psycopg://postgres@127.0.0.1:5432/sefvoice_load"
 # keeps one worker busy while another waits on a commit. (gthread, 2 x 4, was no better.)
 WORKERS = 3
 THREADS = 1
+ARRIVAL = 10  # seconds over which the users start, after locust has spawned them
 RETRIES = 5  # a person seeing the "try again" page tries again; after 5 goes they give up
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -95,10 +96,20 @@ def answer_for(question: Question, code: str) -> tuple[dict, tuple]:
     return {"answer": words}, ("text", words)
 
 
-class Respondent(FastHttpUser):
+class ArrivingUser(FastHttpUser):
+    """Users arrive over ARRIVAL seconds, as people do: started together, they would move
+    through the pages in step, all sending the same page in the same second."""
+
+    abstract = True
+    wait_time = constant(0)  # the pauses are between pages, inside the task
+
+    def on_start(self) -> None:
+        gevent.sleep(random.uniform(0, ARRIVAL))
+
+
+class Respondent(ArrivingUser):
     """One person taking the survey from start to thank-you page, again and again."""
 
-    wait_time = constant(0)  # the pauses are between pages, inside the task
     answer_name: ClassVar[str] = "POST question"
     survey: ClassVar[SurveyDefinition]
     think: ClassVar[float]
@@ -180,10 +191,9 @@ class Respondent(FastHttpUser):
                 page.failure(f"GET {page.status_code}")
 
 
-class BareUser(FastHttpUser):
+class BareUser(ArrivingUser):
     """The same GET-then-POST pattern against a route that does nothing."""
 
-    wait_time = constant(0)
     answer_name: ClassVar[str] = "POST page"
     think: ClassVar[float]
     tally: ClassVar[Tally]
@@ -343,7 +353,7 @@ def drive(
     runner = environment.create_local_runner()
     spawn_rate = max(1, users // 5)
     runner.start(users, spawn_rate=spawn_rate)
-    gevent.sleep(users / spawn_rate + 1)
+    gevent.sleep(users / spawn_rate + ARRIVAL + 1)
     environment.stats.reset_all()  # measure the steady state, not the ramp
     tally.window_start = started = time.monotonic()
     gunicorn, locust = psutil.Process(server.pid), psutil.Process()
