@@ -153,6 +153,7 @@ def test_change_an_answer_from_the_check_page(app, client):
     assert f'href="{Q}pick-many?change=1"' in page
     change_page = client.get(Q + "pick-many?change=1").get_data(as_text=True)
     assert f'href="/s/{SLUG}/check">Back' in change_page
+    assert f'<form method="post" action="{Q}pick-many?change=1"' in change_page  # stays in it
     reply = answer(client, "pick-many", ["car"], query="?change=1")
     assert reply.location.endswith(f"/s/{SLUG}/check")
     assert stored(app, "pick-many").option_ids == ["car"]

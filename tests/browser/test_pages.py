@@ -141,3 +141,23 @@ def test_comment_review_page_and_its_error(staff_page):
     assert_page_passes(staff_page, weigh=False)
     send_with_error(staff_page, "Approve")
     assert_page_passes(staff_page, weigh=False)
+
+
+def test_an_error_link_is_not_carried_to_the_next_question(browser, live_server):
+    """Without JavaScript, following the error summary's link puts #answer-1 in the address.
+    Sent from there, the next question must open at its top, where its words are, not at
+    its first option (a browser carries a fragment over a redirect that has none)."""
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        start_survey(page, "all-types")
+        page.goto("/s/all-types/q/pick-one")
+        send_with_error(page, "Save and continue")
+        page.locator(".error-summary a").first.click()
+        assert page.url.endswith("#answer-1")
+        page.check("#answer-1")
+        send(page, "Save and continue")
+        page.wait_for_url("**/q/pick-many*")
+        assert "#" not in page.url, page.url
+    finally:
+        context.close()
