@@ -153,7 +153,7 @@ def held_response(slug: str, response_id: int | None) -> tuple[HeldResponse | No
 
 def survey_is_open(slug: str) -> bool | None:
     """Whether the survey takes answers now (its newest version says); None: no such survey.
-    A column, not the row: every survey page asks."""
+    Asked on its own only when the browser holds no response (held_response asks it too)."""
     return db.session.connection().scalar(IS_OPEN, {"slug": slug})
 
 
