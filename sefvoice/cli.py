@@ -8,6 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 from flask_migrate import upgrade
+from werkzeug.serving import make_server
 
 from . import tally
 from .auth import ROLES, audit
@@ -130,8 +131,21 @@ def demo(no_serve: bool, reset: bool, port: int) -> None:
         click.echo(line)
     click.echo(load_demo_bulletin())
     if not no_serve:
-        click.echo(f"sefvoice demo: open http://127.0.0.1:{port}/")
-        current_app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False)
+        serve(current_app._get_current_object(), port)
+
+
+def serve(app: Flask, port: int) -> None:
+    """Serve on 127.0.0.1 until Ctrl+C, with werkzeug's threaded server (Flask's app.run()
+    does nothing inside the flask command). The address is printed once it is listening."""
+    try:
+        server = make_server("127.0.0.1", port, app, threaded=True)
+    except OSError as error:
+        raise click.ClickException(
+            f"cannot listen on 127.0.0.1:{port} ({error.strerror}); try --port with another number"
+        ) from error
+    click.echo(f"sefvoice demo: open http://127.0.0.1:{server.server_port}/ (Ctrl+C to stop)")
+    server.serve_forever()  # returns on Ctrl+C, with the socket closed
+    click.echo("sefvoice demo: stopped")
 
 
 def register(app: Flask) -> None:
