@@ -13,6 +13,7 @@ from werkzeug.serving import make_server
 from . import tally
 from .auth import ROLES, audit
 from .auth import service as auth_service
+from .auth.roles import ROLE_NAMES
 from .bulletin.cli import bulletin_cli
 from .bulletin.service import load_demo_bulletin
 from .easyread import check_all
@@ -116,7 +117,7 @@ def retention_run() -> None:
 @click.option("--port", default=5000, show_default=True)
 def demo(no_serve: bool, reset: bool, port: int) -> None:
     """Migrate the database, load the surveys and demo data, and serve on 127.0.0.1."""
-    from .demo import load_demo_data
+    from .demo import NotADemoDatabase, demo_accounts, load_demo_data, mark_as_demo
 
     url = db.engine.url
     if reset and url.get_backend_name() == "sqlite" and url.database:
@@ -125,11 +126,18 @@ def demo(no_serve: bool, reset: bool, port: int) -> None:
             Path(url.database + suffix).unlink(missing_ok=True)
     Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
     upgrade(directory=current_app.extensions["migrate"].directory)
+    try:
+        mark_as_demo()
+    except NotADemoDatabase as error:
+        raise click.ClickException(str(error)) from error
     for line in _check_and_store_surveys():
         click.echo(line)
     for line in load_demo_data():
         click.echo(line)
     click.echo(load_demo_bulletin())
+    click.echo("\nDemo sign-ins (new passwords each time the demo starts), at /sign-in:")
+    for email, role, password in demo_accounts():
+        click.echo(f"  {ROLE_NAMES[role]:<24} {email:<24} password: {password}")
     if not no_serve:
         serve(current_app._get_current_object(), port)
 

@@ -14,8 +14,15 @@ from pathlib import Path
 import pytest
 
 from sefvoice.config import PROJECT_ROOT
+from sefvoice.demo import NotADemoDatabase, demo_accounts, mark_as_demo
+from sefvoice.extensions import db
+from sefvoice.models import AuditEvent
+from sefvoice.models.demo import DEMO_ACCOUNTS
+
+from .conftest import post_form, sign_in
 
 ADDRESS = re.compile(r"open (http://127\.0\.0\.1:\d+/)")
+SIGN_IN_LINE = re.compile(r"^  .+ (\S+@demo\.invalid) +password: (\S+)$", re.MULTILINE)
 START_SECONDS = 60  # loading the demo takes about 3 s here; a busy machine is slower
 
 
@@ -78,3 +85,49 @@ def test_the_demo_serves_until_ctrl_c(demo_process):
     process.send_signal(signal.SIGINT)
     assert process.wait(20) == 0, "".join(lines)
     assert "sefvoice demo: stopped" in "".join(lines)
+
+
+def test_the_demo_prints_a_sign_in_for_each_role_before_its_address(demo_process):
+    process, address, lines = demo_process
+    output = "".join(lines)
+    assert address, output
+    sign_ins = dict(SIGN_IN_LINE.findall(output))
+    assert sorted(sign_ins) == sorted(email for email, _ in DEMO_ACCOUNTS)
+    assert output.index("Demo sign-ins") > output.index("bulletin:")
+    assert output.index("Demo sign-ins") < output.index(address)
+    assert "Have your say" in _fetch(address)
+
+
+def _signs_in(app, email: str, password: str) -> bool:
+    reply = post_form(app.test_client(), "/sign-in", {"email": email, "password": password})
+    return reply.status_code == 302
+
+
+def test_demo_accounts_sign_in_and_get_new_passwords_each_time(app, client):
+    with app.app_context():
+        mark_as_demo()
+        first = demo_accounts()
+        second = demo_accounts()
+        roles = {e: r for e, r, _ in second}
+        audited = db.session.query(AuditEvent).filter_by(action="demo accounts").count()
+    assert roles == dict(DEMO_ACCOUNTS)
+    for (email, _, old), (_, _, new) in zip(first, second, strict=True):
+        assert old != new and len(new) >= 16
+        assert not _signs_in(app, email, old)
+        assert _signs_in(app, email, new)
+    assert audited == 2
+    page = client.get("/sign-in").get_data(as_text=True)
+    assert "This is a demo" in page
+    assert all(email in page for email, _ in DEMO_ACCOUNTS)
+    assert "sefvoice demo" in page
+
+
+def test_a_database_that_is_not_the_demos_has_no_demo_accounts(app, client):
+    assert "This is a demo" not in client.get("/sign-in").get_data(as_text=True)
+    sign_in(client, "officer")
+    with app.app_context():
+        with pytest.raises(NotADemoDatabase):
+            demo_accounts()
+        with pytest.raises(NotADemoDatabase, match="will not run on it"):
+            mark_as_demo()
+    assert "This is a demo" not in client.get("/sign-in").get_data(as_text=True)

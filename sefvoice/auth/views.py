@@ -9,6 +9,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..extensions import limit, limiter
+from ..models.demo import DEMO_ACCOUNTS, is_demo_database
 from ..surveys import service as survey_service
 from ..surveys.forms import ResumeForm
 from . import audit, service
@@ -39,7 +40,10 @@ def sign_in() -> str | HttpResponse:
             return redirect(_safe_next(request.args.get("next")) or url_for("surveys.index"))
         form.email.errors.append(SIGN_IN_FAILED)
     status = 400 if form.errors else 200
-    return render_template("auth/sign_in.html", form=form), status
+    demo_sign_ins = [(email, ROLE_NAMES[role]) for email, role in DEMO_ACCOUNTS]
+    return render_template(
+        "auth/sign_in.html", form=form, demo_sign_ins=demo_sign_ins if is_demo_database() else []
+    ), status
 
 
 @bp.post("/sign-out")

@@ -2,6 +2,7 @@
 
 from .bulletin import COMMITMENT_STATUSES, Bulletin, BulletinSection, Commitment
 from .comment import REVIEW_STATUSES, CommentReview
+from .demo import DemoMark
 from .indicator import Import, Indicator, IndicatorValue, IndicatorValueHistory
 from .survey import Answer, AnswerChoice, AnswerTally, Response, Survey, utcnow
 from .user import AuditEvent, User
@@ -17,6 +18,7 @@ __all__ = [
     "BulletinSection",
     "CommentReview",
     "Commitment",
+    "DemoMark",
     "Import",
     "Indicator",
     "IndicatorValue",

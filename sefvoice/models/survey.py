@@ -28,8 +28,20 @@ class Survey(db.Model):
     # Loaded only when asked for: pages need the parsed definition, which is cached
     # (surveys.service.definition_of), not this JSON on every row they read.
     definition: Mapped[dict] = mapped_column(JSON, deferred=True)
+    # The newest version carries the survey's state: is_open is the officers' switch, and
+    # opens_at/closes_at (naive UTC, either may be empty) a schedule within it.
     is_open: Mapped[bool] = mapped_column(default=True)
+    opens_at: Mapped[datetime | None]
+    closes_at: Mapped[datetime | None]
     loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def takes_answers(self, now: datetime) -> bool:
+        """Open, and `now` within the schedule (surveys.service.TAKES_ANSWERS in SQL)."""
+        return (
+            self.is_open
+            and (self.opens_at is None or self.opens_at <= now)
+            and (self.closes_at is None or now < self.closes_at)
+        )
 
 
 class Response(db.Model):

@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from ..easyread import Question, SurveyDefinition
 from ..extensions import limit, limiter
-from ..models import Response, Survey
+from ..models import Response, Survey, utcnow
 from . import service
 from .forms import FilledByForm, ResumeForm, WithdrawForm, choices, question_form
 
@@ -35,7 +35,7 @@ def _abort_unless_open(is_open: bool | None) -> None:
 def _open_survey(slug: str) -> Survey:
     """The survey's current version, if it takes answers."""
     survey = service.current_survey(slug)
-    _abort_unless_open(survey.is_open if survey else None)
+    _abort_unless_open(survey.takes_answers(utcnow()) if survey else None)
     return survey
 
 
@@ -65,7 +65,8 @@ def _current_response(slug: str) -> tuple[service.HeldResponse, SurveyDefinition
 
 @bp.get("/")
 def index() -> str:
-    surveys = [s for s in service.current_surveys() if s.is_open]
+    now = utcnow()
+    surveys = [s for s in service.current_surveys() if s.takes_answers(now)]
     return render_template("surveys/index.html", surveys=surveys)
 
 
