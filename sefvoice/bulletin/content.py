@@ -22,7 +22,7 @@ from ..feedback.charts import summary_sentence
 from ..feedback.comments import ApprovedComment, approved_comments
 from ..feedback.disclosure import Rules, Shown
 from ..feedback.tables import Table
-from ..feedback.terms import Term
+from ..feedback.terms import Term, local_date
 from ..models import COMMITMENT_STATUSES, Bulletin
 from .markdown import Block, parse
 
@@ -79,8 +79,9 @@ class Quote:
     source: str
 
     @classmethod
-    def of(cls, comment: ApprovedComment) -> Quote:
-        return cls(comment.text, f"{comment.survey_title}, {comment.submitted_at:%B %Y}")
+    def of(cls, comment: ApprovedComment, term: Term) -> Quote:
+        sent = local_date(comment.submitted_at, term.zone)  # the month the term counts it in
+        return cls(comment.text, f"{comment.survey_title}, {sent:%B %Y}")
 
 
 @dataclass
@@ -248,7 +249,7 @@ def _outcome_feedback(
             for title, group in groupby(mine, key=lambda pair: pair[0].survey_title)
         ],
         comments=[
-            Quote.of(c)
+            Quote.of(c, term)
             for c in _telling(approved_comments(start=start, end=end, outcome=number, limit=500))
         ],
     )
