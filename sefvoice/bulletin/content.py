@@ -183,7 +183,8 @@ class BulletinContent:
             "“% positive” counts the answers that each survey marks as positive, such as"
             " “Yes” or a happy face. “Change since last term” compares with the term before.",
             "The measures are the latest figures the partnership holds, each with the period"
-            " it covers. The status compares the latest figure with its target, and the"
+            " it covers. The status compares the latest figure with its target (“within 5%"
+            " of target” means short of it by no more than 5% of the target), and the"
             " direction compares it with the figure before; both are given in words.",
             "Every chart is followed by a table of the same figures.",
         ]
