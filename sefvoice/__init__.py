@@ -14,6 +14,7 @@ from . import config as settings
 from .assets import add_fingerprints
 from .database import MIGRATIONS_DIR, check_migrated, tune_sqlite
 from .extensions import csrf, db, limiter, login_manager, migrate
+from .feedback.terms import TermCalendar
 from .security import add_security_headers
 
 
@@ -27,6 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(settings.from_environment())
     app.config.update(config or {})
+    TermCalendar(app.config["TERMS"], app.config["TIMEZONE"])  # a bad setting stops start-up
     app.jinja_env.add_extension("jinja2.ext.do")
 
     db.init_app(app)

@@ -44,6 +44,8 @@ def from_environment() -> dict:
         "DISCLOSURE_MIN_BASE": int(os.environ.get("SEFVOICE_DISCLOSURE_MIN_BASE", "10")),
         # Terms: name=month-day each starts (the 1st of a month); each runs until the next.
         "TERMS": os.environ.get("SEFVOICE_TERMS", "Spring=01-01,Summer=05-01,Autumn=09-01"),
+        # Terms and the tally's months follow the dates in this time zone (IANA name).
+        "TIMEZONE": os.environ.get("SEFVOICE_TIMEZONE", "Europe/London"),
         "TREND_TERMS": 6,
         # Rate limits per client (flask-limiter syntax).
         "RATELIMIT_STORAGE_URI": os.environ.get("SEFVOICE_RATELIMIT_STORAGE", "memory://"),

@@ -56,13 +56,86 @@ def test_responses_belong_to_the_term_of_their_submission_date():
     assert terms.term_for(date(2023, 5, 1)).name == "Summer 2023"
     assert terms.term_for(date(2023, 8, 31)).name == "Summer 2023"
     assert terms.term_for(date(2023, 9, 1)).name == "Autumn 2023"
-    assert terms.term_for(datetime(2024, 1, 1, 0, 0, 1)).name == "Spring 2024"
+    assert terms.term_at(datetime(2024, 1, 1, 0, 0, 1)).name == "Spring 2024"
     summer = terms.named("summer 2023")
     assert (summer.starts_on, summer.ends_on) == (date(2023, 5, 1), date(2023, 8, 31))
     assert terms.previous(summer).name == "Spring 2023"
     assert terms.previous(terms.named("Spring 2024")).name == "Autumn 2023"
     with pytest.raises(ValueError, match="use one of Spring, Summer, Autumn"):
         terms.named("Michaelmas 2023")
+
+
+# Moments (naive UTC, as stored) either side of local midnight where terms meet, in summer
+# time (BST, UTC+1) and in winter (GMT), and the term each belongs to in Europe/London.
+TERM_EDGES = [
+    (datetime(2023, 4, 30, 22, 59, 59), "Spring 2023"),  # 23:59:59 BST, 30 April
+    (datetime(2023, 4, 30, 23, 0, 0), "Summer 2023"),  # 00:00 BST, 1 May
+    (datetime(2023, 4, 30, 23, 30), "Summer 2023"),  # 00:30 BST, 1 May
+    (datetime(2023, 8, 31, 22, 59, 59), "Summer 2023"),  # 23:59:59 BST, 31 August
+    (datetime(2023, 8, 31, 23, 0, 0), "Autumn 2023"),  # 00:00 BST, 1 September
+    (datetime(2023, 12, 31, 23, 59, 59), "Autumn 2023"),  # 23:59:59 GMT, 31 December
+    (datetime(2024, 1, 1, 0, 0, 0), "Spring 2024"),  # 00:00 GMT, 1 January
+]
+
+
+@pytest.mark.parametrize(("moment", "term"), TERM_EDGES)
+def test_a_moment_belongs_to_the_term_of_its_local_date(moment, term):
+    assert TermCalendar().term_at(moment).name == term
+    start, end = TermCalendar().named(term).bounds()
+    assert start <= moment < end
+
+
+def test_term_bounds_are_local_midnights_in_utc():
+    terms = TermCalendar()
+    assert terms.named("Summer 2023").bounds() == (
+        datetime(2023, 4, 30, 23),  # 00:00 BST
+        datetime(2023, 8, 31, 23),
+    )
+    assert terms.named("Autumn 2023").bounds() == (datetime(2023, 8, 31, 23), datetime(2024, 1, 1))
+    auckland = TermCalendar(zone="Pacific/Auckland")  # UTC+12 in May
+    assert auckland.term_at(datetime(2023, 4, 30, 12)).name == "Summer 2023"
+    with pytest.raises(ValueError, match="'Europe/Lndon' is not a time zone"):
+        TermCalendar(zone="Europe/Lndon")
+
+
+def test_the_app_will_not_start_with_an_unknown_time_zone(database_url):
+    from .conftest import make_app
+
+    with pytest.raises(ValueError, match="SEFVOICE_TIMEZONE: 'BST' is not a time zone"):
+        make_app(database_url, TIMEZONE="BST")
+
+
+def test_a_quoted_comment_is_dated_by_its_local_month():
+    from sefvoice.bulletin.content import Quote
+    from sefvoice.feedback.comments import ApprovedComment
+
+    sent = datetime(2023, 4, 30, 23, 30)  # 00:30 BST on 1 May: a Summer comment
+    comment = ApprovedComment("Better", "Parent carer survey", "Q", "theme", "p", 1, sent)
+    quote = Quote.of(comment, TermCalendar().term_at(sent))
+    assert quote.source == "Parent carer survey, May 2023"
+
+
+def test_the_tally_counts_each_answer_in_its_local_term(app):
+    """Each response is tallied as at its submission, then recounted: both put it in the
+    term of its local date, on SQLite (a Python function) and PostgreSQL (AT TIME ZONE)."""
+    from sefvoice.feedback.aggregates import grouped_counts
+
+    with app.app_context():
+        survey = service.current_survey("all-types")
+        for moment, _ in TERM_EDGES:
+            _respond(survey, "me", {"pick-one": ["cats"]}, moment)
+            tally.add_responses(Response.submitted_at == moment)
+        db.session.commit()
+        rows = select(AnswerTally).order_by(*AnswerTally.__table__.primary_key.columns)
+        as_kept = [(t.kind, t.key, t.month, t.count) for t in db.session.scalars(rows)]
+        tally.recount()
+        assert [(t.kind, t.key, t.month, t.count) for t in db.session.scalars(rows)] == as_kept
+        terms = TermCalendar()
+        names = ["Spring 2023", "Summer 2023", "Autumn 2023", "Spring 2024"]
+        counts = grouped_counts(terms.between(date(2023, 1, 1), date(2024, 1, 1)))
+        people = counts.respondents.groupby("term")["n"].sum().to_dict()
+    expected = {name: sum(term == name for _, term in TERM_EDGES) for name in names}
+    assert people == expected
 
 
 def test_terms_can_be_named_in_config():
@@ -357,7 +430,7 @@ def test_the_tab_with_every_survey_answered(app, client):
     # The measures sit beside the feedback of their outcome, with status in words.
     outcome_3 = page[page.index('id="outcome-3"') : page.index('id="outcome-4"')]
     assert "Longest wait for paediatric therapy" in outcome_3
-    assert "52 weeks (Jul 2023)" in outcome_3 and "Off target, no direction" in outcome_3
+    assert "52 weeks (Jul 2023)" in outcome_3 and "Above target" in outcome_3
     assert "New EHC plans issued within 20 weeks" in outcome_3
     assert "Jun 2022 70.5%, Apr 2023 100%, May 2023 95%" in outcome_3
     csv = client.get("/feedback/download/measures-3.csv?term=Summer+2023")

@@ -137,17 +137,9 @@ def to_xlsx(table: Table) -> bytes:
     return buffer.getvalue()
 
 
-STATUS_WORDS = {
-    "green": "On target",
-    "amber": "Nearly there",
-    "red": "Off target",
-    "none": "No target",
-}
-
-
 def measures_table(outcome: int, title: str) -> Table:
     """The outcome's measures: latest, previous, England, target, status and trend in words."""
-    from ..indicators.service import direction, format_value, measures_for_outcome, rag_status
+    from ..indicators.service import format_value, measures_for_outcome, status_words
 
     def figure(point) -> str:
         return (
@@ -174,7 +166,7 @@ def measures_table(outcome: int, title: str) -> Table:
                 figure(m.previous),
                 england,
                 target,
-                f"{STATUS_WORDS[rag_status(m)]}, {direction(m)}",
+                status_words(m),
                 trend,
             ]
         )

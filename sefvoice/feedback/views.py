@@ -26,7 +26,7 @@ def _chosen_term():
             return service.calendar().named(asked), available
         except ValueError:
             abort(404)
-    return (available[0] if available else service.calendar().term_for(utcnow())), available
+    return (available[0] if available else service.calendar().term_at(utcnow())), available
 
 
 @bp.get("/")
