@@ -8,8 +8,8 @@ from wtforms.validators import InputRequired, Optional
 
 from ..forms import PageForm
 
-# A date field (type="date") sends YYYY-MM-DD; without a date picker people may type 1/3/2027.
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+# People write 1/3/2027; the ISO form (2027-03-01) is taken too.
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 class ScheduleForm(PageForm):
