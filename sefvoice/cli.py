@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import click
@@ -151,8 +152,12 @@ def serve(app: Flask, port: int) -> None:
         raise click.ClickException(
             f"cannot listen on 127.0.0.1:{port} ({error.strerror}); try --port with another number"
         ) from error
+    # Ctrl+C (SIGINT) and SIGTERM both stop it cleanly. SIGINT is set afresh because a
+    # shell starting a command in the background (`sefvoice demo &`) leaves it ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     click.echo(f"sefvoice demo: open http://127.0.0.1:{server.server_port}/ (Ctrl+C to stop)")
-    server.serve_forever()  # returns on Ctrl+C, with the socket closed
+    server.serve_forever()  # returns on KeyboardInterrupt, with the socket closed
     click.echo("sefvoice demo: stopped")
 
 

@@ -302,6 +302,8 @@ def parse_survey(
         "who_sees": reader.paragraphs(start, "who_sees", "start"),
         "how_long": reader.text(start, "how_long", "start"),
         "anonymous": reader.paragraphs(start, "anonymous", "start"),
+        # One line asking people to take part, for the printed flyer (optional).
+        "invitation": reader.text(start, "invitation", "start", required=False),
     }
 
     filled_by = data.get("filled_by") if isinstance(data.get("filled_by"), dict) else {}
@@ -440,6 +442,7 @@ def respondent_texts(definition: SurveyDefinition) -> list[tuple[str, str]]:
     """Every text a respondent reads, as (where, text), for the easy-read check."""
     start = definition.start
     texts = [("title", definition.title), ("start how_long", start["how_long"])]
+    texts += [("start invitation", start["invitation"])] if start.get("invitation") else []
     for key in ("what_for", "who_sees", "anonymous"):
         texts += [(f"start {key}", p) for p in start[key]]
     texts += [("filled_by", definition.filled_by_question)]

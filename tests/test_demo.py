@@ -50,6 +50,8 @@ def demo_process(tmp_path: Path):
     environment.pop("SEFVOICE_SECRET_KEY", None)
     process = subprocess.Popen(
         [command, "demo", "--port", "0"],
+        # As a shell's background job: SIGINT ignored, as `sefvoice demo &` would leave it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
         env=environment,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -76,13 +78,14 @@ def _fetch(url: str) -> str:
         return reply.read().decode()
 
 
-def test_the_demo_serves_until_ctrl_c(demo_process):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_the_demo_serves_until_ctrl_c(demo_process, stop):
     process, address, lines = demo_process
     assert address, "".join(lines)
     assert "Have your say" in _fetch(address)
     assert "Start the survey" in _fetch(address + "s/parent-carer-annual")
     assert process.poll() is None, "the demo stopped serving"
-    process.send_signal(signal.SIGINT)
+    process.send_signal(stop)
     assert process.wait(20) == 0, "".join(lines)
     assert "sefvoice demo: stopped" in "".join(lines)
 

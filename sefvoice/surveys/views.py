@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    g,
     redirect,
     render_template,
     request,
@@ -22,6 +23,16 @@ from . import service
 from .forms import FilledByForm, ResumeForm, WithdrawForm, choices, question_form
 
 bp = Blueprint("surveys", __name__)
+
+
+@bp.app_template_global()
+def survey_url(page: str, **values) -> str:
+    """The address of a survey page: the respondent's, or while an officer previews a
+    version (g.preview, set by the manage blueprint) the same page in the preview."""
+    preview = g.get("preview")
+    if preview is not None:
+        return url_for(f"manage.preview_{page}", version=preview.version, **values)
+    return url_for(f"surveys.{page}", **values)
 
 
 def _abort_unless_open(is_open: bool | None) -> None:
@@ -123,6 +134,40 @@ def _respondent() -> str:
     return f"response-{held['id']}" if held else get_remote_address()
 
 
+def page_after(definition: SurveyDefinition, question: Question, changing: bool) -> str:
+    """Where a question page goes once sent: the next question, or back to the check page."""
+    position = definition.index_of(question.id)
+    if changing or position + 1 == len(definition.questions):
+        return survey_url("check", slug=definition.slug)
+    following = definition.questions[position + 1]
+    return survey_url("question", slug=definition.slug, question_id=following.id)
+
+
+def question_page(
+    definition: SurveyDefinition, question: Question, form, changing: bool
+) -> tuple[str, int]:
+    """A question page as a respondent sees it (the preview shows the same)."""
+    position = definition.index_of(question.id)
+    if changing:
+        back = survey_url("check", slug=definition.slug)
+    elif position == 0:
+        back = survey_url("code", slug=definition.slug)
+    else:
+        previous = definition.questions[position - 1]
+        back = survey_url("question", slug=definition.slug, question_id=previous.id)
+    status = 400 if form.errors else 200
+    return render_template(
+        "surveys/question.html",
+        definition=definition,
+        question=question,
+        form=form,
+        number=position + 1,
+        total=len(definition.questions),
+        back=back,
+        changing=changing,
+    ), status
+
+
 @bp.route("/s/<slug>/q/<question_id>", methods=["GET", "POST"])
 @limiter.limit(lambda: limit("ANSWER_LIMIT"), methods=["POST"], key_func=_respondent)
 def question(slug: str, question_id: str) -> str | HttpResponse:
@@ -131,15 +176,7 @@ def question(slug: str, question_id: str) -> str | HttpResponse:
     if question is None:
         abort(404)
     changing = request.args.get("change") == "1"
-    position = definition.index_of(question.id)
-    following = (
-        definition.questions[position + 1] if position + 1 < len(definition.questions) else None
-    )
-    after = (
-        url_for(".check", slug=slug)
-        if changing or following is None
-        else url_for(".question", slug=slug, question_id=following.id)
-    )
+    after = page_after(definition, question, changing)
 
     if request.method == "POST" and "skip" in request.form and question.optional:
         service.save_answer(response.id, question)  # CSRFProtect has checked the token
@@ -152,24 +189,7 @@ def question(slug: str, question_id: str) -> str | HttpResponse:
     if form.validate_on_submit():
         service.save_answer(response.id, question, **_answer_from_form(question, form))
         return redirect(after)
-
-    if changing:
-        back = url_for(".check", slug=slug)
-    elif position == 0:
-        back = url_for(".code", slug=slug)
-    else:
-        back = url_for(".question", slug=slug, question_id=definition.questions[position - 1].id)
-    status = 400 if form.errors else 200
-    return render_template(
-        "surveys/question.html",
-        definition=definition,
-        question=question,
-        form=form,
-        number=position + 1,
-        total=len(definition.questions),
-        back=back,
-        changing=changing,
-    ), status
+    return question_page(definition, question, form, changing)
 
 
 @bp.route("/s/<slug>/check", methods=["GET", "POST"])

@@ -60,6 +60,16 @@ STAFF_PAGES = [
     "/bulletins/summer-2023/",
     "/bulletins/summer-2023/edit",
     "/bulletins/summer-2023/sections/outcome-3",
+    "/surveys/manage/",
+    "/surveys/manage/all-types",
+    "/surveys/manage/all-types/upload",
+    # The preview: the respondent's pages, with the banner and the staff menu.
+    "/surveys/manage/all-types/v1/preview",
+    "/surveys/manage/all-types/v1/preview/code",
+    "/surveys/manage/all-types/v1/preview/q/pick-one",
+    "/surveys/manage/all-types/v1/preview/q/weeks-waited",
+    "/surveys/manage/all-types/v1/preview/check",
+    "/surveys/manage/all-types/v1/preview/done",
 ]
 # Forms sent empty, to see their error state: (page, its button).
 PUBLIC_FORMS = [
@@ -72,6 +82,11 @@ STAFF_FORMS = [
     ("/admin/users", "Add account"),
     ("/admin/response-record", "Download the record"),
     ("/bulletins/", "Start the bulletin"),
+    ("/surveys/manage/all-types", "Save the dates"),
+    ("/surveys/manage/all-types/upload", "Check the file"),
+    ("/surveys/manage/all-types/v1/preview", "Start the survey"),
+    ("/surveys/manage/all-types/v1/preview/q/pick-many", "Save and continue"),
+    ("/surveys/manage/all-types/v1/preview/q/anything-else", "Save and continue"),
 ]
 STAFF_EMAIL = "admin@example.org"
 LIMITS = ("SIGN_IN_LIMIT", "RESUME_LIMIT", "START_LIMIT", "ANSWER_LIMIT")
