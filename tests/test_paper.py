@@ -3,18 +3,22 @@ tally; printed copies with references; staff data entry; withdrawing a paper res
 
 from __future__ import annotations
 
+import io
+import re
 from datetime import datetime
 
+import pdfplumber
 import pytest
+import segno
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from sefvoice import tally
 from sefvoice.extensions import db
-from sefvoice.models import AnswerTally, Response
+from sefvoice.models import AnswerTally, PaperCopy, Response
 from sefvoice.surveys import service
 
-from .conftest import make_app
+from .conftest import make_app, post_form, sign_in
 
 # The channel in the tally
 
@@ -113,3 +117,127 @@ def test_withdrawing_takes_the_response_out_of_its_channels_count(ctx, channel):
     service.withdraw_response(leaving)
     assert _tally_rows("choice", "cats") == {"online": 1}
     assert db.session.get(Response, kept.id) is not None
+
+
+# Printing
+
+
+def _print(client, copies: str, large: bool = False, slug: str = "all-types"):
+    data = {"copies": copies, **({"large_print": "y"} if large else {})}
+    return post_form(client, f"/paper/{slug}/print", data)
+
+
+def _batch_pdf(client, reply) -> pdfplumber.PDF:
+    assert reply.status_code == 302, reply.get_data(as_text=True)[:500]
+    batch_page = client.get(reply.headers["Location"])
+    assert batch_page.status_code == 200
+    pdf = client.get(reply.headers["Location"] + "/copies.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    return pdfplumber.open(io.BytesIO(pdf.data))
+
+
+def _copies(pdf: pdfplumber.PDF) -> dict[str, list]:
+    """The pages of each copy, by the reference at their top."""
+    copies: dict[str, list] = {}
+    for page in pdf.pages:
+        found = REFERENCE.search(page.extract_text())
+        assert found, f"page {page.page_number} has no reference"
+        copies.setdefault(found.group(1), []).append(page)
+    return copies
+
+
+REFERENCE = re.compile(r"Reference: ([A-Z2-9]{4}-[A-Z2-9]{4})")
+
+
+def test_a_batch_prints_each_copy_with_its_stored_reference_and_the_surveys_qr_code(app, client):
+    sign_in(client, "officer")
+    pdf = _batch_pdf(client, _print(client, "3"))
+    copies = _copies(pdf)
+    with app.app_context():
+        stored = {service.format_code(c.reference) for c in db.session.scalars(select(PaperCopy))}
+    assert set(copies) == stored and len(stored) == 3
+    for reference in copies:
+        assert not set(reference) & set("01OIL")
+    survey_address = "http://localhost/s/all-types"
+    pages_per_copy = {len(pages) for pages in copies.values()}
+    assert len(pages_per_copy) == 1
+    for pages in copies.values():
+        cover = pages[0]
+        assert survey_address in cover.extract_text().replace("\n", "")
+        assert _qr_code(cover) == _matrix(survey_address)
+        assert "http://localhost/withdraw" in cover.extract_text()
+
+
+def _matrix(address: str) -> list[list[bool]]:
+    return [[bool(m) for m in row] for row in segno.make(address, error="m").matrix]
+
+
+def _qr_code(page) -> list[list[bool]]:
+    """The QR code drawn on the page (its dark modules are equal filled squares), read back
+    as a grid of modules."""
+    squares = [r for r in page.rects if r["fill"] and not r["stroke"]]
+    size = min(round(r["width"], 2) for r in squares)
+    modules = [r for r in squares if round(r["width"], 2) == size]
+    left = min(r["x0"] for r in modules)
+    top = min(r["top"] for r in modules)
+    count = round((max(r["x1"] for r in modules) - left) / size)
+    grid = [[False] * count for _ in range(count)]
+    for r in modules:
+        grid[round((r["top"] - top) / size)][round((r["x0"] - left) / size)] = True
+    return grid
+
+
+def _words_on(page, text: str) -> list[dict]:
+    """The words of a line of the page, matched in order."""
+    words = page.extract_words(keep_blank_chars=False)
+    wanted = text.split()
+    for start in range(len(words) - len(wanted) + 1):
+        if [w["text"] for w in words[start : start + len(wanted)]] == wanted:
+            return words[start : start + len(wanted)]
+    return []
+
+
+@pytest.mark.parametrize(("large", "points"), [(False, 16), (True, 24)])
+def test_each_question_is_one_block_with_pictures_left_of_options_and_large_text(
+    app, client, definitions, large, points
+):
+    sign_in(client, "officer")
+    pdf = _batch_pdf(client, _print(client, "1", large=large))
+    (pages,) = _copies(pdf).values()
+    definition = next(d for d in definitions if d.slug == "all-types")
+    for page in pages:
+        assert min(round(c["size"], 2) for c in page.chars) >= points
+    for number, question in enumerate(definition.questions, 1):
+        heading = f"{number}. {question.text}"
+        holding = [p for p in pages if _words_on(p, heading)]
+        assert len(holding) == 1, f"{heading!r} is on {len(holding)} pages"
+        page = holding[0]
+        for option in question.options:
+            label = _words_on(page, option.label)
+            assert label, f"{option.label!r} is not on the page with {heading!r}"
+            top, bottom = label[0]["top"], label[0]["bottom"]
+            beside = [
+                shape
+                for shape in page.curves + page.rects
+                if shape["top"] < bottom and shape["bottom"] > top
+            ]
+            assert any(s["x1"] <= label[0]["x0"] for s in beside), "no picture left of it"
+            boxes = [s for s in beside if s in page.rects and s["x0"] >= label[-1]["x1"]]
+            assert any(b["width"] >= points * 1.5 and b["stroke"] for b in boxes), "no tick box"
+
+
+def test_a_batch_over_5000_copies_is_refused_and_nothing_is_stored(app, client):
+    sign_in(client, "officer")
+    reply = _print(client, "5001")
+    assert reply.status_code == 400
+    assert "You can print from 1 to 5,000 copies at once." in reply.get_data(as_text=True)
+    for typed in ("0", "lots", ""):
+        assert _print(client, typed).status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(PaperCopy)) == 0
+
+
+def test_printing_needs_an_officer(client):
+    sign_in(client, "pcv_rep")
+    assert client.get("/paper/").status_code == 403
+    assert client.get("/paper/all-types/print").status_code == 403

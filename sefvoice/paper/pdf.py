@@ -232,6 +232,19 @@ def _question_block(
     return KeepTogether(parts)
 
 
+def filled_by_question(definition: SurveyDefinition) -> Question:
+    """ "Who is filling this in?" as a question to tick, first on paper as on the start page."""
+    return Question(
+        id="filled-by",
+        text=definition.filled_by_question,
+        type="single",
+        principle="",
+        outcome=0,
+        optional=False,
+        options=definition.filled_by,
+    )
+
+
 def _story(
     definition: SurveyDefinition,
     words: PaperWords,
@@ -277,15 +290,7 @@ def _story(
         ),
         PageBreak(),
     ]
-    filled_by = Question(
-        id="filled-by",
-        text=definition.filled_by_question,
-        type="single",
-        principle="",
-        outcome=0,
-        optional=False,
-        options=definition.filled_by,
-    )
+    filled_by = filled_by_question(definition)
     story.append(_question_block(filled_by.text, filled_by, words, size, width, styles, static))
     for number, question in enumerate(definition.questions, 1):
         heading = f"{number}. {question.text}"
