@@ -15,7 +15,8 @@ from sqlalchemy import func, select, text
 
 from sefvoice import tally
 from sefvoice.extensions import db
-from sefvoice.models import AnswerTally, PaperCopy, Response
+from sefvoice.models import Answer, AnswerTally, AuditEvent, PaperCopy, Response
+from sefvoice.paper import service as paper_service
 from sefvoice.surveys import service
 
 from .conftest import make_app, post_form, sign_in
@@ -241,3 +242,163 @@ def test_printing_needs_an_officer(client):
     sign_in(client, "pcv_rep")
     assert client.get("/paper/").status_code == 403
     assert client.get("/paper/all-types/print").status_code == 403
+
+
+# Entering returns
+
+ENTER = "/paper/all-types/1/enter"
+TYPED = {
+    "filled-by": "2",
+    "q-pick-one": "1",
+    "q-pick-many": "1 3",
+    "q-three-faces": "3",
+    "q-five-faces": "4",
+    "q-views-included": "2",
+    "q-weeks-waited": " 12 ",
+    "q-anything-else": "",
+}
+
+
+def _references(app, copies: int, slug: str = "all-types") -> list[str]:
+    with app.app_context():
+        survey = service.current_survey(slug)
+        batch = paper_service.print_batch(survey, copies, large_print=False)
+        return [service.format_code(r) for r in paper_service.batch_references(batch.id)]
+
+
+def _enter(client, channel: str, reference: str = "", **changes):
+    return post_form(
+        client, ENTER, {**TYPED, "channel": channel, "reference": reference, **changes}
+    )
+
+
+def _stored(app) -> tuple[int, int]:
+    with app.app_context():
+        return (
+            db.session.scalar(select(func.count()).select_from(Response)),
+            db.session.scalar(select(func.count()).select_from(Answer)),
+        )
+
+
+def test_a_paper_return_is_stored_with_its_channel_counted_and_audited(app, client):
+    email = "enters-returns@example.org"
+    sign_in(client, "officer", email=email)
+    (reference,) = _references(app, 1)
+    reply = _enter(client, "paper", reference.lower().replace("-", " "))
+    assert reply.status_code == 302, reply.get_data(as_text=True)[:2000]
+    page = client.get(reply.headers["Location"]).get_data(as_text=True)
+    assert f"Saved the paper return {reference}" in page
+    with app.app_context():
+        response = db.session.scalar(select(Response))
+        assert (response.channel, response.filled_by) == ("paper", "me-with-help")
+        assert response.submitted_at is not None
+        answers = service.answers_by_question(response.id)
+        assert answers["pick-many"].option_ids == ["bus", "walk"]
+        assert answers["views-included"].option_ids == ["partly"]
+        assert answers["weeks-waited"].number == 12
+        assert service.is_skipped(answers["anything-else"])
+        copy = db.session.get(PaperCopy, service.normalise_code(reference))
+        assert copy.response_id == response.id and copy.entered_at is not None
+        counted = _tally_rows("choice", "cats")
+        assert counted == {"paper": 1}
+        event = db.session.scalars(select(AuditEvent).filter_by(action="return entered")).one()
+        assert event.actor == email and reference in event.detail
+        # The staff member is in the audit log only, never in the counts.
+        tally_text = " ".join(
+            str(v) for row in db.session.execute(select(AnswerTally)) for v in row
+        )
+        assert email not in tally_text
+
+
+def test_a_reference_entered_twice_is_refused_naming_when(app, client):
+    sign_in(client, "officer")
+    (reference,) = _references(app, 1)
+    assert _enter(client, "paper", reference).status_code == 302
+    before = _stored(app)
+    reply = _enter(client, "paper", reference, **{"q-pick-one": "2"})
+    assert reply.status_code == 400
+    with app.app_context():
+        entered_at = db.session.scalar(select(PaperCopy.entered_at))
+    page = reply.get_data(as_text=True)
+    assert f"Reference {reference} was already entered, on {entered_at:%-d %B %Y at %H:%M}" in page
+    assert _stored(app) == before
+
+
+@pytest.mark.parametrize(
+    ("channel", "reference", "changes", "message"),
+    [
+        ("paper", "ABCD-2345", {}, "We cannot find reference ABCD-2345"),
+        ("paper", "", {}, "Type the reference printed at the top of each page"),
+        ("paper", "valid", {"q-pick-one": ""}, "Question 1: Choose one answer."),
+        ("paper", "valid", {"q-pick-one": "1 2"}, "Type one number, from 1 to 2"),
+        ("paper", "valid", {"q-pick-many": "4"}, "from 1 to 3"),
+        ("paper", "valid", {"q-weeks-waited": "201"}, "Write a whole number from 0 to 200."),
+        ("paper", "valid", {"filled-by": ""}, "Choose who is filling this in."),
+        ("phone", "valid", {}, "Only paper copies have a reference."),
+        ("online", "", {}, "Choose how the answers came in"),
+    ],
+)
+def test_bad_returns_get_a_clear_message_and_nothing_is_stored(
+    app, client, channel, reference, changes, message
+):
+    sign_in(client, "officer")
+    (valid,) = _references(app, 1)
+    before = _stored(app)
+    reply = _enter(client, channel, valid if reference == "valid" else reference, **changes)
+    assert reply.status_code == 400
+    page = reply.get_data(as_text=True)
+    assert message in page and "Nothing was stored." in page
+    assert _stored(app) == before
+    with app.app_context():
+        assert db.session.scalar(select(PaperCopy.entered_at)) is None
+
+
+def test_a_reference_from_another_survey_is_refused(app, client):
+    sign_in(client, "officer")
+    (reference,) = _references(app, 1, slug="parent-carer-annual")
+    reply = _enter(client, "paper", reference)
+    assert reply.status_code == 400
+    assert "is on a copy of the Parent carer survey survey, not this one" in reply.get_data(
+        as_text=True
+    )
+    assert _stored(app) == (0, 0)
+
+
+def test_a_phone_answer_gets_a_code_to_withdraw_with_and_online_answers_are_untouched(app, client):
+    from tests.test_taking_a_survey import ALL_ANSWERS, answer, start
+
+    online = app.test_client()
+    start(online, "me")
+    for question_id, value in ALL_ANSWERS:
+        answer(online, question_id, value)
+    post_form(online, "/s/all-types/check", {})
+    with app.app_context():
+        online_before = service.response_record(db.session.scalar(select(Response)))
+
+    sign_in(client, "officer")
+    reply = _enter(client, "phone")
+    page = client.get(reply.headers["Location"]).get_data(as_text=True)
+    code = re.search(r'class="resume-code">([A-Z2-9]{4}-[A-Z2-9]{4})<', page).group(1)
+    with app.app_context():
+        responses = db.session.scalars(select(Response).order_by(Response.id)).all()
+        assert [r.channel for r in responses] == ["online", "phone"]
+        assert service.response_record(responses[0]) == online_before
+        assert service.find_response(code).id == responses[1].id
+
+
+def test_a_paper_response_is_withdrawn_with_its_reference_and_cannot_come_back(app, client):
+    sign_in(client, "officer")
+    entered, posted_later = _references(app, 2)
+    assert _enter(client, "paper", entered).status_code == 302
+    respondent = app.test_client()
+    for reference in (entered, posted_later):
+        reply = post_form(respondent, "/withdraw", {"code": reference, "confirm": "y"})
+        assert reply.status_code == 200, reply.get_data(as_text=True)[:800]
+    assert _stored(app) == (0, 0)
+    with app.app_context():
+        assert _tally_rows("response", "") == {}
+    for reference in (entered, posted_later):
+        reply = _enter(client, "paper", reference)
+        assert reply.status_code == 400
+        assert f"Reference {reference} was withdrawn" in reply.get_data(as_text=True)
+    assert _stored(app) == (0, 0)

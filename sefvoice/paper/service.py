@@ -297,19 +297,3 @@ def enter_return(
         + (f", reference {surveys.format_code(reference)}" if reference else ""),
     )  # commits the whole return
     return Entered(response.id, channel, surveys.format_code(code))
-
-
-def withdraw_unentered_copy(typed: str) -> bool:
-    """A respondent withdraws a paper copy that has not been entered yet: it is marked, so
-    it is refused if it arrives later. False if the code is no such copy."""
-    marked = db.session.execute(
-        update(PaperCopy)
-        .where(
-            PaperCopy.reference == surveys.normalise_code(typed),
-            PaperCopy.entered_at.is_(None),
-            PaperCopy.withdrawn_at.is_(None),
-        )
-        .values(withdrawn_at=utcnow())
-    )
-    db.session.commit()
-    return marked.rowcount == 1

@@ -397,6 +397,22 @@ def withdraw_response(response: Response) -> None:
     db.session.commit()
 
 
+def withdraw_unentered_copy(typed: str) -> bool:
+    """A respondent withdraws a paper copy that has not been entered yet: it is marked, so
+    it is refused if it arrives later. False if the code is no such copy."""
+    marked = db.session.execute(
+        update(PaperCopy)
+        .where(
+            PaperCopy.reference == normalise_code(typed),
+            PaperCopy.entered_at.is_(None),
+            PaperCopy.withdrawn_at.is_(None),
+        )
+        .values(withdrawn_at=utcnow())
+    )
+    db.session.commit()
+    return marked.rowcount == 1
+
+
 def response_record(response: Response) -> dict:
     """Everything held about one response, in the wording it was answered in."""
     definition = definition_of(response.survey)

@@ -229,6 +229,8 @@ def withdraw() -> str | HttpResponse:
     form = WithdrawForm()
     if form.validate_on_submit():
         response = service.find_response(form.code.data)
+        if response is None and service.withdraw_unentered_copy(form.code.data):
+            return render_template("surveys/withdrawn.html")  # a paper copy not entered yet
         if response is None:
             form.code.errors.append(
                 "We cannot find that code. Check each letter and number, then try again."
