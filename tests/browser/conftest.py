@@ -60,6 +60,9 @@ STAFF_PAGES = [
     "/bulletins/summer-2023/",
     "/bulletins/summer-2023/edit",
     "/bulletins/summer-2023/sections/outcome-3",
+    "/paper/",
+    "/paper/parent-carer-annual/print",
+    "/paper/parent-carer-annual/1/enter",
 ]
 # Forms sent empty, to see their error state: (page, its button).
 PUBLIC_FORMS = [
@@ -72,6 +75,8 @@ STAFF_FORMS = [
     ("/admin/users", "Add account"),
     ("/admin/response-record", "Download the record"),
     ("/bulletins/", "Start the bulletin"),
+    ("/paper/parent-carer-annual/print", "Make the copies"),
+    ("/paper/parent-carer-annual/1/enter", "Save this return"),
 ]
 STAFF_EMAIL = "admin@example.org"
 LIMITS = ("SIGN_IN_LIMIT", "RESUME_LIMIT", "START_LIMIT", "ANSWER_LIMIT")
