@@ -375,12 +375,11 @@ def build_pdf(
         for number, form in enumerate(canvas.page_forms, 1):
             canvas.doForm(form)
             canvas.setFillColor(INK)
+            # The reference first, in bold: it is what staff look for when entering a copy.
+            canvas.setFont(BOLD, size.text)
+            canvas.drawString(MARGIN, top, f"{words.headings['reference']} {reference}")
             canvas.setFont(FONT, size.text)
-            canvas.drawString(MARGIN, top, words.page.format(page=number, pages=pages))
-            canvas.setFont(BOLD, size.text * 1.25)
-            canvas.drawRightString(
-                width - MARGIN, top, f"{words.headings['reference']} {reference}"
-            )
+            canvas.drawRightString(width - MARGIN, top, words.page.format(page=number, pages=pages))
             canvas.setStrokeColor(INK)
             canvas.setLineWidth(1)
             canvas.line(MARGIN, top - size.text * 0.6, width - MARGIN, top - size.text * 0.6)
