@@ -50,6 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .feedback import bp as feedback_bp
     from .indicators import bp as indicators_bp
     from .manage import bp as manage_bp
+    from .paper import bp as paper_bp
     from .surveys import bp as surveys_bp
 
     app.register_blueprint(surveys_bp)
@@ -58,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(indicators_bp)
     app.register_blueprint(bulletin_bp)
     app.register_blueprint(manage_bp)
+    app.register_blueprint(paper_bp)
     cli.register(app)
     _register_error_pages(app)
     add_security_headers(app)

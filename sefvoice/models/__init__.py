@@ -4,10 +4,12 @@ from .bulletin import COMMITMENT_STATUSES, Bulletin, BulletinSection, Commitment
 from .comment import REVIEW_STATUSES, CommentReview
 from .demo import DemoMark
 from .indicator import Import, Indicator, IndicatorValue, IndicatorValueHistory
-from .survey import Answer, AnswerChoice, AnswerTally, Response, Survey, utcnow
+from .paper import PaperBatch, PaperCopy
+from .survey import CHANNELS, Answer, AnswerChoice, AnswerTally, Response, Survey, utcnow
 from .user import AuditEvent, User
 
 __all__ = [
+    "CHANNELS",
     "COMMITMENT_STATUSES",
     "REVIEW_STATUSES",
     "Answer",
@@ -23,6 +25,8 @@ __all__ = [
     "Indicator",
     "IndicatorValue",
     "IndicatorValueHistory",
+    "PaperBatch",
+    "PaperCopy",
     "Response",
     "Survey",
     "User",

@@ -44,8 +44,17 @@ class Survey(db.Model):
         )
 
 
+# How a response reached us. Staff-facing names; respondents never see these.
+CHANNELS = {"online": "Online", "paper": "Paper", "phone": "Phone", "with_help": "With help"}
+
+
 class Response(db.Model):
-    """One person's go at one survey version. Only a hash of the resume code is kept."""
+    """One person's go at one survey version. Only a hash of the resume code is kept.
+
+    `channel` says how it came in: online (the respondent's own pages), or entered by staff
+    from a paper copy, a phone call or with the respondent beside them (see sefvoice.paper).
+    Which staff member entered it is in the audit log only.
+    """
 
     __tablename__ = "response"
     __table_args__ = (Index("ix_response_survey_submitted", "survey_id", "submitted_at"),)
@@ -57,6 +66,7 @@ class Response(db.Model):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_saved_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     submitted_at: Mapped[datetime | None]
+    channel: Mapped[str] = mapped_column(String(10), default="online", server_default="online")
 
     survey: Mapped[Survey] = relationship(lazy="joined")  # every page needs both
     answers: Mapped[list[Answer]] = relationship(
@@ -104,7 +114,8 @@ class AnswerChoice(db.Model):
 
 
 class AnswerTally(db.Model):
-    """Submitted answers counted per survey, question, answer, who filled it in and month.
+    """Submitted answers counted per survey, question, answer, who filled it in, channel
+    and month.
 
     Kept up to date as each response is submitted (sefvoice.tally), so the
     feedback tab groups a few thousand tally rows instead of every answer. `kind` is
@@ -120,5 +131,6 @@ class AnswerTally(db.Model):
     kind: Mapped[str] = mapped_column(String(10), primary_key=True)
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     filled_by: Mapped[str] = mapped_column(String(20), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(10), primary_key=True, server_default="online")
     month: Mapped[date] = mapped_column(primary_key=True)  # the first day of the month
     count: Mapped[int]

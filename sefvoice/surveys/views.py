@@ -20,7 +20,14 @@ from ..easyread import Question, SurveyDefinition
 from ..extensions import limit, limiter
 from ..models import Response, Survey, utcnow
 from . import service
-from .forms import FilledByForm, ResumeForm, WithdrawForm, choices, question_form
+from .forms import (
+    FilledByForm,
+    ResumeForm,
+    WithdrawForm,
+    answer_from_form,
+    choices,
+    question_form,
+)
 
 bp = Blueprint("surveys", __name__)
 
@@ -106,17 +113,6 @@ def code(slug: str) -> str:
     )
 
 
-def _answer_from_form(question: Question, form) -> dict:
-    data = form.answer.data
-    if question.type == "multiple":
-        return {"option_ids": list(data)}
-    if question.is_choice:
-        return {"option_ids": [data]}
-    if question.type == "number":
-        return {"number": data}
-    return {"text": data}
-
-
 def _form_data_from_answer(question: Question, answer) -> dict:
     if answer is None or service.is_skipped(answer):
         return {}
@@ -187,7 +183,7 @@ def question(slug: str, question_id: str) -> str | HttpResponse:
     saved = service.answer_to(response.id, question.id) if request.method == "GET" else None
     form = question_form(question, data=_form_data_from_answer(question, saved))
     if form.validate_on_submit():
-        service.save_answer(response.id, question, **_answer_from_form(question, form))
+        service.save_answer(response.id, question, **answer_from_form(question, form))
         return redirect(after)
     return question_page(definition, question, form, changing)
 
@@ -254,6 +250,8 @@ def withdraw() -> str | HttpResponse:
     form = WithdrawForm()
     if form.validate_on_submit():
         response = service.find_response(form.code.data)
+        if response is None and service.withdraw_unentered_copy(form.code.data):
+            return render_template("surveys/withdrawn.html")  # a paper copy not entered yet
         if response is None:
             form.code.errors.append(
                 "We cannot find that code. Check each letter and number, then try again."

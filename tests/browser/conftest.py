@@ -70,6 +70,9 @@ STAFF_PAGES = [
     "/surveys/manage/all-types/v1/preview/q/weeks-waited",
     "/surveys/manage/all-types/v1/preview/check",
     "/surveys/manage/all-types/v1/preview/done",
+    "/paper/",
+    "/paper/parent-carer-annual/print",
+    "/paper/parent-carer-annual/1/enter",
 ]
 # Forms sent empty, to see their error state: (page, its button).
 PUBLIC_FORMS = [
@@ -87,6 +90,8 @@ STAFF_FORMS = [
     ("/surveys/manage/all-types/v1/preview", "Start the survey"),
     ("/surveys/manage/all-types/v1/preview/q/pick-many", "Save and continue"),
     ("/surveys/manage/all-types/v1/preview/q/anything-else", "Save and continue"),
+    ("/paper/parent-carer-annual/print", "Make the copies"),
+    ("/paper/parent-carer-annual/1/enter", "Save this return"),
 ]
 STAFF_EMAIL = "admin@example.org"
 LIMITS = ("SIGN_IN_LIMIT", "RESUME_LIMIT", "START_LIMIT", "ANSWER_LIMIT")
