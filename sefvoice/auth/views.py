@@ -9,6 +9,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..extensions import limit, limiter
+from ..security import same_site_path
 from ..surveys import service as survey_service
 from ..surveys.forms import ResumeForm
 from . import audit, service
@@ -23,10 +24,6 @@ SIGN_IN_FAILED = (
 )
 
 
-def _safe_next(target: str | None) -> str | None:
-    return target if target and target.startswith("/") and not target.startswith("//") else None
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(lambda: limit("SIGN_IN_LIMIT"), methods=["POST"])
 def sign_in() -> str | HttpResponse:
@@ -36,7 +33,7 @@ def sign_in() -> str | HttpResponse:
         if user is not None:
             login_user(user)
             audit.record("sign in")
-            return redirect(_safe_next(request.args.get("next")) or url_for("surveys.index"))
+            return redirect(same_site_path(request.args.get("next")) or url_for("surveys.index"))
         form.email.errors.append(SIGN_IN_FAILED)
     status = 400 if form.errors else 200
     return render_template("auth/sign_in.html", form=form), status

@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response as HttpResponse
 from ..easyread import Question, SurveyDefinition
 from ..extensions import limit, limiter
 from ..models import Response, Survey
+from ..security import same_site_path
 from . import service
 from .forms import FilledByForm, ResumeForm, WithdrawForm, choices, question_form
 
@@ -250,10 +251,7 @@ def withdraw() -> str | HttpResponse:
 @bp.post("/display")
 def display() -> HttpResponse:
     """Larger text and higher contrast, remembered in a cookie: works with or without JavaScript."""
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for(".index")
-    reply = redirect(target)
+    reply = redirect(same_site_path(request.form.get("next")) or url_for(".index"))
     wanted = "large" if request.cookies.get("display") != "large" else "standard"
     reply.set_cookie("display", wanted, max_age=60 * 60 * 24 * 365, samesite="Lax", httponly=True)
     return reply
