@@ -3,8 +3,8 @@
 from .bulletin import COMMITMENT_STATUSES, Bulletin, BulletinSection, Commitment
 from .comment import REVIEW_STATUSES, CommentReview
 from .indicator import Import, Indicator, IndicatorValue, IndicatorValueHistory
-from .survey import Answer, AnswerChoice, AnswerTally, Response, Survey, utcnow
-from .user import AuditEvent, User
+from .survey import Answer, AnswerChoice, AnswerTally, Response, SetAsideBatch, Survey, utcnow
+from .user import AuditEvent, SignInThrottle, StaffSession, User
 
 __all__ = [
     "COMMITMENT_STATUSES",
@@ -22,6 +22,9 @@ __all__ = [
     "IndicatorValue",
     "IndicatorValueHistory",
     "Response",
+    "SetAsideBatch",
+    "SignInThrottle",
+    "StaffSession",
     "Survey",
     "User",
     "utcnow",
