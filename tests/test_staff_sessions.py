@@ -149,7 +149,7 @@ def test_an_admin_gives_a_temporary_password_that_must_be_changed(app, client, a
     user_id = account_id(app, "forgot@example.org")
     reply = account_action(admin, user_id, "reset-password")
     assert reply.status_code == 200
-    temporary = reply.text.split('<p class="resume-code">')[1].split("</p>")[0]
+    temporary = reply.text.split('<code class="temporary-password">')[1].split("</code>")[0]
     assert len(temporary) >= auth_service.MIN_PASSWORD_LENGTH
     assert temporary not in str(admin.get_cookie("session").value)
     assert not signed_in(client)  # the old session ends
