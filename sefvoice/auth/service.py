@@ -49,9 +49,7 @@ class SignIn(NamedTuple):
     locked: tuple[str, ...] = ()
 
 
-def authenticate(
-    email: str, password: str, address: str, now: datetime | None = None
-) -> SignIn:
+def authenticate(email: str, password: str, address: str, now: datetime | None = None) -> SignIn:
     """Sign in with an e-mail and password from an address.
 
     Every failure (unknown e-mail, wrong password, locked, disabled) runs one password hash
