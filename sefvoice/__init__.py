@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, render_template, request, url_for
+from flask import Flask, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, InternalError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -67,7 +67,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(models.User, int(user_id))
+        from .auth import sessions
+
+        user = sessions.user_for(session.get("staff_session"), int(user_id))
+        if user is None:  # ended, idle, too old or disabled: forget it, so it is asked once
+            session.pop("_user_id", None)
+            session.pop("staff_session", None)
+        return user
 
     @app.context_processor
     def page_context() -> dict[str, Any]:

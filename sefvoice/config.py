@@ -56,6 +56,9 @@ def from_environment() -> dict:
         "ANSWER_LIMIT": os.environ.get("SEFVOICE_ANSWER_LIMIT", "60 per minute"),
         # Behind a reverse proxy, how many proxies set X-Forwarded-For (for rate limits).
         "PROXY_COUNT": int(os.environ.get("SEFVOICE_PROXY_COUNT", "0")),
+        # Staff sessions end after this long without a request, and this long after sign-in.
+        "STAFF_IDLE_MINUTES": int(os.environ.get("SEFVOICE_STAFF_IDLE_MINUTES", "30")),
+        "STAFF_SESSION_HOURS": int(os.environ.get("SEFVOICE_STAFF_SESSION_HOURS", "12")),
         "CHECK_MIGRATED": True,
         # Test each pooled connection before use, so one the database dropped (a restart, a
         # failover, an idle timeout) is replaced instead of failing the next request.

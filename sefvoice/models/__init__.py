@@ -5,8 +5,17 @@ from .comment import REVIEW_STATUSES, CommentReview
 from .demo import DemoMark
 from .indicator import Import, Indicator, IndicatorValue, IndicatorValueHistory
 from .paper import PaperBatch, PaperCopy
-from .survey import CHANNELS, Answer, AnswerChoice, AnswerTally, Response, Survey, utcnow
-from .user import AuditEvent, User
+from .survey import (
+    CHANNELS,
+    Answer,
+    AnswerChoice,
+    AnswerTally,
+    Response,
+    SetAsideBatch,
+    Survey,
+    utcnow,
+)
+from .user import AuditEvent, SignInThrottle, StaffSession, User
 
 __all__ = [
     "CHANNELS",
@@ -28,6 +37,9 @@ __all__ = [
     "PaperBatch",
     "PaperCopy",
     "Response",
+    "SetAsideBatch",
+    "SignInThrottle",
+    "StaffSession",
     "Survey",
     "User",
     "utcnow",

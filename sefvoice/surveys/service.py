@@ -100,7 +100,10 @@ HELD_RESPONSE = (
         IS_OPEN.scalar_subquery(),
     )
     .join_from(RESPONSES, SURVEYS, RESPONSES.c.survey_id == SURVEYS.c.id)
-    .where(RESPONSES.c.id == bindparam("response_id"))
+    .where(
+        RESPONSES.c.id == bindparam("response_id"),
+        RESPONSES.c.holder_token_hash == bindparam("token_hash"),
+    )
 )
 ANSWER_TO = (
     select(ANSWERS.c.number, ANSWERS.c.text, CHOICES.c.option_id)
@@ -147,13 +150,24 @@ def current_survey(slug: str) -> Survey | None:
     return db.session.scalar(CURRENT_SURVEY, {"slug": slug})
 
 
-def held_response(slug: str, response_id: int | None) -> tuple[HeldResponse | None, bool | None]:
-    """The response a browser holds (None: none, or deleted since) and whether the survey
-    takes answers now (None: no such survey). One query, not two: every survey page asks."""
-    if response_id is not None:
+def held_response(
+    slug: str, response_id: int | None, token: str | None = None
+) -> tuple[HeldResponse | None, bool | None]:
+    """The response a browser holds with its token (None: none, deleted since, or held by
+    another browser now) and whether the survey takes answers now (None: no such survey).
+    One query, not two: every survey page asks."""
+    if response_id is not None and token:
         row = (
             db.session.connection()
-            .execute(HELD_RESPONSE, {"response_id": response_id, "slug": slug, "now": utcnow()})
+            .execute(
+                HELD_RESPONSE,
+                {
+                    "response_id": response_id,
+                    "token_hash": _token_hash(token),
+                    "slug": slug,
+                    "now": utcnow(),
+                },
+            )
             .first()
         )
         if row is not None:
@@ -227,6 +241,24 @@ def start_response(survey: Survey, filled_by: str) -> tuple[Response, str]:
             return response, code
         except IntegrityError:  # the same code twice: vanishingly rare, so just draw again
             db.session.rollback()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hold_response(response_id: int) -> str:
+    """A new random token for the browser that now holds the response (kept in its session
+    instead of the code; only the hash is stored). A browser that held it before no longer
+    does. Commits."""
+    token = secrets.token_urlsafe(16)
+    db.session.execute(
+        update(Response)
+        .where(Response.id == response_id)
+        .values(holder_token_hash=_token_hash(token))
+    )
+    db.session.commit()
+    return token
 
 
 def find_response(code: str) -> Response | None:

@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response as HttpResponse
 from ..easyread import Question, SurveyDefinition
 from ..extensions import limit, limiter
 from ..models import Response, Survey, utcnow
+from ..security import same_site_path
 from . import service
 from .forms import (
     FilledByForm,
@@ -57,19 +58,30 @@ def _open_survey(slug: str) -> Survey:
     return survey
 
 
-def _remember(slug: str, response: Response, code: str) -> None:
-    session.setdefault("responses", {})[slug] = {"id": response.id, "code": code}
+def _remember(slug: str, response: Response, code: str | None = None) -> None:
+    """The session holds the response's id and a random token. A new code is kept only until
+    the questions begin, so that the code page can show it (again after "Bigger text")."""
+    held = {"id": response.id, "token": service.hold_response(response.id)}
+    if code:
+        held["code"] = code
+    session.setdefault("responses", {})[slug] = held
     session.modified = True
 
 
 def _held_response(slug: str) -> tuple[service.HeldResponse | None, bool | None]:
     """The response this browser's session holds for the survey, and whether it is open."""
-    held = session.get("responses", {}).get(slug)
-    return service.held_response(slug, held["id"] if held else None)
+    held = session.get("responses", {}).get(slug) or {}
+    return service.held_response(slug, held.get("id"), held.get("token"))
 
 
-def _current_response(slug: str) -> tuple[service.HeldResponse, SurveyDefinition]:
-    """The response this browser is filling in for the survey, checked for state."""
+def _current_response(
+    slug: str, keep_code: bool = False
+) -> tuple[service.HeldResponse, SurveyDefinition]:
+    """The response this browser is filling in for the survey, checked for state. The new
+    response's code leaves the session here, unless this is the code page."""
+    if not keep_code and "code" in session.get("responses", {}).get(slug, {}):
+        del session["responses"][slug]["code"]
+        session.modified = True
     response, is_open = _held_response(slug)
     _abort_unless_open(is_open)
     if response is None or response.survey.slug != slug:
@@ -105,11 +117,14 @@ def start(slug: str) -> str | HttpResponse:
 
 @bp.get("/s/<slug>/code")
 def code(slug: str) -> str:
-    response, definition = _current_response(slug)
-    code = service.format_code(session["responses"][slug]["code"])
+    response, definition = _current_response(slug, keep_code=True)
+    code = session["responses"][slug].get("code")
     next_question = service.first_unanswered(definition, service.answers_by_question(response.id))
     return render_template(
-        "surveys/code.html", definition=definition, code=code, next_question=next_question
+        "surveys/code.html",
+        definition=definition,
+        code=service.format_code(code) if code else None,
+        next_question=next_question,
     )
 
 
@@ -230,7 +245,7 @@ def resume() -> str | HttpResponse:
             abort(410, description="expired")
         else:
             slug = response.survey.slug
-            _remember(slug, response, service.normalise_code(form.code.data))
+            _remember(slug, response)
             if response.submitted_at is not None:
                 return redirect(url_for(".done", slug=slug))
             definition = service.definition_of(response.survey)
@@ -269,10 +284,7 @@ def withdraw() -> str | HttpResponse:
 @bp.post("/display")
 def display() -> HttpResponse:
     """Larger text and higher contrast, remembered in a cookie: works with or without JavaScript."""
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for(".index")
-    reply = redirect(target)
+    reply = redirect(same_site_path(request.form.get("next")) or url_for(".index"))
     wanted = "large" if request.cookies.get("display") != "large" else "standard"
     reply.set_cookie("display", wanted, max_age=60 * 60 * 24 * 365, samesite="Lax", httponly=True)
     return reply

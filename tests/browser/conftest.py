@@ -55,6 +55,8 @@ STAFF_PAGES = [
     "/indicators/",
     "/indicators/upload",
     "/admin/users",
+    "/admin/users/1",
+    "/account/password",
     "/admin/response-record",
     "/bulletins/",
     "/bulletins/summer-2023/",
@@ -83,6 +85,7 @@ PUBLIC_FORMS = [
 STAFF_FORMS = [
     ("/indicators/upload", "Check the file"),
     ("/admin/users", "Add account"),
+    ("/account/password", "Change password"),
     ("/admin/response-record", "Download the record"),
     ("/bulletins/", "Start the bulletin"),
     ("/surveys/manage/all-types", "Save the dates"),
