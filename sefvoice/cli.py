@@ -18,6 +18,7 @@ from .easyread import check_all
 from .extensions import db
 from .indicators.cli import indicators_cli
 from .surveys import service
+from .surveys.pagecheck import page_problems
 
 
 def _create_cli_app() -> Flask:
@@ -34,8 +35,17 @@ def _static_dir() -> Path:
     return Path(current_app.static_folder)
 
 
+def _check_surveys() -> tuple[list, list[str]]:
+    """Every definition's faults, then (if there are none) those of the pages they make."""
+    easyread_dir = Path(current_app.config["EASYREAD_DIR"])
+    definitions, problems = check_all(easyread_dir, _static_dir())
+    if not problems:
+        problems = page_problems(easyread_dir, definitions)
+    return definitions, problems
+
+
 def _check_and_store_surveys() -> list[str]:
-    definitions, problems = check_all(Path(current_app.config["EASYREAD_DIR"]), _static_dir())
+    definitions, problems = _check_surveys()
     if problems:
         raise click.ClickException("the survey definitions have problems:\n" + "\n".join(problems))
     try:
@@ -49,8 +59,8 @@ surveys_cli = click.Group("surveys", help="Check and load the survey definitions
 
 @surveys_cli.command("check")
 def surveys_check() -> None:
-    """Validate every definition in easyread/; exits 1 naming each fault."""
-    definitions, problems = check_all(Path(current_app.config["EASYREAD_DIR"]), _static_dir())
+    """Validate every definition in easyread/ and the pages it makes; exits 1 naming each fault."""
+    definitions, problems = _check_surveys()
     for problem in problems:
         click.echo(problem, err=True)
     if problems:
