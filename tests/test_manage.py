@@ -383,6 +383,19 @@ def test_bad_uploads_get_a_clear_message_and_change_nothing(app, officer, conten
     assert audited(app, "publish survey version") == []
 
 
+def test_a_definition_near_1_mb_is_published(app, officer):
+    """Sent back with the publish form as it came, as one form part of almost 1 MB."""
+    text = version_2() + "# " + "padding " * 120_000 + "\n"
+    assert 0.9 < len(text) / 1024 / 1024 < 1
+    page = upload(officer, text).get_data(as_text=True)
+    assert "Publish version 2" in page
+    form = {"csrf_token": csrf_token(officer, MANAGE), **publish_form(page)}
+    reply = officer.post(f"{MANAGE}/publish", data=form, content_type="multipart/form-data")
+    assert reply.status_code == 302, reply.get_data(as_text=True)[:500]
+    with app.app_context():
+        assert survey_service.current_survey(SLUG).version == 2
+
+
 def test_publish_checks_the_text_again_and_the_version_it_was_compared_with(app, officer):
     page = upload(officer, version_2()).get_data(as_text=True)
     form = publish_form(page)
