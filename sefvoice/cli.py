@@ -17,9 +17,10 @@ from .auth import service as auth_service
 from .auth.roles import ROLE_NAMES
 from .bulletin.cli import bulletin_cli
 from .bulletin.service import load_demo_bulletin
-from .easyread import check_all
+from .easyread import SurveyDefinitionError, check_all
 from .extensions import db
 from .indicators.cli import indicators_cli
+from .paper.words import load_paper_words
 from .surveys import service
 
 
@@ -56,6 +57,10 @@ surveys_cli = click.Group("surveys", help="Check and load the survey definitions
 def surveys_check() -> None:
     """Validate every definition in easyread/; exits 1 naming each fault."""
     definitions, problems = check_all(Path(current_app.config["EASYREAD_DIR"]), _static_dir())
+    try:
+        load_paper_words(Path(current_app.config["EASYREAD_DIR"]))
+    except SurveyDefinitionError as error:
+        problems += error.problems
     for problem in problems:
         click.echo(problem, err=True)
     if problems:

@@ -357,8 +357,12 @@ def load_charter(easyread_dir: Path) -> Charter:
     return Charter(principles, outcomes, filled_by)
 
 
+# Files in easyread/ that hold shared words, not a survey.
+NOT_SURVEYS = ("charter.yaml", "paper.yaml")
+
+
 def survey_files(easyread_dir: Path) -> list[Path]:
-    return sorted(p for p in Path(easyread_dir).glob("*.yaml") if p.name != "charter.yaml")
+    return sorted(p for p in Path(easyread_dir).glob("*.yaml") if p.name not in NOT_SURVEYS)
 
 
 def _problem(

@@ -19,8 +19,16 @@ from werkzeug.wrappers import Response as HttpResponse
 from ..easyread import Question, SurveyDefinition
 from ..extensions import limit, limiter
 from ..models import Response, Survey, utcnow
+from ..security import same_site_path
 from . import service
-from .forms import FilledByForm, ResumeForm, WithdrawForm, choices, question_form
+from .forms import (
+    FilledByForm,
+    ResumeForm,
+    WithdrawForm,
+    answer_from_form,
+    choices,
+    question_form,
+)
 
 bp = Blueprint("surveys", __name__)
 
@@ -50,19 +58,30 @@ def _open_survey(slug: str) -> Survey:
     return survey
 
 
-def _remember(slug: str, response: Response, code: str) -> None:
-    session.setdefault("responses", {})[slug] = {"id": response.id, "code": code}
+def _remember(slug: str, response: Response, code: str | None = None) -> None:
+    """The session holds the response's id and a random token. A new code is kept only until
+    the questions begin, so that the code page can show it (again after "Bigger text")."""
+    held = {"id": response.id, "token": service.hold_response(response.id)}
+    if code:
+        held["code"] = code
+    session.setdefault("responses", {})[slug] = held
     session.modified = True
 
 
 def _held_response(slug: str) -> tuple[service.HeldResponse | None, bool | None]:
     """The response this browser's session holds for the survey, and whether it is open."""
-    held = session.get("responses", {}).get(slug)
-    return service.held_response(slug, held["id"] if held else None)
+    held = session.get("responses", {}).get(slug) or {}
+    return service.held_response(slug, held.get("id"), held.get("token"))
 
 
-def _current_response(slug: str) -> tuple[service.HeldResponse, SurveyDefinition]:
-    """The response this browser is filling in for the survey, checked for state."""
+def _current_response(
+    slug: str, keep_code: bool = False
+) -> tuple[service.HeldResponse, SurveyDefinition]:
+    """The response this browser is filling in for the survey, checked for state. The new
+    response's code leaves the session here, unless this is the code page."""
+    if not keep_code and "code" in session.get("responses", {}).get(slug, {}):
+        del session["responses"][slug]["code"]
+        session.modified = True
     response, is_open = _held_response(slug)
     _abort_unless_open(is_open)
     if response is None or response.survey.slug != slug:
@@ -98,23 +117,15 @@ def start(slug: str) -> str | HttpResponse:
 
 @bp.get("/s/<slug>/code")
 def code(slug: str) -> str:
-    response, definition = _current_response(slug)
-    code = service.format_code(session["responses"][slug]["code"])
+    response, definition = _current_response(slug, keep_code=True)
+    code = session["responses"][slug].get("code")
     next_question = service.first_unanswered(definition, service.answers_by_question(response.id))
     return render_template(
-        "surveys/code.html", definition=definition, code=code, next_question=next_question
+        "surveys/code.html",
+        definition=definition,
+        code=service.format_code(code) if code else None,
+        next_question=next_question,
     )
-
-
-def _answer_from_form(question: Question, form) -> dict:
-    data = form.answer.data
-    if question.type == "multiple":
-        return {"option_ids": list(data)}
-    if question.is_choice:
-        return {"option_ids": [data]}
-    if question.type == "number":
-        return {"number": data}
-    return {"text": data}
 
 
 def _form_data_from_answer(question: Question, answer) -> dict:
@@ -187,7 +198,7 @@ def question(slug: str, question_id: str) -> str | HttpResponse:
     saved = service.answer_to(response.id, question.id) if request.method == "GET" else None
     form = question_form(question, data=_form_data_from_answer(question, saved))
     if form.validate_on_submit():
-        service.save_answer(response.id, question, **_answer_from_form(question, form))
+        service.save_answer(response.id, question, **answer_from_form(question, form))
         return redirect(after)
     return question_page(definition, question, form, changing)
 
@@ -234,7 +245,7 @@ def resume() -> str | HttpResponse:
             abort(410, description="expired")
         else:
             slug = response.survey.slug
-            _remember(slug, response, service.normalise_code(form.code.data))
+            _remember(slug, response)
             if response.submitted_at is not None:
                 return redirect(url_for(".done", slug=slug))
             definition = service.definition_of(response.survey)
@@ -254,6 +265,8 @@ def withdraw() -> str | HttpResponse:
     form = WithdrawForm()
     if form.validate_on_submit():
         response = service.find_response(form.code.data)
+        if response is None and service.withdraw_unentered_copy(form.code.data):
+            return render_template("surveys/withdrawn.html")  # a paper copy not entered yet
         if response is None:
             form.code.errors.append(
                 "We cannot find that code. Check each letter and number, then try again."
@@ -271,10 +284,7 @@ def withdraw() -> str | HttpResponse:
 @bp.post("/display")
 def display() -> HttpResponse:
     """Larger text and higher contrast, remembered in a cookie: works with or without JavaScript."""
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for(".index")
-    reply = redirect(target)
+    reply = redirect(same_site_path(request.form.get("next")) or url_for(".index"))
     wanted = "large" if request.cookies.get("display") != "large" else "standard"
     reply.set_cookie("display", wanted, max_age=60 * 60 * 24 * 365, samesite="Lax", httponly=True)
     return reply
