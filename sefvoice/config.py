@@ -38,6 +38,9 @@ def from_environment() -> dict:
         "FREE_TEXT_DAYS": int(os.environ.get("SEFVOICE_FREE_TEXT_DAYS", "730")),
         "TEXT_ANSWER_MAX_LENGTH": 2000,
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,  # the largest upload (indicator files)
+        # The largest form field that is not a file: a survey definition (1 MB at most)
+        # comes back as text with the form that publishes it.
+        "MAX_FORM_MEMORY_SIZE": 1024 * 1024 + 64 * 1024,
         # Disclosure control: counts below MIN_COUNT are shown as "fewer than 5"; percentages
         # need at least MIN_BASE people answering.
         "DISCLOSURE_MIN_COUNT": int(os.environ.get("SEFVOICE_DISCLOSURE_MIN_COUNT", "5")),
