@@ -20,6 +20,7 @@ from sefvoice.paper import service as paper_service
 from sefvoice.surveys import service
 
 from .conftest import make_app, post_form, sign_in
+from .test_database import at_once
 
 # The channel in the tally
 
@@ -402,3 +403,27 @@ def test_a_paper_response_is_withdrawn_with_its_reference_and_cannot_come_back(a
         assert reply.status_code == 400
         assert f"Reference {reference} was withdrawn" in reply.get_data(as_text=True)
     assert _stored(app) == (0, 0)
+
+
+def test_one_copy_entered_by_two_people_at_once_is_stored_once(app, ctx):
+    (reference,) = _references(app, 1)
+    with app.app_context():
+        survey = service.current_survey("all-types")
+        checked, errors = paper_service.read_return(
+            survey, "paper", {**TYPED, "reference": reference}
+        )
+        assert errors == {}
+    refused: list[str] = []
+
+    def enter() -> None:
+        with app.test_request_context():
+            try:
+                paper_service.enter_return(service.current_survey("all-types"), "paper", **checked)
+            except paper_service.PaperError as error:
+                refused.append(str(error))
+
+    at_once(app, enter, enter)
+    assert len(refused) == 1 and "was already entered" in refused[0]
+    assert _stored(app) == (1, len(TYPED) - 1)
+    with app.app_context():
+        assert _tally_rows("response", "") == {"paper": 1}
