@@ -163,11 +163,23 @@ def test_a_batch_prints_each_copy_with_its_stored_reference_and_the_surveys_qr_c
     survey_address = "http://localhost/s/all-types"
     pages_per_copy = {len(pages) for pages in copies.values()}
     assert len(pages_per_copy) == 1
+    links = _links(pdf)
     for pages in copies.values():
+        assert survey_address in {links.get(page.page_number) for page in pages}
         cover = pages[0]
         assert survey_address in cover.extract_text().replace("\n", "")
         assert _qr_code(cover) == _matrix(survey_address)
         assert "http://localhost/withdraw" in cover.extract_text()
+
+
+def _links(pdf: pdfplumber.PDF) -> dict[int, str]:
+    """The address each page links to (the QR code is a link as well), by page number."""
+    return {
+        page.page_number: annotation["uri"]
+        for page in pdf.pages
+        for annotation in page.annots
+        if annotation.get("uri")
+    }
 
 
 def _matrix(address: str) -> list[list[bool]]:
