@@ -6,6 +6,7 @@ DO UPDATE, inside the transaction that submits it, so the tally can never miss o
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import Date, String, cast, delete, exists, func, literal, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import ColumnElement
@@ -26,10 +27,13 @@ TALLY_COLUMNS = [
 
 
 def _month():
-    """The first day of the submission's month, as each database writes a date."""
-    if db.engine.dialect.name == "sqlite":
-        return func.date(Response.submitted_at, "start of month")  # 'YYYY-MM-01' text
-    return cast(func.date_trunc("month", Response.submitted_at), Date)
+    """The first day of the submission's month in the partnership's time zone (submitted_at
+    is naive UTC), as each database writes a date. Terms are made of these months."""
+    zone = current_app.config["TIMEZONE"]
+    if db.engine.dialect.name == "sqlite":  # no time zone data: see database.local_month
+        return func.sefvoice_local_month(Response.submitted_at, zone)  # 'YYYY-MM-01' text
+    local = func.timezone(zone, func.timezone("UTC", Response.submitted_at))
+    return cast(func.date_trunc("month", local), Date)
 
 
 def _counts(which: ColumnElement[bool], sign: int) -> list:

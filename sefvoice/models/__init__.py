@@ -2,10 +2,20 @@
 
 from .bulletin import COMMITMENT_STATUSES, Bulletin, BulletinSection, Commitment
 from .comment import REVIEW_STATUSES, CommentReview
+from .demo import DemoMark
 from .indicator import Import, Indicator, IndicatorValue, IndicatorValueHistory
 from .paper import PaperBatch, PaperCopy
-from .survey import CHANNELS, Answer, AnswerChoice, AnswerTally, Response, Survey, utcnow
-from .user import AuditEvent, User
+from .survey import (
+    CHANNELS,
+    Answer,
+    AnswerChoice,
+    AnswerTally,
+    Response,
+    SetAsideBatch,
+    Survey,
+    utcnow,
+)
+from .user import AuditEvent, SignInThrottle, StaffSession, User
 
 __all__ = [
     "CHANNELS",
@@ -19,6 +29,7 @@ __all__ = [
     "BulletinSection",
     "CommentReview",
     "Commitment",
+    "DemoMark",
     "Import",
     "Indicator",
     "IndicatorValue",
@@ -26,6 +37,9 @@ __all__ = [
     "PaperBatch",
     "PaperCopy",
     "Response",
+    "SetAsideBatch",
+    "SignInThrottle",
+    "StaffSession",
     "Survey",
     "User",
     "utcnow",

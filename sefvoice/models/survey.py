@@ -28,8 +28,20 @@ class Survey(db.Model):
     # Loaded only when asked for: pages need the parsed definition, which is cached
     # (surveys.service.definition_of), not this JSON on every row they read.
     definition: Mapped[dict] = mapped_column(JSON, deferred=True)
+    # The newest version carries the survey's state: is_open is the officers' switch, and
+    # opens_at/closes_at (naive UTC, either may be empty) a schedule within it.
     is_open: Mapped[bool] = mapped_column(default=True)
+    opens_at: Mapped[datetime | None]
+    closes_at: Mapped[datetime | None]
     loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def takes_answers(self, now: datetime) -> bool:
+        """Open, and `now` within the schedule (surveys.service.TAKES_ANSWERS in SQL)."""
+        return (
+            self.is_open
+            and (self.opens_at is None or self.opens_at <= now)
+            and (self.closes_at is None or now < self.closes_at)
+        )
 
 
 # How a response reached us. Staff-facing names; respondents never see these.
@@ -45,7 +57,10 @@ class Response(db.Model):
     """
 
     __tablename__ = "response"
-    __table_args__ = (Index("ix_response_survey_submitted", "survey_id", "submitted_at"),)
+    __table_args__ = (
+        Index("ix_response_survey_submitted", "survey_id", "submitted_at"),
+        Index("ix_response_source_submitted", "source_hash", "submitted_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"))
@@ -55,11 +70,37 @@ class Response(db.Model):
     last_saved_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     submitted_at: Mapped[datetime | None]
     channel: Mapped[str] = mapped_column(String(10), default="online", server_default="online")
+    # The browser holding the response keeps a random token in its session; this is its hash.
+    holder_token_hash: Mapped[str | None] = mapped_column(String(64))
+    # A keyed hash of the address it was sent from (never the address), to see bursts.
+    source_hash: Mapped[str | None] = mapped_column(String(32))
+    # Set aside from the figures by an officer (kept, and can be put back).
+    set_aside_batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("set_aside_batch.id"), index=True
+    )
 
     survey: Mapped[Survey] = relationship(lazy="joined")  # every page needs both
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan", passive_deletes=True
     )
+
+
+class SetAsideBatch(db.Model):
+    """Sent responses an officer set aside from the figures (a burst from one source, say).
+    The responses are kept and marked; putting the batch back restores them to the counts."""
+
+    __tablename__ = "set_aside_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_hash: Mapped[str] = mapped_column(String(32))
+    first_sent_at: Mapped[datetime]
+    last_sent_at: Mapped[datetime]
+    responses: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text)
+    set_aside_at: Mapped[datetime] = mapped_column(default=utcnow)
+    set_aside_by: Mapped[str] = mapped_column(String(254))
+    restored_at: Mapped[datetime | None]
+    restored_by: Mapped[str | None] = mapped_column(String(254))
 
 
 class Answer(db.Model):

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -50,6 +50,8 @@ def store_definitions(definitions: list[SurveyDefinition]) -> list[str]:
                 title=definition.title,
                 definition=definition.raw,
                 is_open=previous.is_open if previous else True,
+                opens_at=previous.opens_at if previous else None,
+                closes_at=previous.closes_at if previous else None,
             )
         )
         report.append(f"{definition.slug} v{definition.version}: stored")
@@ -77,8 +79,15 @@ def _newest_version(*columns):
     )
 
 
+NOW = bindparam("now")
+# Survey.takes_answers in SQL: open, and now within the schedule.
+TAKES_ANSWERS = and_(
+    SURVEYS.c.is_open,
+    or_(SURVEYS.c.opens_at.is_(None), SURVEYS.c.opens_at <= NOW),
+    or_(SURVEYS.c.closes_at.is_(None), SURVEYS.c.closes_at > NOW),
+)
 CURRENT_SURVEY = _newest_version(Survey)
-IS_OPEN = _newest_version(SURVEYS.c.is_open)
+IS_OPEN = _newest_version(TAKES_ANSWERS)
 HELD_RESPONSE = (
     select(
         RESPONSES.c.id,
@@ -91,7 +100,10 @@ HELD_RESPONSE = (
         IS_OPEN.scalar_subquery(),
     )
     .join_from(RESPONSES, SURVEYS, RESPONSES.c.survey_id == SURVEYS.c.id)
-    .where(RESPONSES.c.id == bindparam("response_id"))
+    .where(
+        RESPONSES.c.id == bindparam("response_id"),
+        RESPONSES.c.holder_token_hash == bindparam("token_hash"),
+    )
 )
 ANSWER_TO = (
     select(ANSWERS.c.number, ANSWERS.c.text, CHOICES.c.option_id)
@@ -133,17 +145,29 @@ class HeldResponse(NamedTuple):
 
 
 def current_survey(slug: str) -> Survey | None:
-    """The newest stored version of a survey; it carries the survey's open/closed state."""
+    """The newest stored version of a survey; it carries the survey's open/closed state and
+    schedule (Survey.takes_answers)."""
     return db.session.scalar(CURRENT_SURVEY, {"slug": slug})
 
 
-def held_response(slug: str, response_id: int | None) -> tuple[HeldResponse | None, bool | None]:
-    """The response a browser holds (None: none, or deleted since) and whether the survey
-    takes answers now (None: no such survey). One query, not two: every survey page asks."""
-    if response_id is not None:
+def held_response(
+    slug: str, response_id: int | None, token: str | None = None
+) -> tuple[HeldResponse | None, bool | None]:
+    """The response a browser holds with its token (None: none, deleted since, or held by
+    another browser now) and whether the survey takes answers now (None: no such survey).
+    One query, not two: every survey page asks."""
+    if response_id is not None and token:
         row = (
             db.session.connection()
-            .execute(HELD_RESPONSE, {"response_id": response_id, "slug": slug})
+            .execute(
+                HELD_RESPONSE,
+                {
+                    "response_id": response_id,
+                    "token_hash": _token_hash(token),
+                    "slug": slug,
+                    "now": utcnow(),
+                },
+            )
             .first()
         )
         if row is not None:
@@ -154,7 +178,7 @@ def held_response(slug: str, response_id: int | None) -> tuple[HeldResponse | No
 def survey_is_open(slug: str) -> bool | None:
     """Whether the survey takes answers now (its newest version says); None: no such survey.
     Asked on its own only when the browser holds no response (held_response asks it too)."""
-    return db.session.connection().scalar(IS_OPEN, {"slug": slug})
+    return db.session.connection().scalar(IS_OPEN, {"slug": slug, "now": utcnow()})
 
 
 def current_surveys() -> list[Survey]:
@@ -217,6 +241,24 @@ def start_response(survey: Survey, filled_by: str) -> tuple[Response, str]:
             return response, code
         except IntegrityError:  # the same code twice: vanishingly rare, so just draw again
             db.session.rollback()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hold_response(response_id: int) -> str:
+    """A new random token for the browser that now holds the response (kept in its session
+    instead of the code; only the hash is stored). A browser that held it before no longer
+    does. Commits."""
+    token = secrets.token_urlsafe(16)
+    db.session.execute(
+        update(Response)
+        .where(Response.id == response_id)
+        .values(holder_token_hash=_token_hash(token))
+    )
+    db.session.commit()
+    return token
 
 
 def find_response(code: str) -> Response | None:
