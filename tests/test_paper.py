@@ -10,10 +10,13 @@ from datetime import datetime
 import pdfplumber
 import pytest
 import segno
+from alembic.config import Config as AlembicConfig
+from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, select, text
 
 from sefvoice import tally
+from sefvoice.database import MIGRATIONS_DIR
 from sefvoice.extensions import db
 from sefvoice.models import Answer, AnswerTally, AuditEvent, PaperCopy, Response
 from sefvoice.paper import service as paper_service
@@ -23,6 +26,8 @@ from .conftest import make_app, post_form, sign_in
 from .test_database import at_once
 
 # The channel in the tally
+
+CHANNEL_REVISION = "0009"  # the migration that adds the channel
 
 
 def _sent(survey, channel: str, pick: str, submitted: datetime) -> Response:
@@ -81,9 +86,12 @@ def test_a_new_response_is_online_unless_said_otherwise(ctx):
 def test_the_migration_makes_existing_responses_and_counts_online(tmp_path):
     """Responses and tally rows stored before the channel existed become online, and the
     tally keeps its counts through the change of its key (and back)."""
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    before = ScriptDirectory.from_config(config).get_revision(CHANNEL_REVISION).down_revision
     app = make_app(f"sqlite:///{tmp_path / 'old.db'}", CHECK_MIGRATED=False)
     with app.app_context():
-        upgrade(revision="0005")
+        upgrade(revision=before)
         db.session.execute(
             text(
                 "INSERT INTO survey (id, slug, version, title, definition, is_open, loaded_at)"
@@ -106,7 +114,7 @@ def test_the_migration_makes_existing_responses_and_counts_online(tmp_path):
         assert db.session.execute(text("SELECT channel, count FROM answer_tally")).all() == [
             ("online", 7)
         ]
-        downgrade(revision="0005")
+        downgrade(revision=before)
         assert db.session.execute(text("SELECT count FROM answer_tally")).all() == [(7,)]
         db.engine.dispose()
 
