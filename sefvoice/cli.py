@@ -22,6 +22,7 @@ from .extensions import db
 from .indicators.cli import indicators_cli
 from .paper.words import load_paper_words
 from .surveys import service
+from .surveys.pagecheck import page_problems
 
 
 def _create_cli_app() -> Flask:
@@ -38,8 +39,22 @@ def _static_dir() -> Path:
     return Path(current_app.static_folder)
 
 
+def _check_surveys() -> tuple[list, list[str]]:
+    """Every definition's faults and the paper copies' words, then (if there are none)
+    those of the pages the definitions make."""
+    easyread_dir = Path(current_app.config["EASYREAD_DIR"])
+    definitions, problems = check_all(easyread_dir, _static_dir())
+    try:
+        load_paper_words(easyread_dir)
+    except SurveyDefinitionError as error:
+        problems += error.problems
+    if not problems:
+        problems = page_problems(easyread_dir, definitions)
+    return definitions, problems
+
+
 def _check_and_store_surveys() -> list[str]:
-    definitions, problems = check_all(Path(current_app.config["EASYREAD_DIR"]), _static_dir())
+    definitions, problems = _check_surveys()
     if problems:
         raise click.ClickException("the survey definitions have problems:\n" + "\n".join(problems))
     try:
@@ -53,12 +68,8 @@ surveys_cli = click.Group("surveys", help="Check and load the survey definitions
 
 @surveys_cli.command("check")
 def surveys_check() -> None:
-    """Validate every definition in easyread/; exits 1 naming each fault."""
-    definitions, problems = check_all(Path(current_app.config["EASYREAD_DIR"]), _static_dir())
-    try:
-        load_paper_words(Path(current_app.config["EASYREAD_DIR"]))
-    except SurveyDefinitionError as error:
-        problems += error.problems
+    """Validate every definition in easyread/ and the pages it makes; exits 1 naming each fault."""
+    definitions, problems = _check_surveys()
     for problem in problems:
         click.echo(problem, err=True)
     if problems:

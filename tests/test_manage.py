@@ -90,7 +90,7 @@ def test_responses_started_and_sent_are_counted_this_term_and_in_all(app, client
     for question_id, value in ALL_ANSWERS:
         answer(sent, question_id, value)
     post_form(sent, f"/s/{SLUG}/check", {})
-    term = TermCalendar().term_for(utcnow())
+    term = TermCalendar().term_at(utcnow())
     with app.app_context():
         # One more, sent in an earlier term: in all, not this term.
         survey = survey_service.current_survey(SLUG)

@@ -44,7 +44,7 @@ def _current(slug: str) -> Survey:
 
 
 def _this_term():
-    return calendar().term_for(utcnow())
+    return calendar().term_at(utcnow())
 
 
 def _helpers() -> dict:
