@@ -447,3 +447,10 @@ def test_one_copy_entered_by_two_people_at_once_is_stored_once(app, ctx):
     assert _stored(app) == (1, len(TYPED) - 1)
     with app.app_context():
         assert _tally_rows("response", "") == {"paper": 1}
+
+
+def test_each_surveys_page_links_to_printing_and_entering(client):
+    sign_in(client, "officer")
+    page = client.get("/surveys/manage/all-types").get_data(as_text=True)
+    assert 'href="/paper/all-types/print"' in page
+    assert 'href="/paper/all-types/1/enter"' in page
