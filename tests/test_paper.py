@@ -454,3 +454,30 @@ def test_each_surveys_page_links_to_printing_and_entering(client):
     page = client.get("/surveys/manage/all-types").get_data(as_text=True)
     assert 'href="/paper/all-types/print"' in page
     assert 'href="/paper/all-types/1/enter"' in page
+
+
+def test_entering_applies_the_respondent_pages_rules_such_as_an_option_chosen_alone(
+    app, client, definitions
+):
+    """The parent carer survey's "No one" cannot be ticked with others, online or entered."""
+    definition = next(d for d in definitions if d.slug == "parent-carer-annual")
+    typed = {"channel": "phone", "filled-by": "1"}
+    for question in definition.questions:
+        typed[f"q-{question.id}"] = str(question.min) if question.type == "number" else "1"
+    typed["q-anything-else"] = ""
+    sign_in(client, "officer")
+    nobody = 1 + [o.id for o in definition.question("who-helps").options].index("nobody")
+    reply = post_form(
+        client,
+        f"/paper/parent-carer-annual/{definition.version}/enter",
+        {**typed, "q-who-helps": f"1 {nobody}"},
+    )
+    assert reply.status_code == 400
+    assert "You cannot choose “No one” with other answers." in reply.get_data(as_text=True)
+    assert _stored(app) == (0, 0)
+    reply = post_form(
+        client,
+        f"/paper/parent-carer-annual/{definition.version}/enter",
+        {**typed, "q-who-helps": f"{nobody}"},
+    )
+    assert reply.status_code == 302, reply.get_data(as_text=True)[:3000]
