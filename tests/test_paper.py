@@ -4,6 +4,7 @@ tally; printed copies with references; staff data entry; withdrawing a paper res
 from __future__ import annotations
 
 import io
+import json
 import re
 from datetime import datetime
 
@@ -481,3 +482,13 @@ def test_entering_applies_the_respondent_pages_rules_such_as_an_option_chosen_al
         {**typed, "q-who-helps": f"{nobody}"},
     )
     assert reply.status_code == 302, reply.get_data(as_text=True)[:3000]
+
+
+def test_a_paper_responses_record_is_found_by_its_reference_and_says_paper(app, client):
+    sign_in(client, "admin")
+    (reference,) = _references(app, 1)
+    assert _enter(client, "paper", reference).status_code == 302
+    reply = post_form(client, "/admin/response-record", {"code": reference})
+    assert reply.status_code == 200, reply.get_data(as_text=True)[:500]
+    record = json.loads(reply.data)
+    assert record["channel"] == "paper" and record["filled_by"] == "me-with-help"
