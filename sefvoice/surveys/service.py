@@ -477,6 +477,7 @@ def response_record(response: Response) -> dict:
         "survey": definition.title,
         "survey_version": response.survey.version,
         "filled_by": response.filled_by,
+        "channel": response.channel,
         "started_at": response.started_at.isoformat(),
         "last_saved_at": response.last_saved_at.isoformat(),
         "submitted_at": response.submitted_at.isoformat() if response.submitted_at else None,

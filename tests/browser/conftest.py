@@ -51,6 +51,10 @@ CHROMIUM_ARGS = [
 SURVEY_SLUGS = [
     yaml.safe_load(path.read_text(encoding="utf-8"))["slug"] for path in survey_files(EASYREAD)
 ]
+# Returns are entered on a survey version's own page: the parent carer survey's current one.
+PARENT_CARER_ENTRY = "/paper/parent-carer-annual/{}/enter".format(
+    yaml.safe_load((EASYREAD / "parent-carer-annual.yaml").read_text(encoding="utf-8"))["version"]
+)
 # Every page that is not part of a survey, one line each.
 PUBLIC_PAGES = ["/", "/resume", "/withdraw", "/sign-in", "/no-such-page"]
 STAFF_PAGES = [
@@ -79,7 +83,7 @@ STAFF_PAGES = [
     "/surveys/manage/all-types/v1/preview/done",
     "/paper/",
     "/paper/parent-carer-annual/print",
-    "/paper/parent-carer-annual/1/enter",
+    PARENT_CARER_ENTRY,
 ]
 # Forms sent empty, to see their error state: (page, its button).
 PUBLIC_FORMS = [
@@ -99,7 +103,7 @@ STAFF_FORMS = [
     ("/surveys/manage/all-types/v1/preview/q/pick-many", "Save and continue"),
     ("/surveys/manage/all-types/v1/preview/q/anything-else", "Save and continue"),
     ("/paper/parent-carer-annual/print", "Make the copies"),
-    ("/paper/parent-carer-annual/1/enter", "Save this return"),
+    (PARENT_CARER_ENTRY, "Save this return"),
 ]
 STAFF_EMAIL = "admin@example.org"
 LIMITS = ("SIGN_IN_LIMIT", "RESUME_LIMIT", "START_LIMIT", "ANSWER_LIMIT")
