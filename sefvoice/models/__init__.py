@@ -2,11 +2,23 @@
 
 from .bulletin import COMMITMENT_STATUSES, Bulletin, BulletinSection, Commitment
 from .comment import REVIEW_STATUSES, CommentReview
+from .demo import DemoMark
 from .indicator import Import, Indicator, IndicatorValue, IndicatorValueHistory
-from .survey import Answer, AnswerChoice, AnswerTally, Response, Survey, utcnow
-from .user import AuditEvent, User
+from .paper import PaperBatch, PaperCopy
+from .survey import (
+    CHANNELS,
+    Answer,
+    AnswerChoice,
+    AnswerTally,
+    Response,
+    SetAsideBatch,
+    Survey,
+    utcnow,
+)
+from .user import AuditEvent, SignInThrottle, StaffSession, User
 
 __all__ = [
+    "CHANNELS",
     "COMMITMENT_STATUSES",
     "REVIEW_STATUSES",
     "Answer",
@@ -17,11 +29,17 @@ __all__ = [
     "BulletinSection",
     "CommentReview",
     "Commitment",
+    "DemoMark",
     "Import",
     "Indicator",
     "IndicatorValue",
     "IndicatorValueHistory",
+    "PaperBatch",
+    "PaperCopy",
     "Response",
+    "SetAsideBatch",
+    "SignInThrottle",
+    "StaffSession",
     "Survey",
     "User",
     "utcnow",
