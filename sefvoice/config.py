@@ -64,6 +64,8 @@ def from_environment() -> dict:
         # one before, as a burst (sefvoice.bursts).
         "BURST_MIN_SENDS": int(os.environ.get("SEFVOICE_BURST_MIN_SENDS", "10")),
         "BURST_GAP_MINUTES": int(os.environ.get("SEFVOICE_BURST_GAP_MINUTES", "10")),
+        # The hash of where a response came from is blanked this many days after it was sent.
+        "SOURCE_HASH_DAYS": int(os.environ.get("SEFVOICE_SOURCE_HASH_DAYS", "90")),
         "CHECK_MIGRATED": True,
         # Test each pooled connection before use, so one the database dropped (a restart, a
         # failover, an idle timeout) is replaced instead of failing the next request.

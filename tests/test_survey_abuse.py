@@ -195,6 +195,15 @@ def test_a_burst_is_set_aside_kept_audited_and_put_back(app, client, burst):
         assert counted() == 12  # putting back twice counts once
 
 
+def test_source_hashes_are_blanked_after_90_days(app, burst):
+    with app.app_context():
+        later = burst + timedelta(days=91, minutes=30)  # the burst and the three real sends
+        assert service.delete_old_source_hashes(90, now=later) == 15
+        left = select(func.count(Response.id)).where(Response.source_hash.is_not(None))
+        assert db.session.scalar(left) == 1  # the one sent two days later
+        assert service.delete_old_source_hashes(90, now=later) == 0
+
+
 @pytest.mark.parametrize(("role", "status"), [("pcv_rep", 403), ("officer", 200)])
 def test_bursts_need_an_officer(client, role, status):
     sign_in(client, role)

@@ -414,6 +414,19 @@ def delete_old_free_text(keep_days: int, now: datetime | None = None) -> int:
     return len(ids)
 
 
+def delete_old_source_hashes(keep_days: int, now: datetime | None = None) -> int:
+    """Blank the source hash of responses sent more than keep_days ago: by then a burst has
+    been seen to or not. Returns how many."""
+    cutoff = (now or utcnow()) - timedelta(days=keep_days)
+    blanked = db.session.execute(
+        update(Response)
+        .where(Response.source_hash.is_not(None), Response.submitted_at < cutoff)
+        .values(source_hash=None)
+    )
+    db.session.commit()
+    return blanked.rowcount
+
+
 def withdraw_response(response: Response) -> None:
     """A respondent takes their answers back: they are deleted and leave the counts."""
     if response.submitted_at is not None:
