@@ -19,8 +19,8 @@ from .roles import ROLE_NAMES, role_required
 bp = Blueprint("auth", __name__)
 
 SIGN_IN_FAILED = (
-    "The e-mail or password is not right, or the account is locked for 15 minutes"
-    " after 5 wrong tries."
+    "The e-mail or password is not right, or sign-in is locked for a while after 5 wrong"
+    " tries. An admin can unlock it."
 )
 
 
