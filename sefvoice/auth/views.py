@@ -29,7 +29,9 @@ SIGN_IN_FAILED = (
 def sign_in() -> str | HttpResponse:
     form = SignInForm()
     if form.validate_on_submit():
-        result = service.authenticate(form.email.data, form.password.data, request.remote_addr)
+        result = service.authenticate(
+            form.email.data, form.password.data, request.remote_addr or ""
+        )
         for what in result.locked:
             audit.record("sign-in locked", what, actor="sign-in")
         if result.user is not None:
