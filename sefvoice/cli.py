@@ -127,6 +127,9 @@ def retention_run() -> None:
     text_days = current_app.config["FREE_TEXT_DAYS"]
     blanked = service.delete_old_free_text(text_days)
     click.echo(f"deleted the free text of {blanked} answers sent more than {text_days} days ago")
+    hash_days = current_app.config["SOURCE_HASH_DAYS"]
+    hashes = service.delete_old_source_hashes(hash_days)
+    click.echo(f"deleted the source hash of {hashes} responses sent more than {hash_days} days ago")
 
 
 @click.command("demo")

@@ -224,7 +224,8 @@ def check(slug: str) -> str | HttpResponse:
     answers = service.answers_by_question(response.id)
     missing = service.missing_required(definition, answers)
     if request.method == "POST" and not missing:  # CSRFProtect has checked the token
-        service.submit_response(response.id)
+        secret = current_app.config["SECRET_KEY"]
+        service.submit_response(response.id, service.source_hash(request.remote_addr, secret))
         return redirect(url_for(".done", slug=slug))
     status = 400 if request.method == "POST" else 200
     return render_template(

@@ -66,6 +66,7 @@ STAFF_PAGES = [
     "/admin/users",
     "/admin/users/1",
     "/account/password",
+    "/responses/bursts",
     "/admin/response-record",
     "/bulletins/",
     "/bulletins/summer-2023/",
