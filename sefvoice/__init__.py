@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, render_template, request, url_for
@@ -27,6 +28,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(settings.from_environment())
     app.config.update(config or {})
+    app.config["SECRET_KEY"] = settings.secret_key(
+        app.config["SECRET_KEY"], app.config["SQLALCHEMY_DATABASE_URI"], Path(app.instance_path)
+    )
     app.jinja_env.add_extension("jinja2.ext.do")
 
     db.init_app(app)

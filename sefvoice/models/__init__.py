@@ -4,6 +4,7 @@ from .bulletin import COMMITMENT_STATUSES, Bulletin, BulletinSection, Commitment
 from .comment import REVIEW_STATUSES, CommentReview
 from .indicator import Import, Indicator, IndicatorValue, IndicatorValueHistory
 from .survey import Answer, AnswerChoice, AnswerTally, Response, Survey, utcnow
+from .upload import PendingUpload, PendingUploadFile
 from .user import AuditEvent, User
 
 __all__ = [
@@ -21,6 +22,8 @@ __all__ = [
     "Indicator",
     "IndicatorValue",
     "IndicatorValueHistory",
+    "PendingUpload",
+    "PendingUploadFile",
     "Response",
     "Survey",
     "User",
