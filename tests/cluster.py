@@ -14,12 +14,16 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import URL, create_engine, make_url, text
+
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = Path("/usr/sbin/nginx")
-STARTUP_SECONDS = 30
+STARTUP_SECONDS = 120  # a few seconds, unless the machine is busy with other work
 
 
 def free_port() -> int:
@@ -28,11 +32,18 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait_for(port: int, process: subprocess.Popen, log: Path) -> None:
+def _wait_for(port: int, process: subprocess.Popen, log: Path, http: bool) -> None:
+    """Until the port takes connections, or with `http` until a page comes back: gunicorn
+    listens before its workers have loaded the app, which on a busy machine takes a while."""
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            if http:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=STARTUP_SECONDS)
+            else:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except urllib.error.HTTPError:  # an answer, if not a page
             return
         except OSError:
             if process.poll() is not None:
@@ -52,7 +63,7 @@ def start_gunicorn(
         command += ["--threads", str(threads)]
     command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning", app]
     server = subprocess.Popen(command, env=env, stderr=log.open("w"))
-    _wait_for(port, server, log)
+    _wait_for(port, server, log, http=True)
     return server, port
 
 
@@ -65,6 +76,17 @@ def stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def recreate_postgresql_database(url: str | URL) -> str:
+    """Drop the database the URL names and make it again, empty; returns the URL."""
+    parsed = make_url(url)
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    admin.dispose()
+    return parsed.render_as_string(hide_password=False)
 
 
 def nginx_config(upstreams: list[str], port: int, folder: Path) -> str:
@@ -120,6 +142,7 @@ class Cluster:
     servers: list[subprocess.Popen] = field(default_factory=list)
     upstreams: list[str] = field(default_factory=list)  # 127.0.0.1:port, as X-Upstream says
     instance_dirs: list[Path] = field(default_factory=list)
+    logs: list[Path] = field(default_factory=list)  # each server's stderr
     nginx: subprocess.Popen | None = None
 
     def stop(self) -> None:
@@ -150,6 +173,7 @@ def start_cluster(
             cluster.servers.append(server)
             cluster.upstreams.append(f"127.0.0.1:{port}")
             cluster.instance_dirs.append(instance)
+            cluster.logs.append(log)
         port = free_port()
         nginx_folder = folder / "nginx"
         nginx_folder.mkdir()
@@ -162,7 +186,7 @@ def start_cluster(
             stderr=subprocess.STDOUT,
             stdout=(nginx_folder / "nginx.out").open("w"),
         )
-        _wait_for(port, cluster.nginx, log)
+        _wait_for(port, cluster.nginx, log, http=False)
         cluster.url = f"http://127.0.0.1:{port}"
     except BaseException:
         cluster.stop()

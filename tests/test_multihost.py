@@ -20,14 +20,14 @@ import pytest
 import redis
 import requests
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, make_url, select, text
+from sqlalchemy import create_engine, make_url, select
 
 from sefvoice.auth import service as auth_service
 from sefvoice.extensions import db
 from sefvoice.models import Answer, IndicatorValue, Response
 from sefvoice.surveys import service
 
-from .cluster import NGINX, Cluster, start_cluster
+from .cluster import NGINX, Cluster, recreate_postgresql_database, start_cluster
 from .conftest import CSRF_PATTERN, PASSWORD, make_app
 from .test_indicators import GOOD
 from .test_taking_a_survey import ALL_ANSWERS, SLUG
@@ -50,13 +50,7 @@ def multihost_database() -> str:
     """A new, empty database beside the test database, so the session's fixtures and these
     servers never share tables."""
     url = make_url(os.environ["SEFVOICE_TEST_DATABASE_URL"])
-    url = url.set(database=f"{url.database}_multihost")
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{url.database}"'))
-    admin.dispose()
-    return url.render_as_string(hide_password=False)
+    return recreate_postgresql_database(url.set(database=f"{url.database}_multihost"))
 
 
 @pytest.fixture(scope="module")

@@ -24,8 +24,7 @@ FILES = {"file": b"code,name\n", "measures": b"column,code\n"}
 @pytest.fixture
 def officers(ctx) -> tuple[int, int]:
     return tuple(
-        auth_service.create_user(f"officer-{n}@example.org", PASSWORD, "officer").id
-        for n in (1, 2)
+        auth_service.create_user(f"officer-{n}@example.org", PASSWORD, "officer").id for n in (1, 2)
     )
 
 

@@ -82,9 +82,7 @@ def upload() -> str | HttpResponse:
             problems = error.problems
         else:
             files = {"file": data} | ({"measures": measures} if measures is not None else {})
-            session["indicator_upload"] = uploads.keep(
-                UPLOAD_KIND, current_user.id, details, files
-            )
+            session["indicator_upload"] = uploads.keep(UPLOAD_KIND, current_user.id, details, files)
             return render_template(
                 "indicators/preview.html",
                 plan=plan,
