@@ -13,6 +13,7 @@ from sefvoice.cli import main
 from sefvoice.easyread import (
     SurveyDefinitionError,
     check_all,
+    check_survey_text,
     easy_read_problems,
     load_charter,
     parse_survey,
@@ -123,6 +124,41 @@ def test_easy_read_check_flags_long_sentences_and_hard_words():
     assert any("question 'pick-one': reading ease" in p for p in problems), problems
 
 
+def test_problems_in_yaml_text_name_their_line():
+    """Lines as the file has them: an edit elsewhere in the file moves them, not the text."""
+    text = (FIXTURES / "easyread" / "all-types.yaml").read_text()
+    lines = text.splitlines()
+    text = text.replace(
+        "alt: A bus}", "alt: A bus, positive: maybe}"
+    ).replace(  # a question with a long sentence: the line of its 'text'
+        "  - id: pick-one\n    text: ",
+        "  - id: pick-one\n    text: One two three four five six seven eight nine ten eleven"
+        " twelve thirteen fourteen fifteen sixteen. ",
+    )
+    definition, problems = check_survey_text(text, "edited.yaml", load_charter(EASYREAD), STATIC)
+    assert definition is None
+    bus = next(n for n, line in enumerate(lines, 1) if "{id: bus," in line)
+    assert any(
+        p.startswith(f"edited.yaml: line {bus}: question 'pick-many' option 'bus': 'positive'")
+        for p in problems
+    ), problems
+
+    wordy = check_survey_text(
+        text.replace("positive: maybe", "positive: true"), "e.yaml", load_charter(EASYREAD), STATIC
+    )[1]
+    pick_one_text = lines.index("  - id: pick-one") + 2
+    assert any(
+        p.startswith(f"e.yaml: line {pick_one_text}: question 'pick-one' text: a sentence has")
+        for p in wordy
+    ), wordy
+
+
+def test_text_that_is_not_yaml_is_one_problem():
+    definition, problems = check_survey_text("slug: [", "bad.yaml", load_charter(EASYREAD), STATIC)
+    assert definition is None
+    assert len(problems) == 1 and problems[0].startswith("bad.yaml: not valid YAML")
+
+
 def test_shipped_surveys_pass_the_check():
     definitions, problems = check_all(EASYREAD, STATIC)
     assert problems == []
@@ -146,8 +182,13 @@ def test_surveys_check_command(tmp_path, monkeypatch):
     broken_dir = tmp_path / "easyread"
     shutil.copytree(EASYREAD, broken_dir)
     broken = with_question(3, outcome=7)
-    (broken_dir / "all-types.yaml").write_text(yaml.safe_dump(broken))
+    text = yaml.safe_dump(broken)
+    (broken_dir / "all-types.yaml").write_text(text)
     monkeypatch.setenv("SEFVOICE_EASYREAD_DIR", str(broken_dir))
     failed = runner.invoke(main, ["surveys", "check"])
     assert failed.exit_code == 1
-    assert "all-types.yaml: question 'five-faces': 'outcome' must be one of" in failed.output
+    line = text.splitlines().index("  outcome: 7") + 1  # the field's own line
+    assert (
+        f"all-types.yaml: line {line}: question 'five-faces': 'outcome' must be one of"
+        in failed.output
+    )

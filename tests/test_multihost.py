@@ -23,6 +23,7 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, make_url, select
 
 from sefvoice.auth import service as auth_service
+from sefvoice.auth import throttle
 from sefvoice.extensions import db
 from sefvoice.models import Answer, IndicatorValue, Response
 from sefvoice.surveys import service
@@ -30,6 +31,7 @@ from sefvoice.surveys import service
 from .cluster import NGINX, Cluster, recreate_postgresql_database, start_cluster
 from .conftest import CSRF_PATTERN, PASSWORD, make_app
 from .test_indicators import GOOD
+from .test_manage import publish_form, version_2
 from .test_taking_a_survey import ALL_ANSWERS, SLUG
 
 pytestmark = pytest.mark.multihost
@@ -188,6 +190,34 @@ def test_an_officer_uploads_previews_and_confirms_on_different_servers(cluster, 
     engine.dispose()
 
 
+def test_an_officer_uploads_and_publishes_a_survey_version_on_different_servers(cluster, served):
+    officer = Browser(cluster, served)
+    assert redirected_to(officer.sign_in(OFFICER, PASSWORD), "/")
+    manage = f"/surveys/manage/{SLUG}"
+    upload_page = officer.get(f"{manage}/upload")
+    changes = officer.request(
+        "POST",
+        f"{manage}/upload",
+        data={"csrf_token": officer.token(upload_page)},
+        files={"file": (f"{SLUG}.yaml", version_2().encode())},
+    )
+    assert changes.status_code == 200 and "Check the changes in version 2" in changes.text
+    checked_on = served[-1]
+    published = officer.request(
+        "POST",
+        f"{manage}/publish",
+        data={"csrf_token": officer.token(changes), **publish_form(changes.text)},
+    )
+    assert served[-1] != checked_on, "round robin sent the publish to the same server"
+    assert redirected_to(published, manage), published.text[:300]
+    # Every server now starts people on version 2: none kept version 1 in its memory.
+    respondent = Browser(cluster, served)
+    assert redirected_to(respondent.post(f"/s/{SLUG}", {"filled_by": "me"}), f"/s/{SLUG}/code")
+    for _server in cluster.upstreams:
+        assert "Which pet do you like best?" in respondent.get(f"/s/{SLUG}/q/pick-one").text
+    assert set(served[-2:]) == set(cluster.upstreams)
+
+
 def test_an_officer_exports_a_bulletin(cluster, served):
     officer = Browser(cluster, served)
     assert redirected_to(officer.sign_in(OFFICER, PASSWORD), "/")
@@ -207,7 +237,7 @@ def test_a_lockout_holds_on_every_server(cluster, database, served):
     person = Browser(cluster, served)
     token = person.token(person.get("/sign-in"))
     wrong = {"csrf_token": token, "email": "locked@example.org", "password": "wrong password"}
-    for _attempt in range(auth_service.MAX_FAILED_SIGN_INS):  # one server, then the other
+    for _attempt in range(throttle.MAX_TRIES):  # one server, then the other
         refused = person.request("POST", "/sign-in", data=wrong)
         assert refused.status_code == 400 and "not right" in refused.text
     for _server in cluster.upstreams:  # the right password, on each server: locked

@@ -2,7 +2,7 @@
 app server's disk), with their expiry
 
 Revision ID: 0013
-Revises: 0005
+Revises: 0012
 Create Date: 2026-11-30 10:30:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0013'
-down_revision = '0005'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

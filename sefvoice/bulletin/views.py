@@ -91,7 +91,7 @@ def _download(slug: str, kind: str) -> HttpResponse:
     if kind == "pdf":
         body, mimetype = build_pdf(content, base_url=request.host_url), "application/pdf"
     else:
-        body, mimetype = render_page(content, standalone=True), "text/html; charset=utf-8"
+        body, mimetype = render_page(content, standalone=True), "text/html"
     audit.record("export", f"bulletin {term.name} as {kind}")
     return HttpResponse(
         body,

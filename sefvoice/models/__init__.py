@@ -2,12 +2,24 @@
 
 from .bulletin import COMMITMENT_STATUSES, Bulletin, BulletinSection, Commitment
 from .comment import REVIEW_STATUSES, CommentReview
+from .demo import DemoMark
 from .indicator import Import, Indicator, IndicatorValue, IndicatorValueHistory
-from .survey import Answer, AnswerChoice, AnswerTally, Response, Survey, utcnow
+from .paper import PaperBatch, PaperCopy
+from .survey import (
+    CHANNELS,
+    Answer,
+    AnswerChoice,
+    AnswerTally,
+    Response,
+    SetAsideBatch,
+    Survey,
+    utcnow,
+)
 from .upload import PendingUpload, PendingUploadFile
-from .user import AuditEvent, User
+from .user import AuditEvent, SignInThrottle, StaffSession, User
 
 __all__ = [
+    "CHANNELS",
     "COMMITMENT_STATUSES",
     "REVIEW_STATUSES",
     "Answer",
@@ -18,13 +30,19 @@ __all__ = [
     "BulletinSection",
     "CommentReview",
     "Commitment",
+    "DemoMark",
     "Import",
     "Indicator",
     "IndicatorValue",
     "IndicatorValueHistory",
+    "PaperBatch",
+    "PaperCopy",
     "PendingUpload",
     "PendingUploadFile",
     "Response",
+    "SetAsideBatch",
+    "SignInThrottle",
+    "StaffSession",
     "Survey",
     "User",
     "utcnow",

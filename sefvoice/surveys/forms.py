@@ -89,6 +89,18 @@ def _question_form_class(question: Question) -> type[PageForm]:
     return QuestionForm
 
 
+def answer_from_form(question: Question, form: PageForm) -> dict:
+    """A valid question form's answer as save_answer's keyword arguments."""
+    data = form.answer.data
+    if question.type == "multiple":
+        return {"option_ids": list(data)}
+    if question.is_choice:
+        return {"option_ids": [data]}
+    if question.type == "number":
+        return {"number": data}
+    return {"text": data}
+
+
 class FilledByForm(PageForm):
     filled_by = RadioField(validators=[InputRequired("Choose who is filling this in.")])
 

@@ -55,11 +55,26 @@ STAFF_PAGES = [
     "/indicators/",
     "/indicators/upload",
     "/admin/users",
+    "/admin/users/1",
+    "/account/password",
     "/admin/response-record",
     "/bulletins/",
     "/bulletins/summer-2023/",
     "/bulletins/summer-2023/edit",
     "/bulletins/summer-2023/sections/outcome-3",
+    "/surveys/manage/",
+    "/surveys/manage/all-types",
+    "/surveys/manage/all-types/upload",
+    # The preview: the respondent's pages, with the banner and the staff menu.
+    "/surveys/manage/all-types/v1/preview",
+    "/surveys/manage/all-types/v1/preview/code",
+    "/surveys/manage/all-types/v1/preview/q/pick-one",
+    "/surveys/manage/all-types/v1/preview/q/weeks-waited",
+    "/surveys/manage/all-types/v1/preview/check",
+    "/surveys/manage/all-types/v1/preview/done",
+    "/paper/",
+    "/paper/parent-carer-annual/print",
+    "/paper/parent-carer-annual/1/enter",
 ]
 # Forms sent empty, to see their error state: (page, its button).
 PUBLIC_FORMS = [
@@ -70,8 +85,16 @@ PUBLIC_FORMS = [
 STAFF_FORMS = [
     ("/indicators/upload", "Check the file"),
     ("/admin/users", "Add account"),
+    ("/account/password", "Change password"),
     ("/admin/response-record", "Download the record"),
     ("/bulletins/", "Start the bulletin"),
+    ("/surveys/manage/all-types", "Save the dates"),
+    ("/surveys/manage/all-types/upload", "Check the file"),
+    ("/surveys/manage/all-types/v1/preview", "Start the survey"),
+    ("/surveys/manage/all-types/v1/preview/q/pick-many", "Save and continue"),
+    ("/surveys/manage/all-types/v1/preview/q/anything-else", "Save and continue"),
+    ("/paper/parent-carer-annual/print", "Make the copies"),
+    ("/paper/parent-carer-annual/1/enter", "Save this return"),
 ]
 STAFF_EMAIL = "admin@example.org"
 LIMITS = ("SIGN_IN_LIMIT", "RESUME_LIMIT", "START_LIMIT", "ANSWER_LIMIT")
