@@ -218,6 +218,17 @@ def test_an_officer_uploads_and_publishes_a_survey_version_on_different_servers(
     assert set(served[-2:]) == set(cluster.upstreams)
 
 
+def test_paper_copies_printed_on_one_server_download_from_the_other(cluster, served):
+    officer = Browser(cluster, served)
+    assert redirected_to(officer.sign_in(OFFICER, PASSWORD), "/")
+    printed = officer.post(f"/paper/{SLUG}/print", {"copies": "2"})
+    assert printed.status_code == 302 and "/paper/batches/" in printed.headers["Location"]
+    printed_on = served[-1]
+    pdf = officer.get(printed.headers["Location"] + "/copies.pdf")
+    assert served[-1] != printed_on
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
 def test_an_officer_exports_a_bulletin(cluster, served):
     officer = Browser(cluster, served)
     assert redirected_to(officer.sign_in(OFFICER, PASSWORD), "/")
@@ -231,6 +242,9 @@ def test_an_officer_exports_a_bulletin(cluster, served):
 
 
 def test_a_lockout_holds_on_every_server(cluster, database, served):
+    """The lock is in the database (the rate limit's counts in Redis are another matter:
+    emptied, so that the officers' sign-ins before this one do not reach it)."""
+    empty_redis()
     with make_app(database).app_context():
         auth_service.create_user("locked@example.org", PASSWORD, "officer")
         db.engine.dispose()
