@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, render_template, request, session, url_for
@@ -30,6 +31,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(settings.from_environment())
     app.config.update(config or {})
+    app.config["SECRET_KEY"] = settings.secret_key(
+        app.config["SECRET_KEY"], app.config["SQLALCHEMY_DATABASE_URI"], Path(app.instance_path)
+    )
     TermCalendar(app.config["TERMS"], app.config["TIMEZONE"])  # a bad setting stops start-up
     app.jinja_env.add_extension("jinja2.ext.do")
 

@@ -11,12 +11,13 @@ from flask.cli import FlaskGroup
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
-from . import tally
+from . import tally, uploads
 from .auth import ROLES, audit
 from .auth import service as auth_service
 from .auth.roles import ROLE_NAMES
 from .bulletin.cli import bulletin_cli
 from .bulletin.service import load_demo_bulletin
+from .config import SettingError
 from .easyread import SurveyDefinitionError, check_all
 from .extensions import db
 from .indicators.cli import indicators_cli
@@ -29,7 +30,10 @@ def _create_cli_app() -> Flask:
     from . import create_app
 
     # Commands such as `db upgrade` must run on a database that is not migrated yet.
-    return create_app({"CHECK_MIGRATED": False})
+    try:
+        return create_app({"CHECK_MIGRATED": False})
+    except SettingError as error:
+        raise click.ClickException(str(error)) from None
 
 
 main = FlaskGroup(create_app=_create_cli_app, help="sefvoice: easy-read surveys and SEND feedback.")
@@ -119,8 +123,8 @@ retention_cli = click.Group("retention", help="Delete what sefvoice no longer ne
 
 @retention_cli.command("run")
 def retention_run() -> None:
-    """Delete unfinished responses and old free text past their keeping times. Safe to run
-    from cron, as often as you like."""
+    """Delete unfinished responses, old free text and unconfirmed uploads past their keeping
+    times. Safe to run from cron, as often as you like."""
     days = current_app.config["UNFINISHED_RESPONSE_DAYS"]
     deleted = service.delete_expired_responses(days)
     click.echo(f"deleted {deleted} unfinished responses older than {days} days")
@@ -130,6 +134,7 @@ def retention_run() -> None:
     hash_days = current_app.config["SOURCE_HASH_DAYS"]
     hashes = service.delete_old_source_hashes(hash_days)
     click.echo(f"deleted the source hash of {hashes} responses sent more than {hash_days} days ago")
+    click.echo(f"deleted {uploads.forget_expired()} uploads never confirmed")
 
 
 @click.command("demo")

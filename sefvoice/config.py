@@ -6,19 +6,37 @@ import os
 import secrets
 from pathlib import Path
 
+from sqlalchemy import make_url
+
 # templates/, static/, easyread/ and migrations/ sit beside the package, at the repo's top.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("SEFVOICE_INSTANCE_DIR", PROJECT_ROOT / "instance"))
 
 
-def _secret_key() -> str:
-    """SEFVOICE_SECRET_KEY, or a key kept in the instance folder so sessions survive restarts."""
-    key = os.environ.get("SEFVOICE_SECRET_KEY")
-    if key:
-        return key
-    key_file = INSTANCE_DIR / "secret-key"
+class SettingError(RuntimeError):
+    """A setting is missing or wrong, so the app must not start."""
+
+
+MISSING_SECRET_KEY = (
+    "SEFVOICE_SECRET_KEY is not set. On PostgreSQL sefvoice may run as several app servers,"
+    " and every one must sign sessions and forms with the same secret key: set"
+    " SEFVOICE_SECRET_KEY to the same long random value on each, and keep it secret. Make one"
+    " with: python3 -c 'import secrets; print(secrets.token_hex(32))'"
+)
+
+
+def secret_key(configured: str | None, database_url: str, instance_dir: Path) -> str:
+    """The key that signs sessions and CSRF tokens: the one configured, or for SQLite (the
+    demo, one server) one kept in the instance folder so sessions survive restarts. On any
+    other database it must be configured: a key on one server's disk would sign cookies the
+    other servers refuse."""
+    if configured:
+        return configured
+    if make_url(database_url).get_backend_name() != "sqlite":
+        raise SettingError(MISSING_SECRET_KEY)
+    key_file = instance_dir / "secret-key"
     if not key_file.exists():
-        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        instance_dir.mkdir(parents=True, exist_ok=True)
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
@@ -30,7 +48,7 @@ def from_environment() -> dict:
         "SQLALCHEMY_DATABASE_URI": os.environ.get(
             "SEFVOICE_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'sefvoice.db'}"
         ),
-        "SECRET_KEY": _secret_key(),
+        "SECRET_KEY": os.environ.get("SEFVOICE_SECRET_KEY") or None,  # see secret_key()
         "EASYREAD_DIR": os.environ.get("SEFVOICE_EASYREAD_DIR", str(PROJECT_ROOT / "easyread")),
         # Unfinished responses are deleted this many days after their last saved answer.
         "UNFINISHED_RESPONSE_DAYS": int(os.environ.get("SEFVOICE_UNFINISHED_RESPONSE_DAYS", "30")),

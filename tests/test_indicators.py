@@ -4,17 +4,16 @@ history, XLSX, the Explore Education Statistics layout, the upload page and RAG 
 from __future__ import annotations
 
 import io
-import os
-import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from sefvoice import uploads
 from sefvoice.extensions import db
 from sefvoice.indicators import service
 from sefvoice.indicators.importer import (
@@ -26,7 +25,17 @@ from sefvoice.indicators.importer import (
     read_rows,
     read_table,
 )
-from sefvoice.models import AuditEvent, Import, Indicator, IndicatorValue, IndicatorValueHistory
+from sefvoice.models import (
+    AuditEvent,
+    Import,
+    Indicator,
+    IndicatorValue,
+    IndicatorValueHistory,
+    PendingUpload,
+    PendingUploadFile,
+    User,
+    utcnow,
+)
 
 from .conftest import FIXTURES, post_form, sign_in
 
@@ -600,18 +609,55 @@ def test_upload_of_an_ees_file(app, client):
         ) == ("ees-ehcp.csv: 4 new, 0 changed, 0 unchanged (2 new measures)")
 
 
-def test_an_upload_never_confirmed_is_deleted_after_a_day(app, client):
+def waiting_uploads(app) -> dict[str, datetime]:
+    with app.app_context():
+        return dict(db.session.execute(select(PendingUpload.token, PendingUpload.expires_at)).all())
+
+
+def test_an_upload_waits_in_the_database_until_confirmed(app, client):
     sign_in(client, "officer")
-    folder = Path(app.instance_path) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    old, recent = folder / "test-old-upload", folder / "test-recent-upload"
-    for path in (old, recent):
-        path.write_bytes(b"")
-    a_day_ago = time.time() - 24 * 3600 - 60
-    os.utime(old, (a_day_ago, a_day_ago))
     upload(client, GOOD)
-    assert not old.exists() and recent.exists()
-    recent.unlink()
+    [(token, expires_at)] = waiting_uploads(app).items()
+    assert timedelta(hours=23) < expires_at - utcnow() <= uploads.KEPT_FOR
+    assert not (Path(app.instance_path) / "uploads").exists()  # nothing on this server's disk
+    post_form(client, "/indicators/upload/confirm", {}, token_from="/indicators/")
+    assert waiting_uploads(app) == {}
+    with app.app_context():
+        assert count(PendingUploadFile) == 0
+
+
+def test_an_upload_never_confirmed_is_deleted_after_a_day(app, client):
+    email = "officer@example.org"
+    sign_in(client, "officer", email)
+    with app.app_context():
+        officer = db.session.scalar(select(User).filter_by(email=email))
+        old = uploads.keep("indicators", officer.id, {}, {"file": b"a day old"})
+        db.session.execute(
+            update(PendingUpload)
+            .where(PendingUpload.token == old)
+            .values(expires_at=utcnow() - timedelta(seconds=1))
+        )
+        db.session.commit()
+        recent = uploads.keep("indicators", officer.id, {}, {"file": b"recent"})
+    upload(client, GOOD)
+    waiting = waiting_uploads(app)
+    assert old not in waiting and recent in waiting and len(waiting) == 2
+    with app.app_context():
+        assert count(PendingUploadFile) == 2  # the old one's file went with it
+
+
+def test_a_confirm_after_the_upload_expired_asks_for_it_again(app, client):
+    sign_in(client, "officer")
+    upload(client, GOOD)
+    with app.app_context():
+        db.session.execute(update(PendingUpload).values(expires_at=utcnow()))
+        db.session.commit()
+    confirmed = post_form(client, "/indicators/upload/confirm", {}, token_from="/indicators/")
+    assert confirmed.status_code == 302 and confirmed.location.endswith("/indicators/upload")
+    page = client.get("/indicators/upload").get_data(as_text=True)
+    assert "That upload is no longer waiting. Please upload the file again." in page
+    with app.app_context():
+        assert count(IndicatorValue) == 0
 
 
 def test_upload_with_problems_lists_them_all(app, client):

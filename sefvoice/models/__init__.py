@@ -15,6 +15,7 @@ from .survey import (
     Survey,
     utcnow,
 )
+from .upload import PendingUpload, PendingUploadFile
 from .user import AuditEvent, SignInThrottle, StaffSession, User
 
 __all__ = [
@@ -36,6 +37,8 @@ __all__ = [
     "IndicatorValueHistory",
     "PaperBatch",
     "PaperCopy",
+    "PendingUpload",
+    "PendingUploadFile",
     "Response",
     "SetAsideBatch",
     "SignInThrottle",
