@@ -1,7 +1,11 @@
 """The printable bulletin: A4, reportlab platypus.
 
 - Cover, then a contents page whose page numbers come from a second layout pass
-  (TableOfContents + multiBuild), then the sections, each starting a new page.
+  (TableOfContents + multiBuild), then the main body: the sections one after another (a
+  heading moves to the next page, with what follows it, when the page is three-quarters full:
+  keep-with-next, not forced page breaks, so no page is left half empty). Each outcome
+  gives its headline figures as cards and one chart; the appendix ("The figures in full")
+  holds every table and each question's chart, and each outcome links to its part of it.
 - Every heading is a bookmark (outline entry); the running header and "Page X of Y"
   footer are drawn once the page count is known (NumberedCanvas).
 - Body text is 12 pt Bitstream Vera Sans (shipped with reportlab, embedded, so every
@@ -48,7 +52,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from ..feedback.charts import percent_bars
 from ..feedback.tables import Table
-from .content import BulletinContent, Figure, Section
+from .content import BulletinContent, Card, Figure, Section
 from .markdown import Block, to_reportlab
 
 FONT, BOLD = "Vera", "Vera-Bold"
@@ -58,6 +62,7 @@ FILL = HexColor("#f3f2f1")  # header rows: bold as well, so not shading alone
 PAD = 4
 MAX_COLUMNS = 6
 MARGIN = 20 * mm
+SECTION_ROOM = (A4[1] - 2 * MARGIN) / 4  # a section starts a new page with less room left
 LANGUAGE = "en-GB"
 
 
@@ -82,6 +87,10 @@ CELL_RIGHT = _style("cell-right", leading=15, alignment=2)  # numbers line up on
 CELL_HEAD = _style("cell-head", font=BOLD, leading=15)
 CAPTION = _style("caption", font=BOLD, spaceBefore=10, spaceAfter=6, keepWithNext=1)
 QUOTE = _style("quote", leftIndent=18, spaceAfter=2)
+CARD_LABEL = _style("card-label", leading=15, spaceAfter=4)  # regular: narrower than bold
+CARD_VALUE = _style("card-value", 18, BOLD, leading=22, spaceAfter=4)
+CARD_LINE = _style("card-line", leading=15)
+CARDS_PER_ROW = 4
 CITE = _style("cite", leftIndent=18, spaceAfter=10)
 HEADINGS = {
     0: _style("h1", 22, BOLD, spaceAfter=12, keepWithNext=1),
@@ -99,11 +108,12 @@ TOC_TABLE += [("BOTTOMPADDING", (0, 0), (-1, -1), 1), ("LEFTPADDING", (0, 0), (-
 
 
 class Heading(Paragraph):
-    """A heading that becomes a bookmark, and (when `listed`) a line on the contents page."""
+    """A heading that becomes a bookmark, and (when `listed`) a line on the contents page;
+    with an `anchor`, also a destination that links elsewhere in the PDF go to."""
 
-    def __init__(self, text: str, level: int, listed: bool = True):
+    def __init__(self, text: str, level: int, listed: bool = True, anchor: str | None = None):
         super().__init__(escape(text), HEADINGS[min(level, 2)])
-        self.title, self.level, self.listed = text, level, listed
+        self.title, self.level, self.listed, self.anchor = text, level, listed, anchor
 
 
 class NumberedCanvas(Canvas):
@@ -193,7 +203,10 @@ class BulletinDocument(BaseDocTemplate):
         key = f"h{self._keys}"
         level = min(flowable.level, self._level + 1)  # outline levels may not skip one
         self._level = level
-        self.canv.bookmark_heading(key, self.frame._y + flowable.height + 12)
+        top = self.frame._y + flowable.height + 12
+        self.canv.bookmark_heading(key, top)
+        if flowable.anchor:
+            self.canv.bookmark_heading(flowable.anchor, top)
         self.canv.addOutlineEntry(flowable.title, key, level=level, closed=level > 0)
         if flowable.listed:
             self.notify("TOCEntry", (level, escape(flowable.title), self.page, key))
@@ -318,18 +331,74 @@ def _blocks(blocks: list[Block], base_url: str | None, outline_level: int) -> li
     return story
 
 
+def _cards(cards: list[Card], width: float) -> Flowable:
+    """The headline figures, four to a row: what each is, the figure, then its lines."""
+    per_row = CARDS_PER_ROW
+    cells = [
+        [
+            Paragraph(escape(card.label), CARD_LABEL),
+            Paragraph(escape(card.figure[0]), CARD_VALUE),
+            *(Paragraph(escape(line), CARD_LINE) for line in (card.figure[1], *card.lines) if line),
+        ]
+        for card in cards
+    ]
+    cells += [""] * (-len(cells) % per_row)
+    rows = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
+    style = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
+        ("TOPPADDING", (0, 0), (-1, -1), 6),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+    ]
+    for i in range(len(cards)):
+        row, column = divmod(i, per_row)
+        style += [
+            ("BOX", (column, row), (column, row), 0.75, RULE),
+            ("LINEABOVE", (column, row), (column, row), 4, INK),
+        ]
+    table = PdfTable(rows, colWidths=[width / per_row] * per_row)
+    table.setStyle(style)
+    table.hAlign = "LEFT"
+    return table
+
+
+def _appendix_link(section: Section) -> Paragraph:
+    """A live link in the PDF (and words that say where to turn in print)."""
+    return Paragraph(
+        f'Every question and measure for this outcome is in <a href="#{section.figures_id}">'
+        f"<u>{escape(BulletinContent.APPENDIX)}: {escape(section.title)}</u></a>,"
+        " at the end of the bulletin.",
+        BODY,
+    )
+
+
+def _chart(figure: Figure, width: float) -> Flowable:
+    """A chart with its summary sentence, without its table (that is in the appendix)."""
+    chart = _fonts_of(percent_bars(figure.table, width=int(width)))
+    return KeepTogether([Paragraph(escape(figure.summary), CAPTION), chart, Spacer(1, 8)])
+
+
+def _section_start(title: str, anchor: str | None = None) -> list[Flowable]:
+    """A section's heading: on this page if there is room for it and a good part of what
+    follows, else on the next (no forced page break, so no half-empty pages)."""
+    return [CondPageBreak(SECTION_ROOM), Heading(title, 0, anchor=anchor)]
+
+
 def _section(
     section: Section, content: BulletinContent, width: float, base_url: str | None
 ) -> list[Flowable]:
-    story: list[Flowable] = [PageBreak(), Heading(section.title, 0)]
+    story = _section_start(section.title)
     story += _blocks(section.body, base_url, 1) or [Paragraph(content.NO_TEXT, BODY)]
     data = section.feedback
     if data:
         answered = content.has_feedback
+        story += [Heading("Headline figures", 1, listed=False), _cards(data.cards, width)]
         headline = data.headline if answered else content.feedback_line
         story += [Heading("What families said", 1), Paragraph(escape(headline), BODY)]
         if data.overview and answered:
-            story += _figure(data.overview, width)
+            story.append(_chart(data.overview, width))
+        story.append(_appendix_link(section))
         story += [Heading("What families wrote", 2, listed=False)]
         for comment in data.comments:
             story += [
@@ -338,29 +407,47 @@ def _section(
             ]
         if not data.comments:
             story.append(Paragraph(content.NO_COMMENTS, BODY))
-        story.append(Heading("Key measures", 1))
+        if section.stories:
+            story.append(Heading("What is working", 1))
+            story += _blocks(section.stories, base_url, 2)
+    if section.commitments:
+        story += [
+            Heading("In the next bulletin", 1, listed=False),
+            _list([Paragraph(escape(line), BODY) for line in section.commitments]),
+        ]
+    return story
+
+
+def _appendix(content: BulletinContent, width: float) -> list[Flowable]:
+    """The figures in full: every table, and each question's chart, grouped by outcome."""
+    story: list[Flowable] = [
+        PageBreak(),
+        Heading(content.APPENDIX, 0, anchor=content.APPENDIX_ID),
+        Paragraph(escape(content.feedback_line), BODY),
+    ]
+    if content.has_feedback:
+        story.append(Heading("What families told us", 1))
+        for figure in content.overview:
+            story += _table(figure.table, width)
+    for section in content.outcomes:
+        data = section.feedback
+        story += [CondPageBreak(SECTION_ROOM), Heading(section.title, 1, anchor=section.figures_id)]
+        story.append(Heading("Key measures", 2, listed=False))
         story += (
             _table(data.measures, width)
             if data.measures.rows
             else [Paragraph(content.NO_MEASURES, BODY)]
         )
-        if section.stories:
-            story.append(Heading("What is working", 1))
-            story += _blocks(section.stories, base_url, 2)
-        if answered:
-            story.append(Heading("Each question", 1, listed=False))
-            for group in data.questions:
-                story.append(Heading(group.survey_title, 2, listed=False))
-                for figure in group.figures:
-                    story += _figure(figure, width)
-            if not data.questions:
-                story.append(Paragraph(content.NO_QUESTIONS, BODY))
-    if section.commitments:
-        story += [
-            CondPageBreak(120),
-            Heading("In the next bulletin", 1, listed=False),
-            _list([Paragraph(escape(line), BODY) for line in section.commitments]),
-        ]
+        if not content.has_feedback:
+            continue
+        if data.overview:
+            story += _table(data.overview.table, width)
+        for group in data.questions:
+            story.append(Heading(group.survey_title, 2, listed=False))
+            for figure in group.figures:
+                story += _figure(figure, width)
+        if not data.questions:
+            story.append(Paragraph(content.NO_QUESTIONS, BODY))
     return story
 
 
@@ -377,27 +464,26 @@ def _story(content: BulletinContent, width: float, base_url: str | None) -> list
         PageBreak(),
         Heading("Contents", 0, listed=False),
         contents,
+        PageBreak(),
     ]
     for section in content.intro:
         story += _section(section, content, width, base_url)
-    story += [PageBreak(), Heading("You said, we did", 0)]
+    story += _section_start("You said, we did")
     if content.progress_note:
         story.append(Paragraph(escape(content.progress_note), BODY))
     else:
         story += _table(content.progress, width)
     story += [
-        PageBreak(),
-        Heading("What families told us", 0),
+        *_section_start("What families told us"),
         Paragraph(escape(content.feedback_line), BODY),
     ]
     if content.has_feedback:
-        for figure in content.overview:
-            story += _figure(figure, width)
+        story += [_chart(figure, width) for figure in content.overview]
     for section in content.outcomes:
         story += _section(section, content, width, base_url)
-    story += [PageBreak(), Heading("About the figures", 0)]
+    story += _section_start("About the figures")
     story += [Paragraph(escape(line), BODY) for line in content.about]
-    return story
+    return story + _appendix(content, width)
 
 
 def build_pdf(
