@@ -24,6 +24,7 @@ from ..feedback.disclosure import Rules, Shown
 from ..feedback.tables import Table
 from ..feedback.terms import Term
 from ..models import COMMITMENT_STATUSES, Bulletin
+from .brand import Look, current
 from .markdown import Block, parse
 
 DEFAULT_TITLE = "Local Area SEND Self-Evaluation Framework"
@@ -156,6 +157,7 @@ class BulletinContent:
     progress_note: str  # says why the table is empty, when it is
     overview: list[Figure]  # feedback by SEF outcome and by term
     outcomes: list[Section]
+    look: Look  # the partnership's name, logo and colours
 
     @property
     def figures(self) -> list[Figure]:
@@ -416,4 +418,5 @@ def build_content(term: Term) -> BulletinContent:
         progress_note=progress_note,
         overview=[Figure.of(tables.by_outcome), Figure.of(tables.by_term)],
         outcomes=[s for s in sections if s.feedback is not None],
+        look=current(),
     )

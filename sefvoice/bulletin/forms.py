@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
+    BooleanField,
     FieldList,
     Form,
     FormField,
@@ -78,3 +80,16 @@ class ProgressItem(Form):
 
 class ProgressForm(PageForm):
     items = FieldList(FormField(ProgressItem))
+
+
+class LookForm(PageForm):
+    """The partnership's look (brand.save_look checks the colours and the logo)."""
+
+    name = StringField(validators=[InputRequired("Enter the partnership's name."), Length(max=200)])
+    main_colour = StringField(validators=[InputRequired("Enter the main colour."), Length(max=7)])
+    second_colour = StringField(
+        validators=[InputRequired("Enter the second colour."), Length(max=7)]
+    )
+    logo = FileField(validators=[FileAllowed(["png", "svg"], "The logo must be a PNG or SVG.")])
+    logo_alt = StringField(validators=[Length(max=200)])
+    remove_logo = BooleanField()

@@ -30,6 +30,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
@@ -39,6 +40,7 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Frame,
+    Image,
     KeepTogether,
     ListFlowable,
     ListItem,
@@ -49,9 +51,11 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Table as PdfTable
 from reportlab.platypus.tableofcontents import TableOfContents
+from svglib.svglib import svg2rlg
 
 from ..feedback.charts import percent_bars
 from ..feedback.tables import Table
+from .brand import WHITE, Look
 from .content import BulletinContent, Card, Figure, Section
 from .markdown import Block, to_reportlab
 
@@ -78,7 +82,8 @@ def _register_fonts() -> None:
 
 def _style(name: str, size: float = 12, font: str = FONT, **kw) -> ParagraphStyle:
     kw.setdefault("leading", size * 1.4)
-    return ParagraphStyle(name, fontName=font, fontSize=size, textColor=INK, **kw)
+    kw.setdefault("textColor", INK)
+    return ParagraphStyle(name, fontName=font, fontSize=size, **kw)
 
 
 BODY = _style("body", spaceAfter=8)
@@ -97,8 +102,9 @@ HEADINGS = {
     1: _style("h2", 17, BOLD, spaceBefore=14, spaceAfter=8, keepWithNext=1),
     2: _style("h3", 14, BOLD, spaceBefore=10, spaceAfter=6, keepWithNext=1),
 }
-COVER_TITLE = _style("cover-title", 30, BOLD, spaceAfter=20)
+COVER_TITLE = _style("cover-title", 30, BOLD, spaceAfter=20, textColor=HexColor(WHITE))
 COVER_LINE = _style("cover-line", 18, spaceAfter=14)
+COVER_LINE_ON_BRAND = _style("cover-line-on-brand", 18, textColor=HexColor(WHITE))
 TOC_STYLES = [  # the right indent keeps the page numbers clear of the titles
     _style("toc-0", font=BOLD, leading=16, rightIndent=30),
     _style("toc-1", leftIndent=18, leading=16, rightIndent=30),
@@ -120,9 +126,9 @@ class NumberedCanvas(Canvas):
     """Keeps each page until the end, then draws the header and "Page X of Y" on all but
     the cover, now that Y is known."""
 
-    def __init__(self, *args, header: str, created: datetime | None, **kwargs):
+    def __init__(self, *args, header: str, look: Look, created: datetime | None, **kwargs):
         super().__init__(*args, **kwargs)
-        self._header = header
+        self._header, self._look = header, look
         self._pages: list[dict] = []
         self._bookmarks: list[tuple[str, float]] = []
         if created is not None:
@@ -152,11 +158,18 @@ class NumberedCanvas(Canvas):
 
     def _furniture(self, total: int) -> None:
         width, height = A4
+        brand = HexColor(self._look.main_colour)  # 4.5:1 on white at least (brand.py)
+        self.setFillColor(brand)
+        self.setStrokeColor(brand)
+        self.setFont(BOLD, 12)
+        self.drawString(MARGIN, height - 12 * mm, self._look.name)
+        self.setFont(FONT, 12)
+        self.drawRightString(width - MARGIN, height - 12 * mm, self._header)
+        self.setLineWidth(1.5)
+        self.line(MARGIN, height - 14 * mm, width - MARGIN, height - 14 * mm)
         self.setFillColor(INK)
         self.setStrokeColor(RULE)
-        self.setFont(FONT, 12)
-        self.drawString(MARGIN, height - 12 * mm, self._header)
-        self.line(MARGIN, height - 14 * mm, width - MARGIN, height - 14 * mm)
+        self.setLineWidth(1)
         self.line(MARGIN, 14 * mm, width - MARGIN, 14 * mm)
         self.drawString(MARGIN, 9 * mm, f"Page {self._pageNumber} of {total}")
 
@@ -331,7 +344,7 @@ def _blocks(blocks: list[Block], base_url: str | None, outline_level: int) -> li
     return story
 
 
-def _cards(cards: list[Card], width: float) -> Flowable:
+def _cards(cards: list[Card], width: float, look: Look) -> Flowable:
     """The headline figures, four to a row: what each is, the figure, then its lines."""
     per_row = CARDS_PER_ROW
     cells = [
@@ -355,7 +368,8 @@ def _cards(cards: list[Card], width: float) -> Flowable:
         row, column = divmod(i, per_row)
         style += [
             ("BOX", (column, row), (column, row), 0.75, RULE),
-            ("LINEABOVE", (column, row), (column, row), 4, INK),
+            ("LINEABOVE", (column, row), (column, row), 4, HexColor(look.main_colour)),
+            ("BACKGROUND", (column, row), (column, row), HexColor(look.second_colour)),
         ]
     table = PdfTable(rows, colWidths=[width / per_row] * per_row)
     table.setStyle(style)
@@ -393,7 +407,10 @@ def _section(
     data = section.feedback
     if data:
         answered = content.has_feedback
-        story += [Heading("Headline figures", 1, listed=False), _cards(data.cards, width)]
+        story += [
+            Heading("Headline figures", 1, listed=False),
+            _cards(data.cards, width, content.look),
+        ]
         headline = data.headline if answered else content.feedback_line
         story += [Heading("What families said", 1), Paragraph(escape(headline), BODY)]
         if data.overview and answered:
@@ -451,16 +468,54 @@ def _appendix(content: BulletinContent, width: float) -> list[Flowable]:
     return story
 
 
+def picture(data: bytes, kind: str, width: float, height: float) -> Flowable:
+    """A PNG or SVG picture, scaled to fit width x height, keeping its shape."""
+    if kind == "image/svg+xml":
+        drawing = svg2rlg(io.BytesIO(data))
+        scale = min(width / drawing.width, height / drawing.height)
+        drawing.scale(scale, scale)
+        drawing.width, drawing.height = drawing.width * scale, drawing.height * scale
+        return drawing
+    natural_width, natural_height = ImageReader(io.BytesIO(data)).getSize()
+    scale = min(width / natural_width, height / natural_height)
+    return Image(io.BytesIO(data), natural_width * scale, natural_height * scale)
+
+
+def _cover(content: BulletinContent, width: float) -> list[Flowable]:
+    """The partnership's logo and name, then the title in white on its main colour."""
+    look = content.look
+    story: list[Flowable] = [Spacer(1, 20 * mm)]
+    if look.logo:
+        logo = picture(look.logo, look.logo_type, width / 2, 35 * mm)
+        logo.hAlign = "LEFT"
+        story += [logo, Spacer(1, 10 * mm)]
+    story += [Paragraph(escape(look.name), COVER_LINE), Spacer(1, 10 * mm)]
+    band = PdfTable(
+        [
+            [Paragraph(escape(content.title), COVER_TITLE)],
+            [Paragraph(escape(content.heading), COVER_LINE_ON_BRAND)],
+        ],
+        colWidths=[width],
+        style=[
+            ("BACKGROUND", (0, 0), (-1, -1), HexColor(look.main_colour)),
+            ("LEFTPADDING", (0, 0), (-1, -1), 16),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 16),
+            ("TOPPADDING", (0, 0), (0, 0), 20),
+            ("BOTTOMPADDING", (0, -1), (-1, -1), 20),
+        ],
+    )
+    story += [band, Spacer(1, 10 * mm)]
+    if content.author != look.name:
+        story.append(Paragraph(escape(content.author), COVER_LINE))
+    return story + [Paragraph("For leaders, practitioners and families", BODY)]
+
+
 def _story(content: BulletinContent, width: float, base_url: str | None) -> list[Flowable]:
     contents = TableOfContents(
         levelStyles=TOC_STYLES, tableStyle=TOC_TABLE, dotsMinLevel=0, rightColumnWidth=50
     )
     story: list[Flowable] = [
-        Spacer(1, 60 * mm),
-        Paragraph(escape(content.title), COVER_TITLE),
-        Paragraph(escape(content.heading), COVER_LINE),
-        Paragraph(escape(content.author), COVER_LINE),
-        Paragraph("For leaders, practitioners and families", BODY),
+        *_cover(content, width),
         PageBreak(),
         Heading("Contents", 0, listed=False),
         contents,
@@ -495,6 +550,8 @@ def build_pdf(
     document = BulletinDocument(buffer, content, invariant=created is not None)
     document.multiBuild(
         _story(content, document.width, base_url),
-        canvasmaker=partial(NumberedCanvas, header=content.heading, created=created),
+        canvasmaker=partial(
+            NumberedCanvas, header=content.heading, look=content.look, created=created
+        ),
     )
     return buffer.getvalue()

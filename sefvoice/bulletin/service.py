@@ -16,6 +16,7 @@ from ..extensions import db
 from ..feedback.service import calendar
 from ..feedback.terms import Term
 from ..models import COMMITMENT_STATUSES, Bulletin, BulletinSection, Commitment
+from .brand import save_look
 from .content import DEFAULT_AUTHOR, DEFAULT_TITLE, previous_bulletin, section_specs
 from .markdown import clean
 
@@ -168,8 +169,8 @@ def save_progress(
 
 
 def load_demo_bulletin() -> str:
-    """The demo's Summer 2023 bulletin (sefvoice/data/demo-bulletin.yaml), unless there is
-    one for that term already."""
+    """The demo's Summer 2023 bulletin and the partnership's look
+    (sefvoice/data/demo-bulletin.yaml), unless there is a bulletin for that term already."""
     data = yaml.safe_load(
         files("sefvoice").joinpath("data/demo-bulletin.yaml").read_text(encoding="utf-8")
     )
@@ -177,6 +178,15 @@ def load_demo_bulletin() -> str:
     if bulletin_for(term):
         return f"bulletin: {term.name} already there"
     actor = "sefvoice demo"
+    look = data["brand"]
+    save_look(
+        look["name"],
+        look["main_colour"],
+        look["second_colour"],
+        files("sefvoice").joinpath(f"data/{look['logo']}").read_bytes(),
+        look["logo_alt"],
+        actor=actor,
+    )
     bulletin = create_bulletin(term, data["title"], data["author"], actor=actor)
     for key, section in data["sections"].items():
         save_section(

@@ -23,8 +23,9 @@ from ..feedback.service import calendar
 from ..feedback.terms import Term
 from ..models import Bulletin
 from . import service
+from .brand import BrandError, current, save_look, text_pairs
 from .content import BulletinContent, build_content, section_specs
-from .forms import CreateForm, DetailsForm, ProgressForm, SectionForm
+from .forms import CreateForm, DetailsForm, LookForm, ProgressForm, SectionForm
 from .markdown import link_runs, parse
 from .pdf import build_pdf
 
@@ -216,3 +217,35 @@ def section(slug: str, key: str) -> tuple[str, int] | HttpResponse:
         form=form,
         preview=preview,
     ), 400 if form.errors else 200
+
+
+@bp.route("/look", methods=["GET", "POST"])
+@role_required("officer")
+def look() -> tuple[str, int] | HttpResponse:
+    """The partnership's name, logo and colours, for every bulletin's cover and headers."""
+    saved = current()
+    form = LookForm(obj=saved)
+    problems: list[str] = []
+    if form.validate_on_submit():
+        logo = form.logo.data.read() if form.logo.data else None
+        try:
+            save_look(
+                form.name.data,
+                form.main_colour.data,
+                form.second_colour.data,
+                logo,
+                form.logo_alt.data or "",
+                remove_logo=form.remove_logo.data,
+            )
+        except BrandError as error:
+            problems = error.problems
+        else:
+            flash("The partnership's look is saved.")
+            return redirect(url_for(".look"))
+    return render_template(
+        "bulletin/look.html",
+        form=form,
+        saved=saved,
+        pairs=text_pairs(saved.main_colour, saved.second_colour),
+        problems=problems,
+    ), 400 if problems or form.errors else 200

@@ -1,6 +1,13 @@
 """All SQLAlchemy models, imported here so Alembic and the app see every table."""
 
-from .bulletin import COMMITMENT_STATUSES, Bulletin, BulletinSection, Commitment
+from .bulletin import (
+    COMMITMENT_STATUSES,
+    Brand,
+    Bulletin,
+    BulletinSection,
+    Commitment,
+    EasyReadLine,
+)
 from .comment import REVIEW_STATUSES, CommentReview
 from .indicator import Import, Indicator, IndicatorValue, IndicatorValueHistory
 from .survey import Answer, AnswerChoice, AnswerTally, Response, Survey, utcnow
@@ -13,10 +20,12 @@ __all__ = [
     "AnswerChoice",
     "AnswerTally",
     "AuditEvent",
+    "Brand",
     "Bulletin",
     "BulletinSection",
     "CommentReview",
     "Commitment",
+    "EasyReadLine",
     "Import",
     "Indicator",
     "IndicatorValue",

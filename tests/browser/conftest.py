@@ -60,6 +60,7 @@ STAFF_PAGES = [
     "/bulletins/summer-2023/",
     "/bulletins/summer-2023/edit",
     "/bulletins/summer-2023/sections/outcome-3",
+    "/bulletins/look",
 ]
 # Forms sent empty, to see their error state: (page, its button).
 PUBLIC_FORMS = [
