@@ -113,6 +113,7 @@ class OutcomeFeedback:
     overview: Figure | None  # % positive for each question of the outcome
     questions: list[QuestionGroup]
     comments: list[Quote]
+    results: list[QuestionResult]  # its questions' figures, for the easy-read edition
 
 
 @dataclass
@@ -314,6 +315,7 @@ def _outcome_feedback(
             Quote.of(c)
             for c in _telling(approved_comments(start=start, end=end, outcome=number, limit=500))
         ],
+        results=[r for r, _ in mine],
     )
 
 

@@ -20,6 +20,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from ..feedback.service import calendar
 from ..forms import PageForm
 from ..models import COMMITMENT_STATUSES
+from .easy_read import written_line_problems
 from .markdown import MAX_LENGTH
 from .service import COMMITMENT_LENGTH, commitment_lines
 
@@ -49,6 +50,7 @@ class SectionForm(PageForm):
     body = TextAreaField(default="", validators=[Length(max=MAX_LENGTH, message=TOO_LONG)])
     stories = TextAreaField(default="", validators=[Length(max=MAX_LENGTH, message=TOO_LONG)])
     commitments = TextAreaField(default="", validators=[Length(max=MAX_LENGTH, message=TOO_LONG)])
+    easy_read = TextAreaField(default="", validators=[Length(max=MAX_LENGTH, message=TOO_LONG)])
     preview = SubmitField("Preview")
     save = SubmitField("Save")
 
@@ -68,6 +70,15 @@ class ProgressItem(Form):
     note = StringField(
         default="", validators=[Length(max=300, message="Use at most 300 characters.")]
     )
+
+    easy_read = StringField(
+        default="", validators=[Length(max=300, message="Use at most 300 characters.")]
+    )
+
+    def validate_easy_read(self, field: StringField) -> None:
+        problems = written_line_problems(field.data.strip(), None) if field.data else []
+        if problems:
+            raise ValidationError(f"Easy read: {problems[0]}")
 
     def validate_note(self, field: StringField) -> None:
         if self.status.data and not (field.data or "").strip():

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import reportlab
+from flask import current_app
 from reportlab.graphics.shapes import Drawing, Group, String
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
@@ -57,6 +58,7 @@ from ..feedback.charts import percent_bars
 from ..feedback.tables import Table
 from .brand import WHITE, Look
 from .content import BulletinContent, Card, Figure, Section
+from .easy_read import EasyReadEdition
 from .markdown import Block, to_reportlab
 
 FONT, BOLD = "Vera", "Vera-Bold"
@@ -117,8 +119,15 @@ class Heading(Paragraph):
     """A heading that becomes a bookmark, and (when `listed`) a line on the contents page;
     with an `anchor`, also a destination that links elsewhere in the PDF go to."""
 
-    def __init__(self, text: str, level: int, listed: bool = True, anchor: str | None = None):
-        super().__init__(escape(text), HEADINGS[min(level, 2)])
+    def __init__(
+        self,
+        text: str,
+        level: int,
+        listed: bool = True,
+        anchor: str | None = None,
+        styles: dict[int, ParagraphStyle] | None = None,
+    ):
+        super().__init__(escape(text), (styles or HEADINGS)[min(level, 2)])
         self.title, self.level, self.listed, self.anchor = text, level, listed, anchor
 
 
@@ -126,9 +135,17 @@ class NumberedCanvas(Canvas):
     """Keeps each page until the end, then draws the header and "Page X of Y" on all but
     the cover, now that Y is known."""
 
-    def __init__(self, *args, header: str, look: Look, created: datetime | None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        header: str,
+        look: Look,
+        created: datetime | None,
+        size: float = 12,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
-        self._header, self._look = header, look
+        self._header, self._look, self._size = header, look, size
         self._pages: list[dict] = []
         self._bookmarks: list[tuple[str, float]] = []
         if created is not None:
@@ -161,9 +178,9 @@ class NumberedCanvas(Canvas):
         brand = HexColor(self._look.main_colour)  # 4.5:1 on white at least (brand.py)
         self.setFillColor(brand)
         self.setStrokeColor(brand)
-        self.setFont(BOLD, 12)
+        self.setFont(BOLD, self._size)
         self.drawString(MARGIN, height - 12 * mm, self._look.name)
-        self.setFont(FONT, 12)
+        self.setFont(FONT, self._size)
         self.drawRightString(width - MARGIN, height - 12 * mm, self._header)
         self.setLineWidth(1.5)
         self.line(MARGIN, height - 14 * mm, width - MARGIN, height - 14 * mm)
@@ -175,7 +192,9 @@ class NumberedCanvas(Canvas):
 
 
 class BulletinDocument(BaseDocTemplate):
-    def __init__(self, buffer: io.BytesIO, content: BulletinContent, invariant: bool):
+    """A4 with one frame; bookmarks and contents entries from its Headings."""
+
+    def __init__(self, buffer: io.BytesIO, title: str, author: str, subject: str, invariant: bool):
         super().__init__(
             buffer,
             pagesize=A4,
@@ -183,9 +202,9 @@ class BulletinDocument(BaseDocTemplate):
             rightMargin=MARGIN,
             topMargin=MARGIN,
             bottomMargin=MARGIN,
-            title=f"{content.title}: {content.heading}",
-            author=content.author,
-            subject=content.subject,
+            title=title,
+            author=author,
+            subject=subject,
             keywords="SEND, self-evaluation, SEF, bulletin, co-production",
             creator="sefvoice",
             lang=LANGUAGE,
@@ -481,9 +500,10 @@ def picture(data: bytes, kind: str, width: float, height: float) -> Flowable:
     return Image(io.BytesIO(data), natural_width * scale, natural_height * scale)
 
 
-def _cover(content: BulletinContent, width: float) -> list[Flowable]:
+def _cover(
+    look: Look, title: str, heading: str, author: str, audience: str, width: float
+) -> list[Flowable]:
     """The partnership's logo and name, then the title in white on its main colour."""
-    look = content.look
     story: list[Flowable] = [Spacer(1, 20 * mm)]
     if look.logo:
         logo = picture(look.logo, look.logo_type, width / 2, 35 * mm)
@@ -492,8 +512,8 @@ def _cover(content: BulletinContent, width: float) -> list[Flowable]:
     story += [Paragraph(escape(look.name), COVER_LINE), Spacer(1, 10 * mm)]
     band = PdfTable(
         [
-            [Paragraph(escape(content.title), COVER_TITLE)],
-            [Paragraph(escape(content.heading), COVER_LINE_ON_BRAND)],
+            [Paragraph(escape(title), COVER_TITLE)],
+            [Paragraph(escape(heading), COVER_LINE_ON_BRAND)],
         ],
         colWidths=[width],
         style=[
@@ -505,9 +525,9 @@ def _cover(content: BulletinContent, width: float) -> list[Flowable]:
         ],
     )
     story += [band, Spacer(1, 10 * mm)]
-    if content.author != look.name:
-        story.append(Paragraph(escape(content.author), COVER_LINE))
-    return story + [Paragraph("For leaders, practitioners and families", BODY)]
+    if author != look.name:
+        story.append(Paragraph(escape(author), COVER_LINE))
+    return story + [Paragraph(escape(audience), COVER_LINE)]
 
 
 def _story(content: BulletinContent, width: float, base_url: str | None) -> list[Flowable]:
@@ -515,7 +535,14 @@ def _story(content: BulletinContent, width: float, base_url: str | None) -> list
         levelStyles=TOC_STYLES, tableStyle=TOC_TABLE, dotsMinLevel=0, rightColumnWidth=50
     )
     story: list[Flowable] = [
-        *_cover(content, width),
+        *_cover(
+            content.look,
+            content.title,
+            content.heading,
+            content.author,
+            "For leaders, practitioners and families",
+            width,
+        ),
         PageBreak(),
         Heading("Contents", 0, listed=False),
         contents,
@@ -547,11 +574,107 @@ def build_pdf(
     """The bulletin as PDF bytes. With `created`, the same content gives the same bytes."""
     _register_fonts()
     buffer = io.BytesIO()
-    document = BulletinDocument(buffer, content, invariant=created is not None)
+    document = BulletinDocument(
+        buffer,
+        f"{content.title}: {content.heading}",
+        content.author,
+        content.subject,
+        invariant=created is not None,
+    )
     document.multiBuild(
         _story(content, document.width, base_url),
         canvasmaker=partial(
             NumberedCanvas, header=content.heading, look=content.look, created=created
+        ),
+    )
+    return buffer.getvalue()
+
+
+# The easy-read edition: 16 pt and more, a picture beside every point.
+
+EASY_SIZE = 16
+EASY_BODY = _style("easy-body", EASY_SIZE, leading=24, spaceAfter=6)
+EASY_HEADINGS = {
+    0: _style("easy-h1", 26, BOLD, leading=32, spaceBefore=6, spaceAfter=12, keepWithNext=1),
+    1: _style("easy-h2", 20, BOLD, leading=26, spaceBefore=12, spaceAfter=8, keepWithNext=1),
+    2: _style("easy-h3", 18, BOLD, leading=24, spaceBefore=8, spaceAfter=6, keepWithNext=1),
+}
+PICTURE = 22 * mm
+
+
+def _static_picture(path: str) -> Flowable:
+    """One of the surveys' pictures (static/pictures), drawn as vectors."""
+    return _parsed_picture(str(Path(current_app.static_folder, path)))
+
+
+@lru_cache(maxsize=128)
+def _parsed_picture(path: str) -> Flowable:
+    """Parsed once per process (the files never change while the app runs); a Drawing is
+    not changed by drawing it, so one can sit beside many points."""
+    return picture(Path(path).read_bytes(), "image/svg+xml", PICTURE, PICTURE)
+
+
+def _point(picture_path: str, text: str, width: float) -> Flowable:
+    """A picture, and the point beside it."""
+    row = [_static_picture(picture_path), Paragraph(escape(text), EASY_BODY)]
+    table = PdfTable([row], colWidths=[PICTURE + 8 * mm, width - PICTURE - 8 * mm])
+    table.setStyle(
+        [
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+        ]
+    )
+    return table
+
+
+def _easy_story(edition: EasyReadEdition, width: float) -> list[Flowable]:
+    words = edition.words
+    story = _cover(edition.look, edition.title, edition.heading, "", "", width)
+    story += [PageBreak(), *(Paragraph(escape(line), EASY_BODY) for line in edition.intro)]
+
+    def heading(text: str, level: int = 0) -> Heading:
+        return Heading(text, level, styles=EASY_HEADINGS)
+
+    story += [heading(words["answered"]["heading"])]
+    story.append(_point(edition.answered.picture, edition.answered.text, width))
+    story += [CondPageBreak(SECTION_ROOM), heading(words["told_us"]["heading"])]
+    for outcome in edition.outcomes:
+        story.append(heading(outcome.name, 1))
+        story += [_point(p.picture, p.text, width) for p in outcome.points]
+        if outcome.note:
+            story.append(_point(outcome.picture, outcome.note, width))
+        if outcome.doing:
+            story.append(heading(words["told_us"]["doing"], 2))
+            story += [_point(outcome.picture, line, width) for line in outcome.doing]
+    story += [CondPageBreak(SECTION_ROOM), heading(words["you_said"]["heading"])]
+    story += [_point(p.picture, p.text, width) for p in edition.you_said] or [
+        _point(words["you_said"]["picture"], words["you_said"]["none"], width)
+    ]
+    story += [CondPageBreak(SECTION_ROOM), heading(words["take_part"]["heading"])]
+    story += [_point(p.picture, p.text, width) for p in edition.take_part]
+    return story
+
+
+def build_easy_read_pdf(edition: EasyReadEdition, *, created: datetime | None = None) -> bytes:
+    """The easy-read edition as PDF bytes: 16 pt and more throughout."""
+    _register_fonts()
+    buffer = io.BytesIO()
+    document = BulletinDocument(
+        buffer,
+        edition.title,
+        edition.look.name,
+        f"{edition.title}: the easy-read edition of {edition.heading}",
+        invariant=created is not None,
+    )
+    document.build(
+        _easy_story(edition, document.width),
+        canvasmaker=partial(
+            NumberedCanvas,
+            header=edition.term,
+            look=edition.look,
+            created=created,
+            size=EASY_SIZE,
         ),
     )
     return buffer.getvalue()

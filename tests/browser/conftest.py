@@ -61,6 +61,7 @@ STAFF_PAGES = [
     "/bulletins/summer-2023/edit",
     "/bulletins/summer-2023/sections/outcome-3",
     "/bulletins/look",
+    "/bulletins/summer-2023/easy-read",
 ]
 # Forms sent empty, to see their error state: (page, its button).
 PUBLIC_FORMS = [
@@ -73,6 +74,7 @@ STAFF_FORMS = [
     ("/admin/users", "Add account"),
     ("/admin/response-record", "Download the record"),
     ("/bulletins/", "Start the bulletin"),
+    ("/bulletins/look", "Save the look"),
 ]
 STAFF_EMAIL = "admin@example.org"
 LIMITS = ("SIGN_IN_LIMIT", "RESUME_LIMIT", "START_LIMIT", "ANSWER_LIMIT")
