@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 from flask_migrate import upgrade
+from werkzeug.serving import make_server
 
 from . import tally
 from .auth import ROLES, audit
 from .auth import service as auth_service
+from .auth.roles import ROLE_NAMES
 from .bulletin.cli import bulletin_cli
 from .bulletin.service import load_demo_bulletin
-from .easyread import check_all
+from .easyread import SurveyDefinitionError, check_all
 from .extensions import db
 from .indicators.cli import indicators_cli
+from .paper.words import load_paper_words
 from .surveys import service
+from .surveys.pagecheck import page_problems
 
 
 def _create_cli_app() -> Flask:
@@ -34,8 +39,22 @@ def _static_dir() -> Path:
     return Path(current_app.static_folder)
 
 
+def _check_surveys() -> tuple[list, list[str]]:
+    """Every definition's faults and the paper copies' words, then (if there are none)
+    those of the pages the definitions make."""
+    easyread_dir = Path(current_app.config["EASYREAD_DIR"])
+    definitions, problems = check_all(easyread_dir, _static_dir())
+    try:
+        load_paper_words(easyread_dir)
+    except SurveyDefinitionError as error:
+        problems += error.problems
+    if not problems:
+        problems = page_problems(easyread_dir, definitions)
+    return definitions, problems
+
+
 def _check_and_store_surveys() -> list[str]:
-    definitions, problems = check_all(Path(current_app.config["EASYREAD_DIR"]), _static_dir())
+    definitions, problems = _check_surveys()
     if problems:
         raise click.ClickException("the survey definitions have problems:\n" + "\n".join(problems))
     try:
@@ -49,8 +68,8 @@ surveys_cli = click.Group("surveys", help="Check and load the survey definitions
 
 @surveys_cli.command("check")
 def surveys_check() -> None:
-    """Validate every definition in easyread/; exits 1 naming each fault."""
-    definitions, problems = check_all(Path(current_app.config["EASYREAD_DIR"]), _static_dir())
+    """Validate every definition in easyread/ and the pages it makes; exits 1 naming each fault."""
+    definitions, problems = _check_surveys()
     for problem in problems:
         click.echo(problem, err=True)
     if problems:
@@ -115,7 +134,7 @@ def retention_run() -> None:
 @click.option("--port", default=5000, show_default=True)
 def demo(no_serve: bool, reset: bool, port: int) -> None:
     """Migrate the database, load the surveys and demo data, and serve on 127.0.0.1."""
-    from .demo import load_demo_data
+    from .demo import NotADemoDatabase, demo_accounts, load_demo_data, mark_as_demo
 
     url = db.engine.url
     if reset and url.get_backend_name() == "sqlite" and url.database:
@@ -124,14 +143,38 @@ def demo(no_serve: bool, reset: bool, port: int) -> None:
             Path(url.database + suffix).unlink(missing_ok=True)
     Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
     upgrade(directory=current_app.extensions["migrate"].directory)
+    try:
+        mark_as_demo()
+    except NotADemoDatabase as error:
+        raise click.ClickException(str(error)) from error
     for line in _check_and_store_surveys():
         click.echo(line)
     for line in load_demo_data():
         click.echo(line)
     click.echo(load_demo_bulletin())
+    click.echo("\nDemo sign-ins (new passwords each time the demo starts), at /sign-in:")
+    for email, role, password in demo_accounts():
+        click.echo(f"  {ROLE_NAMES[role]:<24} {email:<24} password: {password}")
     if not no_serve:
-        click.echo(f"sefvoice demo: open http://127.0.0.1:{port}/")
-        current_app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False)
+        serve(current_app._get_current_object(), port)
+
+
+def serve(app: Flask, port: int) -> None:
+    """Serve on 127.0.0.1 until Ctrl+C, with werkzeug's threaded server (Flask's app.run()
+    does nothing inside the flask command). The address is printed once it is listening."""
+    try:
+        server = make_server("127.0.0.1", port, app, threaded=True)
+    except OSError as error:
+        raise click.ClickException(
+            f"cannot listen on 127.0.0.1:{port} ({error.strerror}); try --port with another number"
+        ) from error
+    # Ctrl+C (SIGINT) and SIGTERM both stop it cleanly. SIGINT is set afresh because a
+    # shell starting a command in the background (`sefvoice demo &`) leaves it ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    click.echo(f"sefvoice demo: open http://127.0.0.1:{server.server_port}/ (Ctrl+C to stop)")
+    server.serve_forever()  # returns on KeyboardInterrupt, with the socket closed
+    click.echo("sefvoice demo: stopped")
 
 
 def register(app: Flask) -> None:

@@ -44,6 +44,8 @@ def from_environment() -> dict:
         "DISCLOSURE_MIN_BASE": int(os.environ.get("SEFVOICE_DISCLOSURE_MIN_BASE", "10")),
         # Terms: name=month-day each starts (the 1st of a month); each runs until the next.
         "TERMS": os.environ.get("SEFVOICE_TERMS", "Spring=01-01,Summer=05-01,Autumn=09-01"),
+        # Terms and the tally's months follow the dates in this time zone (IANA name).
+        "TIMEZONE": os.environ.get("SEFVOICE_TIMEZONE", "Europe/London"),
         "TREND_TERMS": 6,
         # Rate limits per client (flask-limiter syntax).
         "RATELIMIT_STORAGE_URI": os.environ.get("SEFVOICE_RATELIMIT_STORAGE", "memory://"),
@@ -54,6 +56,9 @@ def from_environment() -> dict:
         "ANSWER_LIMIT": os.environ.get("SEFVOICE_ANSWER_LIMIT", "60 per minute"),
         # Behind a reverse proxy, how many proxies set X-Forwarded-For (for rate limits).
         "PROXY_COUNT": int(os.environ.get("SEFVOICE_PROXY_COUNT", "0")),
+        # Staff sessions end after this long without a request, and this long after sign-in.
+        "STAFF_IDLE_MINUTES": int(os.environ.get("SEFVOICE_STAFF_IDLE_MINUTES", "30")),
+        "STAFF_SESSION_HOURS": int(os.environ.get("SEFVOICE_STAFF_SESSION_HOURS", "12")),
         "CHECK_MIGRATED": True,
         # Test each pooled connection before use, so one the database dropped (a restart, a
         # failover, an idle timeout) is replaced instead of failing the next request.

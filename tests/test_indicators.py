@@ -439,12 +439,27 @@ def test_measures_for_outcome_and_status(ctx):
     assert service.format_value(52.0, None, "weeks") == "52 weeks"
 
 
+def _measure(latest, previous, higher, target):
+    """A percent measure with these figures; a None figure is a marker ("c")."""
+    from sefvoice.indicators.service import MeasureSummary, Point
+
+    def point(value):
+        return Point(date(2023, 1, 1), "", value, None if value is not None else "c")
+
+    earlier = point(previous) if previous is not None else None
+    now = point(latest)
+    series = (earlier, now) if earlier else (now,)
+    return MeasureSummary(
+        "m", "M", "percent", "education", higher, target, now, earlier, None, None, series
+    )
+
+
 @pytest.mark.parametrize(
     ("latest", "previous", "higher", "status"),
     [
         (90, 80, True, "green"),
         (86, 88, True, "amber"),
-        (80, 70, True, "amber"),
+        (80, 70, True, "red"),  # improving, but 8 points short of 88: not within 5%
         (70, 80, True, "red"),
         (25, 35, False, "green"),
         (40, 30, False, "red"),
@@ -452,25 +467,53 @@ def test_measures_for_outcome_and_status(ctx):
     ],
 )
 def test_rag_rule(latest, previous, higher, status):
-    from sefvoice.indicators.service import MeasureSummary, Point
-
-    def point(value):
-        return Point(date(2023, 1, 1), "", value, None)
-
-    measure = MeasureSummary(
-        "m",
-        "M",
-        "percent",
-        "education",
-        higher,
-        88 if higher else 30,
-        point(latest),
-        point(previous),
-        None,
-        None,
-        (),
-    )
+    measure = _measure(latest, previous, higher, 88 if higher else 30)
     assert service.rag_status(measure) == status
+
+
+@pytest.mark.parametrize(
+    ("latest", "previous", "higher", "target", "words"),
+    [
+        (50, 40, True, 90, "Below target, improving"),  # far off, better: never "nearly there"
+        (40, 52, False, 30, "Above target, improving"),
+        (50, 60, True, 90, "Below target, getting worse"),
+        (86, 88, True, 88, "Within 5% of target, getting worse"),
+        (31, 31, False, 30, "Within 5% of target, no change"),
+        (95, 100, True, 90, "On target, getting worse"),
+        (95, None, True, 90, "On target"),
+        (50, 40, None, 90, "Target 90%, direction not set, rising"),
+        (50, 60, None, 90, "Target 90%, direction not set, falling"),
+        (50, 50, None, None, "No target, direction not set, no change"),
+        (50, 40, True, None, "No target, improving"),
+        (None, 40, True, 90, "No latest number"),
+    ],
+)
+def test_status_words(latest, previous, higher, target, words):
+    assert service.status_words(_measure(latest, previous, higher, target)) == words
+
+
+def test_the_same_status_words_on_the_measures_page_the_tab_and_the_bulletin(app, client):
+    from sefvoice.feedback.tables import measures_table
+
+    with app.app_context():
+        import_bytes(
+            csv(
+                "ehcp-20,Plans in 20 weeks,education,2023-04,40,percent,,90,yes,3,Apr 2023",
+                "ehcp-20,Plans in 20 weeks,education,2023-05,50,percent,,90,yes,3,May 2023",
+                "waits,Therapy wait,health,2023-07,52,weeks,,30,,3,Jul 2023",
+            )
+        )
+        table = measures_table(3, "Measures")  # the feedback tab's, and the bulletin's
+        statuses = {row[0]: row[5] for row in table.text_rows()}
+    assert statuses == {
+        "Plans in 20 weeks": "Below target, improving",
+        "Therapy wait": "Target 30 weeks, direction not set",
+    }
+    sign_in(client, "pcv_rep")
+    page = client.get("/indicators/").get_data(as_text=True)
+    assert '<span class="status status--red">Below target, improving</span>' in page
+    assert '<span class="status status--none">Target 30 weeks, direction not set</span>' in page
+    assert "Nearly there" not in page and "No target" not in page
 
 
 def test_import_command(app, database_url, monkeypatch, tmp_path):

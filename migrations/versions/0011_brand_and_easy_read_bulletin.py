@@ -1,7 +1,7 @@
-"""brand and easy-read bulletin
+"""the partnership's look (brand) and the easy-read bulletin's lines
 
 Revision ID: 0011
-Revises: 0005
+Revises: 0012
 Create Date: 2026-11-30 09:58:28.945792
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0005'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

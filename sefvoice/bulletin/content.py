@@ -22,7 +22,7 @@ from ..feedback.charts import summary_sentence
 from ..feedback.comments import ApprovedComment, approved_comments
 from ..feedback.disclosure import Rules, Shown
 from ..feedback.tables import Table
-from ..feedback.terms import Term
+from ..feedback.terms import Term, local_date
 from ..models import COMMITMENT_STATUSES, Bulletin
 from .brand import Look, current
 from .markdown import Block, parse
@@ -81,8 +81,9 @@ class Quote:
     source: str
 
     @classmethod
-    def of(cls, comment: ApprovedComment) -> Quote:
-        return cls(comment.text, f"{comment.survey_title}, {comment.submitted_at:%B %Y}")
+    def of(cls, comment: ApprovedComment, term: Term) -> Quote:
+        sent = local_date(comment.submitted_at, term.zone)  # the month the term counts it in
+        return cls(comment.text, f"{comment.survey_title}, {sent:%B %Y}")
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,8 @@ class BulletinContent:
             "“% positive” counts the answers that each survey marks as positive, such as"
             " “Yes” or a happy face. “Change since last term” compares with the term before.",
             "The measures are the latest figures the partnership holds, each with the period"
-            " it covers. The status compares the latest figure with its target, and the"
+            " it covers. The status compares the latest figure with its target (“within 5%"
+            " of target” means short of it by no more than 5% of the target), and the"
             " direction compares it with the figure before; both are given in words.",
             "Every chart is followed by a table of the same figures.",
         ]
@@ -312,7 +314,7 @@ def _outcome_feedback(
             for title, group in groupby(mine, key=lambda pair: pair[0].survey_title)
         ],
         comments=[
-            Quote.of(c)
+            Quote.of(c, term)
             for c in _telling(approved_comments(start=start, end=end, outcome=number, limit=500))
         ],
         results=[r for r, _ in mine],

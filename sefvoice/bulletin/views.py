@@ -171,7 +171,7 @@ def download(slug: str, edition: str, kind: str) -> HttpResponse:
     audit.record("export", f"{label} {term.name} as {kind}")
     return HttpResponse(
         body,
-        mimetype="application/pdf" if kind == "pdf" else "text/html; charset=utf-8",
+        mimetype="application/pdf" if kind == "pdf" else "text/html",  # Flask adds the charset
         headers={"Content-Disposition": f'attachment; filename="{edition}-{term.slug}.{kind}"'},
     )
 

@@ -13,7 +13,7 @@ from ..models import Response
 from .aggregates import FeedbackSummary, build_summary
 from .disclosure import Rules
 from .tables import SummaryTables, summary_tables
-from .terms import Term, TermCalendar
+from .terms import Term, TermCalendar, local_date
 
 
 def rules() -> Rules:
@@ -22,7 +22,7 @@ def rules() -> Rules:
 
 
 def calendar() -> TermCalendar:
-    return TermCalendar(current_app.config["TERMS"])
+    return TermCalendar(current_app.config["TERMS"], current_app.config["TIMEZONE"])
 
 
 def charter() -> Charter:
@@ -36,7 +36,9 @@ def terms_with_responses() -> list[Term]:
     ).one()
     if first is None:
         return []
-    return list(reversed(calendar().between(first.date(), last.date())))
+    terms = calendar()
+    days = (local_date(first, terms.zone), local_date(last, terms.zone))
+    return list(reversed(terms.between(*days)))
 
 
 def summary_for(term: Term) -> tuple[FeedbackSummary, SummaryTables]:

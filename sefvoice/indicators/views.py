@@ -72,7 +72,7 @@ def measures() -> str:
         groups=groups,
         outcomes=charter.outcomes,
         rag_status=service.rag_status,
-        direction=service.direction,
+        status_words=service.status_words,
         format_value=service.format_value,
     )
 

@@ -9,11 +9,23 @@ from .bulletin import (
     EasyReadLine,
 )
 from .comment import REVIEW_STATUSES, CommentReview
+from .demo import DemoMark
 from .indicator import Import, Indicator, IndicatorValue, IndicatorValueHistory
-from .survey import Answer, AnswerChoice, AnswerTally, Response, Survey, utcnow
-from .user import AuditEvent, User
+from .paper import PaperBatch, PaperCopy
+from .survey import (
+    CHANNELS,
+    Answer,
+    AnswerChoice,
+    AnswerTally,
+    Response,
+    SetAsideBatch,
+    Survey,
+    utcnow,
+)
+from .user import AuditEvent, SignInThrottle, StaffSession, User
 
 __all__ = [
+    "CHANNELS",
     "COMMITMENT_STATUSES",
     "REVIEW_STATUSES",
     "Answer",
@@ -25,12 +37,18 @@ __all__ = [
     "BulletinSection",
     "CommentReview",
     "Commitment",
+    "DemoMark",
     "EasyReadLine",
     "Import",
     "Indicator",
     "IndicatorValue",
     "IndicatorValueHistory",
+    "PaperBatch",
+    "PaperCopy",
     "Response",
+    "SetAsideBatch",
+    "SignInThrottle",
+    "StaffSession",
     "Survey",
     "User",
     "utcnow",
