@@ -483,40 +483,41 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()]
 
 
+def long_sentences(text: str) -> list[str]:
+    """Each sentence of `text` over 15 words, saying how long it is."""
+    found = []
+    for sentence in sentences(text):
+        words = len(sentence.split())
+        if words > MAX_SENTENCE_WORDS:
+            found.append(
+                f"a sentence has {words} words (at most {MAX_SENTENCE_WORDS}): {sentence!r}"
+            )
+    return found
+
+
+def hard_to_read(text: str) -> str | None:
+    """Why `text` is below reading ease 70 (Flesch), or None when it is easy enough."""
+    import textstat  # imported here: only the checker needs it, and it is slow to import
+
+    score = textstat.flesch_reading_ease(text)
+    if score < MIN_READING_EASE:
+        return f"reading ease {score:.0f} (at least {MIN_READING_EASE:.0f}): {text!r}"
+    return None
+
+
 def easy_read_problems(
     definition: SurveyDefinition, source: str, lines: dict[str, int] | None = None
 ) -> list[str]:
     """Sentences over 15 words, and questions (with their options) below reading ease 70."""
     lines = lines or {}
-    import textstat  # imported here: only the checker needs it, and it is slow to import
-
     problems = []
     for where, text in respondent_texts(definition):
-        for sentence in sentences(text):
-            words = len(sentence.split())
-            if words > MAX_SENTENCE_WORDS:
-                problems.append(
-                    _problem(
-                        source,
-                        lines,
-                        where,
-                        f"a sentence has {words} words"
-                        f" (at most {MAX_SENTENCE_WORDS}): {sentence!r}",
-                    )
-                )
+        problems += [_problem(source, lines, where, p) for p in long_sentences(text)]
     for q in definition.questions:
         parts = [q.text, q.hint, *(o.label for o in q.options)]
-        joined = ". ".join(p.rstrip(".?!") for p in parts if p) + "."
-        score = textstat.flesch_reading_ease(joined)
-        if score < MIN_READING_EASE:
-            problems.append(
-                _problem(
-                    source,
-                    lines,
-                    f"question {q.id!r}",
-                    f"reading ease {score:.0f} (at least {MIN_READING_EASE:.0f}): {joined!r}",
-                )
-            )
+        problem = hard_to_read(". ".join(p.rstrip(".?!") for p in parts if p) + ".")
+        if problem:
+            problems.append(_problem(source, lines, f"question {q.id!r}", problem))
     return problems
 
 
