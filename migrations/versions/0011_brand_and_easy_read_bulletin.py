@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0012'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
