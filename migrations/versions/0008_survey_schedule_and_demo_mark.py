@@ -29,6 +29,7 @@ def upgrade():
 
 def downgrade():
     op.drop_table('demo_mark')
-    with op.batch_alter_table('survey', schema=None) as batch_op:
-        batch_op.drop_column('closes_at')
-        batch_op.drop_column('opens_at')
+    # Not in batch mode: on SQLite that copies the table and drops the old one, which its
+    # responses' foreign keys refuse. SQLite 3.35+ drops a column in place.
+    op.drop_column('survey', 'closes_at')
+    op.drop_column('survey', 'opens_at')

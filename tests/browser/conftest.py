@@ -24,7 +24,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from sefvoice.auth import service as auth_service
 from sefvoice.bulletin.service import load_demo_bulletin
 from sefvoice.config import PROJECT_ROOT
-from sefvoice.demo import load_demo_data
+from sefvoice.demo import load_demo_data, mark_as_demo
 from sefvoice.easyread import SurveyDefinition, survey_files
 from sefvoice.extensions import db
 from sefvoice.surveys import service
@@ -139,6 +139,7 @@ def live_server(tmp_path_factory, definitions) -> Iterator[LiveServer]:
     app = make_app(url, CHECK_MIGRATED=False, **roomy)
     with app.app_context():
         upgrade()
+        mark_as_demo()  # the sign-in page then says where the demo sign-ins are: checked too
         service.store_definitions(definitions)
         load_demo_data()
         load_demo_bulletin()
