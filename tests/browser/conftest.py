@@ -48,9 +48,11 @@ CHROMIUM_ARGS = [
 # The shipped surveys, known before the tests run so that there can be a test per survey.
 # (Between them they have every type of question; the test survey, all-types, is used for
 # the error state of each type.)
-SURVEY_SLUGS = [
-    yaml.safe_load(path.read_text(encoding="utf-8"))["slug"] for path in survey_files(EASYREAD)
-]
+SHIPPED = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in survey_files(EASYREAD)]
+SHIPPED_VERSIONS = {data["slug"]: data["version"] for data in SHIPPED}
+SURVEY_SLUGS = list(SHIPPED_VERSIONS)
+# Staff enter a paper return in the survey's current version.
+PAPER_ENTRY = f"/paper/parent-carer-annual/{SHIPPED_VERSIONS['parent-carer-annual']}/enter"
 # Every page that is not part of a survey, one line each.
 PUBLIC_PAGES = ["/", "/resume", "/withdraw", "/sign-in", "/no-such-page"]
 STAFF_PAGES = [
@@ -79,7 +81,7 @@ STAFF_PAGES = [
     "/surveys/manage/all-types/v1/preview/done",
     "/paper/",
     "/paper/parent-carer-annual/print",
-    "/paper/parent-carer-annual/1/enter",
+    PAPER_ENTRY,
 ]
 # Forms sent empty, to see their error state: (page, its button).
 PUBLIC_FORMS = [
@@ -99,7 +101,7 @@ STAFF_FORMS = [
     ("/surveys/manage/all-types/v1/preview/q/pick-many", "Save and continue"),
     ("/surveys/manage/all-types/v1/preview/q/anything-else", "Save and continue"),
     ("/paper/parent-carer-annual/print", "Make the copies"),
-    ("/paper/parent-carer-annual/1/enter", "Save this return"),
+    (PAPER_ENTRY, "Save this return"),
 ]
 STAFF_EMAIL = "admin@example.org"
 LIMITS = ("SIGN_IN_LIMIT", "RESUME_LIMIT", "START_LIMIT", "ANSWER_LIMIT")
