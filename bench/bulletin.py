@@ -1,5 +1,6 @@
-"""Benchmark: the demo's full Summer 2023 bulletin, as a PDF with reportlab, against
-WeasyPrint turning the web version of the same bulletin into a PDF.
+"""Benchmark: the demo's whole Summer 2023 bulletin (the full bulletin and its easy-read
+edition) as PDFs with reportlab, against WeasyPrint turning the web version of the same
+full bulletin into a PDF.
 
     python bench/bulletin.py                      # a fresh SQLite database in a temp folder
     python bench/bulletin.py --repeat 5 --database postgresql+psycopg://postgres@127.0.0.1/bench
@@ -8,8 +9,10 @@ It loads the demo (surveys, responses, measures and the officers' sections) into
 database, then times, best of --repeat after one warm-up:
 - reading the bulletin's content from the database (build_content),
 - reportlab laying it out as a PDF (build_pdf),
-- WeasyPrint turning the standalone web page of the same content into a PDF,
-and prints the pages, charts and times, and WeasyPrint's time as a multiple of reportlab's.
+- the easy-read edition from the same content, and its PDF (build_easy_read_pdf),
+- WeasyPrint turning the standalone web page of the full bulletin into a PDF,
+and prints the pages, charts and times, and WeasyPrint's time as a multiple of reportlab's
+(for the same full bulletin).
 WeasyPrint is a benchmark-only extra (pip install -e '.[bench]'), and it needs Debian's
 pango (apt-get install -y libpango-1.0-0 libpangoft2-1.0-0); without either the benchmark
 says so and prints reportlab's time alone.
@@ -31,7 +34,8 @@ from pypdf import PdfReader
 
 from sefvoice import create_app
 from sefvoice.bulletin.content import build_content
-from sefvoice.bulletin.pdf import build_pdf
+from sefvoice.bulletin.easy_read import build_easy_read
+from sefvoice.bulletin.pdf import build_easy_read_pdf, build_pdf
 from sefvoice.bulletin.service import load_demo_bulletin
 from sefvoice.bulletin.views import render_page
 from sefvoice.config import PROJECT_ROOT
@@ -96,13 +100,21 @@ def main() -> None:
             term = calendar().named(TERM)
             content_wall, content_cpu, content = best_of(args.repeat, lambda: build_content(term))
             pdf_wall, pdf_cpu, pdf = best_of(args.repeat, lambda: build_pdf(content))
+            easy_wall, easy_cpu, easy = best_of(
+                args.repeat, lambda: build_easy_read_pdf(build_easy_read(content))
+            )
             html = render_page(content, standalone=True)
             charts = sum(1 for figure in content.figures if figure.summary)
             pages = len(PdfReader(io.BytesIO(pdf)).pages)
+            easy_pages = len(PdfReader(io.BytesIO(easy)).pages)
             print(f"{TERM} bulletin: {pages} pages, {charts} charts, {len(pdf):,} bytes of PDF")
+            print(f"  easy-read edition: {easy_pages} pages, {len(easy):,} bytes of PDF")
             report("content from the database", content_wall, f"{content_cpu:.3f} s CPU")
             report("PDF with reportlab", pdf_wall, f"{pdf_cpu:.3f} s CPU")
-            report("whole bulletin", content_wall + pdf_wall, "limit 2 s")
+            report("easy-read edition and its PDF", easy_wall, f"{easy_cpu:.3f} s CPU")
+            report(
+                "whole bulletin, both editions", content_wall + pdf_wall + easy_wall, "limit 2 s"
+            )
             weasy = weasyprint_pdf()
             if isinstance(weasy, str):
                 print(f"  {weasy}")

@@ -218,3 +218,15 @@ def test_export_command_easy_read(data, database_url, monkeypatch, tmp_path):
     assert "filled in our surveys" in (tmp_path / "easy.html").read_text(encoding="utf-8")
     bad = CliRunner().invoke(main, [*args, "--edition", "simple", "-o", "x.pdf"])
     assert bad.exit_code == 2 and "'simple' is not one of" in bad.output
+
+
+def test_each_hard_word_the_edition_uses_is_explained(data, monkeypatch):
+    glossary = {"plan": "A plan says what help your child gets.", "physio": "Exercises."}
+    monkeypatch.setattr(easy_read, "load_glossary", lambda folder: glossary)
+    with data.app_context():
+        edition = build_easy_read(build_content(term("Summer 2023")))
+        pdf = build_easy_read_pdf(edition)
+    assert [p.text for p in edition.glossary] == ["A plan says what help your child gets."]
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        text = " ".join(" ".join(page.extract_text().split()) for page in document.pages)
+    assert "Words we use" in text and "A plan says what help your child gets." in text

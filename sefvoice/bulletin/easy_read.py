@@ -1,6 +1,7 @@
 """The bulletin's easy-read edition, for families and young people: how many people
 answered, what they told us (three to five points an outcome, each from a published % positive),
-"You said, we did", and how to take part next.
+"You said, we did", the meaning of each hard word it uses (easyread/glossary.yaml, as the
+surveys explain them), and how to take part next.
 
 Every figure comes from the bulletin's content (so through the same disclosure control as
 the full bulletin): a hidden % positive gives no point. For each figure sefvoice suggests a
@@ -17,11 +18,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 from importlib.resources import files
+from pathlib import Path
 
 import yaml
+from flask import current_app
 from sqlalchemy import select
 
-from ..easyread import hard_to_read, long_sentences
+from ..easyread import glossary_words_in, hard_to_read, load_glossary, long_sentences
 from ..extensions import db
 from ..feedback.aggregates import QuestionResult
 from ..feedback.disclosure import Shown
@@ -166,6 +169,7 @@ class EasyReadEdition:
     outcomes: list[EasyReadOutcome]
     you_said: list[Point]
     take_part: list[Point]
+    glossary: list[Point]  # the meaning of each glossary word the edition uses
 
     @property
     def points(self) -> list[Point]:
@@ -275,6 +279,21 @@ def build_easy_read(content: BulletinContent) -> EasyReadEdition:
         Point(p["picture"], p["alt"], p["line"].format(next=following.name))
         for p in words["take_part"]["points"]
     ]
+    you_said = _you_said(bulletin)
+    used = " ".join(
+        [
+            *words["intro"],
+            count_line,
+            *(p.text for o in outcomes for p in o.points),
+            *(line for o in outcomes for line in [o.note or "", *o.doing]),
+            *(p.text for p in [*you_said, *take_part]),
+        ]
+    )
+    glossary = load_glossary(Path(current_app.config["EASYREAD_DIR"]))
+    explained = [
+        Point(words["glossary"]["picture"], words["glossary"]["alt"], glossary[word])
+        for word in glossary_words_in(used, glossary)
+    ]
     return EasyReadEdition(
         title=words["title"].format(term=term.name),
         term=term.name,
@@ -286,8 +305,9 @@ def build_easy_read(content: BulletinContent) -> EasyReadEdition:
             answered["picture"], answered["alt"], count_line, content.respondents, "answered"
         ),
         outcomes=outcomes,
-        you_said=_you_said(bulletin),
+        you_said=you_said,
         take_part=take_part,
+        glossary=explained,
     )
 
 

@@ -651,6 +651,9 @@ def _easy_story(edition: EasyReadEdition, width: float) -> list[Flowable]:
     story += [_point(p.picture, p.text, width) for p in edition.you_said] or [
         _point(words["you_said"]["picture"], words["you_said"]["none"], width)
     ]
+    if edition.glossary:
+        story += [CondPageBreak(SECTION_ROOM), heading(words["glossary"]["heading"])]
+        story += [_point(p.picture, p.text, width) for p in edition.glossary]
     story += [CondPageBreak(SECTION_ROOM), heading(words["take_part"]["heading"])]
     story += [_point(p.picture, p.text, width) for p in edition.take_part]
     return story
