@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import config as settings
 from .assets import add_fingerprints
 from .database import MIGRATIONS_DIR, check_migrated, tune_sqlite
-from .extensions import csrf, db, limiter, login_manager, migrate
+from .extensions import csrf, db, limiter, login_manager, migrate, shared_limits_warning
 from .feedback.terms import TermCalendar
 from .security import add_security_headers
 
@@ -41,6 +43,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    warning = shared_limits_warning(app.config["RATELIMIT_STORAGE_URI"], sys.argv, os.environ)
+    if warning:
+        app.logger.warning(warning)
     if app.config["PROXY_COUNT"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"])
     with app.app_context():
@@ -51,6 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from . import cli, models  # noqa: F401  (models: every table known to Alembic)
     from .auth import bp as auth_bp
     from .bulletin import bp as bulletin_bp
+    from .bursts import bp as bursts_bp
     from .feedback import bp as feedback_bp
     from .indicators import bp as indicators_bp
     from .manage import bp as manage_bp
@@ -64,6 +70,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(bulletin_bp)
     app.register_blueprint(manage_bp)
     app.register_blueprint(paper_bp)
+    app.register_blueprint(bursts_bp)
     cli.register(app)
     _register_error_pages(app)
     add_security_headers(app)

@@ -56,6 +56,9 @@ def from_environment() -> dict:
         "FREE_TEXT_DAYS": int(os.environ.get("SEFVOICE_FREE_TEXT_DAYS", "730")),
         "TEXT_ANSWER_MAX_LENGTH": 2000,
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,  # the largest upload (indicator files)
+        # The largest form field that is not a file: a survey definition (1 MB at most)
+        # comes back as text with the form that publishes it.
+        "MAX_FORM_MEMORY_SIZE": 1024 * 1024 + 64 * 1024,
         # Disclosure control: counts below MIN_COUNT are shown as "fewer than 5"; percentages
         # need at least MIN_BASE people answering.
         "DISCLOSURE_MIN_COUNT": int(os.environ.get("SEFVOICE_DISCLOSURE_MIN_COUNT", "5")),
@@ -66,7 +69,10 @@ def from_environment() -> dict:
         "TIMEZONE": os.environ.get("SEFVOICE_TIMEZONE", "Europe/London"),
         "TREND_TERMS": 6,
         # Rate limits per client (flask-limiter syntax).
-        "RATELIMIT_STORAGE_URI": os.environ.get("SEFVOICE_RATELIMIT_STORAGE", "memory://"),
+        # Counts shared by every worker and server: Redis when SEFVOICE_REDIS_URL names one.
+        "RATELIMIT_STORAGE_URI": os.environ.get("SEFVOICE_RATELIMIT_STORAGE")
+        or os.environ.get("SEFVOICE_REDIS_URL")
+        or "memory://",
         "SIGN_IN_LIMIT": "10 per minute",
         "RESUME_LIMIT": "10 per minute",
         # A class filling it in together shares one address; a load test shares 127.0.0.1.
@@ -77,6 +83,12 @@ def from_environment() -> dict:
         # Staff sessions end after this long without a request, and this long after sign-in.
         "STAFF_IDLE_MINUTES": int(os.environ.get("SEFVOICE_STAFF_IDLE_MINUTES", "30")),
         "STAFF_SESSION_HOURS": int(os.environ.get("SEFVOICE_STAFF_SESSION_HOURS", "12")),
+        # Officers see this many sends from one source, each within this many minutes of the
+        # one before, as a burst (sefvoice.bursts).
+        "BURST_MIN_SENDS": int(os.environ.get("SEFVOICE_BURST_MIN_SENDS", "10")),
+        "BURST_GAP_MINUTES": int(os.environ.get("SEFVOICE_BURST_GAP_MINUTES", "10")),
+        # The hash of where a response came from is blanked this many days after it was sent.
+        "SOURCE_HASH_DAYS": int(os.environ.get("SEFVOICE_SOURCE_HASH_DAYS", "90")),
         "CHECK_MIGRATED": True,
         # Test each pooled connection before use, so one the database dropped (a restart, a
         # failover, an idle timeout) is replaced instead of failing the next request.

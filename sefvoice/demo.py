@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from importlib.resources import files
 
 from sqlalchemy import exists, func, insert, select
-from werkzeug.security import generate_password_hash
 
 from . import tally
 from .auth import audit
@@ -57,10 +56,10 @@ def demo_accounts() -> list[tuple[str, str, str]]:
         user = db.session.scalar(select(User).where(User.email == email))
         if user is None:
             auth_service.create_user(email, password, role)
-        else:
-            user.password_hash = generate_password_hash(password)
-            user.role, user.failed_sign_ins, user.locked_until = role, 0, None
-            db.session.commit()
+        else:  # as made: its role, enabled, and the new password (which ends its sessions)
+            user.role = role
+            auth_service.set_disabled(user, False)
+            auth_service.set_password(user, password)
         sign_ins.append((email, role, password))
     audit.record(
         "demo accounts",

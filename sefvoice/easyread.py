@@ -59,6 +59,7 @@ class Option:
     picture: str
     alt: str
     positive: bool = False
+    exclusive: bool = False  # "No one", "None of these": chosen only on its own
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class Question:
     max: int | None = None
     unit: str = ""
     max_length: int = TEXT_LIMIT
+    explain: tuple[str, ...] = ()  # glossary words explained under the question
 
     @property
     def is_choice(self) -> bool:
@@ -157,15 +159,17 @@ class _Reader:
             self.problem(where, f"an option must be a mapping, found {data!r}")
             return None
         where = f"{where} option {data.get('id')!r}"
-        positive = data.get("positive", False)
-        if not isinstance(positive, bool):
-            self.problem(where, f"'positive' must be true or false, found {positive!r}", "positive")
+        flags = {key: data.get(key, False) for key in ("positive", "exclusive")}
+        for key, value in flags.items():
+            if not isinstance(value, bool):
+                self.problem(where, f"'{key}' must be true or false, found {value!r}", key)
         return Option(
             id=self.identifier(data, where),
             label=self.text(data, "label", where),
             picture=self.picture(data, where),
             alt=self.text(data, "alt", where),
-            positive=positive is True,
+            positive=flags["positive"] is True,
+            exclusive=flags["exclusive"] is True,
         )
 
     def options(self, data: dict, where: str) -> tuple[Option, ...]:
@@ -230,6 +234,11 @@ def _read_question(
             )
         if qtype in ("single", "multiple") and len(options) < 2:
             reader.problem(where, f"a {qtype} question needs at least 2 options, found {len(ids)}")
+        exclusive = [o.id for o in options if o.exclusive]
+        if exclusive and qtype != "multiple":
+            reader.problem(
+                where, f"only a multiple question has 'exclusive' options, found {exclusive}"
+            )
     elif "options" in data:
         reader.problem(where, f"a {qtype} question has no 'options'", "options")
 
@@ -248,6 +257,10 @@ def _read_question(
             "max_length",
         )
         max_length = TEXT_LIMIT
+    explain = data.get("explain", [])
+    if not isinstance(explain, list) or not all(isinstance(w, str) and w for w in explain):
+        reader.problem(where, f"'explain' must be a list of glossary words, found {explain!r}")
+        explain = []
 
     return Question(
         id=qid,
@@ -262,6 +275,7 @@ def _read_question(
         max=high if qtype == "number" else None,
         unit=reader.text(data, "unit", where, required=False),
         max_length=max_length,
+        explain=tuple(explain),
     )
 
 
@@ -358,7 +372,7 @@ def load_charter(easyread_dir: Path) -> Charter:
 
 
 # Files in easyread/ that hold shared words, not a survey.
-NOT_SURVEYS = ("charter.yaml", "paper.yaml")
+NOT_SURVEYS = ("charter.yaml", "glossary.yaml", "paper.yaml")
 
 
 def survey_files(easyread_dir: Path) -> list[Path]:
@@ -416,11 +430,15 @@ def read_survey_text(
 ) -> tuple[SurveyDefinition, dict[str, int]]:
     """Parse and check a definition from YAML text; raise SurveyDefinitionError if it is not
     YAML or has faults. Returns it with its lines (yaml_lines)."""
+    loader = yaml.SafeLoader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        # Parsed once: the nodes (which know their lines), then the data built from them.
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
         raise SurveyDefinitionError([f"{source}: not valid YAML: {error}"]) from error
+    finally:
+        loader.dispose()
     lines = yaml_lines(node, data)
     return parse_survey(data, source, charter, static_dir, lines), lines
 
@@ -430,15 +448,17 @@ def load_survey_file(path: Path, charter: Charter, static_dir: Path) -> SurveyDe
 
 
 def check_survey_text(
-    text: str, source: str, charter: Charter, static_dir: Path
+    text: str, source: str, charter: Charter, static_dir: Path, easy_read: bool = True
 ) -> tuple[SurveyDefinition | None, list[str]]:
     """Everything `sefvoice surveys check` checks, for one definition: the definition (None
-    if it has faults) and every problem, each with its line."""
+    if it has faults) and every problem, each with its line. `easy_read=False` leaves out
+    the easy-read rules, the slow part (for the demo, which loads the shipped surveys that
+    CI has checked)."""
     try:
         definition, lines = read_survey_text(text, source, charter, static_dir)
     except SurveyDefinitionError as error:
         return None, error.problems
-    problems = easy_read_problems(definition, source, lines)
+    problems = easy_read_problems(definition, source, lines) if easy_read else []
     return (None if problems else definition), problems
 
 
@@ -463,50 +483,107 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()]
 
 
+def long_sentences(text: str) -> list[str]:
+    """Each sentence of `text` over 15 words, saying how long it is."""
+    found = []
+    for sentence in sentences(text):
+        words = len(sentence.split())
+        if words > MAX_SENTENCE_WORDS:
+            found.append(
+                f"a sentence has {words} words (at most {MAX_SENTENCE_WORDS}): {sentence!r}"
+            )
+    return found
+
+
+def hard_to_read(text: str) -> str | None:
+    """Why `text` is below reading ease 70 (Flesch), or None when it is easy enough."""
+    import textstat  # imported here: only the checker needs it, and it is slow to import
+
+    score = textstat.flesch_reading_ease(text)
+    if score < MIN_READING_EASE:
+        return f"reading ease {score:.0f} (at least {MIN_READING_EASE:.0f}): {text!r}"
+    return None
+
+
 def easy_read_problems(
     definition: SurveyDefinition, source: str, lines: dict[str, int] | None = None
 ) -> list[str]:
     """Sentences over 15 words, and questions (with their options) below reading ease 70."""
     lines = lines or {}
-    import textstat  # imported here: only the checker needs it, and it is slow to import
-
     problems = []
     for where, text in respondent_texts(definition):
-        for sentence in sentences(text):
-            words = len(sentence.split())
-            if words > MAX_SENTENCE_WORDS:
-                problems.append(
-                    _problem(
-                        source,
-                        lines,
-                        where,
-                        f"a sentence has {words} words"
-                        f" (at most {MAX_SENTENCE_WORDS}): {sentence!r}",
-                    )
-                )
+        problems += [_problem(source, lines, where, p) for p in long_sentences(text)]
     for q in definition.questions:
         parts = [q.text, q.hint, *(o.label for o in q.options)]
-        joined = ". ".join(p.rstrip(".?!") for p in parts if p) + "."
-        score = textstat.flesch_reading_ease(joined)
-        if score < MIN_READING_EASE:
-            problems.append(
-                _problem(
-                    source,
-                    lines,
-                    f"question {q.id!r}",
-                    f"reading ease {score:.0f} (at least {MIN_READING_EASE:.0f}): {joined!r}",
-                )
-            )
+        problem = hard_to_read(". ".join(p.rstrip(".?!") for p in parts if p) + ".")
+        if problem:
+            problems.append(_problem(source, lines, f"question {q.id!r}", problem))
     return problems
 
 
-def check_all(easyread_dir: Path, static_dir: Path) -> tuple[list[SurveyDefinition], list[str]]:
+def load_glossary(easyread_dir: Path) -> dict[str, str]:
+    """glossary.yaml: each word a respondent may not know, and its meaning in easy read."""
+    path = Path(easyread_dir) / "glossary.yaml"
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        return {str(entry["word"]): str(entry["means"]).strip() for entry in data["words"]}
+    except (KeyError, TypeError) as error:
+        raise SurveyDefinitionError(
+            [f"{path.name}: needs 'words', a list of {{word, means}}"]
+        ) from error
+
+
+def glossary_pattern(word: str) -> re.Pattern:
+    """The word as a whole word, plural or not, across line breaks. Capitals (SEND) must
+    match exactly, so that "Send my answers" is not the word SEND."""
+    words = r"\s+".join(re.escape(w) for w in word.split())
+    return re.compile(rf"\b{words}s?\b", 0 if word.isupper() else re.IGNORECASE)
+
+
+def glossary_words_in(text: str, glossary: dict[str, str]) -> list[str]:
+    return [word for word in glossary if glossary_pattern(word).search(text)]
+
+
+def glossary_problems(glossary: dict[str, str], definitions: list[SurveyDefinition]) -> list[str]:
+    """Each meaning names its word and uses no other listed word; each question explains
+    only listed words."""
+    problems = []
+    for word, meaning in glossary.items():
+        if not glossary_pattern(word).search(meaning):
+            problems.append(f"glossary.yaml: {word!r}: the meaning must use the word itself")
+        for other in glossary_words_in(meaning, glossary):
+            if other != word:
+                problems.append(
+                    f"glossary.yaml: {word!r}: the meaning uses {other!r}, also a hard word"
+                )
+        for sentence in sentences(meaning):
+            if len(sentence.split()) > MAX_SENTENCE_WORDS:
+                problems.append(
+                    f"glossary.yaml: {word!r}: a sentence has more than"
+                    f" {MAX_SENTENCE_WORDS} words: {sentence!r}"
+                )
+    for definition in definitions:
+        for question in definition.questions:
+            for word in question.explain:
+                if word not in glossary:
+                    problems.append(
+                        f"{definition.slug}: question {question.id!r}: 'explain':"
+                        f" {word!r} is not in glossary.yaml"
+                    )
+    return problems
+
+
+def check_all(
+    easyread_dir: Path, static_dir: Path, easy_read: bool = True
+) -> tuple[list[SurveyDefinition], list[str]]:
     """Validate every survey file: the definitions that passed and every problem found."""
     charter = load_charter(easyread_dir)
     definitions, problems = [], []
     for path in survey_files(easyread_dir):
         definition, faults = check_survey_text(
-            path.read_text(encoding="utf-8"), path.name, charter, static_dir
+            path.read_text(encoding="utf-8"), path.name, charter, static_dir, easy_read
         )
         problems += faults
         if definition is not None:
@@ -517,4 +594,5 @@ def check_all(easyread_dir: Path, static_dir: Path) -> tuple[list[SurveyDefiniti
         for s in sorted(set(slugs))
         if slugs.count(s) > 1
     ]
+    problems += glossary_problems(load_glossary(easyread_dir), definitions)
     return definitions, problems

@@ -84,7 +84,8 @@ def add_responses(which: ColumnElement[bool], sign: int = 1) -> None:
 
     Does not commit: the caller commits with the change the counts describe.
     """
-    submitted = Response.submitted_at.is_not(None) & which
+    # Responses an officer set aside (sefvoice.bursts) are kept but not counted.
+    submitted = Response.submitted_at.is_not(None) & Response.set_aside_batch_id.is_(None) & which
     for statement in _counts(submitted, sign):
         db.session.execute(_upsert(statement))
     if sign < 0:

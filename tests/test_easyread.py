@@ -15,9 +15,12 @@ from sefvoice.easyread import (
     check_all,
     check_survey_text,
     easy_read_problems,
+    glossary_problems,
+    glossary_words_in,
     load_charter,
     parse_survey,
 )
+from sefvoice.surveys.pagecheck import page_problems, unexplained_words
 
 from .conftest import EASYREAD, FIXTURES, STATIC
 
@@ -177,7 +180,7 @@ def test_surveys_check_command(tmp_path, monkeypatch):
     monkeypatch.setenv("SEFVOICE_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     ok = runner.invoke(main, ["surveys", "check"])
     assert ok.exit_code == 0, ok.output
-    assert "ok  new-ehcp-parent v1" in ok.output
+    assert "ok  new-ehcp-parent v2" in ok.output
 
     broken_dir = tmp_path / "easyread"
     shutil.copytree(EASYREAD, broken_dir)
@@ -192,3 +195,84 @@ def test_surveys_check_command(tmp_path, monkeypatch):
         f"all-types.yaml: line {line}: question 'five-faces': 'outcome' must be one of"
         in failed.output
     )
+
+
+def test_only_a_multiple_question_has_exclusive_options():
+    data = copy.deepcopy(TEST_SURVEY)
+    data["questions"][0]["options"][1]["exclusive"] = True
+    data["questions"][1]["options"][2]["exclusive"] = "yes"
+    problems = problems_of(data)
+    assert any(
+        "'pick-one': only a multiple question has 'exclusive' options" in p for p in problems
+    )
+    assert any("option 'walk': 'exclusive' must be true or false" in p for p in problems)
+    data["questions"][0]["options"][1]["exclusive"] = False
+    data["questions"][1]["options"][2]["exclusive"] = True
+    definition = parse_survey(data, "ok.yaml", load_charter(EASYREAD), STATIC)
+    assert [o.exclusive for o in definition.questions[1].options] == [False, False, True]
+
+
+def test_glossary_words_are_matched_as_words():
+    glossary = {"SEND": "SEND is short for it.", "short breaks": "Short breaks are a rest."}
+    assert glossary_words_in("Help with SEND.", glossary) == ["SEND"]
+    assert glossary_words_in("Send my answers. Sending it.", glossary) == []
+    assert glossary_words_in("Short\n breaks or a short break", glossary) == ["short breaks"]
+    assert glossary_words_in("shortbreaks", glossary) == []
+
+
+def test_glossary_faults_are_named(tmp_path):
+    glossary = {
+        "physio": "It is exercises with an expert.",
+        "caseworker": "A caseworker looks after the plan. They may send you to physio.",
+    }
+    definitions, _ = check_all(EASYREAD, STATIC)
+    problems = glossary_problems(glossary, definitions)
+    assert "glossary.yaml: 'physio': the meaning must use the word itself" in problems
+    assert "glossary.yaml: 'caseworker': the meaning uses 'physio', also a hard word" in problems
+    assert any(
+        "question 'who-helped': 'explain': 'SENDIASS' is not in glossary" in p for p in problems
+    )
+
+
+GLOSSARY = {"physio": "Physio is exercises with an expert.", "safe": "Safe means no one else sees."}
+
+
+@pytest.mark.parametrize(
+    ("html", "unexplained"),
+    [
+        ("<h1>Do you see a physio?</h1>", ["physio"]),
+        ('<h1>Physio?</h1><p class="hint">Physio is exercises with an expert.</p>', []),
+        (
+            "<h1>Physio?</h1><details><summary>What does this mean?</summary>"
+            "<p>Physio is exercises\n with an expert.</p></details>",
+            [],
+        ),
+        # The meaning somewhere else on the page is not an explanation tied to the question.
+        ("<h1>Physio?</h1><p>Physio is exercises with an expert.</p>", ["physio"]),
+        ('<img src="x.svg" alt="A physio">', ["physio"]),
+        ("<script>var physio;</script><p>Keep it safe.</p>", ["safe"]),
+    ],
+)
+def test_unexplained_words_on_a_page(html, unexplained):
+    assert unexplained_words(html, GLOSSARY) == unexplained
+
+
+def test_the_check_reads_the_rendered_pages(tmp_path):
+    """A word in a question, and a word only the templates use (the footer's "safe"), are
+    both found, on each page and state that shows them."""
+    easyread = tmp_path / "easyread"
+    shutil.copytree(EASYREAD, easyread)
+    glossary = yaml.safe_load((easyread / "glossary.yaml").read_text())
+    glossary["words"].append({"word": "safe", "means": "Safe means no one else can see them."})
+    (easyread / "glossary.yaml").write_text(yaml.safe_dump(glossary))
+    survey = yaml.safe_load((easyread / "young-people-quality-of-life.yaml").read_text())
+    survey["questions"][1]["text"] = "Do you like your physio?"
+    (easyread / "young-people-quality-of-life.yaml").write_text(yaml.safe_dump(survey))
+    definitions, problems = check_all(easyread, STATIC)
+    assert problems == []
+    problems = page_problems(easyread, definitions)
+    assert "/: uses 'safe' without saying what it means" in "\n".join(problems)
+    assert any(p.startswith("/withdraw (sent empty): uses 'safe'") for p in problems)
+    physio = [p.split(": uses")[0] for p in problems if "'physio'" in p]
+    slug = "/s/young-people-quality-of-life"
+    assert physio == [f"{slug}/q/feel-safe", f"{slug}/q/feel-safe (sent empty)", f"{slug}/check"]

@@ -532,7 +532,9 @@ def test_charts_are_svg_with_a_text_alternative_and_no_repeated_ids(hand_counted
     assert page.count('<div class="chart__wide"><svg ') == 5
     assert page.count('<div class="chart__narrow"><svg ') == 5
     assert 'id="clip"' not in page and 'id="group"' not in page
-    assert 'role="img" aria-label="By term. Highest: Summer 2023 (' in page
+    # The summary is said once, as the caption: the drawing has no name of its own.
+    assert '<figcaption class="chart__summary">By term. Highest: Summer 2023 (' in page
+    assert 'aria-label="By term.' not in page and page.count('<svg aria-hidden="true"') == 10
 
 
 def test_unknown_term_is_not_found(client):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pdfplumber
 import pytest
@@ -12,7 +13,7 @@ import yaml
 from sqlalchemy import func, select
 
 from sefvoice.extensions import db
-from sefvoice.feedback.terms import TermCalendar
+from sefvoice.feedback.terms import TermCalendar, local_date, utc_midnight
 from sefvoice.manage import service
 from sefvoice.models import Answer, AuditEvent, Response, Survey, utcnow
 from sefvoice.surveys import service as survey_service
@@ -90,7 +91,7 @@ def test_responses_started_and_sent_are_counted_this_term_and_in_all(app, client
     for question_id, value in ALL_ANSWERS:
         answer(sent, question_id, value)
     post_form(sent, f"/s/{SLUG}/check", {})
-    term = TermCalendar().term_for(utcnow())
+    term = TermCalendar().term_at(utcnow())
     with app.app_context():
         # One more, sent in an earlier term: in all, not this term.
         survey = survey_service.current_survey(SLUG)
@@ -129,8 +130,11 @@ def _schedule(officer, opens: str, closes: str):
     )
 
 
+LONDON = ZoneInfo("Europe/London")
+
+
 def test_a_scheduled_survey_opens_and_closes_on_its_dates(app, officer):
-    today = utcnow().date()
+    today = local_date(utcnow(), LONDON)
     reply = _schedule(officer, (today + timedelta(days=2)).isoformat(), "")
     assert reply.status_code == 302
     assert client_status(app, f"/s/{SLUG}") == 410
@@ -151,7 +155,8 @@ def test_a_scheduled_survey_opens_and_closes_on_its_dates(app, officer):
     assert respondent.get(f"/s/{SLUG}/q/pick-one").status_code == 200
     with app.app_context():
         survey = survey_service.current_survey(SLUG)
-        assert survey.closes_at == datetime.combine(today + timedelta(days=1), datetime.min.time())
+        # Midnight after the closing day, in the partnership's time zone, stored as UTC.
+        assert survey.closes_at == utc_midnight(today + timedelta(days=1), LONDON)
         survey.closes_at = utcnow() - timedelta(seconds=1)
         db.session.commit()
     assert respondent.get(f"/s/{SLUG}/q/pick-one").status_code == 410
@@ -173,7 +178,7 @@ def client_status(app, url: str) -> int:
     ],
 )
 def test_dates_that_cannot_be_kept_are_refused_with_the_reason(app, officer, opens, closes, reason):
-    today = utcnow().date()
+    today = local_date(utcnow(), LONDON)
 
     def day(offset):
         return (today + timedelta(days=offset)).isoformat() if offset is not None else ""
@@ -206,7 +211,14 @@ def test_the_sql_and_python_open_checks_agree(ctx):
                 assert survey_service.survey_is_open(SLUG) == survey.takes_answers(utcnow())
 
 
-def test_long_date_and_schedule_text():
+def test_days_are_read_in_the_partnerships_time_zone():
+    """Opening on 1 June (BST) is 23:00 UTC on 31 May; that survey shows as opening 1 June."""
+    days = service.LocalDays(LONDON)
+    survey = Survey(opens_at=days.start_of(date(2027, 6, 1)), closes_at=None)
+    assert survey.opens_at == datetime(2027, 5, 31, 23)
+    assert days.opening_day(survey) == date(2027, 6, 1)
+    survey.closes_at = days.start_of(date(2027, 7, 1))  # closes at the end of 30 June
+    assert days.closing_day(survey) == date(2027, 6, 30)
     assert service.long_date(date(2027, 3, 1)) == "1 March 2027"
 
 
@@ -381,6 +393,19 @@ def test_bad_uploads_get_a_clear_message_and_change_nothing(app, officer, conten
     with app.app_context():
         assert db.session.scalar(select(func.count(Survey.id)).filter_by(slug=SLUG)) == 1
     assert audited(app, "publish survey version") == []
+
+
+def test_a_definition_near_1_mb_is_published(app, officer):
+    """Sent back with the publish form as it came, as one form part of almost 1 MB."""
+    text = version_2() + "# " + "padding " * 120_000 + "\n"
+    assert 0.9 < len(text) / 1024 / 1024 < 1
+    page = upload(officer, text).get_data(as_text=True)
+    assert "Publish version 2" in page
+    form = {"csrf_token": csrf_token(officer, MANAGE), **publish_form(page)}
+    reply = officer.post(f"{MANAGE}/publish", data=form, content_type="multipart/form-data")
+    assert reply.status_code == 302, reply.get_data(as_text=True)[:500]
+    with app.app_context():
+        assert survey_service.current_survey(SLUG).version == 2
 
 
 def test_publish_checks_the_text_again_and_the_version_it_was_compared_with(app, officer):

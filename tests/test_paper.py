@@ -4,24 +4,31 @@ tally; printed copies with references; staff data entry; withdrawing a paper res
 from __future__ import annotations
 
 import io
+import json
 import re
 from datetime import datetime
 
 import pdfplumber
 import pytest
 import segno
+from alembic.config import Config as AlembicConfig
+from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, select, text
 
 from sefvoice import tally
+from sefvoice.database import MIGRATIONS_DIR
 from sefvoice.extensions import db
 from sefvoice.models import Answer, AnswerTally, AuditEvent, PaperCopy, Response
 from sefvoice.paper import service as paper_service
 from sefvoice.surveys import service
 
 from .conftest import make_app, post_form, sign_in
+from .test_database import at_once
 
 # The channel in the tally
+
+CHANNEL_REVISION = "0009"  # the migration that adds the channel
 
 
 def _sent(survey, channel: str, pick: str, submitted: datetime) -> Response:
@@ -80,9 +87,12 @@ def test_a_new_response_is_online_unless_said_otherwise(ctx):
 def test_the_migration_makes_existing_responses_and_counts_online(tmp_path):
     """Responses and tally rows stored before the channel existed become online, and the
     tally keeps its counts through the change of its key (and back)."""
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    before = ScriptDirectory.from_config(config).get_revision(CHANNEL_REVISION).down_revision
     app = make_app(f"sqlite:///{tmp_path / 'old.db'}", CHECK_MIGRATED=False)
     with app.app_context():
-        upgrade(revision="0005")
+        upgrade(revision=before)
         db.session.execute(
             text(
                 "INSERT INTO survey (id, slug, version, title, definition, is_open, loaded_at)"
@@ -105,7 +115,7 @@ def test_the_migration_makes_existing_responses_and_counts_online(tmp_path):
         assert db.session.execute(text("SELECT channel, count FROM answer_tally")).all() == [
             ("online", 7)
         ]
-        downgrade(revision="0005")
+        downgrade(revision=before)
         assert db.session.execute(text("SELECT count FROM answer_tally")).all() == [(7,)]
         db.engine.dispose()
 
@@ -162,11 +172,23 @@ def test_a_batch_prints_each_copy_with_its_stored_reference_and_the_surveys_qr_c
     survey_address = "http://localhost/s/all-types"
     pages_per_copy = {len(pages) for pages in copies.values()}
     assert len(pages_per_copy) == 1
+    links = _links(pdf)
     for pages in copies.values():
+        assert survey_address in {links.get(page.page_number) for page in pages}
         cover = pages[0]
         assert survey_address in cover.extract_text().replace("\n", "")
         assert _qr_code(cover) == _matrix(survey_address)
         assert "http://localhost/withdraw" in cover.extract_text()
+
+
+def _links(pdf: pdfplumber.PDF) -> dict[int, str]:
+    """The address each page links to (the QR code is a link as well), by page number."""
+    return {
+        page.page_number: annotation["uri"]
+        for page in pdf.pages
+        for annotation in page.annots
+        if annotation.get("uri")
+    }
 
 
 def _matrix(address: str) -> list[list[bool]]:
@@ -402,3 +424,71 @@ def test_a_paper_response_is_withdrawn_with_its_reference_and_cannot_come_back(a
         assert reply.status_code == 400
         assert f"Reference {reference} was withdrawn" in reply.get_data(as_text=True)
     assert _stored(app) == (0, 0)
+
+
+def test_one_copy_entered_by_two_people_at_once_is_stored_once(app, ctx):
+    (reference,) = _references(app, 1)
+    with app.app_context():
+        survey = service.current_survey("all-types")
+        checked, errors = paper_service.read_return(
+            survey, "paper", {**TYPED, "reference": reference}
+        )
+        assert errors == {}
+    refused: list[str] = []
+
+    def enter() -> None:
+        with app.test_request_context():
+            try:
+                paper_service.enter_return(service.current_survey("all-types"), "paper", **checked)
+            except paper_service.PaperError as error:
+                refused.append(str(error))
+
+    at_once(app, enter, enter)
+    assert len(refused) == 1 and "was already entered" in refused[0]
+    assert _stored(app) == (1, len(TYPED) - 1)
+    with app.app_context():
+        assert _tally_rows("response", "") == {"paper": 1}
+
+
+def test_each_surveys_page_links_to_printing_and_entering(client):
+    sign_in(client, "officer")
+    page = client.get("/surveys/manage/all-types").get_data(as_text=True)
+    assert 'href="/paper/all-types/print"' in page
+    assert 'href="/paper/all-types/1/enter"' in page
+
+
+def test_entering_applies_the_respondent_pages_rules_such_as_an_option_chosen_alone(
+    app, client, definitions
+):
+    """The parent carer survey's "No one" cannot be ticked with others, online or entered."""
+    definition = next(d for d in definitions if d.slug == "parent-carer-annual")
+    typed = {"channel": "phone", "filled-by": "1"}
+    for question in definition.questions:
+        typed[f"q-{question.id}"] = str(question.min) if question.type == "number" else "1"
+    typed["q-anything-else"] = ""
+    sign_in(client, "officer")
+    nobody = 1 + [o.id for o in definition.question("who-helps").options].index("nobody")
+    reply = post_form(
+        client,
+        f"/paper/parent-carer-annual/{definition.version}/enter",
+        {**typed, "q-who-helps": f"1 {nobody}"},
+    )
+    assert reply.status_code == 400
+    assert "You cannot choose “No one” with other answers." in reply.get_data(as_text=True)
+    assert _stored(app) == (0, 0)
+    reply = post_form(
+        client,
+        f"/paper/parent-carer-annual/{definition.version}/enter",
+        {**typed, "q-who-helps": f"{nobody}"},
+    )
+    assert reply.status_code == 302, reply.get_data(as_text=True)[:3000]
+
+
+def test_a_paper_responses_record_is_found_by_its_reference_and_says_paper(app, client):
+    sign_in(client, "admin")
+    (reference,) = _references(app, 1)
+    assert _enter(client, "paper", reference).status_code == 302
+    reply = post_form(client, "/admin/response-record", {"code": reference})
+    assert reply.status_code == 200, reply.get_data(as_text=True)[:500]
+    record = json.loads(reply.data)
+    assert record["channel"] == "paper" and record["filled_by"] == "me-with-help"

@@ -20,8 +20,8 @@ from .roles import ROLE_NAMES, role_required
 bp = Blueprint("auth", __name__)
 
 SIGN_IN_FAILED = (
-    "The e-mail or password is not right, or the account is locked for 15 minutes"
-    " after 5 wrong tries."
+    "The e-mail or password is not right, or sign-in is locked for a while after 5 wrong"
+    " tries. An admin can unlock it."
 )
 
 
@@ -30,7 +30,9 @@ SIGN_IN_FAILED = (
 def sign_in() -> str | HttpResponse:
     form = SignInForm()
     if form.validate_on_submit():
-        result = service.authenticate(form.email.data, form.password.data, request.remote_addr)
+        result = service.authenticate(
+            form.email.data, form.password.data, request.remote_addr or ""
+        )
         for what in result.locked:
             audit.record("sign-in locked", what, actor="sign-in")
         if result.user is not None:

@@ -4,16 +4,17 @@ scheduling them, and new versions uploaded in the browser."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import yaml
 from sqlalchemy import case, func, select
 
 from ..easyread import SurveyDefinition, check_survey_text, load_charter
 from ..extensions import db
-from ..feedback.terms import Term
-from ..models import Response, Survey
+from ..feedback.terms import Term, local_date, utc_midnight
+from ..models import Response, Survey, utcnow
 from ..surveys import service as survey_service
 from .changes import Changes, compare
 
@@ -109,13 +110,38 @@ def state(survey: Survey, now: datetime) -> str:
     return "Open"
 
 
+@dataclass(frozen=True)
+class LocalDays:
+    """Days as a clock in the partnership's time zone reads them. Times are stored as naive
+    UTC; a survey opens at local midnight at the start of its opening day and closes at
+    local midnight after its closing day."""
+
+    zone: ZoneInfo
+
+    def day_of(self, moment: datetime) -> date:
+        return local_date(moment, self.zone)
+
+    def today(self) -> date:
+        return self.day_of(utcnow())
+
+    def opening_day(self, survey: Survey) -> date | None:
+        return self.day_of(survey.opens_at) if survey.opens_at else None
+
+    def closing_day(self, survey: Survey) -> date | None:
+        """The last day it is open."""
+        return self.day_of(survey.closes_at) - timedelta(days=1) if survey.closes_at else None
+
+    def start_of(self, day: date) -> datetime:
+        return utc_midnight(day, self.zone)
+
+
 def open_now(survey: Survey, now: datetime) -> str:
     """Open from now; a closing date still to come is kept. Returns what changed."""
     survey.is_open, survey.opens_at = True, None
     if survey.closes_at is not None and survey.closes_at <= now:
         survey.closes_at = None
     db.session.commit()
-    closes = f", closes {day_before(survey.closes_at)}" if survey.closes_at else ""
+    closes = f", closes {survey.closes_at.isoformat()} UTC" if survey.closes_at else ""
     return f"{survey.slug}: opened{closes}"
 
 
@@ -126,9 +152,10 @@ def close_now(survey: Survey) -> str:
     return f"{survey.slug}: closed"
 
 
-def schedule(survey: Survey, opens_on: date | None, closes_on: date | None, today: date) -> str:
+def schedule(survey: Survey, opens_on: date | None, closes_on: date | None, days: LocalDays) -> str:
     """Open from the start of `opens_on` (blank: now) to the end of `closes_on` (blank: no
-    end). Raises ScheduleError, changing nothing, for dates that cannot be kept."""
+    end), local days. Raises ScheduleError, changing nothing, for dates that cannot be kept."""
+    today = days.today()
     if opens_on is None and closes_on is None:
         raise ScheduleError("Give an opening date, a closing date or both.")
     if opens_on is not None and opens_on < today:
@@ -144,10 +171,8 @@ def schedule(survey: Survey, opens_on: date | None, closes_on: date | None, toda
             f" {long_date(opens_on)}. The survey must open before it closes."
         )
     survey.is_open = True
-    survey.opens_at = datetime.combine(opens_on, time()) if opens_on else None
-    survey.closes_at = (
-        datetime.combine(closes_on + timedelta(days=1), time()) if closes_on else None
-    )
+    survey.opens_at = days.start_of(opens_on) if opens_on else None
+    survey.closes_at = days.start_of(closes_on + timedelta(days=1)) if closes_on else None
     db.session.commit()
     return (
         f"{survey.slug}: opens {opens_on.isoformat() if opens_on else 'now'},"
@@ -157,11 +182,6 @@ def schedule(survey: Survey, opens_on: date | None, closes_on: date | None, toda
 
 def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
-
-
-def day_before(moment: datetime) -> date:
-    """The last day a survey closing at `moment` (the start of the next day) is open."""
-    return (moment - timedelta(days=1)).date()
 
 
 # New versions from the browser. Nothing is kept between checking and publishing: the

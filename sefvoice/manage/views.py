@@ -44,7 +44,11 @@ def _current(slug: str) -> Survey:
 
 
 def _this_term():
-    return calendar().term_for(utcnow())
+    return calendar().term_at(utcnow())
+
+
+def _local_days() -> service.LocalDays:
+    return service.LocalDays(calendar().zone)
 
 
 def _helpers() -> dict:
@@ -53,7 +57,7 @@ def _helpers() -> dict:
         "now": utcnow(),
         "state": service.state,
         "long_date": service.long_date,
-        "day_before": service.day_before,
+        "days": _local_days(),
     }
 
 
@@ -116,7 +120,7 @@ def schedule(slug: str) -> HttpResponse | tuple[str, int]:
     if not form.validate():
         return _survey_page(slug, form)
     try:
-        change = service.schedule(survey, form.opens_on.data, form.closes_on.data, utcnow().date())
+        change = service.schedule(survey, form.opens_on.data, form.closes_on.data, _local_days())
     except service.ScheduleError as error:
         return _survey_page(slug, form, str(error))
     audit.record("schedule survey", change)

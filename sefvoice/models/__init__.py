@@ -1,6 +1,13 @@
 """All SQLAlchemy models, imported here so Alembic and the app see every table."""
 
-from .bulletin import COMMITMENT_STATUSES, Bulletin, BulletinSection, Commitment
+from .bulletin import (
+    COMMITMENT_STATUSES,
+    Brand,
+    Bulletin,
+    BulletinSection,
+    Commitment,
+    EasyReadLine,
+)
 from .comment import REVIEW_STATUSES, CommentReview
 from .demo import DemoMark
 from .indicator import Import, Indicator, IndicatorValue, IndicatorValueHistory
@@ -26,11 +33,13 @@ __all__ = [
     "AnswerChoice",
     "AnswerTally",
     "AuditEvent",
+    "Brand",
     "Bulletin",
     "BulletinSection",
     "CommentReview",
     "Commitment",
     "DemoMark",
+    "EasyReadLine",
     "Import",
     "Indicator",
     "IndicatorValue",

@@ -150,10 +150,15 @@ class _QRCode(Flowable):
 
     def __init__(self, address: str, size: float):
         super().__init__()
+        self.address = address
         self.code = segno.make(address, error="m")
         self.width = self.height = size
 
     def draw(self) -> None:
+        # Where it lands (page forms are drawn at the page's origin), so that each copy
+        # can make it a link too, for anyone reading the PDF on a screen.
+        x, y = self.canv.absolutePosition(0, 0)
+        self.canv.qr_link = (len(self.canv.page_forms), (x, y, x + self.width, y + self.height))
         rows = list(self.code.matrix_iter(scale=1, border=0))
         module = self.width / len(rows)
         self.canv.setFillColor(INK)
@@ -306,6 +311,7 @@ class _LayOutOnceCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self.laying_out = True
         self.page_forms: list[str] = []
+        self.qr_link: tuple[int, tuple[float, float, float, float]] = (0, (0, 0, 0, 0))
 
     def begin_page_form(self) -> None:
         if self.laying_out:
@@ -369,6 +375,7 @@ def build_pdf(
     canvas: _LayOutOnceCanvas = document.canv
     canvas.laying_out = False
     pages = len(canvas.page_forms)
+    qr_page, qr_area = canvas.qr_link
     width, height = A4
     top = height - MARGIN - size.text * 1.2
     for reference in references:
@@ -383,6 +390,8 @@ def build_pdf(
             canvas.setStrokeColor(INK)
             canvas.setLineWidth(1)
             canvas.line(MARGIN, top - size.text * 0.6, width - MARGIN, top - size.text * 0.6)
+            if number == qr_page:
+                canvas.linkURL(addresses.survey, qr_area, relative=0, thickness=0)
             canvas.showPage()
     canvas.save()
     return buffer.getvalue()

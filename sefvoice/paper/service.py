@@ -259,8 +259,23 @@ def enter_return(
 ) -> Entered:
     """Store a checked return as a new, submitted response, counted in the tally, all in one
     transaction; which staff member entered it goes in the audit log only. A paper copy
-    is claimed in the same transaction, so two people entering it at once store it once."""
+    is claimed first, in the same transaction, so two people entering it at once store it
+    once: the second waits for the first, then finds it entered."""
     definition = surveys.definition_of(survey)
+    entered_at = utcnow()
+    if reference is not None:
+        claimed = db.session.execute(
+            update(PaperCopy)
+            .where(
+                PaperCopy.reference == reference,
+                PaperCopy.entered_at.is_(None),
+                PaperCopy.withdrawn_at.is_(None),
+            )
+            .values(entered_at=entered_at)
+        )
+        if claimed.rowcount != 1:
+            db.session.rollback()
+            check_reference(survey, reference)  # raises, saying why (entered just now)
     code = reference or surveys.new_code()
     response = Response(
         survey_id=survey.id,
@@ -273,21 +288,13 @@ def enter_return(
         db.session.flush()
     except IntegrityError as error:  # the code is someone's already: vanishingly rare
         db.session.rollback()
-        raise PaperError("That could not be stored. Send it again.") from error
+        raise PaperError("That could not be stored: nothing was. Save it again.") from error
     if reference is not None:
-        claimed = db.session.execute(
+        db.session.execute(
             update(PaperCopy)
-            .where(
-                PaperCopy.reference == reference,
-                PaperCopy.entered_at.is_(None),
-                PaperCopy.withdrawn_at.is_(None),
-            )
-            .values(response_id=response.id, entered_at=utcnow())
+            .where(PaperCopy.reference == reference)
+            .values(response_id=response.id)
         )
-        if claimed.rowcount != 1:
-            db.session.rollback()
-            check_reference(survey, reference)  # says why (someone entered it just now)
-            raise PaperError("That reference cannot be entered now.")
     for question in definition.questions:
         surveys.save_answer(response.id, question, **answers[question.id], commit=False)
     surveys.submit_response(response.id, commit=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -122,7 +123,7 @@ TOUCH_RESPONSE = (
 SUBMIT = (
     update(RESPONSES)
     .where(RESPONSES.c.id == bindparam("response_id"), RESPONSES.c.submitted_at.is_(None))
-    .values(submitted_at=bindparam("submitted_at"))
+    .values(submitted_at=bindparam("submitted_at"), source_hash=bindparam("source_hash"))
 )
 
 
@@ -377,10 +378,25 @@ def is_skipped(answer: Answer | SavedAnswer) -> bool:
     return not answer.option_ids and answer.number is None and answer.text is None
 
 
-def submit_response(response_id: int, commit: bool = True) -> None:
-    """Mark the response sent and add it to the feedback tally, in one transaction. Only
-    the first of two sends at once counts: the second finds it already marked."""
-    marked = db.session.execute(SUBMIT, {"response_id": response_id, "submitted_at": utcnow()})
+def source_hash(address: str | None, secret: str) -> str | None:
+    """A keyed hash of the address a response is sent from, so that officers can see many
+    sends from one place (sefvoice.bursts) without the address being kept. Without the key
+    it cannot be turned back into the address by trying every one."""
+    if not address:
+        return None
+    return hmac.new(secret.encode(), f"source\0{address}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def submit_response(
+    response_id: int, source: str | None = None, commit: bool = True
+) -> None:
+    """Mark the response sent (with `source`, the hash of where it came from) and add it to
+    the feedback tally, in one transaction. Only the first of two sends at once counts: the
+    second finds it already marked. `commit=False` leaves the commit to the caller (a
+    return entered by staff is stored whole or not at all)."""
+    marked = db.session.execute(
+        SUBMIT, {"response_id": response_id, "submitted_at": utcnow(), "source_hash": source}
+    )
     if marked.rowcount == 1:
         tally.add_responses(Response.id == response_id)
     if commit:
@@ -423,6 +439,19 @@ def delete_old_free_text(keep_days: int, now: datetime | None = None) -> int:
         db.session.execute(update(Answer).where(Answer.id.in_(ids)).values(text=None))
     db.session.commit()
     return len(ids)
+
+
+def delete_old_source_hashes(keep_days: int, now: datetime | None = None) -> int:
+    """Blank the source hash of responses sent more than keep_days ago: by then a burst has
+    been seen to or not. Returns how many."""
+    cutoff = (now or utcnow()) - timedelta(days=keep_days)
+    blanked = db.session.execute(
+        update(Response)
+        .where(Response.source_hash.is_not(None), Response.submitted_at < cutoff)
+        .values(source_hash=None)
+    )
+    db.session.commit()
+    return blanked.rowcount
 
 
 def withdraw_response(response: Response) -> None:
@@ -477,9 +506,16 @@ def response_record(response: Response) -> dict:
         "survey": definition.title,
         "survey_version": response.survey.version,
         "filled_by": response.filled_by,
+        "channel": response.channel,
         "started_at": response.started_at.isoformat(),
         "last_saved_at": response.last_saved_at.isoformat(),
         "submitted_at": response.submitted_at.isoformat() if response.submitted_at else None,
+        "sent_from": response.source_hash,
+        "set_aside_from_the_figures": response.set_aside_batch_id is not None,
         "answers": answers,
-        "note": "sefvoice keeps no name, e-mail or IP address with a response.",
+        "note": (
+            "sefvoice keeps no name, e-mail or IP address with a response. sent_from is a"
+            " keyed hash of the address it was sent from (not the address), used only to see"
+            " many sends from one place."
+        ),
     }

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
 from flask import (
     Blueprint,
     abort,
@@ -16,7 +19,7 @@ from flask import (
 from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response as HttpResponse
 
-from ..easyread import Question, SurveyDefinition
+from ..easyread import Question, SurveyDefinition, load_glossary
 from ..extensions import limit, limiter
 from ..models import Response, Survey, utcnow
 from ..security import same_site_path
@@ -93,10 +96,22 @@ def _current_response(
     return response, service.definition_of(response.survey)
 
 
+@lru_cache(maxsize=4)
+def _glossary(easyread_dir: str) -> dict[str, str]:
+    return load_glossary(Path(easyread_dir))
+
+
+@bp.app_template_global()
+def meanings_of(words: tuple[str, ...]) -> list[str]:
+    """The glossary's easy-read meaning of each word a question explains."""
+    glossary = _glossary(current_app.config["EASYREAD_DIR"])
+    return [glossary[word] for word in words if word in glossary]
+
+
 @bp.get("/")
 def index() -> str:
     now = utcnow()
-    surveys = [s for s in service.current_surveys() if s.takes_answers(now)]
+    surveys = [service.definition_of(s) for s in service.current_surveys() if s.takes_answers(now)]
     return render_template("surveys/index.html", surveys=surveys)
 
 
@@ -209,7 +224,8 @@ def check(slug: str) -> str | HttpResponse:
     answers = service.answers_by_question(response.id)
     missing = service.missing_required(definition, answers)
     if request.method == "POST" and not missing:  # CSRFProtect has checked the token
-        service.submit_response(response.id)
+        secret = current_app.config["SECRET_KEY"]
+        service.submit_response(response.id, service.source_hash(request.remote_addr, secret))
         return redirect(url_for(".done", slug=slug))
     status = 400 if request.method == "POST" else 200
     return render_template(

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from sefvoice.easyread import Question
 
 from .checks import go_round, tab_to
+from .conftest import PARENT_CARER_ENTRY
 from .test_keyboard import press_button
 from .test_pages import assert_page_passes
 
@@ -45,7 +46,7 @@ def print_by_keyboard(page: Page, copies: str) -> list[str]:
 
 def enter_by_keyboard(page: Page, reference: str, questions: tuple[Question, ...]) -> None:
     """The reference field has focus when the page opens; Tab moves from answer to answer."""
-    page.goto(f"/paper/{SURVEY}/1/enter")
+    page.goto(PARENT_CARER_ENTRY)
     expect(page.locator("#reference")).to_be_focused()
     page.keyboard.type(reference)
     page.keyboard.press("Tab")
