@@ -87,7 +87,7 @@ def cluster(database) -> Iterator[Cluster]:
         **{name: value for name, value in os.environ.items() if not name.startswith("SEFVOICE_")},
         "SEFVOICE_DATABASE_URL": database,
         "SEFVOICE_SECRET_KEY": secrets.token_hex(32),  # the same on every server
-        "SEFVOICE_RATELIMIT_STORAGE": redis_url,
+        "SEFVOICE_REDIS_URL": redis_url,
         "SEFVOICE_PROXY_COUNT": "1",  # nginx
     }
     with tempfile.TemporaryDirectory(prefix="sefvoice-multihost-") as folder:
