@@ -480,7 +480,7 @@ def main() -> int:
         url = fresh_database(args.database, folder)
         env = app_environment(url, folder)
         if args.redis:
-            env["SEFVOICE_RATELIMIT_STORAGE"] = args.redis
+            env["SEFVOICE_REDIS_URL"] = args.redis
         if args.hosts:
             env["SEFVOICE_PROXY_COUNT"] = "1"  # nginx
         for command in (["db", "upgrade"], ["surveys", "load"]):
@@ -492,7 +492,7 @@ def main() -> int:
             )
         app = serve("wsgi:app", ROOT, env, folder / "app", args.hosts, args.workers, args.threads)
         servers = f"{args.hosts} servers behind nginx, each" if args.hosts else "one server,"
-        limits = env.get("SEFVOICE_RATELIMIT_STORAGE", "each process's memory")
+        limits = env.get("SEFVOICE_REDIS_URL", "each process's memory")
         print(
             f"{make_url(url).get_backend_name()}: {args.users} users, {args.duration} s,"
             f" ~{args.think} s on each page, {servers} gunicorn {args.workers} workers x"
