@@ -58,6 +58,7 @@ class Option:
     picture: str
     alt: str
     positive: bool = False
+    not_applicable: bool = False  # "does not apply to me": left out of every % base
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Question:
     max: int | None = None
     unit: str = ""
     max_length: int = TEXT_LIMIT
+    scored: bool = True  # False: a one-answer question that no "% positive" counts
 
     @property
     def is_choice(self) -> bool:
@@ -154,16 +156,25 @@ class _Reader:
             self.problem(where, f"an option must be a mapping, found {data!r}")
             return None
         where = f"{where} option {data.get('id')!r}"
-        positive = data.get("positive", False)
-        if not isinstance(positive, bool):
-            self.problem(where, f"'positive' must be true or false, found {positive!r}")
+        positive = self.flag(data, "positive", where)
+        not_applicable = self.flag(data, "not_applicable", where)
+        if positive and not_applicable:
+            self.problem(where, "an option cannot be both 'positive' and 'not_applicable'")
         return Option(
             id=self.identifier(data, where),
             label=self.text(data, "label", where),
             picture=self.picture(data, where),
             alt=self.text(data, "alt", where),
-            positive=positive is True,
+            positive=positive,
+            not_applicable=not_applicable,
         )
+
+    def flag(self, data: dict, key: str, where: str, default: bool = False) -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            self.problem(where, f"'{key}' must be true or false, found {value!r}")
+            return default
+        return value
 
     def options(self, data: dict, where: str) -> tuple[Option, ...]:
         raw = data.get("options")
@@ -243,6 +254,7 @@ def _read_question(
         principle=str(principle),
         outcome=outcome if isinstance(outcome, int) else 0,
         optional=optional is True,
+        scored=reader.flag(data, "scored", where, default=True),
         options=options,
         min=low if qtype == "number" else None,
         max=high if qtype == "number" else None,
