@@ -96,4 +96,6 @@ def test_the_attacker_recovers_a_small_survey_from_todays_tables(app):
         findings = {f.key: f for f in attack(cells, known, hidden, 5)}
     small = findings[("respondents", "survey", "parent-carer-annual")]
     assert (small.low, small.high, small.value) == (3, 3, 3)
+    # ... through a question table of the survey hidden to protect it.
+    assert ("answering", "annual-review-feedback", "invite-in-time") in small.relied_on
     assert not small.safe
