@@ -17,6 +17,7 @@ from .bulletin.service import load_demo_bulletin
 from .easyread import check_all
 from .extensions import db
 from .indicators.cli import indicators_cli
+from .release.cli import release_cli
 from .surveys import service
 
 
@@ -141,4 +142,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(feedback_cli)
     app.cli.add_command(indicators_cli)
     app.cli.add_command(bulletin_cli)
+    app.cli.add_command(release_cli)
     app.cli.add_command(demo)

@@ -1,9 +1,9 @@
 """A bulletin's content, assembled once from the database: the one source that the web page
 and the PDF both render, so the two can never show different numbers.
 
-Feedback numbers come from the feedback tab (`service.summary_for`) as `Shown` values,
-already through disclosure control; the measures come as the tab's measures table. Nothing
-here counts or formats a figure of its own.
+Feedback numbers come from the term's release (`service.release_for`, the one the feedback
+tab shows) as `Shown` values, already through disclosure control; the measures come as the
+tab's measures table. Nothing here counts or formats a figure of its own.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from ..feedback import service as feedback
 from ..feedback.aggregates import QuestionResult, ScoreRow
 from ..feedback.charts import summary_sentence
 from ..feedback.comments import ApprovedComment, approved_comments
-from ..feedback.disclosure import Rules, Shown
 from ..feedback.tables import Table
 from ..feedback.terms import Term
 from ..models import COMMITMENT_STATUSES, Bulletin
+from ..release.shown import Rules, Shown
 from .markdown import Block, parse
 
 DEFAULT_TITLE = "Local Area SEND Self-Evaluation Framework"
@@ -311,7 +311,8 @@ def build_content(term: Term) -> BulletinContent:
     """Everything a bulletin for `term` shows. A term with no bulletin written, no answers
     or no measures still gives a whole bulletin, which says what is missing."""
     bulletin = db.session.scalar(select(Bulletin).filter_by(term_name=term.name))
-    summary, tables = feedback.summary_for(term)
+    release = feedback.release_for(term)
+    summary, tables = release.summary, release.tables
     questions = tables.questions
     measures = {row.key: table for row, table in tables.outcomes}
     scores = {row.key: row for row in summary.by_outcome}

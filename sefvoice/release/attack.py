@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import LinearConstraint, linprog, milp
-from scipy.sparse import csr_array, vstack
+from scipy.sparse import vstack
 
-from .cells import Cells, Figure, Key
+from .cells import Cells, Figure, Key, sparse_rows
 
 WHOLE = 1e-6  # how near a whole number a solver's value must be to count as one
 
@@ -47,15 +47,6 @@ class Finding:
         return self.high - self.low + 1
 
 
-def _matrix(rows: list[tuple[np.ndarray, np.ndarray]], size: int) -> csr_array:
-    if not rows:
-        return csr_array((0, size))
-    columns = np.concatenate([c for c, _ in rows])
-    values = np.concatenate([v for _, v in rows]).astype(float)
-    row_ids = np.repeat(np.arange(len(rows)), [len(c) for c, _ in rows])
-    return csr_array((values, (row_ids, columns)), shape=(len(rows), size))
-
-
 def _row(figure: Figure) -> tuple[np.ndarray, np.ndarray]:
     weights = np.ones(len(figure.cells)) if figure.coefficients is None else figure.coefficients
     return figure.cells, weights
@@ -64,15 +55,16 @@ def _row(figure: Figure) -> tuple[np.ndarray, np.ndarray]:
 class Attack:
     """The constraints a reader has, set up once; then any figure attacked against them."""
 
-    def __init__(self, cells: Cells, known: Sequence[Known]):
+    def __init__(self, cells: Cells, known: Sequence[Known], points: list | None = None):
+        """`points`: whole-number cell values found by earlier attacks (a pool shared
+        between attacks and added to); those that satisfy this reader's knowledge too are
+        witnesses here."""
         self.size = len(cells)
-        rows = [(r.cells, r.coefficients) for r in cells.relations] + [
-            _row(k.figure) for k in known
-        ]
+        rows = [_row(k.figure) for k in known]
         self.keys: list[Key | None] = [None] * len(cells.relations) + [k.figure.key for k in known]
         self.low = np.array([r.low for r in cells.relations] + [k.low for k in known], float)
         self.high = np.array([r.high for r in cells.relations] + [k.high for k in known], float)
-        self.matrix = _matrix(rows, self.size)
+        self.matrix = vstack([cells.relation_rows, sparse_rows(rows, self.size)]).tocsr()
         equal = self.low == self.high
         upper, lower = ~equal & np.isfinite(self.high), ~equal & np.isfinite(self.low)
         # linprog's form: A_eq x = b_eq, A_ub x <= b_ub; each row remembers where it came from.
@@ -82,6 +74,28 @@ class Attack:
         self.b_eq = self.high[self.eq_rows]
         self.a_ub = vstack([self.matrix[upper], -self.matrix[lower]]).tocsr()
         self.b_ub = np.concatenate([self.high[upper], -self.low[lower]])
+        self.truth = cells.values.astype(float)
+        self.at_truth = self.matrix @ self.truth
+        wrong = (self.at_truth < self.low - WHOLE) | (self.at_truth > self.high + WHOLE)
+        if wrong.any():  # a reader cannot know something false: this is a bug, say where
+            keys = [self.keys[row] or "a relation" for row in np.flatnonzero(wrong)]
+            raise ValueError(f"published facts that do not hold: {keys[:5]}")
+        self.partners = cells.partners
+        self.option_of = cells.frame["option_id"].to_numpy()
+        # The range each figure's own label gives it ("fewer than 5": 0 to 4).
+        self.hard_bounds = {k.figure.key: (k.low, k.high) for k in known}
+        self.pool = points if points is not None else []
+        self.points = [self.truth] + [p for p in self.pool if self._feasible(p)]
+
+    def _feasible(self, point: np.ndarray) -> bool:
+        at = self.matrix @ point
+        return bool(np.all(at >= self.low - WHOLE) and np.all(at <= self.high + WHOLE))
+
+    def _found(self, point: np.ndarray) -> None:
+        """Keep a whole-number point that satisfies everything: a witness for later."""
+        point = np.round(point)
+        self.points.append(point)
+        self.pool.append(point)
 
     def _relaxed(self, objective: np.ndarray):
         return linprog(
@@ -94,29 +108,38 @@ class Attack:
             method="highs",
         )
 
-    def extreme(self, figure: Figure, sense: int) -> tuple[float, set[Key]]:
-        """The least (sense 1) or greatest (sense -1) value the figure can take, and the
-        published figures that hold it there (where the linear relaxation shows them)."""
+    def _objective(self, figure: Figure) -> np.ndarray:
         objective = np.zeros(self.size)
         np.add.at(objective, *_row(figure))
-        objective *= sense
-        relaxed = self._relaxed(objective)
-        if relaxed.status == 3:  # unbounded: nothing published limits it
-            return -sense * np.inf, set()
-        if relaxed.status != 0:
-            raise RuntimeError(f"the attack on {figure.key} failed: {relaxed.message}")
-        relied_on = self._binding(relaxed)
-        if np.all(np.abs(relaxed.x - np.round(relaxed.x)) < WHOLE):
-            return sense * relaxed.fun, relied_on
-        exact = milp(
-            objective,
+        return objective
+
+    def _relaxed_extreme(self, objective: np.ndarray, sense: int, key: Key):
+        """The linear relaxation's bound (an outer bound on whole numbers), whether its best
+        point is whole numbers, and the published figures that hold it there."""
+        result = self._relaxed(sense * objective)
+        if result.status == 3:  # unbounded: nothing published limits it
+            return -sense * np.inf, True, set()
+        if result.status != 0:
+            raise RuntimeError(f"the attack on {key} failed: {result.message}")
+        whole = bool(np.all(np.abs(result.x - np.round(result.x)) < WHOLE))
+        if whole:
+            self._found(result.x)
+        bound = sense * result.fun
+        # Whole numbers can do no better than the relaxation, rounded inwards.
+        bound = np.ceil(bound - WHOLE) if sense == 1 else np.floor(bound + WHOLE)
+        return bound, whole, self._binding(result)
+
+    def _exact(self, objective: np.ndarray, sense: int, key: Key) -> float:
+        result = milp(
+            sense * objective,
             constraints=[LinearConstraint(self.matrix, self.low, self.high)],
             integrality=np.ones(self.size),
             bounds=(0, np.inf),
         )
-        if not exact.success:
-            raise RuntimeError(f"the attack on {figure.key} failed: {exact.message}")
-        return sense * exact.fun, relied_on
+        if not result.success:
+            raise RuntimeError(f"the attack on {key} failed: {result.message}")
+        self._found(result.x)
+        return round(sense * result.fun)
 
     def _binding(self, result) -> set[Key]:
         marginals = np.concatenate(
@@ -130,24 +153,86 @@ class Attack:
             self.keys[row] for row in rows[np.abs(marginals) > WHOLE] if self.keys[row] is not None
         }
 
-    def range(self, figure: Figure, min_count: int) -> Finding:
-        low, below = self.extreme(figure, 1)
-        high, above = self.extreme(figure, -1)
-        low, high = round(low), high if np.isinf(high) else round(high)
-        possible = high - low + 1
+    def witnessed(self, figure: Figure) -> set[int]:
+        """Values of the figure seen at whole-number points that satisfy everything a
+        reader knows: the true cells, with up to 4 people moved between the figure's
+        answer and one other answer to the same question, within each group. Each is a
+        proof that the value is possible, found without a solver. Points earlier attacks
+        found are witnesses too."""
+        row = np.zeros(self.size)
+        np.add.at(row, *_row(figure))
+        seen = {round(float(row @ point)) for point in self.points}
+        if figure.coefficients is not None:
+            return seen
+        by_option: dict[str, list[tuple[int, int]]] = {}
+        inside = set(figure.cells.tolist())
+        for cell in inside:
+            for partner in set(self.partners.get(cell, ())) - inside:
+                by_option.setdefault(self.option_of[partner], []).append((cell, partner))
+        for pairs in by_option.values():
+            for step in (-4, -3, -2, -1, 1, 2, 3, 4):
+                move = np.zeros(self.size)
+                left = abs(step)
+                for cell, partner in pairs:
+                    source = cell if step < 0 else partner
+                    taken = min(left, self.truth[source])
+                    move[cell] += np.sign(step) * taken
+                    move[partner] -= np.sign(step) * taken
+                    left -= taken
+                if left:
+                    continue
+                moved = self.at_truth + self.matrix @ move
+                if np.all(moved >= self.low - WHOLE) and np.all(moved <= self.high + WHOLE):
+                    seen.add(round(float(row @ (self.truth + move))))
+        return seen
+
+    def _end(self, objective: np.ndarray, sense: int, key: Key, exact: bool):
+        """One end of the range by the relaxation (exact in whole numbers if asked, or when
+        the relaxation's point is whole), and the published figures it relied on."""
+        bound, whole, relied_on = self._relaxed_extreme(objective, sense, key)
+        if exact and not whole and np.isfinite(bound):
+            bound, whole = self._exact(objective, sense, key), True
+        return bound, whole, relied_on
+
+    def range(self, figure: Figure, min_count: int, exact: bool = False) -> Finding:
+        """The figure's range. Witnesses come first: an end a witness reaches at the
+        figure's hard bound (0, or the top of its own label's range) is exact with no
+        solver. Other ends come from the linear relaxation, an outer bound: when that
+        leaves fewer than `min_count` values the figure is unsafe. With `exact`, an end the
+        relaxation reaches at a point that is not whole numbers is solved as an integer
+        programme; without it, the pass stops as soon as witnesses show it is safe."""
+        seen = self.witnessed(figure)
+        if not exact and max(seen) - min(seen) + 1 >= min_count:
+            return Finding(figure.key, figure.value, min(seen), max(seen), True)
+        floor, ceiling = self.hard_bounds.get(figure.key, (0, np.inf))
+        objective = self._objective(figure)
+        relied_on: set[Key] = set()
+        low, high, low_whole, high_whole = min(seen), max(seen), True, True
+        if low > max(floor, 0):
+            low, low_whole, below = self._end(objective, 1, figure.key, exact)
+            relied_on |= below
+        if high < ceiling:
+            high, high_whole, above = self._end(objective, -1, figure.key, exact)
+            relied_on |= above
+        if high - low + 1 >= min_count:  # the relaxation may be too generous
+            if not low_whole:
+                low = self._exact(objective, 1, figure.key)
+            if not high_whole:
+                high = self._exact(objective, -1, figure.key)
+        safe = high - low + 1 >= min_count
         return Finding(
             figure.key,
             figure.value,
-            low,
-            high,
-            possible >= min_count,
-            frozenset(below | above) if possible < min_count else frozenset(),
+            int(low),
+            high if np.isinf(high) else int(high),
+            safe,
+            frozenset() if safe else frozenset(relied_on),
         )
 
 
 def attack(
     cells: Cells, known: Sequence[Known], targets: Sequence[Figure], min_count: int
 ) -> list[Finding]:
-    """The attacker's best range for each target figure."""
+    """The attacker's best range (exact, in whole numbers) for each target figure."""
     setup = Attack(cells, known)
-    return [setup.range(figure, min_count) for figure in targets]
+    return [setup.range(figure, min_count, exact=True) for figure in targets]

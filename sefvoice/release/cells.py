@@ -16,9 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import csr_array
 
 from ..easyread import Question, SurveyDefinition
 
@@ -84,8 +86,36 @@ class Cells:
     def values(self) -> np.ndarray:
         return self.frame["n"].to_numpy()
 
+    @cached_property
+    def relation_rows(self) -> csr_array:
+        return sparse_rows([(r.cells, r.coefficients) for r in self.relations], len(self))
+
+    @cached_property
+    def partners(self) -> dict[int, list[int]]:
+        """For each chosen-answer cell, the cells of the other answers to the same question
+        by the same group."""
+        frame = self.frame
+        chose = frame[frame["kind"] == "chose"]
+        by = [c for c in frame.columns if c not in ("kind", "option_id", "n")]
+        partners: dict[int, list[int]] = {}
+        for index in chose.groupby(by, sort=False).indices.values():
+            members = chose.index.to_numpy()[index].tolist()
+            for cell in members:
+                partners[cell] = [m for m in members if m != cell]
+        return partners
+
     def __len__(self) -> int:
         return len(self.frame)
+
+
+def sparse_rows(rows: list[tuple[np.ndarray, np.ndarray]], size: int) -> csr_array:
+    """A sparse matrix with one row per (cell indexes, coefficients)."""
+    if not rows:
+        return csr_array((0, size))
+    columns = np.concatenate([c for c, _ in rows])
+    values = np.concatenate([v for _, v in rows]).astype(float)
+    row_ids = np.repeat(np.arange(len(rows)), [len(c) for c, _ in rows])
+    return csr_array((values, (row_ids, columns)), shape=(len(rows), size))
 
 
 def _grid(rows: list[tuple], columns: list[str], groups: pd.DataFrame) -> pd.DataFrame:
@@ -200,12 +230,15 @@ def _add_relations(
 def _option_flags(definitions: Sequence[SurveyDefinition]) -> pd.DataFrame:
     return pd.DataFrame(
         [
-            (d.slug, q.id, o.id, o.positive, o.not_applicable, scored(q))
+            (d.slug, q.id, o.id, o.positive, o.not_applicable, scored(q), q.type in ONE_ANSWER)
             for d in definitions
             for q in d.questions
             for o in q.options
         ],
-        columns=["slug", "question_id", "option_id", "positive", "not_applicable", "scored"],
+        columns=[
+            *("slug", "question_id", "option_id"),
+            *("positive", "not_applicable", "scored", "one_answer"),
+        ],
     )
 
 
@@ -217,10 +250,11 @@ def make_figures(
     - ("respondents",), ("respondents", "survey", slug), ("respondents", column, value)
     - ("answering", slug, question), ("chose", slug, question, option)
     - ("skipped", slug, question): respondents minus those who answered
+    - ("base", "question", slug, question): a one-answer question's answers other than
+      "does not apply" (its % base); ("positive", "question", ...) for a scored one
     - ("positive", *scope) and ("base", *scope): the positive answers and the answers a
-      "% positive" is out of (not counting "does not apply"), for scope ("all",),
-      ("survey", slug), (column, value) and ("question", slug, question); over scored
-      questions only.
+      "% positive" is out of, over scored questions, for scope ("all",), ("survey", slug)
+      and (column, value)
     """
     frame = cells.frame
     values = cells.values
@@ -246,20 +280,27 @@ def make_figures(
     add(("respondents", "survey"), people, ["slug"])
     for grouping in groupings:
         add(("respondents", grouping.column), people, [grouping.column])
+        for value in grouping.names:  # a group is listed even when no survey was answered
+            key = ("respondents", grouping.column, value)
+            figures.setdefault(key, Figure(key, np.array([], dtype=int), 0))
     answering = frame[frame["kind"] == "answering"]
     add(("answering",), answering, ["slug", "question_id"])
     chose = frame[frame["kind"] == "chose"]
     add(("chose",), chose, ["slug", "question_id", "option_id"])
 
-    flags = chose.reset_index().merge(_option_flags(definitions)).set_index("index")
-    in_base = flags[flags["scored"] & ~flags["not_applicable"]]
-    positive = in_base[in_base["positive"]]
-    for name, rows in (("positive", positive), ("base", in_base)):
-        add((name, "all"), rows, [])
-        add((name, "survey"), rows, ["slug"])
-        for grouping in groupings:
-            add((name, grouping.column), rows, [grouping.column])
-        add((name, "question"), rows, ["slug", "question_id"])
+    if len(chose):
+        flags = chose.reset_index().merge(_option_flags(definitions)).set_index("index")
+        # A question's % base: its answers other than "does not apply" (one-answer questions).
+        one_answer = flags[flags["one_answer"] & ~flags["not_applicable"]]
+        add(("base", "question"), one_answer, ["slug", "question_id"])
+        in_base = one_answer[one_answer["scored"]]
+        add(("positive", "question"), in_base[in_base["positive"]], ["slug", "question_id"])
+        # Group figures: over scored questions only.
+        for name, rows in (("positive", in_base[in_base["positive"]]), ("base", in_base)):
+            add((name, "all"), rows, [])
+            add((name, "survey"), rows, ["slug"])
+            for grouping in groupings:
+                add((name, grouping.column), rows, [grouping.column])
 
     # Skips: respondents of the survey minus those who answered, where not always zero.
     for definition in definitions:
