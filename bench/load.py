@@ -1,7 +1,7 @@
 """Load: simulated respondents take whole surveys at once against gunicorn on 127.0.0.1.
 
     python bench/load.py [--users 200] [--duration 60] [--database sqlite|postgresql|URL]
-                         [--think 0.5] [--kill-worker]
+                         [--think 0.5] [--kill-worker] [--hosts N [--redis URL]]
 
 Starts gunicorn on a free port against a fresh database (SQLite in a temporary folder, or the
 PostgreSQL database named in the URL, default sefvoice_load, which is DROPPED and made again),
@@ -17,6 +17,11 @@ prints surveys/s, answers/s, p50/p95/p99 and errors, then drives a bare Flask ro
 two thirds in, on PostgreSQL, end all the app's connections (pg_terminate_backend). Requests
 may fail (the users retry, as a person would); no accepted answer may be lost.
 
+--hosts N: the same load through nginx (round robin, no sticky sessions) to N gunicorn
+servers, each with its own empty instance folder, sharing the PostgreSQL database, the secret
+key and, with --redis, the rate-limit counts (tests/cluster.py starts them, as the multi-host
+test does). The bare Flask ceiling runs the same way. CPU is summed over all the servers.
+
 Needs `pip install -e '.[bench]'` (locust).
 """
 
@@ -28,7 +33,6 @@ import os
 import random
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -46,9 +50,22 @@ from locust.env import Environment
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 
-from sefvoice.easyread import Question, SurveyDefinition, load_charter, load_survey_file
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's sefvoice, and tests/cluster.py
+
+from sefvoice.easyread import (  # noqa: E402
+    Question,
+    SurveyDefinition,
+    load_charter,
+    load_survey_file,
+)
+from tests.cluster import (  # noqa: E402
+    Cluster,
+    recreate_postgresql_database,
+    start_cluster,
+    start_gunicorn,
+)
+
 SURVEY = "parent-carer-annual"
 POSTGRESQL = "postgresql+psycopg://postgres@127.0.0.1:5432/sefvoice_load"
 # Measured on the 2-core development machine (SQLite, 200 users, 20 s each, think 0.05 s, locust
@@ -220,37 +237,16 @@ class BareUser(ArrivingUser):
                     reply.failure(f"POST {reply.status_code}")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_gunicorn(
-    app: str, chdir: Path, env: dict, log: Path, workers: int, threads: int
-) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "--chdir", str(chdir), "--workers", str(workers)]
-    if threads > 1:
-        command += ["--threads", str(threads)]
-    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning", app]
-    server = subprocess.Popen(command, env=env, stderr=log.open("w"))
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return server, f"http://127.0.0.1:{port}"
-        except OSError:
-            if server.poll() is not None:
-                raise SystemExit(f"gunicorn stopped: see {log}\n{log.read_text()}") from None
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit(f"gunicorn did not start: see {log}")
-
-
-def stop(server: subprocess.Popen) -> None:
-    server.send_signal(signal.SIGTERM)
-    server.wait(timeout=30)
+def serve(
+    app: str, chdir: Path, env: dict, folder: Path, hosts: int | None, workers: int, threads: int
+) -> Cluster:
+    """One gunicorn server, reached directly; or with `hosts`, that many behind nginx."""
+    folder.mkdir()
+    if hosts:
+        return start_cluster(hosts, env, folder, workers, threads, app=app, chdir=chdir)
+    log = folder / "gunicorn.log"
+    server, port = start_gunicorn(app, chdir, env, log, workers, threads)
+    return Cluster(folder, f"http://127.0.0.1:{port}", [server], logs=[log])
 
 
 def fresh_database(database: str, folder: Path) -> str:
@@ -261,12 +257,7 @@ def fresh_database(database: str, folder: Path) -> str:
     if not url.database or "load" not in url.database:
         # The database is dropped: refuse anything not plainly meant for this (such as `test`).
         raise SystemExit(f"refusing to drop {url.database!r}: use a name with 'load' in it")
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{url.database}"'))
-    admin.dispose()
-    return url.render_as_string(hide_password=False)
+    return recreate_postgresql_database(url)
 
 
 def app_environment(url: str, folder: Path) -> dict:
@@ -281,11 +272,12 @@ def app_environment(url: str, folder: Path) -> dict:
     }
 
 
-def kill_a_worker(server: subprocess.Popen) -> None:
-    workers = psutil.Process(server.pid).children()
+def kill_a_worker(servers: list[subprocess.Popen]) -> None:
+    number = random.randrange(len(servers))
+    workers = psutil.Process(servers[number].pid).children()
     victim = random.choice(workers)
     os.kill(victim.pid, signal.SIGKILL)
-    print(f"  fault: SIGKILL gunicorn worker {victim.pid} (of {len(workers)})")
+    print(f"  fault: SIGKILL gunicorn worker {victim.pid} (of {len(workers)}) of server {number}")
 
 
 def end_connections(url: str) -> None:
@@ -301,9 +293,13 @@ def end_connections(url: str) -> None:
     print(f"  fault: pg_terminate_backend on the app's {ended} connections")
 
 
-def cpu_seconds(process: psutil.Process, children: bool) -> float:
-    """CPU time used so far by a process, and by its living children (gunicorn's workers)."""
-    family = (process, *process.children(recursive=True)) if children else (process,)
+def cpu_seconds(processes: list[psutil.Process], children: bool) -> float:
+    """CPU time used so far by processes, and by their living children (gunicorn's workers)."""
+    family = [
+        member
+        for process in processes
+        for member in ((process, *process.children(recursive=True)) if children else (process,))
+    ]
     return sum(sum(p.cpu_times()[:2]) for p in family)
 
 
@@ -327,23 +323,19 @@ class Run:
     p95: float
     p99: float
     answer_p95: float
-    server_cpu: float  # CPU seconds gunicorn used in the measured window
+    server_cpu: float  # CPU seconds gunicorn (every server) used in the measured window
+    balancer_cpu: float  # and nginx (0 without --hosts)
     generator_cpu: float  # and locust, in this process
     database_cpu: float  # and PostgreSQL's processes (SQLite works inside gunicorn's)
     stolen: float  # share of the machine's time the hypervisor gave to other guests
 
 
 def drive(
-    user: type[Respondent | BareUser],
-    host: str,
-    server: subprocess.Popen,
-    users: int,
-    duration: int,
-    faults=(),
+    user: type[Respondent | BareUser], target: Cluster, users: int, duration: int, faults=()
 ) -> Run:
     """Spawn the users, measure `duration` seconds once all are running, then stop them."""
     tally: Tally = user.tally
-    environment = Environment(user_classes=[user], host=host)
+    environment = Environment(user_classes=[user], host=target.url)
 
     def count_failure(request_type, name, exception=None, **_kwargs) -> None:
         if exception:
@@ -356,14 +348,18 @@ def drive(
     gevent.sleep(users / spawn_rate + ARRIVAL + 1)
     environment.stats.reset_all()  # measure the steady state, not the ramp
     tally.window_start = started = time.monotonic()
-    gunicorn, locust = psutil.Process(server.pid), psutil.Process()
+    gunicorn = [psutil.Process(server.pid) for server in target.servers]
+    nginx = [psutil.Process(target.nginx.pid)] if target.nginx else []
+    locust = [psutil.Process()]
     server_cpu, generator_cpu = cpu_seconds(gunicorn, True), cpu_seconds(locust, False)
+    balancer_cpu = cpu_seconds(nginx, True)
     database_cpu, machine = postgresql_cpu_seconds(), psutil.cpu_times()
     for at, fault in faults:
         gevent.spawn_later(at * duration, fault)
     gevent.sleep(duration)
     seconds = time.monotonic() - started
     server_cpu = cpu_seconds(gunicorn, True) - server_cpu
+    balancer_cpu = cpu_seconds(nginx, True) - balancer_cpu
     generator_cpu = cpu_seconds(locust, False) - generator_cpu
     database_cpu = postgresql_cpu_seconds() - database_cpu
     machine_after = psutil.cpu_times()
@@ -383,6 +379,7 @@ def drive(
             0.95
         ),
         server_cpu=server_cpu,
+        balancer_cpu=balancer_cpu,
         generator_cpu=generator_cpu,
         database_cpu=database_cpu,
         stolen=stolen,
@@ -446,7 +443,9 @@ def report(label: str, run: Run) -> None:
         f" {1000 * run.server_cpu / max(run.answers, 1):.1f} ms per answer"
         f" ({1000 * run.server_cpu / max(run.requests, 1):.2f} ms per request);"
         f" PostgreSQL {run.database_cpu / run.seconds:.2f} cores;"
-        f" locust {run.generator_cpu / run.seconds:.2f} cores; stolen by the host {run.stolen:.0%}"
+        + (f" nginx {run.balancer_cpu / run.seconds:.2f} cores;" if run.balancer_cpu else "")
+        + f" locust {run.generator_cpu / run.seconds:.2f} cores;"
+        f" stolen by the host {run.stolen:.0%}"
     )
 
 
@@ -464,7 +463,15 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=THREADS, help="threads per worker")
     parser.add_argument("--kill-worker", action="store_true", help="inject faults mid-load")
     parser.add_argument("--no-ceiling", action="store_true", help="skip the bare Flask run")
+    parser.add_argument(
+        "--hosts", type=int, help="this many gunicorn servers behind nginx (PostgreSQL only)"
+    )
+    parser.add_argument(
+        "--redis", help="rate-limit counts in this Redis (redis://127.0.0.1:6379/N), shared"
+    )
     args = parser.parse_args()
+    if args.hosts and args.database == "sqlite":
+        parser.error("--hosts needs PostgreSQL: SQLite is for one server")
 
     charter = load_charter(ROOT / "easyread")
     survey = load_survey_file(ROOT / "easyread" / f"{SURVEY}.yaml", charter, ROOT / "static")
@@ -472,6 +479,10 @@ def main() -> int:
         folder = Path(temporary)
         url = fresh_database(args.database, folder)
         env = app_environment(url, folder)
+        if args.redis:
+            env["SEFVOICE_RATELIMIT_STORAGE"] = args.redis
+        if args.hosts:
+            env["SEFVOICE_PROXY_COUNT"] = "1"  # nginx
         for command in (["db", "upgrade"], ["surveys", "load"]):
             subprocess.run(
                 [sys.executable, "-c", "from sefvoice.cli import main; main()", *command],
@@ -479,25 +490,25 @@ def main() -> int:
                 check=True,
                 capture_output=True,
             )
-        server, host = start_gunicorn(
-            "wsgi:app", ROOT, env, folder / "gunicorn.log", args.workers, args.threads
-        )
+        app = serve("wsgi:app", ROOT, env, folder / "app", args.hosts, args.workers, args.threads)
+        servers = f"{args.hosts} servers behind nginx, each" if args.hosts else "one server,"
+        limits = env.get("SEFVOICE_RATELIMIT_STORAGE", "each process's memory")
         print(
             f"{make_url(url).get_backend_name()}: {args.users} users, {args.duration} s,"
-            f" ~{args.think} s on each page, gunicorn {args.workers} workers x {args.threads}"
-            f" threads, {os.cpu_count()} cores"
+            f" ~{args.think} s on each page, {servers} gunicorn {args.workers} workers x"
+            f" {args.threads} threads; rate limits in {limits}; {os.cpu_count()} cores"
         )
         faults = []
         if args.kill_worker:
-            faults.append((1 / 3, lambda: kill_a_worker(server)))
+            faults.append((1 / 3, lambda: kill_a_worker(app.servers)))
             if make_url(url).get_backend_name() == "postgresql":
                 faults.append((2 / 3, lambda: end_connections(url)))
         Respondent.survey, Respondent.think, Respondent.tally = survey, args.think, Tally()
         try:
-            run = drive(Respondent, host, server, args.users, args.duration, faults)
+            run = drive(Respondent, app, args.users, args.duration, faults)
         finally:
-            stop(server)
-        logged = (folder / "gunicorn.log").read_text()
+            app.stop()
+        logged = "".join(log.read_text() for log in app.logs)
         tally = Respondent.tally
         lost, duplicated, different, unsent = check_stored(url, tally)
         report("sefvoice", run)
@@ -527,14 +538,19 @@ def main() -> int:
 
         if not args.no_ceiling:
             BareUser.think, BareUser.tally = args.think, Tally()
-            bare_log = folder / "bare.log"
-            bare, bare_host = start_gunicorn(
-                "bare_flask:app", ROOT / "bench", env, bare_log, args.workers, args.threads
+            bare = serve(
+                "bare_flask:app",
+                ROOT / "bench",
+                env,
+                folder / "bare",
+                args.hosts,
+                args.workers,
+                args.threads,
             )
             try:
-                ceiling = drive(BareUser, bare_host, bare, args.users, args.duration)
+                ceiling = drive(BareUser, bare, args.users, args.duration)
             finally:
-                stop(bare)
+                bare.stop()
             report("bare Flask", ceiling)
             print(
                 f"  sefvoice answers/s is {run.answers / ceiling.answers:.0%} of the bare Flask"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template, request, url_for
+from flask import Flask, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, InternalError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -13,7 +16,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import config as settings
 from .assets import add_fingerprints
 from .database import MIGRATIONS_DIR, check_migrated, tune_sqlite
-from .extensions import csrf, db, limiter, login_manager, migrate
+from .extensions import csrf, db, limiter, login_manager, migrate, shared_limits_warning
+from .feedback.terms import TermCalendar
 from .security import add_security_headers
 
 
@@ -27,6 +31,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(settings.from_environment())
     app.config.update(config or {})
+    app.config["SECRET_KEY"] = settings.secret_key(
+        app.config["SECRET_KEY"], app.config["SQLALCHEMY_DATABASE_URI"], Path(app.instance_path)
+    )
+    TermCalendar(app.config["TERMS"], app.config["TIMEZONE"])  # a bad setting stops start-up
     app.jinja_env.add_extension("jinja2.ext.do")
 
     db.init_app(app)
@@ -35,6 +43,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    warning = shared_limits_warning(app.config["RATELIMIT_STORAGE_URI"], sys.argv, os.environ)
+    if warning:
+        app.logger.warning(warning)
     if app.config["PROXY_COUNT"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"])
     with app.app_context():
@@ -45,8 +56,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from . import cli, models  # noqa: F401  (models: every table known to Alembic)
     from .auth import bp as auth_bp
     from .bulletin import bp as bulletin_bp
+    from .bursts import bp as bursts_bp
     from .feedback import bp as feedback_bp
     from .indicators import bp as indicators_bp
+    from .manage import bp as manage_bp
+    from .paper import bp as paper_bp
     from .surveys import bp as surveys_bp
 
     app.register_blueprint(surveys_bp)
@@ -54,6 +68,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(feedback_bp)
     app.register_blueprint(indicators_bp)
     app.register_blueprint(bulletin_bp)
+    app.register_blueprint(manage_bp)
+    app.register_blueprint(paper_bp)
+    app.register_blueprint(bursts_bp)
     cli.register(app)
     _register_error_pages(app)
     add_security_headers(app)
@@ -61,7 +78,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(models.User, int(user_id))
+        from .auth import sessions
+
+        user = sessions.user_for(session.get("staff_session"), int(user_id))
+        if user is None:  # ended, idle, too old or disabled: forget it, so it is asked once
+            session.pop("_user_id", None)
+            session.pop("staff_session", None)
+        return user
 
     @app.context_processor
     def page_context() -> dict[str, Any]:

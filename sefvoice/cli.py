@@ -2,30 +2,39 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 from flask_migrate import upgrade
+from werkzeug.serving import make_server
 
-from . import tally
+from . import tally, uploads
 from .auth import ROLES, audit
 from .auth import service as auth_service
+from .auth.roles import ROLE_NAMES
 from .bulletin.cli import bulletin_cli
 from .bulletin.service import load_demo_bulletin
-from .easyread import check_all
+from .config import SettingError
+from .easyread import SurveyDefinitionError, check_all
 from .extensions import db
 from .indicators.cli import indicators_cli
+from .paper.words import load_paper_words
 from .release.cli import release_cli
 from .surveys import service
+from .surveys.pagecheck import page_problems
 
 
 def _create_cli_app() -> Flask:
     from . import create_app
 
     # Commands such as `db upgrade` must run on a database that is not migrated yet.
-    return create_app({"CHECK_MIGRATED": False})
+    try:
+        return create_app({"CHECK_MIGRATED": False})
+    except SettingError as error:
+        raise click.ClickException(str(error)) from None
 
 
 main = FlaskGroup(create_app=_create_cli_app, help="sefvoice: easy-read surveys and SEND feedback.")
@@ -35,8 +44,23 @@ def _static_dir() -> Path:
     return Path(current_app.static_folder)
 
 
-def _check_and_store_surveys() -> list[str]:
-    definitions, problems = check_all(Path(current_app.config["EASYREAD_DIR"]), _static_dir())
+def _check_surveys(easy_read: bool = True) -> tuple[list, list[str]]:
+    """Every definition's faults and the paper copies' words, then (if there are none)
+    those of the pages the definitions make. `easy_read=False` leaves out the slow
+    easy-read rules and the page check (the demo's start, on the shipped surveys)."""
+    easyread_dir = Path(current_app.config["EASYREAD_DIR"])
+    definitions, problems = check_all(easyread_dir, _static_dir(), easy_read)
+    try:
+        load_paper_words(easyread_dir)
+    except SurveyDefinitionError as error:
+        problems += error.problems
+    if not problems and easy_read:
+        problems = page_problems(easyread_dir, definitions)
+    return definitions, problems
+
+
+def _check_and_store_surveys(easy_read: bool = True) -> list[str]:
+    definitions, problems = _check_surveys(easy_read)
     if problems:
         raise click.ClickException("the survey definitions have problems:\n" + "\n".join(problems))
     try:
@@ -50,8 +74,8 @@ surveys_cli = click.Group("surveys", help="Check and load the survey definitions
 
 @surveys_cli.command("check")
 def surveys_check() -> None:
-    """Validate every definition in easyread/; exits 1 naming each fault."""
-    definitions, problems = check_all(Path(current_app.config["EASYREAD_DIR"]), _static_dir())
+    """Validate every definition in easyread/ and the pages it makes; exits 1 naming each fault."""
+    definitions, problems = _check_surveys()
     for problem in problems:
         click.echo(problem, err=True)
     if problems:
@@ -100,14 +124,18 @@ retention_cli = click.Group("retention", help="Delete what sefvoice no longer ne
 
 @retention_cli.command("run")
 def retention_run() -> None:
-    """Delete unfinished responses and old free text past their keeping times. Safe to run
-    from cron, as often as you like."""
+    """Delete unfinished responses, old free text and unconfirmed uploads past their keeping
+    times. Safe to run from cron, as often as you like."""
     days = current_app.config["UNFINISHED_RESPONSE_DAYS"]
     deleted = service.delete_expired_responses(days)
     click.echo(f"deleted {deleted} unfinished responses older than {days} days")
     text_days = current_app.config["FREE_TEXT_DAYS"]
     blanked = service.delete_old_free_text(text_days)
     click.echo(f"deleted the free text of {blanked} answers sent more than {text_days} days ago")
+    hash_days = current_app.config["SOURCE_HASH_DAYS"]
+    hashes = service.delete_old_source_hashes(hash_days)
+    click.echo(f"deleted the source hash of {hashes} responses sent more than {hash_days} days ago")
+    click.echo(f"deleted {uploads.forget_expired()} uploads never confirmed")
 
 
 @click.command("demo")
@@ -116,7 +144,7 @@ def retention_run() -> None:
 @click.option("--port", default=5000, show_default=True)
 def demo(no_serve: bool, reset: bool, port: int) -> None:
     """Migrate the database, load the surveys and demo data, and serve on 127.0.0.1."""
-    from .demo import load_demo_data
+    from .demo import NotADemoDatabase, demo_accounts, load_demo_data, mark_as_demo
 
     url = db.engine.url
     if reset and url.get_backend_name() == "sqlite" and url.database:
@@ -125,14 +153,40 @@ def demo(no_serve: bool, reset: bool, port: int) -> None:
             Path(url.database + suffix).unlink(missing_ok=True)
     Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
     upgrade(directory=current_app.extensions["migrate"].directory)
-    for line in _check_and_store_surveys():
+    try:
+        mark_as_demo()
+    except NotADemoDatabase as error:
+        raise click.ClickException(str(error)) from error
+    # Without the easy-read rules, which take half the demo's start: CI checks the
+    # shipped surveys with them (`sefvoice surveys check`), and `surveys load` applies them.
+    for line in _check_and_store_surveys(easy_read=False):
         click.echo(line)
     for line in load_demo_data():
         click.echo(line)
     click.echo(load_demo_bulletin())
+    click.echo("\nDemo sign-ins (new passwords each time the demo starts), at /sign-in:")
+    for email, role, password in demo_accounts():
+        click.echo(f"  {ROLE_NAMES[role]:<24} {email:<24} password: {password}")
     if not no_serve:
-        click.echo(f"sefvoice demo: open http://127.0.0.1:{port}/")
-        current_app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False)
+        serve(current_app._get_current_object(), port)
+
+
+def serve(app: Flask, port: int) -> None:
+    """Serve on 127.0.0.1 until Ctrl+C, with werkzeug's threaded server (Flask's app.run()
+    does nothing inside the flask command). The address is printed once it is listening."""
+    try:
+        server = make_server("127.0.0.1", port, app, threaded=True)
+    except OSError as error:
+        raise click.ClickException(
+            f"cannot listen on 127.0.0.1:{port} ({error.strerror}); try --port with another number"
+        ) from error
+    # Ctrl+C (SIGINT) and SIGTERM both stop it cleanly. SIGINT is set afresh because a
+    # shell starting a command in the background (`sefvoice demo &`) leaves it ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    click.echo(f"sefvoice demo: open http://127.0.0.1:{server.server_port}/ (Ctrl+C to stop)")
+    server.serve_forever()  # returns on KeyboardInterrupt, with the socket closed
+    click.echo("sefvoice demo: stopped")
 
 
 def register(app: Flask) -> None:

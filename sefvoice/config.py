@@ -6,19 +6,37 @@ import os
 import secrets
 from pathlib import Path
 
+from sqlalchemy import make_url
+
 # templates/, static/, easyread/ and migrations/ sit beside the package, at the repo's top.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("SEFVOICE_INSTANCE_DIR", PROJECT_ROOT / "instance"))
 
 
-def _secret_key() -> str:
-    """SEFVOICE_SECRET_KEY, or a key kept in the instance folder so sessions survive restarts."""
-    key = os.environ.get("SEFVOICE_SECRET_KEY")
-    if key:
-        return key
-    key_file = INSTANCE_DIR / "secret-key"
+class SettingError(RuntimeError):
+    """A setting is missing or wrong, so the app must not start."""
+
+
+MISSING_SECRET_KEY = (
+    "SEFVOICE_SECRET_KEY is not set. On PostgreSQL sefvoice may run as several app servers,"
+    " and every one must sign sessions and forms with the same secret key: set"
+    " SEFVOICE_SECRET_KEY to the same long random value on each, and keep it secret. Make one"
+    " with: python3 -c 'import secrets; print(secrets.token_hex(32))'"
+)
+
+
+def secret_key(configured: str | None, database_url: str, instance_dir: Path) -> str:
+    """The key that signs sessions and CSRF tokens: the one configured, or for SQLite (the
+    demo, one server) one kept in the instance folder so sessions survive restarts. On any
+    other database it must be configured: a key on one server's disk would sign cookies the
+    other servers refuse."""
+    if configured:
+        return configured
+    if make_url(database_url).get_backend_name() != "sqlite":
+        raise SettingError(MISSING_SECRET_KEY)
+    key_file = instance_dir / "secret-key"
     if not key_file.exists():
-        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        instance_dir.mkdir(parents=True, exist_ok=True)
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
@@ -30,7 +48,7 @@ def from_environment() -> dict:
         "SQLALCHEMY_DATABASE_URI": os.environ.get(
             "SEFVOICE_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'sefvoice.db'}"
         ),
-        "SECRET_KEY": _secret_key(),
+        "SECRET_KEY": os.environ.get("SEFVOICE_SECRET_KEY") or None,  # see secret_key()
         "EASYREAD_DIR": os.environ.get("SEFVOICE_EASYREAD_DIR", str(PROJECT_ROOT / "easyread")),
         # Unfinished responses are deleted this many days after their last saved answer.
         "UNFINISHED_RESPONSE_DAYS": int(os.environ.get("SEFVOICE_UNFINISHED_RESPONSE_DAYS", "30")),
@@ -38,15 +56,23 @@ def from_environment() -> dict:
         "FREE_TEXT_DAYS": int(os.environ.get("SEFVOICE_FREE_TEXT_DAYS", "730")),
         "TEXT_ANSWER_MAX_LENGTH": 2000,
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,  # the largest upload (indicator files)
+        # The largest form field that is not a file: a survey definition (1 MB at most)
+        # comes back as text with the form that publishes it.
+        "MAX_FORM_MEMORY_SIZE": 1024 * 1024 + 64 * 1024,
         # Disclosure control: counts below MIN_COUNT are shown as "fewer than 5"; percentages
         # need at least MIN_BASE people answering.
         "DISCLOSURE_MIN_COUNT": int(os.environ.get("SEFVOICE_DISCLOSURE_MIN_COUNT", "5")),
         "DISCLOSURE_MIN_BASE": int(os.environ.get("SEFVOICE_DISCLOSURE_MIN_BASE", "10")),
         # Terms: name=month-day each starts (the 1st of a month); each runs until the next.
         "TERMS": os.environ.get("SEFVOICE_TERMS", "Spring=01-01,Summer=05-01,Autumn=09-01"),
+        # Terms and the tally's months follow the dates in this time zone (IANA name).
+        "TIMEZONE": os.environ.get("SEFVOICE_TIMEZONE", "Europe/London"),
         "TREND_TERMS": 6,
         # Rate limits per client (flask-limiter syntax).
-        "RATELIMIT_STORAGE_URI": os.environ.get("SEFVOICE_RATELIMIT_STORAGE", "memory://"),
+        # Counts shared by every worker and server: Redis when SEFVOICE_REDIS_URL names one.
+        "RATELIMIT_STORAGE_URI": os.environ.get("SEFVOICE_RATELIMIT_STORAGE")
+        or os.environ.get("SEFVOICE_REDIS_URL")
+        or "memory://",
         "SIGN_IN_LIMIT": "10 per minute",
         "RESUME_LIMIT": "10 per minute",
         # A class filling it in together shares one address; a load test shares 127.0.0.1.
@@ -54,6 +80,15 @@ def from_environment() -> dict:
         "ANSWER_LIMIT": os.environ.get("SEFVOICE_ANSWER_LIMIT", "60 per minute"),
         # Behind a reverse proxy, how many proxies set X-Forwarded-For (for rate limits).
         "PROXY_COUNT": int(os.environ.get("SEFVOICE_PROXY_COUNT", "0")),
+        # Staff sessions end after this long without a request, and this long after sign-in.
+        "STAFF_IDLE_MINUTES": int(os.environ.get("SEFVOICE_STAFF_IDLE_MINUTES", "30")),
+        "STAFF_SESSION_HOURS": int(os.environ.get("SEFVOICE_STAFF_SESSION_HOURS", "12")),
+        # Officers see this many sends from one source, each within this many minutes of the
+        # one before, as a burst (sefvoice.bursts).
+        "BURST_MIN_SENDS": int(os.environ.get("SEFVOICE_BURST_MIN_SENDS", "10")),
+        "BURST_GAP_MINUTES": int(os.environ.get("SEFVOICE_BURST_GAP_MINUTES", "10")),
+        # The hash of where a response came from is blanked this many days after it was sent.
+        "SOURCE_HASH_DAYS": int(os.environ.get("SEFVOICE_SOURCE_HASH_DAYS", "90")),
         "CHECK_MIGRATED": True,
         # Test each pooled connection before use, so one the database dropped (a restart, a
         # failover, an idle timeout) is replaced instead of failing the next request.

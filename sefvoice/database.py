@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -16,13 +19,23 @@ class DatabaseNotMigrated(RuntimeError):
     pass
 
 
+def local_month(stored: str | None, zone: str) -> str | None:
+    """'YYYY-MM-01' of the month a naive UTC time (as SQLite stores it) falls in, in `zone`."""
+    if stored is None:
+        return None
+    local = datetime.fromisoformat(stored).replace(tzinfo=UTC).astimezone(ZoneInfo(zone))
+    return f"{local:%Y-%m}-01"
+
+
 def tune_sqlite(engine: Engine) -> None:
-    """WAL lets readers and one writer work at once; the busy timeout makes writers queue."""
+    """WAL lets readers and one writer work at once; the busy timeout makes writers queue.
+    SQLite has no time zone data, so the tally's local month is a Python function."""
     if engine.dialect.name != "sqlite":
         return
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.create_function("sefvoice_local_month", 2, local_month, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")

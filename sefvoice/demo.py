@@ -4,21 +4,69 @@ from __future__ import annotations
 
 import hashlib
 import random
+import secrets
 from datetime import datetime, timedelta
 from importlib.resources import files
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import exists, func, insert, select
 
 from . import tally
+from .auth import audit
+from .auth import service as auth_service
 from .easyread import Question, SurveyDefinition
 from .extensions import db
-from .models import Answer, AnswerChoice, Response, Survey
+from .models import Answer, AnswerChoice, DemoMark, Response, Survey, User
+from .models.demo import DEMO_ACCOUNTS, is_demo_database
 from .surveys.service import current_surveys, definition_of
 
 DEMO_FIRST_DAY = datetime(2022, 9, 1)
 DEMO_LAST_DAY = datetime(2023, 8, 31)
 DEMO_RESPONSES_PER_SURVEY = 160
 BATCH = 2000
+
+
+class NotADemoDatabase(RuntimeError):
+    pass
+
+
+def mark_as_demo() -> None:
+    """Mark the database as the demo's, after checking it is not someone's real data: a
+    database with staff accounts or responses and no mark is refused."""
+    if is_demo_database():
+        return
+    in_use = db.session.scalar(select(exists(select(User.id)) | exists(select(Response.id))))
+    if in_use:
+        raise NotADemoDatabase(
+            "this database has staff accounts or responses and was not made by `sefvoice demo`:"
+            " the demo adds made-up responses and sign-ins, so it will not run on it."
+            " Point SEFVOICE_DATABASE_URL at a new database (or use --reset on the demo's SQLite)."
+        )
+    db.session.add(DemoMark())
+    db.session.commit()
+
+
+def demo_accounts() -> list[tuple[str, str, str]]:
+    """Make the demo's staff accounts, or give them new passwords if they exist; only on a
+    database marked as the demo's. Returns (e-mail, role, password) for each."""
+    if not is_demo_database():
+        raise NotADemoDatabase("demo accounts are only made on the demo's database")
+    sign_ins = []
+    for email, role in DEMO_ACCOUNTS:
+        password = secrets.token_urlsafe(12)
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            auth_service.create_user(email, password, role)
+        else:  # as made: its role, enabled, and the new password (which ends its sessions)
+            user.role = role
+            auth_service.set_disabled(user, False)
+            auth_service.set_password(user, password)
+        sign_ins.append((email, role, password))
+    audit.record(
+        "demo accounts",
+        "new passwords for " + ", ".join(e for e, _ in DEMO_ACCOUNTS),
+        actor="sefvoice demo",
+    )
+    return sign_ins
 
 
 def demo_comments() -> list[str]:

@@ -1,8 +1,9 @@
 """Load and validate the survey definitions in easyread/.
 
-Every problem is reported as "file: question id: field: what is wrong", so whoever edits
-the YAML can find it. The same parser reads a definition back from the database, so a
-stored version is always read the way it was checked.
+Every problem is reported as "file: line N: question id: field: what is wrong", so
+whoever edits the YAML can find it (the line is known when it was read from YAML text).
+The same parser reads a definition back from the database, so a stored version is always
+read the way it was checked.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 import yaml
 
 CHOICE_TYPES = ("single", "multiple", "face3", "face5", "yes_partly_no")
+ONE_ANSWER_TYPES = ("single", "face3", "face5", "yes_partly_no")  # exactly one option each
 QUESTION_TYPES = (*CHOICE_TYPES, "text", "number")
 FILLED_BY_IDS = ("me", "me-with-help", "someone-for-me")
 YES_PARTLY_NO = ("yes", "partly", "no")
@@ -59,6 +61,7 @@ class Option:
     alt: str
     positive: bool = False
     not_applicable: bool = False  # "does not apply to me": left out of every % base
+    exclusive: bool = False  # "No one", "None of these": chosen only on its own
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class Question:
     unit: str = ""
     max_length: int = TEXT_LIMIT
     scored: bool = True  # False: a one-answer question that no "% positive" counts
+    explain: tuple[str, ...] = ()  # glossary words explained under the question
 
     @property
     def is_choice(self) -> bool:
@@ -108,13 +112,15 @@ class SurveyDefinition:
 class _Reader:
     """Collects problems while reading one file, so all of them are reported at once."""
 
-    def __init__(self, source: str, static_dir: Path | None):
+    def __init__(self, source: str, static_dir: Path | None, lines: dict[str, int] | None):
         self.source = source
         self.static_dir = static_dir
+        self.lines = lines or {}
         self.problems: list[str] = []
 
-    def problem(self, where: str, message: str) -> None:
-        self.problems.append(f"{self.source}: {where}: {message}")
+    def problem(self, where: str, message: str, key: str | None = None) -> None:
+        """`key`: the field at fault, whose line is given if known (else its mapping's)."""
+        self.problems.append(_problem(self.source, self.lines, where, message, key))
 
     def text(self, data: dict, key: str, where: str, required: bool = True) -> str:
         value = data.get(key)
@@ -123,7 +129,7 @@ class _Reader:
                 self.problem(where, f"'{key}' is missing")
             return ""
         if not isinstance(value, str) or not value.strip():
-            self.problem(where, f"'{key}' must be text, found {value!r}")
+            self.problem(where, f"'{key}' must be text, found {value!r}", key)
             return ""
         return value.strip()
 
@@ -132,7 +138,7 @@ class _Reader:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-            self.problem(where, f"'{key}' must be a list of paragraphs, found {value!r}")
+            self.problem(where, f"'{key}' must be a list of paragraphs, found {value!r}", key)
             return ()
         return tuple(v.strip() for v in value)
 
@@ -140,7 +146,7 @@ class _Reader:
         value = data.get("id")
         if not isinstance(value, str) or not ID_PATTERN.match(value):
             self.problem(
-                where, f"'id' must be lower-case letters, digits and dashes, found {value!r}"
+                where, f"'id' must be lower-case letters, digits and dashes, found {value!r}", "id"
             )
             return str(value)
         return value
@@ -148,7 +154,7 @@ class _Reader:
     def picture(self, data: dict, where: str) -> str:
         picture = self.text(data, "picture", where)
         if picture and self.static_dir is not None and not (self.static_dir / picture).is_file():
-            self.problem(where, f"'picture' {picture!r} is not a file under static/")
+            self.problem(where, f"'picture' {picture!r} is not a file under static/", "picture")
         return picture
 
     def option(self, data: Any, where: str) -> Option | None:
@@ -156,30 +162,28 @@ class _Reader:
             self.problem(where, f"an option must be a mapping, found {data!r}")
             return None
         where = f"{where} option {data.get('id')!r}"
-        positive = self.flag(data, "positive", where)
-        not_applicable = self.flag(data, "not_applicable", where)
-        if positive and not_applicable:
-            self.problem(where, "an option cannot be both 'positive' and 'not_applicable'")
+        flags = {key: data.get(key, False) for key in ("positive", "exclusive", "not_applicable")}
+        for key, value in flags.items():
+            if not isinstance(value, bool):
+                self.problem(where, f"'{key}' must be true or false, found {value!r}", key)
+        if flags["positive"] is True and flags["not_applicable"] is True:
+            self.problem(
+                where, "an option cannot be both 'positive' and 'not_applicable'", "not_applicable"
+            )
         return Option(
             id=self.identifier(data, where),
             label=self.text(data, "label", where),
             picture=self.picture(data, where),
             alt=self.text(data, "alt", where),
-            positive=positive,
-            not_applicable=not_applicable,
+            positive=flags["positive"] is True,
+            exclusive=flags["exclusive"] is True,
+            not_applicable=flags["not_applicable"] is True,
         )
-
-    def flag(self, data: dict, key: str, where: str, default: bool = False) -> bool:
-        value = data.get(key, default)
-        if not isinstance(value, bool):
-            self.problem(where, f"'{key}' must be true or false, found {value!r}")
-            return default
-        return value
 
     def options(self, data: dict, where: str) -> tuple[Option, ...]:
         raw = data.get("options")
         if not isinstance(raw, list):
-            self.problem(where, f"'options' must be a list, found {raw!r}")
+            self.problem(where, f"'options' must be a list, found {raw!r}", "options")
             return ()
         options = tuple(o for o in (self.option(item, where) for item in raw) if o)
         ids = [o.id for o in options]
@@ -202,21 +206,26 @@ def _read_question(
     qid = reader.identifier(data, where)
     qtype = data.get("type")
     if qtype not in QUESTION_TYPES:
-        reader.problem(where, f"'type' must be one of {', '.join(QUESTION_TYPES)}, found {qtype!r}")
+        reader.problem(
+            where, f"'type' must be one of {', '.join(QUESTION_TYPES)}, found {qtype!r}", "type"
+        )
     principle = data.get("principle")
     if charter and principle not in charter.principles:
         reader.problem(
             where,
             f"'principle' must be one of {', '.join(charter.principles)}, found {principle!r}",
+            "principle",
         )
     outcome = data.get("outcome")
     if charter and outcome not in charter.outcomes:
         reader.problem(
-            where, f"'outcome' must be one of {sorted(charter.outcomes)}, found {outcome!r}"
+            where,
+            f"'outcome' must be one of {sorted(charter.outcomes)}, found {outcome!r}",
+            "outcome",
         )
     optional = data.get("optional", False)
     if not isinstance(optional, bool):
-        reader.problem(where, f"'optional' must be true or false, found {optional!r}")
+        reader.problem(where, f"'optional' must be true or false, found {optional!r}", "optional")
 
     options: tuple[Option, ...] = ()
     if qtype in CHOICE_TYPES:
@@ -233,18 +242,53 @@ def _read_question(
             )
         if qtype in ("single", "multiple") and len(options) < 2:
             reader.problem(where, f"a {qtype} question needs at least 2 options, found {len(ids)}")
+        exclusive = [o.id for o in options if o.exclusive]
+        if exclusive and qtype != "multiple":
+            reader.problem(
+                where, f"only a multiple question has 'exclusive' options, found {exclusive}"
+            )
+        not_applicable = [o.id for o in options if o.not_applicable]
+        if not_applicable and qtype not in ONE_ANSWER_TYPES:
+            reader.problem(
+                where,
+                f"only a one-answer question has 'not_applicable' options, found {not_applicable}",
+            )
+        if options and len(not_applicable) == len(options):
+            reader.problem(where, "every option is 'not_applicable': one must not be")
     elif "options" in data:
-        reader.problem(where, f"a {qtype} question has no 'options'")
+        reader.problem(where, f"a {qtype} question has no 'options'", "options")
+    scored = data.get("scored", True)
+    if not isinstance(scored, bool):
+        reader.problem(where, f"'scored' must be true or false, found {scored!r}", "scored")
+    elif "scored" in data and qtype not in ONE_ANSWER_TYPES:
+        reader.problem(where, f"a {qtype} question has no 'scored': only one-answer ones do")
+    elif scored and qtype in ONE_ANSWER_TYPES and not any(o.positive for o in options):
+        reader.problem(
+            where,
+            "no option is 'positive', so no answer would count as positive and every answer"
+            " would lower its \"% positive\" figures: mark the positive options, or say"
+            " 'scored: false' if the question has no good or bad answer",
+        )
 
     low, high = data.get("min"), data.get("max")
     if qtype == "number" and not (_whole_number(low) and _whole_number(high) and low < high):
         reader.problem(
-            where, f"'min' and 'max' must be whole numbers with min < max, found {low!r}, {high!r}"
+            where,
+            f"'min' and 'max' must be whole numbers with min < max, found {low!r}, {high!r}",
+            "min",
         )
     max_length = data.get("max_length", TEXT_LIMIT)
     if not _whole_number(max_length) or not 1 <= max_length <= TEXT_LIMIT:
-        reader.problem(where, f"'max_length' must be from 1 to {TEXT_LIMIT}, found {max_length!r}")
+        reader.problem(
+            where,
+            f"'max_length' must be from 1 to {TEXT_LIMIT}, found {max_length!r}",
+            "max_length",
+        )
         max_length = TEXT_LIMIT
+    explain = data.get("explain", [])
+    if not isinstance(explain, list) or not all(isinstance(w, str) and w for w in explain):
+        reader.problem(where, f"'explain' must be a list of glossary words, found {explain!r}")
+        explain = []
 
     return Question(
         id=qid,
@@ -254,32 +298,40 @@ def _read_question(
         principle=str(principle),
         outcome=outcome if isinstance(outcome, int) else 0,
         optional=optional is True,
-        scored=reader.flag(data, "scored", where, default=True),
+        scored=scored is not False,
         options=options,
         min=low if qtype == "number" else None,
         max=high if qtype == "number" else None,
         unit=reader.text(data, "unit", where, required=False),
         max_length=max_length,
+        explain=tuple(explain),
     )
 
 
 def parse_survey(
-    data: Any, source: str, charter: Charter | None = None, static_dir: Path | None = None
+    data: Any,
+    source: str,
+    charter: Charter | None = None,
+    static_dir: Path | None = None,
+    lines: dict[str, int] | None = None,
 ) -> SurveyDefinition:
     """Check a definition (a parsed YAML mapping) and return it, or raise with every problem.
 
     Without a charter or static_dir, principles and pictures are not checked: that is how a
     stored version is read back, since the charter may have changed since it was loaded.
+    `lines` (yaml_lines) puts the line of each problem in its message.
     """
-    reader = _Reader(source, static_dir)
+    reader = _Reader(source, static_dir, lines)
     if not isinstance(data, dict):
         raise SurveyDefinitionError([f"{source}: the file must be a mapping of fields"])
     slug = data.get("slug")
     if not isinstance(slug, str) or not ID_PATTERN.match(slug):
-        reader.problem("slug", f"must be lower-case letters, digits and dashes, found {slug!r}")
+        reader.problem(
+            "slug", f"must be lower-case letters, digits and dashes, found {slug!r}", "slug"
+        )
     version = data.get("version")
     if not _whole_number(version) or version < 1:
-        reader.problem("version", f"must be a whole number from 1, found {version!r}")
+        reader.problem("version", f"must be a whole number from 1, found {version!r}", "version")
 
     start = data.get("start") if isinstance(data.get("start"), dict) else {}
     if not start:
@@ -293,6 +345,8 @@ def parse_survey(
         "who_sees": reader.paragraphs(start, "who_sees", "start"),
         "how_long": reader.text(start, "how_long", "start"),
         "anonymous": reader.paragraphs(start, "anonymous", "start"),
+        # One line asking people to take part, for the printed flyer (optional).
+        "invitation": reader.text(start, "invitation", "start", required=False),
     }
 
     filled_by = data.get("filled_by") if isinstance(data.get("filled_by"), dict) else {}
@@ -346,22 +400,102 @@ def load_charter(easyread_dir: Path) -> Charter:
     return Charter(principles, outcomes, filled_by)
 
 
+# Files in easyread/ that hold shared words, not a survey.
+NOT_SURVEYS = ("charter.yaml", "glossary.yaml", "paper.yaml")
+
+
 def survey_files(easyread_dir: Path) -> list[Path]:
-    return sorted(p for p in Path(easyread_dir).glob("*.yaml") if p.name != "charter.yaml")
+    return sorted(p for p in Path(easyread_dir).glob("*.yaml") if p.name not in NOT_SURVEYS)
+
+
+def _problem(
+    source: str, lines: dict[str, int], where: str, message: str, key: str | None = None
+) -> str:
+    line = lines.get(f"{where} {key}") if key else None
+    line = line or lines.get(where)
+    return f"{source}: {f'line {line}: ' if line else ''}{where}: {message}"
+
+
+def yaml_lines(node: yaml.Node, data: Any) -> dict[str, int]:
+    """The line of each place a problem is reported at, named as the problems name it
+    ("title", "start how_long", "question 'x'", "question 'x' text", "question 'x' option
+    'y'", "filled_by option 'me' label"), from the composed YAML and the data built from it."""
+    lines: dict[str, int] = {}
+
+    def mapping(node: yaml.Node, values: Any, where: str) -> None:
+        if not isinstance(node, yaml.MappingNode) or not isinstance(values, dict):
+            return
+        for key_node, value_node in node.value:
+            key = key_node.value
+            lines.setdefault(f"{where} {key}" if where else key, key_node.start_mark.line + 1)
+            if key == "options" and isinstance(value_node, yaml.SequenceNode):
+                for item_node, item in zip(value_node.value, values.get(key) or [], strict=False):
+                    option_where = (
+                        f"{where} option {item.get('id') if isinstance(item, dict) else None!r}"
+                    )
+                    lines.setdefault(option_where, item_node.start_mark.line + 1)
+                    mapping(item_node, item, option_where)
+
+    if not isinstance(node, yaml.MappingNode) or not isinstance(data, dict):
+        return lines
+    mapping(node, data, "")
+    for key_node, value_node in node.value:
+        if key_node.value in ("start", "filled_by"):
+            mapping(value_node, data.get(key_node.value), key_node.value)
+        elif key_node.value == "questions" and isinstance(value_node, yaml.SequenceNode):
+            questions = data.get("questions") or []
+            for position, (item_node, item) in enumerate(
+                zip(value_node.value, questions, strict=False), 1
+            ):
+                values = item if isinstance(item, dict) else {}
+                where = f"question {values.get('id', position)!r}"
+                lines.setdefault(where, item_node.start_mark.line + 1)
+                mapping(item_node, item, where)
+    return lines
+
+
+def read_survey_text(
+    text: str, source: str, charter: Charter, static_dir: Path
+) -> tuple[SurveyDefinition, dict[str, int]]:
+    """Parse and check a definition from YAML text; raise SurveyDefinitionError if it is not
+    YAML or has faults. Returns it with its lines (yaml_lines)."""
+    loader = yaml.SafeLoader(text)
+    try:
+        # Parsed once: the nodes (which know their lines), then the data built from them.
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as error:
+        raise SurveyDefinitionError([f"{source}: not valid YAML: {error}"]) from error
+    finally:
+        loader.dispose()
+    lines = yaml_lines(node, data)
+    return parse_survey(data, source, charter, static_dir, lines), lines
 
 
 def load_survey_file(path: Path, charter: Charter, static_dir: Path) -> SurveyDefinition:
+    return read_survey_text(path.read_text(encoding="utf-8"), path.name, charter, static_dir)[0]
+
+
+def check_survey_text(
+    text: str, source: str, charter: Charter, static_dir: Path, easy_read: bool = True
+) -> tuple[SurveyDefinition | None, list[str]]:
+    """Everything `sefvoice surveys check` checks, for one definition: the definition (None
+    if it has faults) and every problem, each with its line. `easy_read=False` leaves out
+    the easy-read rules, the slow part (for the demo, which loads the shipped surveys that
+    CI has checked)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise SurveyDefinitionError([f"{path.name}: not valid YAML: {error}"]) from error
-    return parse_survey(data, path.name, charter, static_dir)
+        definition, lines = read_survey_text(text, source, charter, static_dir)
+    except SurveyDefinitionError as error:
+        return None, error.problems
+    problems = easy_read_problems(definition, source, lines) if easy_read else []
+    return (None if problems else definition), problems
 
 
 def respondent_texts(definition: SurveyDefinition) -> list[tuple[str, str]]:
     """Every text a respondent reads, as (where, text), for the easy-read check."""
     start = definition.start
     texts = [("title", definition.title), ("start how_long", start["how_long"])]
+    texts += [("start invitation", start["invitation"])] if start.get("invitation") else []
     for key in ("what_for", "who_sees", "anonymous"):
         texts += [(f"start {key}", p) for p in start[key]]
     texts += [("filled_by", definition.filled_by_question)]
@@ -378,44 +512,110 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()]
 
 
-def easy_read_problems(definition: SurveyDefinition, source: str) -> list[str]:
-    """Sentences over 15 words, and questions (with their options) below reading ease 70."""
+def long_sentences(text: str) -> list[str]:
+    """Each sentence of `text` over 15 words, saying how long it is."""
+    found = []
+    for sentence in sentences(text):
+        words = len(sentence.split())
+        if words > MAX_SENTENCE_WORDS:
+            found.append(
+                f"a sentence has {words} words (at most {MAX_SENTENCE_WORDS}): {sentence!r}"
+            )
+    return found
+
+
+def hard_to_read(text: str) -> str | None:
+    """Why `text` is below reading ease 70 (Flesch), or None when it is easy enough."""
     import textstat  # imported here: only the checker needs it, and it is slow to import
 
+    score = textstat.flesch_reading_ease(text)
+    if score < MIN_READING_EASE:
+        return f"reading ease {score:.0f} (at least {MIN_READING_EASE:.0f}): {text!r}"
+    return None
+
+
+def easy_read_problems(
+    definition: SurveyDefinition, source: str, lines: dict[str, int] | None = None
+) -> list[str]:
+    """Sentences over 15 words, and questions (with their options) below reading ease 70."""
+    lines = lines or {}
     problems = []
     for where, text in respondent_texts(definition):
-        for sentence in sentences(text):
-            words = len(sentence.split())
-            if words > MAX_SENTENCE_WORDS:
-                problems.append(
-                    f"{source}: {where}: a sentence has {words} words"
-                    f" (at most {MAX_SENTENCE_WORDS}): {sentence!r}"
-                )
+        problems += [_problem(source, lines, where, p) for p in long_sentences(text)]
     for q in definition.questions:
         parts = [q.text, q.hint, *(o.label for o in q.options)]
-        joined = ". ".join(p.rstrip(".?!") for p in parts if p) + "."
-        score = textstat.flesch_reading_ease(joined)
-        if score < MIN_READING_EASE:
-            problems.append(
-                f"{source}: question {q.id!r}: reading ease {score:.0f}"
-                f" (at least {MIN_READING_EASE:.0f}): {joined!r}"
-            )
+        problem = hard_to_read(". ".join(p.rstrip(".?!") for p in parts if p) + ".")
+        if problem:
+            problems.append(_problem(source, lines, f"question {q.id!r}", problem))
     return problems
 
 
-def check_all(easyread_dir: Path, static_dir: Path) -> tuple[list[SurveyDefinition], list[str]]:
+def load_glossary(easyread_dir: Path) -> dict[str, str]:
+    """glossary.yaml: each word a respondent may not know, and its meaning in easy read."""
+    path = Path(easyread_dir) / "glossary.yaml"
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        return {str(entry["word"]): str(entry["means"]).strip() for entry in data["words"]}
+    except (KeyError, TypeError) as error:
+        raise SurveyDefinitionError(
+            [f"{path.name}: needs 'words', a list of {{word, means}}"]
+        ) from error
+
+
+def glossary_pattern(word: str) -> re.Pattern:
+    """The word as a whole word, plural or not, across line breaks. Capitals (SEND) must
+    match exactly, so that "Send my answers" is not the word SEND."""
+    words = r"\s+".join(re.escape(w) for w in word.split())
+    return re.compile(rf"\b{words}s?\b", 0 if word.isupper() else re.IGNORECASE)
+
+
+def glossary_words_in(text: str, glossary: dict[str, str]) -> list[str]:
+    return [word for word in glossary if glossary_pattern(word).search(text)]
+
+
+def glossary_problems(glossary: dict[str, str], definitions: list[SurveyDefinition]) -> list[str]:
+    """Each meaning names its word and uses no other listed word; each question explains
+    only listed words."""
+    problems = []
+    for word, meaning in glossary.items():
+        if not glossary_pattern(word).search(meaning):
+            problems.append(f"glossary.yaml: {word!r}: the meaning must use the word itself")
+        for other in glossary_words_in(meaning, glossary):
+            if other != word:
+                problems.append(
+                    f"glossary.yaml: {word!r}: the meaning uses {other!r}, also a hard word"
+                )
+        for sentence in sentences(meaning):
+            if len(sentence.split()) > MAX_SENTENCE_WORDS:
+                problems.append(
+                    f"glossary.yaml: {word!r}: a sentence has more than"
+                    f" {MAX_SENTENCE_WORDS} words: {sentence!r}"
+                )
+    for definition in definitions:
+        for question in definition.questions:
+            for word in question.explain:
+                if word not in glossary:
+                    problems.append(
+                        f"{definition.slug}: question {question.id!r}: 'explain':"
+                        f" {word!r} is not in glossary.yaml"
+                    )
+    return problems
+
+
+def check_all(
+    easyread_dir: Path, static_dir: Path, easy_read: bool = True
+) -> tuple[list[SurveyDefinition], list[str]]:
     """Validate every survey file: the definitions that passed and every problem found."""
     charter = load_charter(easyread_dir)
     definitions, problems = [], []
     for path in survey_files(easyread_dir):
-        try:
-            definition = load_survey_file(path, charter, static_dir)
-        except SurveyDefinitionError as error:
-            problems += error.problems
-            continue
-        faults = easy_read_problems(definition, path.name)
+        definition, faults = check_survey_text(
+            path.read_text(encoding="utf-8"), path.name, charter, static_dir, easy_read
+        )
         problems += faults
-        if not faults:
+        if definition is not None:
             definitions.append(definition)
     slugs = [d.slug for d in definitions]
     problems += [
@@ -423,4 +623,5 @@ def check_all(easyread_dir: Path, static_dir: Path) -> tuple[list[SurveyDefiniti
         for s in sorted(set(slugs))
         if slugs.count(s) > 1
     ]
+    problems += glossary_problems(load_glossary(easyread_dir), definitions)
     return definitions, problems

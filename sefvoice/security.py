@@ -6,6 +6,8 @@ only because reportlab's SVG charts carry style attributes; they hold no script.
 
 from __future__ import annotations
 
+from urllib.parse import quote, urlsplit
+
 from flask import Flask, request
 from werkzeug.wrappers import Response
 
@@ -21,6 +23,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+# Characters left as they are in a rebuilt path or query (RFC 3986's unreserved and
+# sub-delimiters, ":", "@", "/" and "%" for what is already encoded); the rest is encoded.
+PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
@@ -40,3 +45,23 @@ def add_security_headers(app: Flask) -> None:
         # Pages may show survey answers or staff data: never keep them in a shared cache.
         response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def same_site_path(target: str | None) -> str | None:
+    """`target` rebuilt as a path and query on this site, or None if it could lead anywhere else.
+
+    Browsers drop tabs and newlines from an address, trim leading spaces and controls, and read
+    a backslash as a slash, so "/\\t/evil.example" or "/\\\\evil.example" means
+    "//evil.example" to them: any control character or backslash is refused outright. What is
+    left is split, and only its path and query are kept, percent-encoded so that no
+    look-alike character can become a slash.
+    """
+    if not target or "\\" in target or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    # One leading slash, however many were sent: "///x" is a path here, never a host.
+    path = "/" + quote(parts.path.lstrip("/"), safe=PATH_SAFE)
+    query = quote(parts.query, safe=PATH_SAFE + "?")
+    return f"{path}?{query}" if query else path

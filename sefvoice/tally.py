@@ -6,6 +6,7 @@ DO UPDATE, inside the transaction that submits it, so the tally can never miss o
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import Date, String, cast, delete, exists, func, literal, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import ColumnElement
@@ -13,19 +14,33 @@ from sqlalchemy.sql import ColumnElement
 from .extensions import db
 from .models import Answer, AnswerChoice, AnswerTally, Response, Survey
 
-TALLY_COLUMNS = ["survey_slug", "question_id", "kind", "key", "filled_by", "month", "count"]
+TALLY_COLUMNS = [
+    "survey_slug",
+    "question_id",
+    "kind",
+    "key",
+    "filled_by",
+    "channel",
+    "month",
+    "count",
+]
 
 
 def _month():
-    """The first day of the submission's month, as each database writes a date."""
-    if db.engine.dialect.name == "sqlite":
-        return func.date(Response.submitted_at, "start of month")  # 'YYYY-MM-01' text
-    return cast(func.date_trunc("month", Response.submitted_at), Date)
+    """The first day of the submission's month in the partnership's time zone (submitted_at
+    is naive UTC), as each database writes a date. Terms are made of these months."""
+    zone = current_app.config["TIMEZONE"]
+    if db.engine.dialect.name == "sqlite":  # no time zone data: see database.local_month
+        return func.sefvoice_local_month(Response.submitted_at, zone)  # 'YYYY-MM-01' text
+    local = func.timezone(zone, func.timezone("UTC", Response.submitted_at))
+    return cast(func.date_trunc("month", local), Date)
 
 
 def _counts(which: ColumnElement[bool], sign: int) -> list:
     """The four SELECTs ... GROUP BY that count the chosen responses' answers."""
     day, n = _month(), func.count() * sign
+    # Grouped by (and written in this order after the answer's own columns) in each SELECT.
+    by_whom = [Response.filled_by, Response.channel, day]
     answers = (
         select()
         .select_from(Answer)
@@ -36,28 +51,22 @@ def _counts(which: ColumnElement[bool], sign: int) -> list:
     chose = exists().where(AnswerChoice.answer_id == Answer.id)
     per_answer = [Survey.slug, Answer.question_id]
     return [
-        select(
-            Survey.slug, literal(""), literal("response"), literal(""), Response.filled_by, day, n
-        )
+        select(Survey.slug, literal(""), literal("response"), literal(""), *by_whom, n)
         .select_from(Response)
         .join(Survey, Response.survey_id == Survey.id)
         .where(which)
-        .group_by(Survey.slug, Response.filled_by, day),
-        answers.add_columns(
-            *per_answer, literal("answered"), literal(""), Response.filled_by, day, n
-        )
+        .group_by(Survey.slug, *by_whom),
+        answers.add_columns(*per_answer, literal("answered"), literal(""), *by_whom, n)
         .where(or_(Answer.number.is_not(None), Answer.text.is_not(None), chose))
-        .group_by(*per_answer, Response.filled_by, day),
+        .group_by(*per_answer, *by_whom),
         answers.join(AnswerChoice, AnswerChoice.answer_id == Answer.id)
-        .add_columns(
-            *per_answer, literal("choice"), AnswerChoice.option_id, Response.filled_by, day, n
-        )
-        .group_by(*per_answer, AnswerChoice.option_id, Response.filled_by, day),
+        .add_columns(*per_answer, literal("choice"), AnswerChoice.option_id, *by_whom, n)
+        .group_by(*per_answer, AnswerChoice.option_id, *by_whom),
         answers.add_columns(
-            *per_answer, literal("number"), cast(Answer.number, String), Response.filled_by, day, n
+            *per_answer, literal("number"), cast(Answer.number, String), *by_whom, n
         )
         .where(Answer.number.is_not(None))
-        .group_by(*per_answer, Answer.number, Response.filled_by, day),
+        .group_by(*per_answer, Answer.number, *by_whom),
     ]
 
 
@@ -75,7 +84,8 @@ def add_responses(which: ColumnElement[bool], sign: int = 1) -> None:
 
     Does not commit: the caller commits with the change the counts describe.
     """
-    submitted = Response.submitted_at.is_not(None) & which
+    # Responses an officer set aside (sefvoice.bursts) are kept but not counted.
+    submitted = Response.submitted_at.is_not(None) & Response.set_aside_batch_id.is_(None) & which
     for statement in _counts(submitted, sign):
         db.session.execute(_upsert(statement))
     if sign < 0:

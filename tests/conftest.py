@@ -53,6 +53,13 @@ def make_app(url: str, **config) -> object:
     return app
 
 
+@pytest.fixture(autouse=True)
+def secret_key(monkeypatch) -> None:
+    """Apps the `sefvoice` command makes read their settings from the environment, and on
+    PostgreSQL refuse to start without a secret key."""
+    monkeypatch.setenv("SEFVOICE_SECRET_KEY", "test-secret")
+
+
 @pytest.fixture(scope="session", params=DATABASES)
 def database_url(request, tmp_path_factory) -> str:
     if request.param == "sqlite":

@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from sefvoice.auth import service as auth_service
 from sefvoice.extensions import db
-from sefvoice.models import AuditEvent, User, utcnow
+from sefvoice.models import AuditEvent, SignInThrottle, User, utcnow
 
 from .conftest import CSRF_PATTERN, PASSWORD, post_form, sign_in
 
@@ -52,9 +52,14 @@ def test_lockout_after_five_failures(app, client, officer):
         assert attempt(client, officer, "wrong password!").status_code == 400
     assert attempt(client, officer, PASSWORD).status_code == 400  # locked, even with it right
     with app.app_context():
-        user = db.session.scalar(select(User).filter_by(email=officer))
-        user.locked_until = utcnow() - timedelta(seconds=1)
+        db.session.execute(
+            update(SignInThrottle).values(locked_until=utcnow() - timedelta(seconds=1))
+        )
         db.session.commit()
+        locks = list(
+            db.session.scalars(select(AuditEvent.detail).filter_by(action="sign-in locked"))
+        )
+    assert locks == [f"{officer} from one address for 15 minutes"]
     assert attempt(client, officer, PASSWORD).status_code == 302
 
 

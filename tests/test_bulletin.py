@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sefvoice.auth import service as auth_service
 from sefvoice.bulletin import service
 from sefvoice.bulletin.content import build_content
-from sefvoice.bulletin.pdf import build_pdf
+from sefvoice.bulletin.pdf import MARGIN, build_pdf
 from sefvoice.extensions import db
 from sefvoice.feedback import comments
 from sefvoice.feedback import service as feedback
@@ -248,9 +248,12 @@ def test_pdf_pages_metadata_and_outline(pdf):
         "What families told us",
         *(section.title for section in content.outcomes),
         "About the figures",
+        "The figures in full",
     ]
     seconds = [title for level, title, _ in outline(reader) if level == 1]
-    assert seconds.count("Key measures") == 5 and "A real heading" in seconds
+    assert seconds.count("What families said") == 5 and "A real heading" in seconds
+    appendix = [title for level, title, _ in outline(reader) if level == 2]
+    assert appendix.count("Key measures") == 5
 
 
 def test_contents_page_numbers_are_where_the_sections_start(pdf):
@@ -307,7 +310,7 @@ def test_the_pdf_prints_the_figures_in_the_database(pdf):
     assert any(p[0] == "Trend: Jan 2017 866, Jan 2023 1,212" for p in printed)
     statuses = {p[0]: p[5] for p in printed if len(p) >= 6}
     assert statuses["New EHC plans issued within 20 weeks"] == "On target, getting worse"
-    assert statuses["Longest wait for therapy"] == "Off target, no direction"
+    assert statuses["Longest wait for therapy"] == "Above target"  # lower is better; no earlier
     assert outcome_1.measures.rows and outcome_3.measures.rows
 
 
@@ -378,7 +381,7 @@ def test_a_term_with_no_data_still_gives_a_whole_bulletin(ctx):
     data = build_pdf(content, created=CREATED)
     reader = PdfReader(io.BytesIO(data))
     text = flat(" ".join(pages_text(data)))
-    assert len(reader.pages) >= 10
+    assert len(reader.pages) >= 5 and "The figures in full" in text
     assert "Fewer than 5 people sent survey answers in Spring 2031" in text
     assert "There is no update for this section this term." in text
     assert "No measures are linked to this outcome yet." in text
@@ -386,21 +389,100 @@ def test_a_term_with_no_data_still_gives_a_whole_bulletin(ctx):
     assert reader.metadata.title.endswith("Update bulletin 1 (Spring 2031)")
 
 
-def test_the_demo_builds_a_full_bulletin(ctx):
+@pytest.fixture
+def demo(ctx):
+    """The demo's Summer 2023 bulletin: its content and PDF."""
     from sefvoice.demo import load_demo_data
 
     load_demo_data()
     assert service.load_demo_bulletin() == "bulletin: Summer 2023, 8 sections written"
     assert service.load_demo_bulletin() == "bulletin: Summer 2023 already there"
     content = build_content(term("Summer 2023"))
+    return content, build_pdf(content, created=CREATED)  # its speed is bench/bulletin.py's
+
+
+def test_the_demo_builds_a_full_bulletin(demo):
+    content, data = demo
     assert len([figure for figure in content.figures if figure.summary]) >= 15
-    data = build_pdf(content, created=CREATED)  # its speed is bench/bulletin.py's to measure
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) >= 20
     assert reader.metadata.title.startswith("Herefordshire Local Area SEND")
     text = flat(" ".join(pages_text(data)))
     assert "Reducing emotionally based school avoidance" in text
     assert "Joint commissioning review, supported by a system risk review" in text
+
+
+def page_fill(page) -> float:
+    """How far down the text frame (between the 20 mm margins, so not the running header
+    or footer) the page's lowest letter, line or picture reaches: 0 empty, 1 full."""
+    top, bottom = MARGIN, page.height - MARGIN
+    found = [
+        item["bottom"]
+        for item in page.chars + page.rects + page.lines + page.curves + page.images
+        if item["top"] >= top - 2 and item["bottom"] <= bottom + 2
+    ]
+    return (max(found, default=top) - top) / (bottom - top)
+
+
+def test_the_demo_main_body_fits_16_pages_and_no_page_is_left_half_empty(demo):
+    content, data = demo
+    reader = PdfReader(io.BytesIO(data))
+    marks = outline(reader)
+    starts = sorted({page for level, _, page in marks if level == 0})
+    appendix = next(page for level, title, page in marks if title == content.APPENDIX)
+    assert appendix - 1 <= 16, f"the main body has {appendix - 1} pages"
+    # A section's last page may be short: the one before a section starts on a new page.
+    last_of_a_section = {page - 1 for page in starts}
+    with pdfplumber.open(io.BytesIO(data)) as document:
+        fills = [page_fill(page) for page in document.pages[: appendix - 1]]
+    short = [
+        (number, round(fill, 2))
+        for number, fill in enumerate(fills, start=1)
+        if fill < 0.5 and number not in last_of_a_section
+    ]
+    assert not short, f"pages less than half full: {short}"
+
+
+def internal_links(reader: PdfReader) -> list[tuple[int, int, float]]:
+    """(page the link is on, page it goes to, how far up that page) of each internal link."""
+    numbers = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages, start=1)}
+    found = []
+    for number, page in enumerate(reader.pages, start=1):
+        for annotation in page.get("/Annots", []):
+            destination = annotation.get_object().get("/Dest")
+            if destination:
+                found.append((number, numbers[destination[0].idnum], round(destination[3], 1)))
+    return found
+
+
+def test_each_outcome_links_to_its_figures_in_full(demo):
+    content, data = demo
+    reader = PdfReader(io.BytesIO(data))
+    pages = pages_text(data)
+    marks = outline(reader)
+    appendix = next(page for _, title, page in marks if title == content.APPENDIX)
+    starts = [page for level, _, page in marks if level == 0]
+    tops = {}  # where each outcome's part of the appendix is bookmarked: (page, top)
+
+    def walk(items, level):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            elif level == 1 and reader.get_destination_page_number(item) + 1 >= appendix:
+                tops[item.title] = (
+                    reader.get_destination_page_number(item) + 1,
+                    round(item.top, 1),
+                )
+
+    walk(reader.outline, 0)
+    links = internal_links(reader)
+    for section in content.outcomes:
+        first = next(page for level, title, page in marks if level == 0 and title == section.title)
+        last = next(page for page in starts if page > first)  # where the next section starts
+        target = tops[section.title]
+        assert flat(section.feedback.measures.title)[:40] in flat(pages[target[0] - 1])
+        # A link from the section, in the main body, to exactly there.
+        assert [(on, goes) for on, *goes in links if first <= on <= last and tuple(goes) == target]
 
 
 # The web page and the officers' pages
@@ -442,6 +524,13 @@ def test_the_web_page_shows_the_same_content_safely(data, client):
     assert "fewer than 5" in views and "43%" not in views and ">6<" not in views
     assert "1,212 (Jan 2023)" in page and "37 weeks (Jul 2023)" in page
     assert "Waits are down to 44 weeks" in page
+    # Each outcome links to its part of the appendix, which links back.
+    appendix = page.index('id="figures-in-full"')
+    for number in range(1, 6):
+        section = page[page.index(f'id="outcome-{number}"') : appendix]
+        assert f'href="#figures-outcome-{number}"' in section.split("</section>")[0]
+        assert page.index(f'id="figures-outcome-{number}"') > appendix
+        assert f'href="#outcome-{number}"' in page[appendix:]
     assert client.get("/bulletins/autumn-2023/").status_code == 404
     assert client.get("/bulletins/michaelmas-2023/").status_code == 404
 
@@ -507,7 +596,8 @@ def test_downloads_are_audited(data, client):
     assert 'filename="bulletin-summer-2023.pdf"' in reply.headers["Content-Disposition"]
     assert len(PdfReader(io.BytesIO(reply.data)).pages) >= 20
     html = client.get("/bulletins/summer-2023/bulletin.html")
-    assert html.mimetype == "text/html" and "<style>" in html.get_data(as_text=True)
+    assert html.headers["Content-Type"] == "text/html; charset=utf-8"  # once
+    assert "<style>" in html.get_data(as_text=True)
     with data.app_context():
         exports = db.session.scalars(select(AuditEvent.detail).filter_by(action="export")).all()
     assert exports == ["bulletin Summer 2023 as pdf", "bulletin Summer 2023 as html"]

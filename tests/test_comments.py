@@ -155,13 +155,14 @@ def test_a_review_that_cannot_be_stored_is_refused(ctx, status, principle, sent,
 
 @pytest.fixture
 def reviewed(ctx) -> dict[str, int]:
-    """Comments sent either side of the Summer 2023 term's bounds, some approved."""
+    """Comments sent either side of the Summer 2023 term's bounds, some approved. Times are
+    UTC: the term starts and ends at midnight BST, 23:00 UTC."""
     reviewer = officer()
     ids = {
-        "spring": send("Sent in spring, Sarah", datetime(2023, 4, 30, 23, 59, 59)),
-        "summer-first": send("Sent on the first day of summer", datetime(2023, 5, 1)),
+        "spring": send("Sent in spring, Sarah", datetime(2023, 4, 30, 22, 59, 59)),
+        "summer-first": send("Sent on the first day of summer", datetime(2023, 4, 30, 23)),
         "summer": send("Sent in summer, ring 07700 900123", datetime(2023, 7, 15, 12)),
-        "autumn": send("Sent on the first day of autumn", datetime(2023, 9, 1)),
+        "autumn": send("Sent on the first day of autumn", datetime(2023, 8, 31, 23)),
         "rejected": send("Rejected in summer", datetime(2023, 6, 1)),
         "pending": send("Waiting in summer", datetime(2023, 6, 1)),
     }

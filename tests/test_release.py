@@ -106,8 +106,12 @@ questions:
 """
 
 
-def _small_survey(slug: str):
-    return dataclasses.replace(parse_survey(yaml.safe_load(SMALL_SURVEY), "small"), slug=slug)
+def _small_survey(slug: str, only: tuple[str, ...] = (), more: tuple[dict, ...] = ()):
+    """The small survey as `slug`, with `only` those questions (if given) and `more`."""
+    data = yaml.safe_load(SMALL_SURVEY)
+    data["questions"] = [q for q in data["questions"] if not only or q["id"] in only]
+    data["questions"] += more
+    return dataclasses.replace(parse_survey(data, "small"), slug=slug)
 
 
 def _all_types(slug: str = "all-types"):
@@ -135,7 +139,8 @@ def test_a_small_option_takes_a_second_option_with_it():
 def test_two_small_counts_that_make_a_shown_total_say_nothing_of_size():
     """7 people, 3 and 4 by survey: "fewer than 5" for both would say each is 3 or 4."""
     first, second = _all_types("first"), _all_types("second")
-    responses = [("first", "me", {})] * 3 + [("second", "someone-for-me", {})] * 4
+    responses = [("first", "me", {})] * 2 + [("first", "me-with-help", {})]
+    responses += [("second", "someone-for-me", {})] * 4
     release = TermRelease([first, second], [FILLED_BY], _counts([first, second], responses), RULES)
     assert release.count(("respondents",)).text == "7"
     labels = {release.count(("respondents", "survey", s)).text for s in ("first", "second")}
@@ -216,3 +221,54 @@ def test_the_attacker_finds_nothing_in_random_releases(release_input):
     for key, status in release.protection.counts.items():
         if status == SHOWN:
             assert release.count(key).value == release.value(key)
+
+
+# Bases that say what they mean
+
+
+def test_does_not_apply_answers_are_left_out_of_the_base_and_shown_beside_it():
+    """Issue 12, point 3: 10 yes and 10 no among users, 12 who never used the website."""
+    survey = _small_survey("small", only=("feel", "website"))
+    answers = ["yes"] * 10 + ["no"] * 10 + ["not-used"] * 12
+    feel = ["happy"] * 20 + ["ok"] * 6 + ["sad"] * 6
+    responses = [
+        ("small", "me", {"feel": [f], "website": [a]}) for f, a in zip(feel, answers, strict=True)
+    ]
+    # Five more skip it (were none to skip, "people who answered" would say so).
+    responses += [("small", "me", {"feel": ["happy"]})] * 5
+    release = TermRelease([survey], [FILLED_BY], _counts([survey], responses), RULES)
+    assert release.percent(("question", "small", "website")).text == "50%"  # not 31%
+    assert release.count(("base", "question", "small", "website")).text == "20"
+    assert release.count(("chose", "small", "website", "not-used")).text == "12"
+    base = ("base", "question", "small", "website")
+    assert release.share(("chose", "small", "website", "yes"), base).text == "50%"
+    # The survey's figure pools feel (25 of 37) and website (10 of 20): 35 of 57.
+    assert release.percent(("survey", "small")).text == "61%"
+    assert not _unsafe(release)
+
+
+def test_group_figures_count_only_scored_questions():
+    """Issue 12, point 2: a one-answer question with no positive option (scored: false)
+    does not pull the survey's % positive down."""
+    next_step = {
+        "id": "next",
+        "text": "What next?",
+        "type": "single",
+        "principle": "do-what-matters",
+        "outcome": 4,
+        "scored": False,
+        "options": [
+            {"id": "school", "label": "School", "picture": "p.svg", "alt": "A"},
+            {"id": "job", "label": "Job", "picture": "p.svg", "alt": "A"},
+        ],
+    }
+    survey = _small_survey("small", only=("feel",), more=(next_step,))
+    feel = ["happy"] * 10 + ["ok"] * 5 + ["sad"] * 5
+    next_steps = ["school"] * 11 + ["job"] * 9
+    responses = [
+        ("small", "me", {"feel": [f], "next": [n]}) for f, n in zip(feel, next_steps, strict=True)
+    ]
+    release = TermRelease([survey], [FILLED_BY], _counts([survey], responses), RULES)
+    assert release.percent(("survey", "small")).text == "50%"  # 10 of 20, not 10 of 40
+    assert release.percent(("all",)).text == "50%"
+    assert release.percent(("filled_by", "me")).text == "50%"

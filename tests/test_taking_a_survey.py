@@ -58,7 +58,8 @@ ALL_ANSWERS = [
 def test_start_page_says_what_the_survey_is_for(client):
     page = client.get(f"/s/{SLUG}").get_data(as_text=True)
     assert "This is a test." in page and "Who is filling this in?" in page
-    assert 'alt="Two people"' in page
+    # An answer's picture shows what its words say: it is not read out as well.
+    assert 'alt="Two people"' not in page and 'alt=""' in page
 
 
 def test_every_question_type_is_saved_as_its_page_is_sent(app, client):
@@ -87,7 +88,7 @@ def test_question_page_shows_progress_pictures_and_back_link(client):
     start(client)
     page = client.get(Q + "three-faces").get_data(as_text=True)
     assert "Question 3 of 7" in page
-    assert 'alt="A sad face"' in page and 'src="/static/pictures/face-1.svg?v=' in page
+    assert 'alt="A sad face"' not in page and 'src="/static/pictures/face-1.svg?v=' in page
     assert f'href="{Q}pick-many">Back' in page
 
 
@@ -224,7 +225,7 @@ def test_text_over_the_limit(half_done):
     reply = answer(half_done, "anything-else", "x" * 2001)
     assert reply.status_code == 400
     page = reply.get_data(as_text=True)
-    assert "Your answer is too long. Use 2,000 characters or fewer." in page
+    assert "Your answer is too long. Use 2,000 letters or fewer." in page
     assert 'id="answer-error"' in page and 'href="#answer"' in page
 
 
@@ -355,3 +356,45 @@ def test_each_shipped_survey_can_be_completed_resumed_and_sent(app, slug, defini
         response = db.session.scalar(select(Response))
         assert response.submitted_at is not None
         assert count(app, Answer) == len(definition.questions)
+
+
+def test_an_exclusive_answer_cannot_go_with_another(app, client):
+    """ "No one" is chosen on its own: with another answer the page says so and saves nothing."""
+    url = "/s/parent-carer-annual/q/who-helps"
+    post_form(client, "/s/parent-carer-annual", {"filled_by": "me"})
+    reply = post_form(client, url, {"answer": ["school", "nobody"]})
+    assert reply.status_code == 400
+    page = reply.get_data(as_text=True)
+    assert "You cannot choose “No one” with other answers." in page
+    assert 'href="#answer-1"' in page  # the error summary leads to the answers
+    with app.app_context():
+        assert count(app, Answer) == 0
+    assert post_form(client, url, {"answer": ["nobody"]}).status_code == 302
+    assert post_form(client, url, {"answer": ["school", "health"]}).status_code == 302
+
+
+def described_by(page: str) -> list[str]:
+    """The ids in the aria-describedby of the question's fieldset or field."""
+    pattern = (
+        r'<(?:fieldset|input|textarea) (?:[^>]* )?(?:class="fieldset"|id="answer")'
+        r'[^>]*aria-describedby="([^"]*)"'
+    )
+    match = re.search(pattern, page)
+    return match.group(1).split() if match else []
+
+
+def test_each_question_has_one_instruction_tied_to_it(app, client, definitions):
+    """Every hint on a question page (its own, the page's line on how many to choose, the
+    length limit, the unit) is tied to the question, and no instruction is given twice."""
+    for definition in definitions:
+        post_form(client, f"/s/{definition.slug}", {"filled_by": "me"})
+        for question in definition.questions:
+            page = client.get(f"/s/{definition.slug}/q/{question.id}").get_data(as_text=True)
+            tied = described_by(page)
+            hints = re.findall(r'<(?:p|span) id="([^"]+)" class="(?:hint|input__suffix)"', page)
+            assert hints == tied, (question.id, hints, tied)
+            assert page.count("Choose all") <= 1, question.id
+            if question.type == "text":
+                assert "answer-instruction" in tied and "up to 2,000 letters" in page
+            if question.unit:
+                assert "answer-unit" in tied

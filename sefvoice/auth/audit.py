@@ -5,12 +5,15 @@ from __future__ import annotations
 from flask_login import current_user
 
 from ..extensions import db
-from ..models import AuditEvent
+from ..models import AuditEvent, User
 
 
-def record(action: str, detail: str = "", actor: str | None = None) -> AuditEvent:
-    """Record an action by the signed-in user (or `actor`, e.g. "command line"). Commits."""
-    signed_in = current_user if current_user and current_user.is_authenticated else None
+def record(
+    action: str, detail: str = "", actor: str | None = None, user: User | None = None
+) -> AuditEvent:
+    """Record an action by the signed-in user (or `user`, while signing in, or `actor`, e.g.
+    "command line"). Commits."""
+    signed_in = user or (current_user if current_user and current_user.is_authenticated else None)
     event = AuditEvent(
         user_id=signed_in.id if signed_in else None,
         actor=actor or (signed_in.email if signed_in else "command line"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort
+from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
 # Each role can do everything the roles before it can.
@@ -18,7 +18,8 @@ def has_role(user, minimum: str) -> bool:
 
 
 def role_required(minimum: str) -> Callable:
-    """Signed out: the sign-in page. Signed in without the role: 403."""
+    """Signed out: the sign-in page. Signed in without the role: 403. With a temporary
+    password: the page to change it."""
     if minimum not in ROLES:
         raise ValueError(f"unknown role {minimum!r}")
 
@@ -31,6 +32,9 @@ def role_required(minimum: str) -> Callable:
                 return login_manager.unauthorized()
             if not has_role(current_user, minimum):
                 abort(403)
+            # A temporary password from an admin is changed before anything else is done.
+            if current_user.must_change_password and request.endpoint != "auth.change_password":
+                return redirect(url_for("auth.change_password"))
             return view(*args, **kwargs)
 
         return wrapped

@@ -10,9 +10,7 @@ from flask import current_app
 
 from ..auth import audit
 from ..feedback.service import calendar
-from .content import build_content
-from .pdf import build_pdf
-from .views import render_page
+from .views import EDITIONS, export
 
 bulletin_cli = click.Group("bulletin", help="The termly SEF update bulletin.")
 
@@ -32,21 +30,27 @@ bulletin_cli = click.Group("bulletin", help="The termly SEF update bulletin.")
     help="The creation date to put in the PDF. With it, the same data gives the same file.",
 )
 @click.option("--base-url", help="The site's address, so that links to its pages work in print.")
-def export(term_name: str, output: Path, created: datetime | None, base_url: str | None) -> None:
+@click.option(
+    "--edition",
+    type=click.Choice(["full", "easy-read"]),
+    default="full",
+    show_default=True,
+    help="The full bulletin, or its easy-read edition for families and young people.",
+)
+def export_command(
+    term_name: str, output: Path, created: datetime | None, base_url: str | None, edition: str
+) -> None:
     """Export a term's bulletin. A term with no bulletin written, or no data, still gives a
     whole bulletin that says what is missing."""
     try:
         term = calendar().named(term_name)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--term") from error
-    content = build_content(term)
-    if output.suffix.lower() == ".html":
-        kind = "html"
-        with current_app.test_request_context():  # the page's templates expect a request
-            data = render_page(content, standalone=True).encode("utf-8")
-    else:
-        kind = "pdf"
-        data = build_pdf(content, created=created, base_url=base_url)
+    kind = "html" if output.suffix.lower() == ".html" else "pdf"
+    which = EDITIONS[0] if edition == "full" else edition
+    with current_app.test_request_context():  # the page's templates expect a request
+        data = export(term, which, kind, created=created, base_url=base_url)
     output.write_bytes(data)
-    audit.record("export", f"bulletin {term.name} as {kind} to {output.name}")
+    label = "bulletin" if edition == "full" else "easy-read bulletin"
+    audit.record("export", f"{label} {term.name} as {kind} to {output.name}")
     click.echo(f"wrote {output} ({len(data):,} bytes)")

@@ -21,15 +21,17 @@ from ..feedback.aggregates import QuestionResult, ScoreRow
 from ..feedback.charts import summary_sentence
 from ..feedback.comments import ApprovedComment, approved_comments
 from ..feedback.tables import Table
-from ..feedback.terms import Term
+from ..feedback.terms import Term, local_date
 from ..models import COMMITMENT_STATUSES, Bulletin
 from ..release.shown import Rules, Shown
+from .brand import Look, current
 from .markdown import Block, parse
 
 DEFAULT_TITLE = "Local Area SEND Self-Evaluation Framework"
 DEFAULT_AUTHOR = "The local area SEND partnership"
 QUOTES_PER_OUTCOME = 3
 QUOTE_LENGTH = 300  # longer comments are quoted only when no shorter one is left
+KEY_MEASURES = 3  # headline cards per outcome, beside the card for its % positive
 
 
 @dataclass(frozen=True)
@@ -79,8 +81,27 @@ class Quote:
     source: str
 
     @classmethod
-    def of(cls, comment: ApprovedComment) -> Quote:
-        return cls(comment.text, f"{comment.survey_title}, {comment.submitted_at:%B %Y}")
+    def of(cls, comment: ApprovedComment, term: Term) -> Quote:
+        sent = local_date(comment.submitted_at, term.zone)  # the month the term counts it in
+        return cls(comment.text, f"{comment.survey_title}, {sent:%B %Y}")
+
+
+@dataclass(frozen=True)
+class Card:
+    """A headline figure: what it is, the figure as published, and lines about it (the
+    England figure, status and direction in words; or the change since last term)."""
+
+    label: str
+    value: str
+    lines: list[str]
+
+    @property
+    def figure(self) -> tuple[str, str]:
+        """The value and what period it is for: ("1,212", "Jan 2023") from "1,212 (Jan 2023)"."""
+        if self.value.endswith(")") and " (" in self.value:
+            number, period = self.value[:-1].split(" (", 1)
+            return number, period
+        return self.value, ""
 
 
 @dataclass
@@ -88,10 +109,12 @@ class OutcomeFeedback:
     """What the data says about one SEF outcome."""
 
     headline: str  # the outcome's scorecard in a sentence
+    cards: list[Card]  # its % positive, then its key measures
     measures: Table
     overview: Figure | None  # % positive for each question of the outcome
     questions: list[QuestionGroup]
     comments: list[Quote]
+    results: list[QuestionResult]  # its questions' figures, for the easy-read edition
 
 
 @dataclass
@@ -103,11 +126,17 @@ class Section:
     commitments: list[str]  # "in the next bulletin"
     feedback: OutcomeFeedback | None = None
 
+    @property
+    def figures_id(self) -> str:
+        """Where its figures in full are, in the appendix (a PDF destination, a page anchor)."""
+        return f"figures-{self.key}"
+
 
 @dataclass
 class BulletinContent:
     """Both outputs show, in this order: the intro sections, "You said, we did", what
-    families told us, each outcome, and how to read the figures."""
+    families told us, each outcome, how to read the figures, and then the appendix, "The
+    figures in full": every table, and every question's chart, grouped by outcome."""
 
     # What both outputs say where there is nothing to show.
     NO_TEXT: ClassVar[str] = "There is no update for this section this term."
@@ -116,6 +145,8 @@ class BulletinContent:
         "No comments about this outcome were approved for publication this term."
     )
     NO_QUESTIONS: ClassVar[str] = "No survey questions ask about this outcome."
+    APPENDIX: ClassVar[str] = "The figures in full"
+    APPENDIX_ID: ClassVar[str] = "figures-in-full"
 
     title: str
     author: str
@@ -128,6 +159,7 @@ class BulletinContent:
     progress_note: str  # says why the table is empty, when it is
     overview: list[Figure]  # feedback by SEF outcome and by term
     outcomes: list[Section]
+    look: Look  # the partnership's name, logo and colours
 
     @property
     def figures(self) -> list[Figure]:
@@ -176,13 +208,20 @@ class BulletinContent:
         return [
             "The survey figures count the answers sent during the term. To keep families"
             f" anonymous, a number below {rules.min_count} is shown as “fewer than"
-            f" {rules.min_count}”, a percentage needs at least {rules.min_base} answers, and"
-            " some other numbers are shown as “hidden”, so that a small number cannot be"
-            " worked out from the others.",
+            f" {rules.min_count}”, and a percentage needs at least {rules.min_base} answers."
+            " Some other numbers are shown as “hidden”: the tables are checked together, as"
+            " a reader could add them up and take them away, and a number is hidden wherever"
+            " showing it would let someone work out a small number. We hide as few as we can.",
             "“% positive” counts the answers that each survey marks as positive, such as"
-            " “Yes” or a happy face. “Change since last term” compares with the term before.",
+            " “Yes” or a happy face, out of everyone who answered the question, except people"
+            " who said it does not apply to them (we give that number beside it). The figures"
+            " for a whole survey, group or term count only questions that have a positive"
+            " answer.",
+            "“Change since last term” compares the same questions in both terms, and is"
+            f" given only where both terms have at least {rules.min_base} answers.",
             "The measures are the latest figures the partnership holds, each with the period"
-            " it covers. The status compares the latest figure with its target, and the"
+            " it covers. The status compares the latest figure with its target (“within 5%"
+            " of target” means short of it by no more than 5% of the target), and the"
             " direction compares it with the figure before; both are given in words.",
             "Every chart is followed by a table of the same figures.",
         ]
@@ -197,6 +236,37 @@ def _headline(score: ScoreRow, previous: str) -> str:
         f"{score.positive.text} of {score.answers.text} answers to {score.questions}"
         f" questions about this outcome were positive{change}."
     )
+
+
+def _column(table: Table, row: list, name: str) -> str:
+    cell = row[table.columns.index(name)]
+    return cell.text if isinstance(cell, Shown) else cell
+
+
+def _cards(score: ScoreRow, measures: Table, previous: str) -> list[Card]:
+    """The outcome's % positive and its key measures as cards, every figure taken from the
+    scorecard row and the measures table as published. Key measures: those with a latest
+    figure, those with a target first, then those with an England figure, in table order."""
+    change = score.change.text if score.change.hidden else f"{score.change.text} since {previous}"
+    cards = [Card("Positive answers from families", score.positive.text, [change])]
+    with_figure = [r for r in measures.rows if _column(measures, r, "Latest") != "none"]
+    ranked = sorted(
+        with_figure,
+        key=lambda r: (
+            _column(measures, r, "Target") == "none",
+            _column(measures, r, "England") == "none",
+        ),
+    )
+    for row in ranked[:KEY_MEASURES]:
+        england = _column(measures, row, "England")
+        cards.append(
+            Card(
+                _column(measures, row, "Measure"),
+                _column(measures, row, "Latest"),
+                [f"England: {england}", _column(measures, row, "Status")],
+            )
+        )
+    return cards
 
 
 def _telling(comments: list[ApprovedComment]) -> list[ApprovedComment]:
@@ -232,15 +302,17 @@ def _overview(number: int, results: list[QuestionResult]) -> Figure | None:
 
 def _outcome_feedback(
     number: int,
-    headline: str,
+    score: ScoreRow,
     measures: Table,
     questions: list[tuple[QuestionResult, Table]],
     term: Term,
+    previous: Term,
 ) -> OutcomeFeedback:
     mine = [(r, t) for r, t in questions if r.outcome == number]
     start, end = term.bounds()
     return OutcomeFeedback(
-        headline=headline,
+        headline=_headline(score, previous.name),
+        cards=_cards(score, measures, previous.name),
         measures=measures,
         overview=_overview(number, [r for r, _ in mine]),
         questions=[
@@ -248,9 +320,10 @@ def _outcome_feedback(
             for title, group in groupby(mine, key=lambda pair: pair[0].survey_title)
         ],
         comments=[
-            Quote.of(c)
+            Quote.of(c, term)
             for c in _telling(approved_comments(start=start, end=end, outcome=number, limit=500))
         ],
+        results=[r for r, _ in mine],
     )
 
 
@@ -333,10 +406,11 @@ def build_content(term: Term) -> BulletinContent:
                 ],
                 feedback=_outcome_feedback(
                     spec.outcome,
-                    _headline(scores[str(spec.outcome)], summary.previous.name),
+                    scores[str(spec.outcome)],
                     measures[str(spec.outcome)],
                     questions,
                     term,
+                    summary.previous,
                 )
                 if spec.outcome
                 else None,
@@ -355,4 +429,5 @@ def build_content(term: Term) -> BulletinContent:
         progress_note=progress_note,
         overview=[Figure.of(tables.by_outcome), Figure.of(tables.by_term)],
         outcomes=[s for s in sections if s.feedback is not None],
+        look=current(),
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
+    BooleanField,
     FieldList,
     Form,
     FormField,
@@ -18,6 +20,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from ..feedback.service import calendar
 from ..forms import PageForm
 from ..models import COMMITMENT_STATUSES
+from .easy_read import written_line_problems
 from .markdown import MAX_LENGTH
 from .service import COMMITMENT_LENGTH, commitment_lines
 
@@ -47,6 +50,7 @@ class SectionForm(PageForm):
     body = TextAreaField(default="", validators=[Length(max=MAX_LENGTH, message=TOO_LONG)])
     stories = TextAreaField(default="", validators=[Length(max=MAX_LENGTH, message=TOO_LONG)])
     commitments = TextAreaField(default="", validators=[Length(max=MAX_LENGTH, message=TOO_LONG)])
+    easy_read = TextAreaField(default="", validators=[Length(max=MAX_LENGTH, message=TOO_LONG)])
     preview = SubmitField("Preview")
     save = SubmitField("Save")
 
@@ -67,6 +71,15 @@ class ProgressItem(Form):
         default="", validators=[Length(max=300, message="Use at most 300 characters.")]
     )
 
+    easy_read = StringField(
+        default="", validators=[Length(max=300, message="Use at most 300 characters.")]
+    )
+
+    def validate_easy_read(self, field: StringField) -> None:
+        problems = written_line_problems(field.data.strip(), None) if field.data else []
+        if problems:
+            raise ValidationError(f"Easy read: {problems[0]}")
+
     def validate_note(self, field: StringField) -> None:
         if self.status.data and not (field.data or "").strip():
             raise ValidationError("Say in a line what happened.")
@@ -78,3 +91,16 @@ class ProgressItem(Form):
 
 class ProgressForm(PageForm):
     items = FieldList(FormField(ProgressItem))
+
+
+class LookForm(PageForm):
+    """The partnership's look (brand.save_look checks the colours and the logo)."""
+
+    name = StringField(validators=[InputRequired("Enter the partnership's name."), Length(max=200)])
+    main_colour = StringField(validators=[InputRequired("Enter the main colour."), Length(max=7)])
+    second_colour = StringField(
+        validators=[InputRequired("Enter the second colour."), Length(max=7)]
+    )
+    logo = FileField(validators=[FileAllowed(["png", "svg"], "The logo must be a PNG or SVG.")])
+    logo_alt = StringField(validators=[Length(max=200)])
+    remove_logo = BooleanField()

@@ -16,7 +16,9 @@ from ..extensions import db
 from ..feedback.service import calendar
 from ..feedback.terms import Term
 from ..models import COMMITMENT_STATUSES, Bulletin, BulletinSection, Commitment
+from .brand import save_look
 from .content import DEFAULT_AUTHOR, DEFAULT_TITLE, previous_bulletin, section_specs
+from .easy_read import EasyReadError, lines, save_commitment_line
 from .markdown import clean
 
 COMMITMENT_LENGTH = 300
@@ -101,10 +103,12 @@ def save_section(
     stories: str,
     commitments: list[str],
     actor: str | None = None,
+    easy_read: str = "",
 ) -> None:
-    """Store a section's text and its "in the next bulletin" lines. A line kept as it was
-    keeps its row, so the progress a later bulletin recorded against it stays. Control
-    characters are dropped first (PostgreSQL cannot store a NUL)."""
+    """Store a section's text, its "in the next bulletin" lines and (for an outcome) its
+    easy-read "what we are doing" lines (checked by easy_read.check_lines first). A line
+    kept as it was keeps its row, so the progress a later bulletin recorded against it
+    stays. Control characters are dropped first (PostgreSQL cannot store a NUL)."""
     body, stories = clean(body), clean(stories)
     commitments = list(dict.fromkeys(filter(None, (clean(c).strip() for c in commitments))))
     if key not in {spec.key for spec in section_specs()}:
@@ -117,6 +121,7 @@ def save_section(
         section = BulletinSection(key=key)
         bulletin.sections.append(section)
     section.body, section.stories = body, stories
+    section.easy_read = "\n".join(lines(easy_read))
     existing = {
         c.text: c for c in bulletin.commitments if c.section == key and not c.carried_from_id
     }
@@ -145,10 +150,14 @@ def save_section(
 
 
 def save_progress(
-    bulletin: Bulletin, progress: dict[int, tuple[str | None, str]], actor: str | None = None
+    bulletin: Bulletin,
+    progress: dict[int, tuple[str | None, str]],
+    actor: str | None = None,
+    easy_read: dict[int, str] | None = None,
 ) -> None:
     """Record what became of carried-forward commitments: {commitment id: (status, note)}.
-    A status needs a line of explanation."""
+    A status needs a line of explanation. `easy_read`: how the easy-read edition words
+    each commitment ("": as written), checked by the easy-read rules."""
     carried = {c.id: c for c in bulletin.commitments if c.carried_from_id}
     for commitment_id, (status, note) in progress.items():
         if commitment_id not in carried:
@@ -157,6 +166,11 @@ def save_progress(
             raise BulletinError(f"{status!r} is not one of {', '.join(COMMITMENT_STATUSES)}")
         if status and not note.strip():
             raise BulletinError(f"say in a line why “{carried[commitment_id].text}” is {status}")
+    for commitment_id, text in (easy_read or {}).items():
+        try:
+            save_commitment_line(carried[commitment_id], text)
+        except EasyReadError as error:
+            raise BulletinError(str(error)) from error
     for commitment_id, (status, note) in progress.items():
         carried[commitment_id].status = status
         carried[commitment_id].note = clean(note).strip()
@@ -168,8 +182,8 @@ def save_progress(
 
 
 def load_demo_bulletin() -> str:
-    """The demo's Summer 2023 bulletin (sefvoice/data/demo-bulletin.yaml), unless there is
-    one for that term already."""
+    """The demo's Summer 2023 bulletin and the partnership's look
+    (sefvoice/data/demo-bulletin.yaml), unless there is a bulletin for that term already."""
     data = yaml.safe_load(
         files("sefvoice").joinpath("data/demo-bulletin.yaml").read_text(encoding="utf-8")
     )
@@ -177,6 +191,15 @@ def load_demo_bulletin() -> str:
     if bulletin_for(term):
         return f"bulletin: {term.name} already there"
     actor = "sefvoice demo"
+    look = data["brand"]
+    save_look(
+        look["name"],
+        look["main_colour"],
+        look["second_colour"],
+        files("sefvoice").joinpath(f"data/{look['logo']}").read_bytes(),
+        look["logo_alt"],
+        actor=actor,
+    )
     bulletin = create_bulletin(term, data["title"], data["author"], actor=actor)
     for key, section in data["sections"].items():
         save_section(

@@ -3,6 +3,8 @@ Thin views over service.py (writing), content.py (reading) and pdf.py."""
 
 from __future__ import annotations
 
+import base64
+from datetime import datetime
 from pathlib import Path
 
 from flask import (
@@ -23,13 +25,39 @@ from ..feedback.service import calendar
 from ..feedback.terms import Term
 from ..models import Bulletin
 from . import service
+from .brand import BrandError, current, save_look, text_pairs
 from .content import BulletinContent, build_content, section_specs
-from .forms import CreateForm, DetailsForm, ProgressForm, SectionForm
+from .easy_read import (
+    EasyReadEdition,
+    build_easy_read,
+    check_lines,
+    figure_points,
+    store_lines,
+    written_lines,
+)
+from .forms import CreateForm, DetailsForm, LookForm, ProgressForm, SectionForm
 from .markdown import link_runs, parse
-from .pdf import build_pdf
+from .pdf import build_easy_read_pdf, build_pdf
 
 bp = Blueprint("bulletin", __name__, url_prefix="/bulletins")
 bp.add_app_template_filter(link_runs)
+
+
+EDITIONS = ("bulletin", "easy-read")  # the full bulletin, and its easy-read edition
+
+
+def _css() -> str:
+    return Path(current_app.static_folder, "css", "sefvoice.css").read_text(encoding="utf-8")
+
+
+def _inline_picture(path: str) -> str:
+    """A survey picture as a data: URL, so that the one-file web page needs nothing else."""
+    data = Path(current_app.static_folder, path).read_bytes()
+    return f"data:image/svg+xml;base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def _static_picture(path: str) -> str:
+    return url_for("static", filename=path)
 
 
 def render_page(content: BulletinContent, standalone: bool = False) -> str:
@@ -37,8 +65,50 @@ def render_page(content: BulletinContent, standalone: bool = False) -> str:
     put on the partnership's website."""
     if not standalone:
         return render_template("bulletin/show.html", content=content, chart_svg=web_svgs)
-    css = Path(current_app.static_folder, "css", "sefvoice.css").read_text(encoding="utf-8")
-    return render_template("bulletin/standalone.html", content=content, chart_svg=web_svgs, css=css)
+    return render_template(
+        "bulletin/standalone.html",
+        body="bulletin/_content.html",
+        title=f"{content.title}: {content.heading}",
+        content=content,
+        chart_svg=web_svgs,
+        css=_css(),
+    )
+
+
+def render_easy_read(edition: EasyReadEdition, slug: str, standalone: bool = False) -> str:
+    """The easy-read edition's web page, inside the site or as one file."""
+    if not standalone:
+        return render_template(
+            "bulletin/easy_read.html", edition=edition, slug=slug, picture_src=_static_picture
+        )
+    return render_template(
+        "bulletin/standalone.html",
+        body="bulletin/_easy_read.html",
+        title=edition.title,
+        edition=edition,
+        picture_src=_inline_picture,
+        css=_css(),
+    )
+
+
+def export(
+    term: Term,
+    edition: str,
+    kind: str,
+    created: datetime | None = None,
+    base_url: str | None = None,
+) -> bytes:
+    """A term's bulletin (`edition` "bulletin") or its easy-read edition as a PDF or a
+    one-file web page (`kind` "pdf" or "html"), for a download or the export command."""
+    content = build_content(term)
+    if edition == "easy-read":
+        easy = build_easy_read(content)
+        if kind == "pdf":
+            return build_easy_read_pdf(easy, created=created)
+        return render_easy_read(easy, term.slug, standalone=True).encode("utf-8")
+    if kind == "pdf":
+        return build_pdf(content, created=created, base_url=base_url)
+    return render_page(content, standalone=True).encode("utf-8")
 
 
 def _found(slug: str) -> tuple[Term, Bulletin]:
@@ -85,31 +155,25 @@ def show(slug: str) -> str:
     return render_page(build_content(term))
 
 
-def _download(slug: str, kind: str) -> HttpResponse:
+@bp.get("/<slug>/easy-read")
+@role_required("pcv_rep")
+def easy_read(slug: str) -> str:
     term, _ = _found(slug)
-    content = build_content(term)
-    if kind == "pdf":
-        body, mimetype = build_pdf(content, base_url=request.host_url), "application/pdf"
-    else:
-        body, mimetype = render_page(content, standalone=True), "text/html; charset=utf-8"
-    audit.record("export", f"bulletin {term.name} as {kind}")
+    return render_easy_read(build_easy_read(build_content(term)), slug)
+
+
+@bp.get("/<slug>/<any(bulletin, 'easy-read'):edition>.<any(pdf, html):kind>")
+@role_required("officer")
+def download(slug: str, edition: str, kind: str) -> HttpResponse:
+    term, _ = _found(slug)
+    body = export(term, edition, kind, base_url=request.host_url)
+    label = "bulletin" if edition == "bulletin" else "easy-read bulletin"
+    audit.record("export", f"{label} {term.name} as {kind}")
     return HttpResponse(
         body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="bulletin-{term.slug}.{kind}"'},
+        mimetype="application/pdf" if kind == "pdf" else "text/html",  # Flask adds the charset
+        headers={"Content-Disposition": f'attachment; filename="{edition}-{term.slug}.{kind}"'},
     )
-
-
-@bp.get("/<slug>/bulletin.pdf")
-@role_required("officer")
-def download_pdf(slug: str) -> HttpResponse:
-    return _download(slug, "pdf")
-
-
-@bp.get("/<slug>/bulletin.html")
-@role_required("officer")
-def download_html(slug: str) -> HttpResponse:
-    return _download(slug, "html")
 
 
 def _edit_page(
@@ -132,7 +196,7 @@ def _edit_page(
 def _progress_form(bulletin: Bulletin) -> ProgressForm:
     """The carried-forward list as a form, filled in with what is recorded so far."""
     items = [
-        {"commitment": str(c.id), "status": c.status, "note": c.note}
+        {"commitment": str(c.id), "status": c.status, "note": c.note, "easy_read": c.easy_read}
         for c in bulletin.commitments
         if c.carried_from_id
     ]
@@ -171,6 +235,7 @@ def save_progress(slug: str) -> tuple[str, int] | HttpResponse:
                     int(item.commitment.data): (item.status.data or None, item.note.data or "")
                     for item in form.items
                 },
+                easy_read={int(i.commitment.data): i.easy_read.data or "" for i in form.items},
             )
         except service.BulletinError:
             abort(400)  # a commitment that is not carried into this bulletin: a stale page
@@ -182,23 +247,37 @@ def save_progress(slug: str) -> tuple[str, int] | HttpResponse:
 @bp.route("/<slug>/sections/<key>", methods=["GET", "POST"])
 @role_required("officer")
 def section(slug: str, key: str) -> tuple[str, int] | HttpResponse:
-    _, bulletin = _found(slug)
+    term, bulletin = _found(slug)
     spec = next((s for s in section_specs() if s.key == key), None)
     if spec is None:
         abort(404)
     stored = service.stored_section(bulletin, key)
     lines = [c.text for c in bulletin.commitments if c.section == key and not c.carried_from_id]
     form = SectionForm(obj=stored, commitments="\n".join(lines))
-    preview = None
+    # An outcome's easy-read lines, one for each published figure, beside its words.
+    outcome = (
+        next(s for s in build_content(term).outcomes if s.key == key) if spec.outcome else None
+    )
+    points = figure_points(outcome, written_lines(bulletin))[0] if outcome else []
+    sent = {
+        point.key: request.form.get(f"easy-{i}", point.text)
+        for i, point in enumerate(points, start=1)
+    }
+    preview, problems = None, []
     if form.validate_on_submit():
         commitments = service.commitment_lines(form.commitments.data)
-        if form.save.data:
+        if outcome:
+            kept, problems = check_lines(outcome, sent, form.easy_read.data or "")
+        if form.save.data and not problems:
+            if outcome:
+                store_lines(bulletin, [point.key for point in points], kept)
             service.save_section(
                 bulletin,
                 key,
                 form.body.data,
                 form.stories.data if spec.outcome else "",
                 commitments,
+                easy_read=form.easy_read.data or "",
             )
             flash(f"{spec.title} saved.")
             return redirect(url_for(".edit", slug=slug))
@@ -215,4 +294,38 @@ def section(slug: str, key: str) -> tuple[str, int] | HttpResponse:
         spec=spec,
         form=form,
         preview=preview,
-    ), 400 if form.errors else 200
+        points=[(point, sent[point.key]) for point in points],
+        problems=problems,
+    ), 400 if form.errors or problems else 200
+
+
+@bp.route("/look", methods=["GET", "POST"])
+@role_required("officer")
+def look() -> tuple[str, int] | HttpResponse:
+    """The partnership's name, logo and colours, for every bulletin's cover and headers."""
+    saved = current()
+    form = LookForm(obj=saved)
+    problems: list[str] = []
+    if form.validate_on_submit():
+        logo = form.logo.data.read() if form.logo.data else None
+        try:
+            save_look(
+                form.name.data,
+                form.main_colour.data,
+                form.second_colour.data,
+                logo,
+                form.logo_alt.data or "",
+                remove_logo=form.remove_logo.data,
+            )
+        except BrandError as error:
+            problems = error.problems
+        else:
+            flash("The partnership's look is saved.")
+            return redirect(url_for(".look"))
+    return render_template(
+        "bulletin/look.html",
+        form=form,
+        saved=saved,
+        pairs=text_pairs(saved.main_colour, saved.second_colour),
+        problems=problems,
+    ), 400 if problems or form.errors else 200

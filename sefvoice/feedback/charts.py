@@ -11,6 +11,7 @@ import re
 from reportlab.graphics import renderSVG
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib.colors import HexColor
+from reportlab.lib.utils import simpleSplit
 
 from ..release.shown import Shown
 from .tables import Table
@@ -19,52 +20,73 @@ INK = HexColor("#0b0c0c")
 BAR = HexColor("#1d70b8")  # 5.2:1 on white
 GRID = HexColor("#b1b4b6")
 FONT = "Helvetica"
-ROW = 26
+SIZE = 14  # every word on a chart, at the size it is drawn (a wide page shows it 1:1)
+LEADING = 17  # between the lines of a wrapped label
+BAR_HEIGHT = 16
 LABEL_WIDTH = 250
 
 
-def _wrap(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _lines(text: str, width: float) -> list[str]:
+    """The label wrapped to the width, whole: a label is never cut short."""
+    return simpleSplit(text, FONT, SIZE, width) or [""]
 
 
 def percent_bars(table: Table, width: int = 600, stacked: bool = False) -> Drawing:
     """A horizontal bar per row of the table's chart column (0-100%), value printed on it.
-    Labels sit left of their bars; `stacked` (for a phone's width) puts each label on its
-    own line above its bar, so the chart needs no shrinking to fit."""
+    Labels sit left of their bars, wrapped onto as many lines as they need; `stacked` (for
+    a phone's width) puts each label on its own lines above its bar, so the chart needs no
+    shrinking to fit."""
     column = table.chart_value
     rows = [(r[0], r[column]) for r in table.rows]
     left = 12 if stacked else LABEL_WIDTH  # where the bars start ("0%" is centred there)
-    row_height = 2 * ROW + 4 if stacked else ROW
-    size = 14 if stacked else 11  # a phone shows the stacked chart at about its own size
-    height = row_height * len(rows) + 40
+    label_width = width - 2 * left if stacked else LABEL_WIDTH - 12
+    labels = [
+        _lines(label.text if isinstance(label, Shown) else label, label_width) for label, _ in rows
+    ]
+    if stacked:
+        heights = [len(lines) * LEADING + BAR_HEIGHT + 14 for lines in labels]
+    else:
+        heights = [max(BAR_HEIGHT + 10, len(lines) * LEADING + 8) for lines in labels]
+    height = sum(heights) + 40
     drawing = Drawing(width, height)
     scale = (width - left - 60) / 100
     top = height - 10
     for tick in (0, 25, 50, 75, 100):
         x = left + tick * scale
         drawing.add(Line(x, 24, x, top, strokeColor=GRID, strokeWidth=0.5))
-        drawing.add(String(x, 8, f"{tick}%", fontName=FONT, fontSize=size - 1, textAnchor="middle"))
-    for i, (label, value) in enumerate(rows):
-        y = top - (i + 1) * row_height + 6
-        baseline = y + (3 if stacked else 5)  # of a value, beside its bar
-        name = label.text if isinstance(label, Shown) else label
+        drawing.add(String(x, 8, f"{tick}%", fontName=FONT, fontSize=SIZE, textAnchor="middle"))
+    row_top = top
+    for (_, value), lines, row_height in zip(rows, labels, heights, strict=True):
+        row_top -= row_height
         if stacked:
-            at, anchor = (left, y + ROW - 2), "start"
+            y = row_top + 6  # the bar at the bottom of the row, its label lines above it
+            first, anchor, x = y + BAR_HEIGHT + 6 + (len(lines) - 1) * LEADING, "start", left
         else:
-            at, anchor = (left - 8, y + 5), "end"
-        words = _wrap(name, 40)
-        drawing.add(
-            String(*at, words, fontName=FONT, fontSize=size, textAnchor=anchor, fillColor=INK)
-        )
+            y = row_top + (row_height - BAR_HEIGHT) / 2  # the bar and its label centred
+            middle = y + BAR_HEIGHT / 2 + (len(lines) - 1) * LEADING / 2
+            first, anchor, x = middle - SIZE * 0.35, "end", left - 8
+        for number, line in enumerate(lines):
+            drawing.add(
+                String(
+                    x,
+                    first - number * LEADING,
+                    line,
+                    fontName=FONT,
+                    fontSize=SIZE,
+                    textAnchor=anchor,
+                    fillColor=INK,
+                )
+            )
+        baseline = y + BAR_HEIGHT / 2 - SIZE * 0.35  # of a value, beside its bar
         if isinstance(value, Shown) and value.value is not None:
             bar = max(value.value * scale, 1)
-            drawing.add(Rect(left, y, bar, ROW - 10, fillColor=BAR, strokeColor=None))
+            drawing.add(Rect(left, y, bar, BAR_HEIGHT, fillColor=BAR, strokeColor=None))
             drawing.add(
                 String(
                     left + bar + 4,
                     baseline,
                     value.text,
-                    fontSize=size,
+                    fontSize=SIZE,
                     fontName=FONT,
                     fillColor=INK,
                 )
@@ -72,7 +94,7 @@ def percent_bars(table: Table, width: int = 600, stacked: bool = False) -> Drawi
         else:
             text = value.text if isinstance(value, Shown) else str(value)
             drawing.add(
-                String(left + 4, baseline, f"({text})", fontName=FONT, fontSize=size, fillColor=INK)
+                String(left + 4, baseline, f"({text})", fontName=FONT, fontSize=SIZE, fillColor=INK)
             )
     return drawing
 

@@ -69,6 +69,7 @@ def _comments(*columns) -> Select:
         .outerjoin(CommentReview, CommentReview.answer_id == Answer.id)
         .where(
             Response.submitted_at.is_not(None),
+            Response.set_aside_batch_id.is_(None),  # set aside from the figures (bursts)
             Answer.text.is_not(None),
             func.trim(Answer.text) != "",
         )

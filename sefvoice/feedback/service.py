@@ -17,7 +17,7 @@ from ..release.term import TermRelease
 from ..surveys.service import current_surveys, definition_of
 from .aggregates import FeedbackSummary, build_summary, grouped_counts
 from .tables import SummaryTables, summary_tables
-from .terms import Term, TermCalendar
+from .terms import Term, TermCalendar, local_date
 
 
 def rules() -> Rules:
@@ -26,7 +26,7 @@ def rules() -> Rules:
 
 
 def calendar() -> TermCalendar:
-    return TermCalendar(current_app.config["TERMS"])
+    return TermCalendar(current_app.config["TERMS"], current_app.config["TIMEZONE"])
 
 
 def charter() -> Charter:
@@ -46,7 +46,9 @@ def terms_with_responses() -> list[Term]:
     ).one()
     if first is None:
         return []
-    return list(reversed(calendar().between(first.date(), last.date())))
+    terms = calendar()
+    days = (local_date(first, terms.zone), local_date(last, terms.zone))
+    return list(reversed(terms.between(*days)))
 
 
 def term_release(term: Term) -> TermRelease:

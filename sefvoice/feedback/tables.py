@@ -6,10 +6,7 @@ output built from these tables can show a hidden number.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
-
-import pandas as pd
 
 from ..release.shown import Shown
 from .aggregates import FeedbackSummary, GroupTable, QuestionResult, ScoreRow
@@ -20,15 +17,12 @@ class Table:
     id: str
     title: str
     columns: list[str]
-    rows: list[list[str | Shown]]
+    rows: list[list[str | int | Shown]]
     numeric: set[int] = field(default_factory=set)  # columns to right-align
     chart_value: int | None = None  # the column a bar chart draws, if any
 
     def text_rows(self) -> list[list[str]]:
-        return [[c.text if isinstance(c, Shown) else c for c in row] for row in self.rows]
-
-    def frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self.text_rows(), columns=self.columns)
+        return [[c.text if isinstance(c, Shown) else str(c) for c in row] for row in self.rows]
 
 
 def score_table(table_id: str, title: str, label: str, rows: list[ScoreRow]) -> Table:
@@ -36,7 +30,7 @@ def score_table(table_id: str, title: str, label: str, rows: list[ScoreRow]) -> 
         id=table_id,
         title=title,
         columns=[label, "Questions", "Answers", "% positive", "Change since last term"],
-        rows=[[r.name, str(r.questions), r.answers, r.positive, r.change] for r in rows],
+        rows=[[r.name, r.questions, r.answers, r.positive, r.change] for r in rows],
         numeric={1, 2, 3, 4},
         chart_value=3,
     )
@@ -125,28 +119,9 @@ def summary_tables(summary: FeedbackSummary) -> SummaryTables:
     )
 
 
-def to_csv(table: Table) -> bytes:
-    return table.frame().to_csv(index=False).encode("utf-8-sig")  # BOM: Excel reads UTF-8
-
-
-def to_xlsx(table: Table) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        table.frame().to_excel(writer, index=False, sheet_name="Feedback")
-    return buffer.getvalue()
-
-
-STATUS_WORDS = {
-    "green": "On target",
-    "amber": "Nearly there",
-    "red": "Off target",
-    "none": "No target",
-}
-
-
 def measures_table(outcome: int, title: str) -> Table:
     """The outcome's measures: latest, previous, England, target, status and trend in words."""
-    from ..indicators.service import direction, format_value, measures_for_outcome, rag_status
+    from ..indicators.service import format_value, measures_for_outcome, status_words
 
     def figure(point) -> str:
         return (
@@ -173,7 +148,7 @@ def measures_table(outcome: int, title: str) -> Table:
                 figure(m.previous),
                 england,
                 target,
-                f"{STATUS_WORDS[rag_status(m)]}, {direction(m)}",
+                status_words(m),
                 trend,
             ]
         )

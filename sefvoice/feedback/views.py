@@ -9,10 +9,10 @@ from ..auth import audit, role_required
 from ..models import utcnow
 from . import bp, service
 from .charts import summary_sentence, web_svgs
-from .tables import to_csv, to_xlsx
+from .exports import to_csv, to_xlsx
 
-EXPORTS = {
-    "csv": ("text/csv; charset=utf-8", to_csv),
+EXPORTS = {  # Werkzeug adds "; charset=utf-8" to text types itself
+    "csv": ("text/csv", to_csv),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", to_xlsx),
 }
 
@@ -26,7 +26,7 @@ def _chosen_term():
             return service.calendar().named(asked), available
         except ValueError:
             abort(404)
-    return (available[0] if available else service.calendar().term_for(utcnow())), available
+    return (available[0] if available else service.calendar().term_at(utcnow())), available
 
 
 @bp.get("/")

@@ -260,12 +260,13 @@ def measures_for_outcome(outcome: int | None) -> list[MeasureSummary]:
     return summaries
 
 
-AMBER_MARGIN = 0.05  # within 5% of the target counts as nearly there
+AMBER_MARGIN = 0.05  # within 5% of the target is amber
 
 
 def rag_status(measure: MeasureSummary) -> str:
-    """'green' meets the target; 'amber' within 5% of it, or not there but improving; 'red'
-    otherwise; 'none' with no target, no direction or no latest number."""
+    """'green' meets the target; 'amber' misses it by 5% of the target or less; 'red' misses
+    it by more (improving or not: status_words says which); 'none' with no target, no
+    direction or no latest number. The colour only marks the status; the words say it."""
     latest = measure.latest.value if measure.latest else None
     if measure.target is None or measure.higher_is_better is None or latest is None:
         return "none"
@@ -274,19 +275,54 @@ def rag_status(measure: MeasureSummary) -> str:
         return "green"
     if abs(latest - measure.target) <= AMBER_MARGIN * abs(measure.target):
         return "amber"
-    return "amber" if direction(measure) == "improving" else "red"
+    return "red"
+
+
+def _change(measure: MeasureSummary) -> float | None:
+    """Latest minus previous, or None without both numbers."""
+    if not (measure.latest and measure.previous):
+        return None
+    if measure.latest.value is None or measure.previous.value is None:
+        return None
+    return measure.latest.value - measure.previous.value
 
 
 def direction(measure: MeasureSummary) -> str:
     """'improving', 'getting worse', 'no change', or 'no direction' (in words, never colour)."""
-    if not (measure.latest and measure.previous) or measure.higher_is_better is None:
+    change = _change(measure)
+    if change is None or measure.higher_is_better is None:
         return "no direction"
-    if measure.latest.value is None or measure.previous.value is None:
-        return "no direction"
-    change = measure.latest.value - measure.previous.value
     if change == 0:
         return "no change"
     return "improving" if (change > 0) == measure.higher_is_better else "getting worse"
+
+
+def status_words(measure: MeasureSummary) -> str:
+    """The measure's status in words, the same on the indicators page, the feedback tab and
+    the bulletin: against the target ("On target", "Within 5% of target", "Below target" or,
+    where lower is better, "Above target"), then the change since the previous figure
+    ("improving", "getting worse", "no change"). Without a direction it says so, beside the
+    target, and the change is "rising" or "falling"."""
+    if measure.latest is None or measure.latest.value is None:
+        return "No latest number"
+    if measure.higher_is_better is None:
+        target = measure.target
+        status = (
+            "No target" if target is None else f"Target {format_value(target, None, measure.unit)}"
+        ) + ", direction not set"
+    else:
+        status = {
+            "green": "On target",
+            "amber": "Within 5% of target",
+            "red": "Below target" if measure.higher_is_better else "Above target",
+            "none": "No target",
+        }[rag_status(measure)]
+    change = _change(measure)
+    if change is None:
+        return status
+    if measure.higher_is_better is None:
+        return f"{status}, {'rising' if change > 0 else 'falling' if change < 0 else 'no change'}"
+    return f"{status}, {direction(measure)}"
 
 
 def format_value(value: float | None, marker: str | None, unit: str) -> str:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import secrets
-import time
 from pathlib import Path
 
 from flask import (
@@ -21,6 +18,7 @@ from flask import (
 from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
 
+from .. import uploads
 from ..auth import audit, role_required
 from ..easyread import load_charter
 from ..extensions import db
@@ -31,30 +29,16 @@ from .importer import ImportProblems
 
 bp = Blueprint("indicators", __name__, url_prefix="/indicators")
 
-UPLOAD_KEPT_SECONDS = 24 * 3600  # an upload never confirmed is deleted after a day
+UPLOAD_KIND = "indicators"  # in pending_upload (see sefvoice/uploads.py)
 
 
-def _upload_dir() -> Path:
-    folder = Path(current_app.instance_path) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _forget_old_uploads() -> None:
-    for path in _upload_dir().iterdir():
-        # Another request may confirm (and delete) an upload while this one looks.
-        with contextlib.suppress(FileNotFoundError):
-            if path.stat().st_mtime < time.time() - UPLOAD_KEPT_SECONDS:
-                path.unlink()
-
-
-def _plan(waiting: dict, data: bytes, measures: bytes | None) -> service.Plan:
+def _plan(details: dict, data: bytes, measures: bytes | None) -> service.Plan:
     return service.plan_file(
         data,
-        waiting["file_name"],
-        waiting["sheet"],
-        waiting["la_code"],
-        (measures, waiting["measures_name"]) if measures is not None else None,
+        details["file_name"],
+        details["sheet"],
+        details["la_code"],
+        (measures, details["measures_name"]) if measures is not None else None,
     )
 
 
@@ -72,7 +56,7 @@ def measures() -> str:
         groups=groups,
         outcomes=charter.outcomes,
         rag_status=service.rag_status,
-        direction=service.direction,
+        status_words=service.status_words,
         format_value=service.format_value,
     )
 
@@ -84,8 +68,7 @@ def upload() -> str | HttpResponse:
     problems: list[str] = []
     if form.validate_on_submit():
         measures_file = form.measures.data
-        waiting = {
-            "token": secrets.token_hex(16),
+        details = {
             "file_name": Path(form.file.data.filename).name,
             "sheet": form.sheet.data or None,
             "la_code": (form.la_code.data or "").strip() or None,
@@ -94,19 +77,16 @@ def upload() -> str | HttpResponse:
         data = form.file.data.read()
         measures = measures_file.read() if measures_file else None
         try:
-            plan = _plan(waiting, data, measures)
+            plan = _plan(details, data, measures)
         except ImportProblems as error:
             problems = error.problems
         else:
-            _forget_old_uploads()
-            (_upload_dir() / waiting["token"]).write_bytes(data)
-            if measures is not None:
-                (_upload_dir() / f"{waiting['token']}.measures").write_bytes(measures)
-            session["indicator_upload"] = waiting
+            files = {"file": data} | ({"measures": measures} if measures is not None else {})
+            session["indicator_upload"] = uploads.keep(UPLOAD_KIND, current_user.id, details, files)
             return render_template(
                 "indicators/preview.html",
                 plan=plan,
-                file_name=waiting["file_name"],
+                file_name=details["file_name"],
                 form=ConfirmForm(),
             )
     status = 400 if form.errors or problems else 200
@@ -118,31 +98,27 @@ def upload() -> str | HttpResponse:
 def confirm() -> HttpResponse:
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    waiting = session.pop("indicator_upload", None)
-    path = _upload_dir() / waiting["token"] if waiting else None
-    if path is None or not path.exists():
+    waiting = uploads.take(session.pop("indicator_upload", None), UPLOAD_KIND, current_user.id)
+    if waiting is None:
         flash("That upload is no longer waiting. Please upload the file again.")
         return redirect(url_for(".upload"))
-    measures_path = path.with_suffix(".measures")
+    details = waiting.details
     try:
         # Checked again: the stored measures may have changed since the preview.
-        plan = _plan(
-            waiting,
-            path.read_bytes(),
-            measures_path.read_bytes() if waiting["measures_name"] else None,
-        )
+        plan = _plan(details, waiting.files["file"], waiting.files.get("measures"))
     except ImportProblems as error:
+        db.session.commit()  # used up: once fixed, the file is uploaded again
         return render_template(
             "indicators/upload.html", form=UploadForm(), problems=error.problems
         ), 400
-    finally:
-        path.unlink(missing_ok=True)
-        measures_path.unlink(missing_ok=True)
-    record = service.apply_import(plan, waiting["file_name"], current_user.email, current_user.id)
-    summary = plan.summary(waiting["file_name"])
+    # The import commits the upload's deletion with it; a file that changes nothing writes
+    # nothing, so that deletion is committed here.
+    record = service.apply_import(plan, details["file_name"], current_user.email, current_user.id)
+    db.session.commit()
+    summary = plan.summary(details["file_name"])
     if record:
         audit.record("import indicators", summary)
-    flash(f"Imported {summary}." if record else f"{waiting['file_name']} changed nothing.")
+    flash(f"Imported {summary}." if record else f"{details['file_name']} changed nothing.")
     return redirect(url_for(".measures"))
 
 

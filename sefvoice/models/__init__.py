@@ -1,27 +1,57 @@
 """All SQLAlchemy models, imported here so Alembic and the app see every table."""
 
-from .bulletin import COMMITMENT_STATUSES, Bulletin, BulletinSection, Commitment
+from .bulletin import (
+    COMMITMENT_STATUSES,
+    Brand,
+    Bulletin,
+    BulletinSection,
+    Commitment,
+    EasyReadLine,
+)
 from .comment import REVIEW_STATUSES, CommentReview
+from .demo import DemoMark
 from .indicator import Import, Indicator, IndicatorValue, IndicatorValueHistory
-from .survey import Answer, AnswerChoice, AnswerTally, Response, Survey, utcnow
-from .user import AuditEvent, User
+from .paper import PaperBatch, PaperCopy
+from .survey import (
+    CHANNELS,
+    Answer,
+    AnswerChoice,
+    AnswerTally,
+    Response,
+    SetAsideBatch,
+    Survey,
+    utcnow,
+)
+from .upload import PendingUpload, PendingUploadFile
+from .user import AuditEvent, SignInThrottle, StaffSession, User
 
 __all__ = [
+    "CHANNELS",
     "COMMITMENT_STATUSES",
     "REVIEW_STATUSES",
     "Answer",
     "AnswerChoice",
     "AnswerTally",
     "AuditEvent",
+    "Brand",
     "Bulletin",
     "BulletinSection",
     "CommentReview",
     "Commitment",
+    "DemoMark",
+    "EasyReadLine",
     "Import",
     "Indicator",
     "IndicatorValue",
     "IndicatorValueHistory",
+    "PaperBatch",
+    "PaperCopy",
+    "PendingUpload",
+    "PendingUploadFile",
     "Response",
+    "SetAsideBatch",
+    "SignInThrottle",
+    "StaffSession",
     "Survey",
     "User",
     "utcnow",

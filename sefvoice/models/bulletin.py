@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -49,6 +49,8 @@ class BulletinSection(db.Model):
     key: Mapped[str] = mapped_column(String(20))  # "welcome", "outcome-3", ...
     body: Mapped[str] = mapped_column(Text, default="")
     stories: Mapped[str] = mapped_column(Text, default="")
+    # The easy-read edition's lines for this section ("what we are doing"), one per line.
+    easy_read: Mapped[str] = mapped_column(Text, default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
@@ -72,3 +74,34 @@ class Commitment(db.Model):
     )
     status: Mapped[str | None] = mapped_column(String(12))
     note: Mapped[str] = mapped_column(String(300), default="")
+    # How the easy-read edition says it ("" : the line as written above).
+    easy_read: Mapped[str] = mapped_column(String(300), default="", server_default="")
+
+
+class EasyReadLine(db.Model):
+    """An officer's easy-read line for one figure (a question's % positive): accepted from
+    sefvoice's suggestion or rewritten. A figure without a row gets the suggestion."""
+
+    __tablename__ = "easy_read_line"
+    __table_args__ = (UniqueConstraint("bulletin_id", "figure"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bulletin_id: Mapped[int] = mapped_column(ForeignKey("bulletin.id", ondelete="CASCADE"))
+    figure: Mapped[str] = mapped_column(String(200))  # "survey-slug/question-id"
+    text: Mapped[str] = mapped_column(String(300))
+
+
+class Brand(db.Model):
+    """The partnership's look, kept in the database (not on disk) so that every app server
+    shows the same: one row. Colours are #rrggbb; the logo is PNG or SVG bytes."""
+
+    __tablename__ = "brand"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    main_colour: Mapped[str] = mapped_column(String(7))
+    second_colour: Mapped[str] = mapped_column(String(7))
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    logo_type: Mapped[str | None] = mapped_column(String(20))  # "image/png", "image/svg+xml"
+    logo_alt: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

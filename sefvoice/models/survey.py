@@ -28,15 +28,39 @@ class Survey(db.Model):
     # Loaded only when asked for: pages need the parsed definition, which is cached
     # (surveys.service.definition_of), not this JSON on every row they read.
     definition: Mapped[dict] = mapped_column(JSON, deferred=True)
+    # The newest version carries the survey's state: is_open is the officers' switch, and
+    # opens_at/closes_at (naive UTC, either may be empty) a schedule within it.
     is_open: Mapped[bool] = mapped_column(default=True)
+    opens_at: Mapped[datetime | None]
+    closes_at: Mapped[datetime | None]
     loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def takes_answers(self, now: datetime) -> bool:
+        """Open, and `now` within the schedule (surveys.service.TAKES_ANSWERS in SQL)."""
+        return (
+            self.is_open
+            and (self.opens_at is None or self.opens_at <= now)
+            and (self.closes_at is None or now < self.closes_at)
+        )
+
+
+# How a response reached us. Staff-facing names; respondents never see these.
+CHANNELS = {"online": "Online", "paper": "Paper", "phone": "Phone", "with_help": "With help"}
 
 
 class Response(db.Model):
-    """One person's go at one survey version. Only a hash of the resume code is kept."""
+    """One person's go at one survey version. Only a hash of the resume code is kept.
+
+    `channel` says how it came in: online (the respondent's own pages), or entered by staff
+    from a paper copy, a phone call or with the respondent beside them (see sefvoice.paper).
+    Which staff member entered it is in the audit log only.
+    """
 
     __tablename__ = "response"
-    __table_args__ = (Index("ix_response_survey_submitted", "survey_id", "submitted_at"),)
+    __table_args__ = (
+        Index("ix_response_survey_submitted", "survey_id", "submitted_at"),
+        Index("ix_response_source_submitted", "source_hash", "submitted_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"))
@@ -45,11 +69,38 @@ class Response(db.Model):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_saved_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     submitted_at: Mapped[datetime | None]
+    channel: Mapped[str] = mapped_column(String(10), default="online", server_default="online")
+    # The browser holding the response keeps a random token in its session; this is its hash.
+    holder_token_hash: Mapped[str | None] = mapped_column(String(64))
+    # A keyed hash of the address it was sent from (never the address), to see bursts.
+    source_hash: Mapped[str | None] = mapped_column(String(32))
+    # Set aside from the figures by an officer (kept, and can be put back).
+    set_aside_batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("set_aside_batch.id"), index=True
+    )
 
     survey: Mapped[Survey] = relationship(lazy="joined")  # every page needs both
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan", passive_deletes=True
     )
+
+
+class SetAsideBatch(db.Model):
+    """Sent responses an officer set aside from the figures (a burst from one source, say).
+    The responses are kept and marked; putting the batch back restores them to the counts."""
+
+    __tablename__ = "set_aside_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_hash: Mapped[str] = mapped_column(String(32))
+    first_sent_at: Mapped[datetime]
+    last_sent_at: Mapped[datetime]
+    responses: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text)
+    set_aside_at: Mapped[datetime] = mapped_column(default=utcnow)
+    set_aside_by: Mapped[str] = mapped_column(String(254))
+    restored_at: Mapped[datetime | None]
+    restored_by: Mapped[str | None] = mapped_column(String(254))
 
 
 class Answer(db.Model):
@@ -92,7 +143,8 @@ class AnswerChoice(db.Model):
 
 
 class AnswerTally(db.Model):
-    """Submitted answers counted per survey, question, answer, who filled it in and month.
+    """Submitted answers counted per survey, question, answer, who filled it in, channel
+    and month.
 
     Kept up to date as each response is submitted (sefvoice.tally), so the
     feedback tab groups a few thousand tally rows instead of every answer. `kind` is
@@ -108,5 +160,6 @@ class AnswerTally(db.Model):
     kind: Mapped[str] = mapped_column(String(10), primary_key=True)
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     filled_by: Mapped[str] = mapped_column(String(20), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(10), primary_key=True, server_default="online")
     month: Mapped[date] = mapped_column(primary_key=True)  # the first day of the month
     count: Mapped[int]

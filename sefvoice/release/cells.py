@@ -22,9 +22,8 @@ import numpy as np
 import pandas as pd
 from scipy.sparse import csr_array
 
+from ..easyread import ONE_ANSWER_TYPES as ONE_ANSWER
 from ..easyread import Question, SurveyDefinition
-
-ONE_ANSWER = ("single", "face3", "face5", "yes_partly_no")
 
 Key = tuple[str, ...]
 

@@ -13,7 +13,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..easyread import Option, Question
@@ -46,6 +46,23 @@ def choices(options: tuple[Option, ...]) -> list[SelectChoice]:
     return [SelectChoice(o.id, o.label) for o in options]
 
 
+def exclusive_alone(question: Question):
+    """A validator: an exclusive answer ("No one") is not chosen with any other."""
+    labels = {o.id: o.label for o in question.options if o.exclusive}
+
+    def validate(form, field) -> None:
+        chosen = list(field.data or [])
+        alone = next((option_id for option_id in chosen if option_id in labels), None)
+        if alone is not None and len(chosen) > 1:
+            label = labels[alone]
+            raise ValidationError(
+                f"You cannot choose “{label}” with other answers."
+                f" Choose “{label}” on its own, or untick it."
+            )
+
+    return validate
+
+
 def question_form(question: Question, **kwargs) -> PageForm:
     """A form with one field, `answer`, of the kind the question needs."""
     return _question_form_class(question)(**kwargs)
@@ -61,7 +78,7 @@ def _question_form_class(question: Question) -> type[PageForm]:
     if question.type == "multiple":
         field = CheckboxesField(
             choices=choices(question.options),
-            validators=[InputRequired("Choose at least one answer.")],
+            validators=[InputRequired("Choose at least one answer."), exclusive_alone(question)],
         )
     elif question.is_choice:
         field = RadioField(
@@ -81,12 +98,24 @@ def _question_form_class(question: Question) -> type[PageForm]:
                 Length(
                     max=question.max_length,
                     message=f"Your answer is too long."
-                    f" Use {question.max_length:,} characters or fewer.",
+                    f" Use {question.max_length:,} letters or fewer.",
                 ),
             ]
         )
     QuestionForm.answer = field
     return QuestionForm
+
+
+def answer_from_form(question: Question, form: PageForm) -> dict:
+    """A valid question form's answer as save_answer's keyword arguments."""
+    data = form.answer.data
+    if question.type == "multiple":
+        return {"option_ids": list(data)}
+    if question.is_choice:
+        return {"option_ids": [data]}
+    if question.type == "number":
+        return {"number": data}
+    return {"text": data}
 
 
 class FilledByForm(PageForm):

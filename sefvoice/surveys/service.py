@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from .. import tally
 from ..easyread import Question, SurveyDefinition, parse_survey
 from ..extensions import db
-from ..models import Answer, AnswerChoice, CommentReview, Response, Survey, utcnow
+from ..models import Answer, AnswerChoice, CommentReview, PaperCopy, Response, Survey, utcnow
 
 # No 0/O, 1/I/L: a code read out over the phone or copied from paper survives.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -50,6 +51,8 @@ def store_definitions(definitions: list[SurveyDefinition]) -> list[str]:
                 title=definition.title,
                 definition=definition.raw,
                 is_open=previous.is_open if previous else True,
+                opens_at=previous.opens_at if previous else None,
+                closes_at=previous.closes_at if previous else None,
             )
         )
         report.append(f"{definition.slug} v{definition.version}: stored")
@@ -77,8 +80,15 @@ def _newest_version(*columns):
     )
 
 
+NOW = bindparam("now")
+# Survey.takes_answers in SQL: open, and now within the schedule.
+TAKES_ANSWERS = and_(
+    SURVEYS.c.is_open,
+    or_(SURVEYS.c.opens_at.is_(None), SURVEYS.c.opens_at <= NOW),
+    or_(SURVEYS.c.closes_at.is_(None), SURVEYS.c.closes_at > NOW),
+)
 CURRENT_SURVEY = _newest_version(Survey)
-IS_OPEN = _newest_version(SURVEYS.c.is_open)
+IS_OPEN = _newest_version(TAKES_ANSWERS)
 HELD_RESPONSE = (
     select(
         RESPONSES.c.id,
@@ -91,7 +101,10 @@ HELD_RESPONSE = (
         IS_OPEN.scalar_subquery(),
     )
     .join_from(RESPONSES, SURVEYS, RESPONSES.c.survey_id == SURVEYS.c.id)
-    .where(RESPONSES.c.id == bindparam("response_id"))
+    .where(
+        RESPONSES.c.id == bindparam("response_id"),
+        RESPONSES.c.holder_token_hash == bindparam("token_hash"),
+    )
 )
 ANSWER_TO = (
     select(ANSWERS.c.number, ANSWERS.c.text, CHOICES.c.option_id)
@@ -110,7 +123,7 @@ TOUCH_RESPONSE = (
 SUBMIT = (
     update(RESPONSES)
     .where(RESPONSES.c.id == bindparam("response_id"), RESPONSES.c.submitted_at.is_(None))
-    .values(submitted_at=bindparam("submitted_at"))
+    .values(submitted_at=bindparam("submitted_at"), source_hash=bindparam("source_hash"))
 )
 
 
@@ -133,17 +146,29 @@ class HeldResponse(NamedTuple):
 
 
 def current_survey(slug: str) -> Survey | None:
-    """The newest stored version of a survey; it carries the survey's open/closed state."""
+    """The newest stored version of a survey; it carries the survey's open/closed state and
+    schedule (Survey.takes_answers)."""
     return db.session.scalar(CURRENT_SURVEY, {"slug": slug})
 
 
-def held_response(slug: str, response_id: int | None) -> tuple[HeldResponse | None, bool | None]:
-    """The response a browser holds (None: none, or deleted since) and whether the survey
-    takes answers now (None: no such survey). One query, not two: every survey page asks."""
-    if response_id is not None:
+def held_response(
+    slug: str, response_id: int | None, token: str | None = None
+) -> tuple[HeldResponse | None, bool | None]:
+    """The response a browser holds with its token (None: none, deleted since, or held by
+    another browser now) and whether the survey takes answers now (None: no such survey).
+    One query, not two: every survey page asks."""
+    if response_id is not None and token:
         row = (
             db.session.connection()
-            .execute(HELD_RESPONSE, {"response_id": response_id, "slug": slug})
+            .execute(
+                HELD_RESPONSE,
+                {
+                    "response_id": response_id,
+                    "token_hash": _token_hash(token),
+                    "slug": slug,
+                    "now": utcnow(),
+                },
+            )
             .first()
         )
         if row is not None:
@@ -154,7 +179,7 @@ def held_response(slug: str, response_id: int | None) -> tuple[HeldResponse | No
 def survey_is_open(slug: str) -> bool | None:
     """Whether the survey takes answers now (its newest version says); None: no such survey.
     Asked on its own only when the browser holds no response (held_response asks it too)."""
-    return db.session.connection().scalar(IS_OPEN, {"slug": slug})
+    return db.session.connection().scalar(IS_OPEN, {"slug": slug, "now": utcnow()})
 
 
 def current_surveys() -> list[Survey]:
@@ -201,10 +226,15 @@ def hash_code(code: str) -> str:
     return hashlib.sha256(normalise_code(code).encode()).hexdigest()
 
 
+def new_code() -> str:
+    """A random code (a resume code, or a paper copy's reference)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
 def start_response(survey: Survey, filled_by: str) -> tuple[Response, str]:
     """A new response and its resume code; only the code's hash is stored."""
     while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        code = new_code()
         response = Response(survey=survey, filled_by=filled_by, resume_code_hash=hash_code(code))
         db.session.add(response)
         try:
@@ -212,6 +242,24 @@ def start_response(survey: Survey, filled_by: str) -> tuple[Response, str]:
             return response, code
         except IntegrityError:  # the same code twice: vanishingly rare, so just draw again
             db.session.rollback()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hold_response(response_id: int) -> str:
+    """A new random token for the browser that now holds the response (kept in its session
+    instead of the code; only the hash is stored). A browser that held it before no longer
+    does. Commits."""
+    token = secrets.token_urlsafe(16)
+    db.session.execute(
+        update(Response)
+        .where(Response.id == response_id)
+        .values(holder_token_hash=_token_hash(token))
+    )
+    db.session.commit()
+    return token
 
 
 def find_response(code: str) -> Response | None:
@@ -234,11 +282,13 @@ def save_answer(
     option_ids: list[str] | None = None,
     number: int | None = None,
     text: str | None = None,
+    commit: bool = True,
 ) -> int:
     """Store (or replace) the answer to one question, in one transaction. Returns its id.
 
     Sending the same page twice, even at the same moment, leaves one answer: the row is
     written with an upsert on (response, question). Nothing given (all None) is a skip.
+    commit=False leaves it to the caller (a staff-entered return is stored all at once).
     """
     saved_at = utcnow()
     connection = db.session.connection()
@@ -262,7 +312,8 @@ def save_answer(
             ],
         )
     connection.execute(TOUCH_RESPONSE, {"response_id": response_id, "saved_at": saved_at})
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return answer_id
 
 
@@ -327,13 +378,29 @@ def is_skipped(answer: Answer | SavedAnswer) -> bool:
     return not answer.option_ids and answer.number is None and answer.text is None
 
 
-def submit_response(response_id: int) -> None:
-    """Mark the response sent and add it to the feedback tally, in one transaction. Only
-    the first of two sends at once counts: the second finds it already marked."""
-    marked = db.session.execute(SUBMIT, {"response_id": response_id, "submitted_at": utcnow()})
+def source_hash(address: str | None, secret: str) -> str | None:
+    """A keyed hash of the address a response is sent from, so that officers can see many
+    sends from one place (sefvoice.bursts) without the address being kept. Without the key
+    it cannot be turned back into the address by trying every one."""
+    if not address:
+        return None
+    return hmac.new(secret.encode(), f"source\0{address}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def submit_response(
+    response_id: int, source: str | None = None, commit: bool = True
+) -> None:
+    """Mark the response sent (with `source`, the hash of where it came from) and add it to
+    the feedback tally, in one transaction. Only the first of two sends at once counts: the
+    second finds it already marked. `commit=False` leaves the commit to the caller (a
+    return entered by staff is stored whole or not at all)."""
+    marked = db.session.execute(
+        SUBMIT, {"response_id": response_id, "submitted_at": utcnow(), "source_hash": source}
+    )
     if marked.rowcount == 1:
         tally.add_responses(Response.id == response_id)
-    db.session.commit()
+    if commit:
+        db.session.commit()
 
 
 def _delete_responses(ids: list[int]) -> None:
@@ -374,12 +441,47 @@ def delete_old_free_text(keep_days: int, now: datetime | None = None) -> int:
     return len(ids)
 
 
+def delete_old_source_hashes(keep_days: int, now: datetime | None = None) -> int:
+    """Blank the source hash of responses sent more than keep_days ago: by then a burst has
+    been seen to or not. Returns how many."""
+    cutoff = (now or utcnow()) - timedelta(days=keep_days)
+    blanked = db.session.execute(
+        update(Response)
+        .where(Response.source_hash.is_not(None), Response.submitted_at < cutoff)
+        .values(source_hash=None)
+    )
+    db.session.commit()
+    return blanked.rowcount
+
+
 def withdraw_response(response: Response) -> None:
-    """A respondent takes their answers back: they are deleted and leave the counts."""
+    """A respondent takes their answers back: they are deleted and leave the counts. A paper
+    copy keeps the date, so it cannot be entered again."""
     if response.submitted_at is not None:
         tally.add_responses(Response.id == response.id, sign=-1)
+    db.session.execute(
+        update(PaperCopy)
+        .where(PaperCopy.response_id == response.id)
+        .values(response_id=None, withdrawn_at=utcnow())
+    )
     _delete_responses([response.id])
     db.session.commit()
+
+
+def withdraw_unentered_copy(typed: str) -> bool:
+    """A respondent withdraws a paper copy that has not been entered yet: it is marked, so
+    it is refused if it arrives later. False if the code is no such copy."""
+    marked = db.session.execute(
+        update(PaperCopy)
+        .where(
+            PaperCopy.reference == normalise_code(typed),
+            PaperCopy.entered_at.is_(None),
+            PaperCopy.withdrawn_at.is_(None),
+        )
+        .values(withdrawn_at=utcnow())
+    )
+    db.session.commit()
+    return marked.rowcount == 1
 
 
 def response_record(response: Response) -> dict:
@@ -404,9 +506,16 @@ def response_record(response: Response) -> dict:
         "survey": definition.title,
         "survey_version": response.survey.version,
         "filled_by": response.filled_by,
+        "channel": response.channel,
         "started_at": response.started_at.isoformat(),
         "last_saved_at": response.last_saved_at.isoformat(),
         "submitted_at": response.submitted_at.isoformat() if response.submitted_at else None,
+        "sent_from": response.source_hash,
+        "set_aside_from_the_figures": response.set_aside_batch_id is not None,
         "answers": answers,
-        "note": "sefvoice keeps no name, e-mail or IP address with a response.",
+        "note": (
+            "sefvoice keeps no name, e-mail or IP address with a response. sent_from is a"
+            " keyed hash of the address it was sent from (not the address), used only to see"
+            " many sends from one place."
+        ),
     }

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
 from flask import (
     Blueprint,
     abort,
     current_app,
+    g,
     redirect,
     render_template,
     request,
@@ -15,13 +19,31 @@ from flask import (
 from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response as HttpResponse
 
-from ..easyread import Question, SurveyDefinition
+from ..easyread import Question, SurveyDefinition, load_glossary
 from ..extensions import limit, limiter
-from ..models import Response, Survey
+from ..models import Response, Survey, utcnow
+from ..security import same_site_path
 from . import service
-from .forms import FilledByForm, ResumeForm, WithdrawForm, choices, question_form
+from .forms import (
+    FilledByForm,
+    ResumeForm,
+    WithdrawForm,
+    answer_from_form,
+    choices,
+    question_form,
+)
 
 bp = Blueprint("surveys", __name__)
+
+
+@bp.app_template_global()
+def survey_url(page: str, **values) -> str:
+    """The address of a survey page: the respondent's, or while an officer previews a
+    version (g.preview, set by the manage blueprint) the same page in the preview."""
+    preview = g.get("preview")
+    if preview is not None:
+        return url_for(f"manage.preview_{page}", version=preview.version, **values)
+    return url_for(f"surveys.{page}", **values)
 
 
 def _abort_unless_open(is_open: bool | None) -> None:
@@ -35,23 +57,34 @@ def _abort_unless_open(is_open: bool | None) -> None:
 def _open_survey(slug: str) -> Survey:
     """The survey's current version, if it takes answers."""
     survey = service.current_survey(slug)
-    _abort_unless_open(survey.is_open if survey else None)
+    _abort_unless_open(survey.takes_answers(utcnow()) if survey else None)
     return survey
 
 
-def _remember(slug: str, response: Response, code: str) -> None:
-    session.setdefault("responses", {})[slug] = {"id": response.id, "code": code}
+def _remember(slug: str, response: Response, code: str | None = None) -> None:
+    """The session holds the response's id and a random token. A new code is kept only until
+    the questions begin, so that the code page can show it (again after "Bigger text")."""
+    held = {"id": response.id, "token": service.hold_response(response.id)}
+    if code:
+        held["code"] = code
+    session.setdefault("responses", {})[slug] = held
     session.modified = True
 
 
 def _held_response(slug: str) -> tuple[service.HeldResponse | None, bool | None]:
     """The response this browser's session holds for the survey, and whether it is open."""
-    held = session.get("responses", {}).get(slug)
-    return service.held_response(slug, held["id"] if held else None)
+    held = session.get("responses", {}).get(slug) or {}
+    return service.held_response(slug, held.get("id"), held.get("token"))
 
 
-def _current_response(slug: str) -> tuple[service.HeldResponse, SurveyDefinition]:
-    """The response this browser is filling in for the survey, checked for state."""
+def _current_response(
+    slug: str, keep_code: bool = False
+) -> tuple[service.HeldResponse, SurveyDefinition]:
+    """The response this browser is filling in for the survey, checked for state. The new
+    response's code leaves the session here, unless this is the code page."""
+    if not keep_code and "code" in session.get("responses", {}).get(slug, {}):
+        del session["responses"][slug]["code"]
+        session.modified = True
     response, is_open = _held_response(slug)
     _abort_unless_open(is_open)
     if response is None or response.survey.slug != slug:
@@ -63,9 +96,22 @@ def _current_response(slug: str) -> tuple[service.HeldResponse, SurveyDefinition
     return response, service.definition_of(response.survey)
 
 
+@lru_cache(maxsize=4)
+def _glossary(easyread_dir: str) -> dict[str, str]:
+    return load_glossary(Path(easyread_dir))
+
+
+@bp.app_template_global()
+def meanings_of(words: tuple[str, ...]) -> list[str]:
+    """The glossary's easy-read meaning of each word a question explains."""
+    glossary = _glossary(current_app.config["EASYREAD_DIR"])
+    return [glossary[word] for word in words if word in glossary]
+
+
 @bp.get("/")
 def index() -> str:
-    surveys = [s for s in service.current_surveys() if s.is_open]
+    now = utcnow()
+    surveys = [service.definition_of(s) for s in service.current_surveys() if s.takes_answers(now)]
     return render_template("surveys/index.html", surveys=surveys)
 
 
@@ -86,23 +132,15 @@ def start(slug: str) -> str | HttpResponse:
 
 @bp.get("/s/<slug>/code")
 def code(slug: str) -> str:
-    response, definition = _current_response(slug)
-    code = service.format_code(session["responses"][slug]["code"])
+    response, definition = _current_response(slug, keep_code=True)
+    code = session["responses"][slug].get("code")
     next_question = service.first_unanswered(definition, service.answers_by_question(response.id))
     return render_template(
-        "surveys/code.html", definition=definition, code=code, next_question=next_question
+        "surveys/code.html",
+        definition=definition,
+        code=service.format_code(code) if code else None,
+        next_question=next_question,
     )
-
-
-def _answer_from_form(question: Question, form) -> dict:
-    data = form.answer.data
-    if question.type == "multiple":
-        return {"option_ids": list(data)}
-    if question.is_choice:
-        return {"option_ids": [data]}
-    if question.type == "number":
-        return {"number": data}
-    return {"text": data}
 
 
 def _form_data_from_answer(question: Question, answer) -> dict:
@@ -122,42 +160,27 @@ def _respondent() -> str:
     return f"response-{held['id']}" if held else get_remote_address()
 
 
-@bp.route("/s/<slug>/q/<question_id>", methods=["GET", "POST"])
-@limiter.limit(lambda: limit("ANSWER_LIMIT"), methods=["POST"], key_func=_respondent)
-def question(slug: str, question_id: str) -> str | HttpResponse:
-    response, definition = _current_response(slug)
-    question = definition.question(question_id)
-    if question is None:
-        abort(404)
-    changing = request.args.get("change") == "1"
+def page_after(definition: SurveyDefinition, question: Question, changing: bool) -> str:
+    """Where a question page goes once sent: the next question, or back to the check page."""
     position = definition.index_of(question.id)
-    following = (
-        definition.questions[position + 1] if position + 1 < len(definition.questions) else None
-    )
-    after = (
-        url_for(".check", slug=slug)
-        if changing or following is None
-        else url_for(".question", slug=slug, question_id=following.id)
-    )
+    if changing or position + 1 == len(definition.questions):
+        return survey_url("check", slug=definition.slug)
+    following = definition.questions[position + 1]
+    return survey_url("question", slug=definition.slug, question_id=following.id)
 
-    if request.method == "POST" and "skip" in request.form and question.optional:
-        service.save_answer(response.id, question)  # CSRFProtect has checked the token
-        return redirect(after)
 
-    # A page shown afresh starts from the saved answer; a page sent back with an error shows
-    # what was sent (not the saved answer beside "Choose one answer").
-    saved = service.answer_to(response.id, question.id) if request.method == "GET" else None
-    form = question_form(question, data=_form_data_from_answer(question, saved))
-    if form.validate_on_submit():
-        service.save_answer(response.id, question, **_answer_from_form(question, form))
-        return redirect(after)
-
+def question_page(
+    definition: SurveyDefinition, question: Question, form, changing: bool
+) -> tuple[str, int]:
+    """A question page as a respondent sees it (the preview shows the same)."""
+    position = definition.index_of(question.id)
     if changing:
-        back = url_for(".check", slug=slug)
+        back = survey_url("check", slug=definition.slug)
     elif position == 0:
-        back = url_for(".code", slug=slug)
+        back = survey_url("code", slug=definition.slug)
     else:
-        back = url_for(".question", slug=slug, question_id=definition.questions[position - 1].id)
+        previous = definition.questions[position - 1]
+        back = survey_url("question", slug=definition.slug, question_id=previous.id)
     status = 400 if form.errors else 200
     return render_template(
         "surveys/question.html",
@@ -171,13 +194,38 @@ def question(slug: str, question_id: str) -> str | HttpResponse:
     ), status
 
 
+@bp.route("/s/<slug>/q/<question_id>", methods=["GET", "POST"])
+@limiter.limit(lambda: limit("ANSWER_LIMIT"), methods=["POST"], key_func=_respondent)
+def question(slug: str, question_id: str) -> str | HttpResponse:
+    response, definition = _current_response(slug)
+    question = definition.question(question_id)
+    if question is None:
+        abort(404)
+    changing = request.args.get("change") == "1"
+    after = page_after(definition, question, changing)
+
+    if request.method == "POST" and "skip" in request.form and question.optional:
+        service.save_answer(response.id, question)  # CSRFProtect has checked the token
+        return redirect(after)
+
+    # A page shown afresh starts from the saved answer; a page sent back with an error shows
+    # what was sent (not the saved answer beside "Choose one answer").
+    saved = service.answer_to(response.id, question.id) if request.method == "GET" else None
+    form = question_form(question, data=_form_data_from_answer(question, saved))
+    if form.validate_on_submit():
+        service.save_answer(response.id, question, **answer_from_form(question, form))
+        return redirect(after)
+    return question_page(definition, question, form, changing)
+
+
 @bp.route("/s/<slug>/check", methods=["GET", "POST"])
 def check(slug: str) -> str | HttpResponse:
     response, definition = _current_response(slug)
     answers = service.answers_by_question(response.id)
     missing = service.missing_required(definition, answers)
     if request.method == "POST" and not missing:  # CSRFProtect has checked the token
-        service.submit_response(response.id)
+        secret = current_app.config["SECRET_KEY"]
+        service.submit_response(response.id, service.source_hash(request.remote_addr, secret))
         return redirect(url_for(".done", slug=slug))
     status = 400 if request.method == "POST" else 200
     return render_template(
@@ -213,7 +261,7 @@ def resume() -> str | HttpResponse:
             abort(410, description="expired")
         else:
             slug = response.survey.slug
-            _remember(slug, response, service.normalise_code(form.code.data))
+            _remember(slug, response)
             if response.submitted_at is not None:
                 return redirect(url_for(".done", slug=slug))
             definition = service.definition_of(response.survey)
@@ -233,6 +281,8 @@ def withdraw() -> str | HttpResponse:
     form = WithdrawForm()
     if form.validate_on_submit():
         response = service.find_response(form.code.data)
+        if response is None and service.withdraw_unentered_copy(form.code.data):
+            return render_template("surveys/withdrawn.html")  # a paper copy not entered yet
         if response is None:
             form.code.errors.append(
                 "We cannot find that code. Check each letter and number, then try again."
@@ -250,10 +300,7 @@ def withdraw() -> str | HttpResponse:
 @bp.post("/display")
 def display() -> HttpResponse:
     """Larger text and higher contrast, remembered in a cookie: works with or without JavaScript."""
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for(".index")
-    reply = redirect(target)
+    reply = redirect(same_site_path(request.form.get("next")) or url_for(".index"))
     wanted = "large" if request.cookies.get("display") != "large" else "standard"
     reply.set_cookie("display", wanted, max_age=60 * 60 * 24 * 365, samesite="Lax", httponly=True)
     return reply

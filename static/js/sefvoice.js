@@ -23,30 +23,110 @@
     });
   }
 
-  // "Read this to me": the browser's own speech, reading the page's main words.
-  var area = document.querySelector("[data-read-aloud]");
-  if (!area || !("speechSynthesis" in window)) { return; }
-  var button = document.createElement("button");
-  button.type = "button";
-  button.className = "button button--secondary read-aloud";
-  button.textContent = "Read this to me";
-  button.setAttribute("aria-pressed", "false");
-  button.addEventListener("click", function () {
-    if (window.speechSynthesis.speaking) {
-      window.speechSynthesis.cancel();
-      button.setAttribute("aria-pressed", "false");
-      return;
-    }
-    var parts = [];
-    area.querySelectorAll("h1, h2, p, .choice__text").forEach(function (el) {
-      if (!el.classList.contains("visually-hidden")) { parts.push(el.textContent.trim()); }
+  // An exclusive answer ("No one", "None of these") goes on its own: ticking it unticks the
+  // others in its question, and ticking another unticks it. (The server refuses the mix too.)
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (box.type !== "checkbox" || !box.checked || !box.form) { return; }
+    var group = box.form.querySelectorAll("input[type=checkbox][name='" + box.name + "']");
+    Array.prototype.forEach.call(group, function (other) {
+      if (other !== box && (box.hasAttribute("data-exclusive") || other.hasAttribute("data-exclusive"))) {
+        other.checked = false;
+      }
     });
-    var utterance = new SpeechSynthesisUtterance(parts.join(". "));
-    utterance.lang = "en-GB";
-    utterance.rate = 0.9;
-    utterance.onend = function () { button.setAttribute("aria-pressed", "false"); };
-    button.setAttribute("aria-pressed", "true");
-    window.speechSynthesis.speak(utterance);
   });
-  area.parentNode.insertBefore(button, area);
+
+  // "Read this to me": the browser's own speech reads the page's words in order (headings,
+  // the question, its hint, each answer), showing which part it is reading, with a Stop
+  // button. Without speech in the browser there is no button at all.
+  var area = document.querySelector("[data-read-aloud]");
+  if (!area || !window.speechSynthesis || !window.SpeechSynthesisUtterance) { return; }
+  var speech = window.speechSynthesis;
+  var PARTS = "h1, h2, h3, .caption, p, li, dt, dd, label, summary";
+  var SKIP = ".read-aloud, .summary-list__actions, [aria-hidden='true']";
+
+  function makeButton(text, className) {
+    var made = document.createElement("button");
+    made.type = "button";
+    made.className = className;
+    made.textContent = text;
+    return made;
+  }
+
+  // The words a part says, without copies hidden from screen readers (a code is read from
+  // its letter-by-letter copy). Parts that hold other parts give way to them.
+  function parts() {
+    var found = area.querySelectorAll(PARTS);
+    var spoken = [];
+    Array.prototype.forEach.call(found, function (el) {
+      if (el.closest(SKIP) || !el.getClientRects().length || el.querySelector(PARTS)) { return; }
+      var copy = el.cloneNode(true);
+      Array.prototype.forEach.call(copy.querySelectorAll("[aria-hidden='true']"), function (hidden) {
+        hidden.remove();
+      });
+      var words = copy.textContent.replace(/\s+/g, " ").trim();
+      if (words) { spoken.push({ el: el, words: words }); }
+    });
+    return spoken;
+  }
+
+  var bar = document.createElement("div");
+  bar.className = "read-aloud";
+  var read = makeButton("Read this to me", "button button--secondary read-aloud__start");
+  var stop = makeButton("Stop reading", "button read-aloud__stop");
+  var status = document.createElement("p");
+  status.className = "read-aloud__status";
+  status.setAttribute("role", "status");
+  stop.hidden = true;
+  bar.appendChild(read);
+  bar.appendChild(stop);
+  bar.appendChild(status);
+  var reading = 0;  // which reading is under way (0: none), so a stopped one's events are ignored
+  var current = null;
+
+  function mark(el) {
+    if (current) { current.classList.remove("read-aloud__current"); }
+    current = el;
+    if (el) { el.classList.add("read-aloud__current"); }
+  }
+
+  function finish() {
+    var hadFocus = document.activeElement === stop;
+    reading = 0;
+    mark(null);
+    bar.classList.remove("read-aloud--speaking");
+    stop.hidden = true;
+    read.hidden = false;
+    status.textContent = "";
+    if (hadFocus) { read.focus(); }
+  }
+
+  read.addEventListener("click", function () {
+    var list = parts();
+    if (!list.length) { return; }
+    speech.cancel();
+    reading += 1;
+    var mine = reading;
+    bar.classList.add("read-aloud--speaking");
+    read.hidden = true;
+    stop.hidden = false;
+    stop.focus();
+    status.textContent = "Reading this page to you.";
+    list.forEach(function (part, index) {
+      var utterance = new window.SpeechSynthesisUtterance(part.words);
+      utterance.lang = "en-GB";
+      utterance.rate = 0.9;
+      utterance.onstart = function () { if (reading === mine) { mark(part.el); } };
+      if (index === list.length - 1) {
+        utterance.onend = function () { if (reading === mine) { finish(); } };
+      }
+      speech.speak(utterance);
+    });
+  });
+  stop.addEventListener("click", function () {
+    reading = 0;
+    speech.cancel();
+    finish();
+  });
+  area.insertBefore(bar, area.firstChild);
 })();

@@ -1,8 +1,15 @@
-"""What the browser tests check on a page: axe-core's WCAG rules, reflow, page weight, and
-by keyboard, visible focus and no trap. A failing check names the rule, element and page."""
+"""What the browser tests check on a page: axe-core's WCAG rules, the Nu HTML Checker,
+reflow, page weight, and by keyboard, visible focus and no trap. A failing check names the
+rule, element and page."""
 
 from __future__ import annotations
 
+import json
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
 from textwrap import indent
 from weakref import WeakKeyDictionary
 
@@ -141,10 +148,78 @@ def weight_problems(page: Page) -> list[str]:
     return [f"the page weighs {total:,} bytes (at most {PAGE_WEIGHT_LIMIT:,}):", *lines]
 
 
+class NuChecker:
+    """The Nu HTML Checker (vnu.jar, from npm's vnu-jar) as a local web service: started
+    once, since Java takes seconds to start, then asked about each page in turn."""
+
+    def __init__(self, jar: Path):
+        with socket.socket() as probe:  # a free port (vnu cannot be given port 0)
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}/?out=json"
+        self.process = subprocess.Popen(
+            [
+                "java",
+                "-Xss1m",
+                "-Dnu.validator.servlet.bind-address=127.0.0.1",
+                "-cp",
+                str(jar),
+                "nu.validator.servlet.Main",
+                str(port),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + NU_START_SECONDS
+        while not self._answers("<!doctype html><title>x</title>"):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.close()
+                raise RuntimeError(f"the Nu HTML Checker did not start ({jar})")
+            time.sleep(0.5)
+
+    def _answers(self, html: str) -> bool:
+        try:
+            self.errors(html)
+        except OSError:
+            return False
+        return True
+
+    def errors(self, html: str) -> list[str]:
+        """The checker's errors for the page's HTML: each message, line and markup."""
+        request = urllib.request.Request(
+            self.url,
+            data=html.encode("utf-8"),
+            headers={"Content-Type": "text/html; charset=utf-8"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            messages = json.load(reply)["messages"]
+        return [
+            f"Nu HTML Checker: {m['message']} (line {m.get('lastLine', '?')}):"
+            f" {m.get('extract', '').strip()[:200]}"
+            for m in messages
+            if m["type"] in ("error", "non-document-error")
+        ]
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+NU_START_SECONDS = 120  # Java reads its schemas first; slow on a busy machine
+# Set by the browser tests' session (conftest.nu_checker): None without Java.
+nu_checker: NuChecker | None = None
+
+
+def nu_problems(page: Page) -> list[str]:
+    """The Nu HTML Checker's errors in the page as it stands (with what its script added)."""
+    return nu_checker.errors(page.content()) if nu_checker else []
+
+
 def assert_page_passes(page: Page, weigh: bool = True) -> None:
-    """Zero axe-core WCAG 2.2 A/AA violations; reflows at 320px and at 200% text; and, if
-    `weigh`, at most PAGE_WEIGHT_LIMIT bytes (pages for respondents)."""
-    problems = axe_violations(page) + reflow_problems(page)
+    """Zero axe-core WCAG 2.2 A/AA violations; zero Nu HTML Checker errors; reflows at
+    320px and at 200% text; and, if `weigh`, at most PAGE_WEIGHT_LIMIT bytes (pages for
+    respondents)."""
+    problems = axe_violations(page) + nu_problems(page) + reflow_problems(page)
     problems += weight_problems(page) if weigh else []
     assert not problems, f"{page.url}:\n" + "\n".join(problems)
 

@@ -7,6 +7,7 @@ browser context (its own cookies), so no test sees another's survey session.
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,15 +23,19 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from sefvoice.auth import service as auth_service
 from sefvoice.bulletin.service import load_demo_bulletin
+from sefvoice.config import PROJECT_ROOT
 from sefvoice.demo import load_demo_data
 from sefvoice.easyread import SurveyDefinition, survey_files
 from sefvoice.extensions import db
 from sefvoice.surveys import service
 
 from ..conftest import EASYREAD, FIXTURES, PASSWORD, make_app
+from . import checks
 from .checks import watch
 
 CHROMIUM = Path("/usr/bin/chromium")
+# The Nu HTML Checker, from npm (`npm install` at the top of the checkout; see .ci/run).
+VNU_JAR = PROJECT_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root
     "--disable-gpu",
@@ -46,6 +51,10 @@ CHROMIUM_ARGS = [
 SURVEY_SLUGS = [
     yaml.safe_load(path.read_text(encoding="utf-8"))["slug"] for path in survey_files(EASYREAD)
 ]
+# Returns are entered on a survey version's own page: the parent carer survey's current one.
+PARENT_CARER_ENTRY = "/paper/parent-carer-annual/{}/enter".format(
+    yaml.safe_load((EASYREAD / "parent-carer-annual.yaml").read_text(encoding="utf-8"))["version"]
+)
 # Every page that is not part of a survey, one line each.
 PUBLIC_PAGES = ["/", "/resume", "/withdraw", "/sign-in", "/no-such-page"]
 STAFF_PAGES = [
@@ -55,11 +64,29 @@ STAFF_PAGES = [
     "/indicators/",
     "/indicators/upload",
     "/admin/users",
+    "/admin/users/1",
+    "/account/password",
+    "/responses/bursts",
     "/admin/response-record",
     "/bulletins/",
     "/bulletins/summer-2023/",
     "/bulletins/summer-2023/edit",
     "/bulletins/summer-2023/sections/outcome-3",
+    "/bulletins/look",
+    "/bulletins/summer-2023/easy-read",
+    "/surveys/manage/",
+    "/surveys/manage/all-types",
+    "/surveys/manage/all-types/upload",
+    # The preview: the respondent's pages, with the banner and the staff menu.
+    "/surveys/manage/all-types/v1/preview",
+    "/surveys/manage/all-types/v1/preview/code",
+    "/surveys/manage/all-types/v1/preview/q/pick-one",
+    "/surveys/manage/all-types/v1/preview/q/weeks-waited",
+    "/surveys/manage/all-types/v1/preview/check",
+    "/surveys/manage/all-types/v1/preview/done",
+    "/paper/",
+    "/paper/parent-carer-annual/print",
+    PARENT_CARER_ENTRY,
 ]
 # Forms sent empty, to see their error state: (page, its button).
 PUBLIC_FORMS = [
@@ -70,8 +97,17 @@ PUBLIC_FORMS = [
 STAFF_FORMS = [
     ("/indicators/upload", "Check the file"),
     ("/admin/users", "Add account"),
+    ("/account/password", "Change password"),
     ("/admin/response-record", "Download the record"),
     ("/bulletins/", "Start the bulletin"),
+    ("/bulletins/look", "Save the look"),
+    ("/surveys/manage/all-types", "Save the dates"),
+    ("/surveys/manage/all-types/upload", "Check the file"),
+    ("/surveys/manage/all-types/v1/preview", "Start the survey"),
+    ("/surveys/manage/all-types/v1/preview/q/pick-many", "Save and continue"),
+    ("/surveys/manage/all-types/v1/preview/q/anything-else", "Save and continue"),
+    ("/paper/parent-carer-annual/print", "Make the copies"),
+    (PARENT_CARER_ENTRY, "Save this return"),
 ]
 STAFF_EMAIL = "admin@example.org"
 LIMITS = ("SIGN_IN_LIMIT", "RESUME_LIMIT", "START_LIMIT", "ANSWER_LIMIT")
@@ -120,13 +156,39 @@ def live_server(tmp_path_factory, definitions) -> Iterator[LiveServer]:
     thread.join()
 
 
+def skip_or_fail(reason: str) -> None:
+    """Skip on a machine without the tool; fail in CI, where it must be installed."""
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def nu_checker_missing() -> str | None:
+    """Why the Nu HTML Checker cannot run here, or None."""
+    if not shutil.which("java"):
+        return "Java is missing: install it with `apt-get install default-jre-headless`"
+    if not VNU_JAR.is_file():
+        return f"{VNU_JAR} is missing: run `npm install` at the top of the checkout"
+    return None
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def nu_checker() -> Iterator[checks.NuChecker | None]:
+    """The Nu HTML Checker for every page the browser tests check, if it can run here
+    (test_nu_html_checker_runs says when it cannot)."""
+    if nu_checker_missing():
+        yield None
+        return
+    checks.nu_checker = checker = checks.NuChecker(VNU_JAR)
+    yield checker
+    checks.nu_checker = None
+    checker.close()
+
+
+@pytest.fixture(scope="session")
+def browser(nu_checker) -> Iterator[Browser]:
     if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing: install it with `apt-get install chromium`"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+        skip_or_fail(f"{CHROMIUM} is missing: install it with `apt-get install chromium`")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser

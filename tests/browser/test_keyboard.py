@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from sefvoice.easyread import QUESTION_TYPES, Question, SurveyDefinition
 
 from .checks import focus_state, go_round, tab_to
+from .conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -68,7 +69,24 @@ def test_whole_survey_by_keyboard_alone(page, live_server):
     page.keyboard.press("Enter")
     expect(page.locator("#main")).to_be_focused()
     press_button(page, definition.title)
+    fill_in_by_keyboard(page, definition)
 
+
+def test_officers_page_and_preview_by_keyboard_alone(page, live_server):
+    """The officers' survey page, then the preview of the survey, every page of it."""
+    definition: SurveyDefinition = live_server.definitions[SURVEY]
+    sign_in(page)
+    page.goto(f"/surveys/manage/{SURVEY}")
+    go_round(page)
+    tab_to(page, page.get_by_role("link", name=re.compile("^Preview the survey")))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_text("Preview: answers are not saved")).to_be_visible()
+    fill_in_by_keyboard(page, definition)
+
+
+def fill_in_by_keyboard(page: Page, definition: SurveyDefinition) -> None:
+    """From the survey's start page to its thank-you page."""
     go_round(page)
     tab_to(page, page.locator("#filled_by-1"))
     page.keyboard.press("Space")

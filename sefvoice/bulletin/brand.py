@@ -1,0 +1,200 @@
+"""The partnership's look: its name, logo (PNG or SVG) and two brand colours, kept in the
+database (one row) so that every app server shows the same.
+
+Each colour is checked against the text it carries (WCAG 2.2 AA, contrast 4.5:1): the main
+colour is text on white (headings, the running header) and the background of white text
+(the cover); the second colour is the background of near-black text (the headline cards).
+Contrast is a ratio of luminances, which is what a greyscale print keeps, so a pair that
+passes stays readable in grey.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+from sqlalchemy import select
+from svglib.svglib import svg2rlg
+
+from ..auth import audit
+from ..extensions import db
+from ..models import Brand
+from .markdown import clean
+
+WHITE, INK = "#ffffff", "#0b0c0c"
+MIN_CONTRAST = 4.5
+MAX_LOGO_BYTES = 500 * 1024
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+# SVG that could run or fetch anything: refused, though an <img> would not run it.
+UNSAFE_SVG = {"script", "foreignObject", "iframe", "object", "embed"}
+
+
+class BrandError(ValueError):
+    """What is wrong with a look, every problem named: nothing was saved."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Look:
+    name: str
+    main_colour: str
+    second_colour: str
+    logo: bytes | None = None
+    logo_type: str | None = None
+    logo_alt: str = ""
+
+    @property
+    def logo_data_url(self) -> str | None:
+        """The logo for a web page (inline, so the standalone page needs nothing else)."""
+        if not self.logo:
+            return None
+        return f"data:{self.logo_type};base64,{base64.b64encode(self.logo).decode('ascii')}"
+
+    @property
+    def style(self) -> str:
+        """The colours as CSS custom properties (each checked to be #rrggbb)."""
+        return f"--brand: {self.main_colour}; --brand-second: {self.second_colour};"
+
+
+DEFAULT = Look("The local area SEND partnership", "#1d70b8", "#f3f2f1")
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2.2 relative luminance of #rrggbb."""
+    channels = []
+    for i in (1, 3, 5):
+        c = int(colour[i : i + 2], 16) / 255
+        channels.append(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
+    red, green, blue = channels
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast(text: str, background: str) -> float:
+    """The WCAG contrast ratio of two #rrggbb colours, 1 to 21."""
+    light, dark = sorted((_luminance(text), _luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def text_pairs(main: str, second: str) -> list[tuple[str, str, str]]:
+    """Every (what, text colour, background colour) the bulletin prints with the brand."""
+    return [
+        (f"the main colour {main} as text on white", main, WHITE),
+        (f"white text on the main colour {main}", WHITE, main),
+        (f"near-black text on the second colour {second}", INK, second),
+    ]
+
+
+def contrast_problems(main: str, second: str) -> list[str]:
+    """Each pair below 4.5:1, named with its ratio."""
+    problems = []
+    for what, text, background in text_pairs(main, second):
+        ratio = contrast(text, background)
+        if ratio < MIN_CONTRAST:
+            shown = math.floor(ratio * 100) / 100  # never rounded up to look like a pass
+            problems.append(
+                f"{what} has a contrast of {shown:.2f}:1; text needs at least"
+                f" {MIN_CONTRAST}:1 (WCAG AA). Choose a"
+                f" {'darker' if text == WHITE or background == WHITE else 'lighter'} colour."
+            )
+    return problems
+
+
+def _logo_type(logo: bytes) -> str:
+    """ "image/png" or "image/svg+xml", or BrandError saying what is wrong with the file."""
+    if len(logo) > MAX_LOGO_BYTES:
+        raise BrandError([f"the logo is {len(logo) // 1024:,} KB; use one of at most 500 KB"])
+    if logo.startswith(PNG_SIGNATURE):
+        from PIL import Image
+
+        try:
+            Image.open(io.BytesIO(logo)).verify()
+        except Exception as error:  # Pillow raises many kinds for a broken file
+            raise BrandError([f"the logo is not a PNG that can be read ({error})"]) from None
+        return "image/png"
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(logo, parser)
+    except etree.XMLSyntaxError:
+        raise BrandError(["the logo must be a PNG or an SVG picture"]) from None
+    if etree.QName(root).localname != "svg":
+        raise BrandError(["the logo must be a PNG or an SVG picture"])
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        name = etree.QName(element).localname
+        if name in UNSAFE_SVG:
+            raise BrandError([f"the SVG logo holds a <{name}> element; save it without one"])
+        for attribute, value in element.attrib.items():
+            local = etree.QName(attribute).localname
+            if local.startswith("on"):
+                raise BrandError([f"the SVG logo holds a script ({local}); save it without one"])
+            if local == "href" and not value.startswith("#"):
+                raise BrandError(["the SVG logo links to another file; save it as one file"])
+    drawing = svg2rlg(io.BytesIO(logo))  # what the PDF will draw
+    if drawing is None or not (drawing.width > 0 and drawing.height > 0):
+        raise BrandError(["the SVG logo has no size; give its <svg> a width and height"])
+    return "image/svg+xml"
+
+
+def current() -> Look:
+    """The partnership's look, or the default until one is saved."""
+    row = db.session.scalar(select(Brand).limit(1))
+    if row is None:
+        return DEFAULT
+    return Look(row.name, row.main_colour, row.second_colour, row.logo, row.logo_type, row.logo_alt)
+
+
+def save_look(
+    name: str,
+    main_colour: str,
+    second_colour: str,
+    logo: bytes | None = None,
+    logo_alt: str = "",
+    remove_logo: bool = False,
+    actor: str | None = None,
+) -> Look:
+    """Check and store the look. A colour failing contrast is refused, naming the pair and
+    its ratio; nothing is saved unless everything passes. Without a new `logo`, the stored
+    one stays (unless `remove_logo`)."""
+    name, logo_alt = clean(name).strip(), clean(logo_alt).strip()
+    main_colour, second_colour = main_colour.strip().lower(), second_colour.strip().lower()
+    problems = [
+        f"the {which} colour must be written #rrggbb, like #1d70b8; found {colour!r}"
+        for which, colour in (("main", main_colour), ("second", second_colour))
+        if not COLOUR.fullmatch(colour)
+    ]
+    if not name:
+        problems.append("enter the partnership's name")
+    if not problems:
+        problems += contrast_problems(main_colour, second_colour)
+    logo_type = None
+    if logo:
+        try:
+            logo_type = _logo_type(logo)
+        except BrandError as error:
+            problems += error.problems
+        if not logo_alt:
+            problems.append("say in a few words what the logo shows, for people who cannot see it")
+    if problems:
+        raise BrandError(problems)
+    row = db.session.scalar(select(Brand).limit(1))
+    if row is None:
+        row = Brand()
+        db.session.add(row)
+    row.name, row.main_colour, row.second_colour = name, main_colour, second_colour
+    if logo:
+        row.logo, row.logo_type, row.logo_alt = logo, logo_type, logo_alt
+    elif remove_logo:
+        row.logo, row.logo_type, row.logo_alt = None, None, ""
+    elif logo_alt and row.logo:
+        row.logo_alt = logo_alt
+    audit.record("edit brand", f"{name}: {main_colour}, {second_colour}", actor=actor)
+    return current()

@@ -1,0 +1,348 @@
+"""The bulletin's easy-read edition, for families and young people: how many people
+answered, what they told us (three to five points an outcome, each from a published % positive),
+"You said, we did", and how to take part next.
+
+Every figure comes from the bulletin's content (so through the same disclosure control as
+the full bulletin): a hidden % positive gives no point. For each figure sefvoice suggests a
+line written from the number by the rules in data/easy-read-bulletin.yaml (never rounding
+into a different claim: 48% is "fewer than half", not "about half"); an officer accepts it
+or writes their own, which may only give that figure's own numbers. Every line is checked
+by the surveys' easy-read rules (sefvoice.easyread: 15 words a sentence, reading ease 70).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import lru_cache
+from importlib.resources import files
+
+import yaml
+from sqlalchemy import select
+
+from ..easyread import hard_to_read, long_sentences
+from ..extensions import db
+from ..feedback.aggregates import QuestionResult
+from ..feedback.service import calendar
+from ..models import Bulletin, Commitment, EasyReadLine
+from ..release.shown import Shown
+from ..surveys import service as surveys
+from .brand import Look
+from .content import BulletinContent, Section
+from .markdown import clean
+
+WORDING_FILE = "data/easy-read-bulletin.yaml"
+MIN_POINTS, MAX_POINTS = 3, 5  # points an outcome, when that many figures are published
+LINE_LENGTH = 300
+NUMBER = re.compile(r"\d+")
+
+
+class EasyReadError(ValueError):
+    pass
+
+
+@lru_cache(maxsize=1)
+def wording() -> dict:
+    """The edition's fixed words and figure rules; refused unless the quantifiers cover 0
+    to 100 once each. (wording_problems checks the easy-read rules: the tests run it, so
+    that pages need not load the reading-ease checker.)"""
+    data = yaml.safe_load(files("sefvoice").joinpath(WORDING_FILE).read_text(encoding="utf-8"))
+    rules = data["figures"]["quantifiers"]
+    covered = sorted(p for rule in rules for p in range(rule["from"], rule["to"] + 1))
+    if covered != list(range(101)):
+        raise EasyReadError(f"{WORDING_FILE}: the quantifiers must cover 0 to 100 once each")
+    return data
+
+
+def wording_problems() -> list[str]:
+    """Every fixed line of the edition that breaks the easy-read rules."""
+    return [f"{WORDING_FILE}: {p}" for line in fixed_lines(wording()) for p in line_problems(line)]
+
+
+def fixed_lines(data: dict) -> list[str]:
+    """Every fixed sentence a reader sees, placeholders filled with a typical value."""
+    sample = {"term": "Summer 2023", "count": "220", "next": "Autumn 2023"}
+    lines = [*data["intro"], data["answered"]["line"], data["answered"]["too_few"]]
+    lines += [data["told_us"][key] for key in ("hidden", "none")]
+    lines += [data["you_said"]["none"], *data["you_said"]["status"].values()]
+    lines += [point["line"] for point in data["take_part"]["points"]]
+    return [line.format(**sample) for line in lines]
+
+
+def line_problems(text: str) -> list[str]:
+    """The easy-read rules the surveys follow, applied to one line of the edition."""
+    problems = long_sentences(text)
+    hard = hard_to_read(text)
+    return problems + ([hard] if hard else [])
+
+
+def in_tens(percent: int) -> str:
+    """A whole percentage as so many in 10, true of the number itself: 70 is "7 in 10",
+    72 "more than 7 in 10", 68 "nearly 7 in 10", 3 "fewer than 1 in 10", 96 "more than 9
+    in 10". Never a rounding that crosses to the other side of the number."""
+    tens = wording()["figures"]["tens"]
+    low, rest = divmod(percent, 10)
+    if rest == 0:
+        return tens["exact"].format(n=low)
+    if low == 0:
+        return tens["fewer_than"].format(n=1)
+    if low == 9 or rest <= 4:
+        return tens["more_than"].format(n=low)
+    return tens["nearly"].format(n=low + 1)
+
+
+def quantifier(percent: int) -> str:
+    """ "Most", "Half", "Fewer than half" ...: the words whose range holds the percentage."""
+    for rule in wording()["figures"]["quantifiers"]:
+        if rule["from"] <= percent <= rule["to"]:
+            return rule["words"]
+    raise ValueError(f"{percent} is not a percentage")
+
+
+def suggested_line(question: str, percent: int, answers: list[str]) -> str:
+    figures = wording()["figures"]
+    return figures["line"].format(
+        question=question.strip(),
+        quantifier=quantifier(percent),
+        tens=in_tens(percent),
+        answers=figures["or"].join(figures["answer"].format(label=a) for a in answers),
+    )
+
+
+def numbers_allowed(percent: int) -> set[int]:
+    """The numbers a line about this figure may give: the percentage, its tens, and 10."""
+    return {percent, 10, *(int(n) for n in NUMBER.findall(in_tens(percent)))}
+
+
+def written_line_problems(text: str, figure: Shown | None) -> list[str]:
+    """An officer's line: easy read, and giving no number but its own figure's."""
+    problems = line_problems(text)
+    allowed = numbers_allowed(int(figure.value)) if figure and not figure.hidden else set()
+    wrong = [n for n in NUMBER.findall(text) if int(n) not in allowed]
+    if wrong:
+        problems.append(
+            f"the line gives {', '.join(wrong)}, which is not this figure"
+            + (f" ({figure.text}, {in_tens(int(figure.value))})" if allowed else "")
+            + ": give the figure as it is, or no number"
+        )
+    return problems
+
+
+@dataclass(frozen=True)
+class Point:
+    """One point with its picture (a path under static/) and, for a figure, the published
+    figure it is written from."""
+
+    picture: str
+    alt: str
+    text: str
+    figure: Shown | None = None
+    key: str | None = None  # "survey-slug/question-id" for a figure's line
+    suggested: str | None = None  # sefvoice's line for the figure
+
+
+@dataclass
+class EasyReadOutcome:
+    key: str  # the full bulletin's section
+    title: str  # the full bulletin's title for it
+    name: str  # in easy read
+    picture: str
+    alt: str
+    points: list[Point]
+    note: str | None  # why some answers are not shared
+    doing: list[str]  # officers' easy-read lines: what we are doing
+
+
+@dataclass
+class EasyReadEdition:
+    title: str
+    term: str
+    heading: str  # the full bulletin's title
+    look: Look
+    words: dict  # the fixed wording
+    intro: list[str]
+    answered: Point
+    outcomes: list[EasyReadOutcome]
+    you_said: list[Point]
+    take_part: list[Point]
+
+    @property
+    def points(self) -> list[Point]:
+        return [self.answered, *(p for o in self.outcomes for p in o.points), *self.you_said]
+
+    def problems(self) -> list[str]:
+        """The lines officers or sefvoice wrote for this edition that break the easy-read
+        rules, each with where it is (the fixed lines: wording_problems)."""
+        found = []
+        for outcome in self.outcomes:
+            found += [(outcome.title, point.text) for point in outcome.points]
+            found += [(outcome.title, line) for line in outcome.doing]
+        found += [("You said, we did", point.text) for point in self.you_said]
+        return [f"{where}: {problem}" for where, text in found for problem in line_problems(text)]
+
+
+def written_lines(bulletin: Bulletin) -> dict[str, str]:
+    """The officers' lines for figures, by figure."""
+    rows = db.session.scalars(select(EasyReadLine).filter_by(bulletin_id=bulletin.id))
+    return {row.figure: row.text for row in rows}
+
+
+def point_key(result: QuestionResult) -> str:
+    return f"{result.survey_slug}/{result.question_id}"
+
+
+def _answer_picture(result: QuestionResult, fallback: tuple[str, str]) -> tuple[str, str]:
+    """The picture of the answer the figure counts (the tick for "Yes")."""
+    survey = surveys.current_survey(result.survey_slug)
+    question = surveys.definition_of(survey).question(result.question_id) if survey else None
+    positive = [o for o in question.options if o.positive] if question else []
+    return (positive[-1].picture, positive[-1].alt) if positive else fallback
+
+
+def figure_points(section: Section, written: dict[str, str]) -> tuple[list[Point], bool]:
+    """Up to five points from the outcome's published % positive figures (those with the
+    most answers), in the bulletin's order; and whether any figure was hidden."""
+    results = [r for r in section.feedback.results if r.positive.text]  # those with a % positive
+    shown = [r for r in results if not r.positive.hidden]
+    chosen = sorted(shown, key=lambda r: -(r.answering.value or 0))[:MAX_POINTS]
+    outcome = wording()["outcomes"][int(section.key.removeprefix("outcome-"))]
+    points = []
+    for result in (r for r in shown if r in chosen):
+        percent = int(result.positive.value)
+        answers = [o.label for o in result.options if o.positive]
+        suggested = suggested_line(result.text, percent, answers)
+        picture, alt = _answer_picture(result, (outcome["picture"], outcome["alt"]))
+        key = point_key(result)
+        points.append(
+            Point(picture, alt, written.get(key) or suggested, result.positive, key, suggested)
+        )
+    return points, len(shown) < len(results)
+
+
+def _you_said(bulletin: Bulletin | None) -> list[Point]:
+    words = wording()["you_said"]
+    carried = [c for c in (bulletin.commitments if bulletin else []) if c.carried_from_id]
+    return [
+        Point(
+            words["picture"],
+            words["alt"],
+            f"{(c.easy_read or c.text).rstrip('.')}. {words['status'][c.status or 'none']}",
+        )
+        for c in carried
+    ]
+
+
+def build_easy_read(content: BulletinContent) -> EasyReadEdition:
+    """The easy-read edition of the bulletin whose content is given."""
+    words = wording()
+    term = content.term
+    bulletin = db.session.scalar(select(Bulletin).filter_by(term_name=term.name))
+    written = written_lines(bulletin) if bulletin else {}
+    doing = {s.key: lines(s.easy_read) for s in (bulletin.sections if bulletin else [])}
+    answered = words["answered"]
+    count_line = (
+        answered["line"].format(count=content.respondents.text)
+        if content.has_feedback
+        else answered["too_few"]
+    )
+    outcomes = []
+    for section in content.outcomes:
+        number = int(section.key.removeprefix("outcome-"))
+        outcome = words["outcomes"][number]
+        points, some_hidden = (
+            figure_points(section, written) if content.has_feedback else ([], False)
+        )
+        note = None
+        if not points:
+            note = words["told_us"]["none"]
+        elif some_hidden:
+            note = words["told_us"]["hidden"]
+        outcomes.append(
+            EasyReadOutcome(
+                section.key,
+                section.title,
+                outcome["name"],
+                outcome["picture"],
+                outcome["alt"],
+                points,
+                note,
+                doing.get(section.key, []),
+            )
+        )
+    following = calendar().term_for(term.ends_on + timedelta(days=1))
+    take_part = [
+        Point(p["picture"], p["alt"], p["line"].format(next=following.name))
+        for p in words["take_part"]["points"]
+    ]
+    return EasyReadEdition(
+        title=words["title"].format(term=term.name),
+        term=term.name,
+        heading=f"{content.title}: {content.heading}",
+        look=content.look,
+        words=words,
+        intro=words["intro"],
+        answered=Point(
+            answered["picture"], answered["alt"], count_line, content.respondents, "answered"
+        ),
+        outcomes=outcomes,
+        you_said=_you_said(bulletin),
+        take_part=take_part,
+    )
+
+
+def lines(text: str) -> list[str]:
+    """One easy-read line per line of text, blank lines dropped."""
+    return [line.strip() for line in clean(text).splitlines() if line.strip()]
+
+
+def check_lines(
+    section: Section, figure_lines: dict[str, str], doing: str
+) -> tuple[dict[str, str], list[str]]:
+    """An outcome's easy-read lines as an officer sent them: for each figure, the line
+    (blank, or the suggestion as it is: the suggestion, kept up to date with the figure),
+    and the "what we are doing" lines. Returns the lines to keep, by figure, and every
+    problem (nothing may be saved unless there are none)."""
+    points = {p.key: p for p in figure_points(section, {})[0]}
+    kept, problems = {}, []
+    for key, text in figure_lines.items():
+        point = points.get(key)
+        text = clean(text).strip()
+        if point is None or not text or text == point.suggested:
+            continue
+        if len(text) > LINE_LENGTH:
+            problems.append(f"keep each line to {LINE_LENGTH} characters or fewer")
+        problems += [f"“{text[:60]}”: {p}" for p in written_line_problems(text, point.figure)]
+        kept[key] = text
+    for line in lines(doing):
+        problems += [f"“{line[:60]}”: {p}" for p in written_line_problems(line, None)]
+    return kept, problems
+
+
+def store_lines(bulletin: Bulletin, keys: list[str], kept: dict[str, str]) -> None:
+    """Store the officer's lines for these figures (a figure not in `kept` goes back to
+    the suggestion). Does not commit."""
+    existing = {
+        row.figure: row
+        for row in db.session.scalars(
+            select(EasyReadLine).where(
+                EasyReadLine.bulletin_id == bulletin.id, EasyReadLine.figure.in_(keys)
+            )
+        )
+    }
+    for key in keys:
+        row = existing.get(key)
+        if key in kept and row is None:
+            db.session.add(EasyReadLine(bulletin_id=bulletin.id, figure=key, text=kept[key]))
+        elif key in kept:
+            row.text = kept[key]
+        elif row is not None:
+            db.session.delete(row)
+
+
+def save_commitment_line(commitment: Commitment, text: str) -> None:
+    text = clean(text).strip()
+    problems = written_line_problems(text, None) if text else []
+    if problems:
+        raise EasyReadError(f"“{commitment.text[:60]}”: " + "; ".join(problems))
+    commitment.easy_read = text

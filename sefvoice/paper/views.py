@@ -1,0 +1,126 @@
+"""Officers' pages: print a batch of paper copies, enter returns. Thin views over service.py."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from sqlalchemy import select
+from werkzeug.wrappers import Response as HttpResponse
+
+from ..auth import audit, role_required
+from ..extensions import db
+from ..models import CHANNELS, PaperBatch, Survey
+from ..surveys import service as surveys
+from . import service
+from .forms import PrintForm
+from .pdf import CopyAddresses, filled_by_question
+
+bp = Blueprint("paper", __name__, url_prefix="/paper")
+
+
+def _survey_version(slug: str, version: int) -> Survey:
+    survey = db.session.scalar(select(Survey).filter_by(slug=slug, version=version))
+    if survey is None:
+        abort(404)
+    return survey
+
+
+@bp.get("/")
+@role_required("officer")
+def index() -> str:
+    return render_template(
+        "paper/index.html", surveys=surveys.current_surveys(), batches=service.batches()
+    )
+
+
+@bp.route("/<slug>/print", methods=["GET", "POST"])
+@role_required("officer")
+def print_copies(slug: str) -> str | HttpResponse:
+    survey = surveys.current_survey(slug)
+    if survey is None:
+        abort(404)
+    form = PrintForm()
+    if form.validate_on_submit():
+        try:
+            batch = service.print_batch(survey, form.copies.data, form.large_print.data)
+        except service.PaperError as error:
+            form.copies.errors.append(str(error))
+        else:
+            return redirect(url_for(".batch", batch_id=batch.id))
+    status = 400 if form.errors else 200
+    return render_template(
+        "paper/print.html", survey=survey, form=form, most=service.MAX_COPIES
+    ), status
+
+
+@bp.get("/batches/<int:batch_id>")
+@role_required("officer")
+def batch(batch_id: int) -> str:
+    found = db.session.get(PaperBatch, batch_id) or abort(404)
+    return render_template("paper/batch.html", batch=found)
+
+
+@bp.get("/batches/<int:batch_id>/copies.pdf")
+@role_required("officer")
+def batch_pdf(batch_id: int) -> HttpResponse:
+    found = db.session.get(PaperBatch, batch_id) or abort(404)
+    survey = found.survey
+    addresses = CopyAddresses(
+        survey=url_for("surveys.start", slug=survey.slug, _external=True),
+        withdraw=url_for("surveys.withdraw", _external=True),
+    )
+    pdf = service.batch_pdf(
+        found,
+        addresses,
+        Path(current_app.config["EASYREAD_DIR"]),
+        Path(current_app.static_folder),
+    )
+    audit.record("paper copies downloaded", f"batch {found.id}")
+    name = f"{survey.slug}-v{survey.version}-batch-{found.id}.pdf"
+    return send_file(
+        io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True, download_name=name
+    )
+
+
+@bp.route("/<slug>/<int:version>/enter", methods=["GET", "POST"])
+@role_required("officer")
+def enter(slug: str, version: int) -> str | HttpResponse:
+    """All the questions on one page, answered by typing option numbers: keyboard only."""
+    survey = _survey_version(slug, version)
+    definition = surveys.definition_of(survey)
+    channel = request.form.get("channel") or request.args.get("channel", "paper")
+    errors: dict[str, str] = {}
+    if request.method == "POST":  # CSRFProtect has checked the token
+        checked, errors = service.read_return(survey, channel, request.form)
+        if not errors:
+            try:
+                entered = service.enter_return(survey, channel, **checked)
+            except service.PaperError as error:
+                errors["reference" if channel == "paper" else "channel"] = str(error)
+            else:
+                flash({"channel": entered.channel, "code": entered.code})
+                return redirect(url_for(".enter", slug=slug, version=version, channel=channel))
+    return render_template(
+        "paper/enter.html",
+        survey=survey,
+        definition=definition,
+        filled_by=filled_by_question(definition),
+        channel=channel,
+        channels={key: CHANNELS[key] for key in service.STAFF_CHANNELS},
+        typed=request.form,
+        errors=errors,
+        field_name=service.field_name,
+        filled_by_field=service.FILLED_BY_FIELD,
+    ), 400 if errors else 200
