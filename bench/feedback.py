@@ -6,7 +6,9 @@
 
 For each size it makes a fresh database, loads the shipped surveys, generates responses
 spread over one school year (sefvoice.demo.generate_responses), signs in a forum rep and
-times GET /feedback/?term=Summer 2023 (best of 3, after one warm-up). It prints the answers
+times GET /feedback/?term=Summer 2023 (best of 3, after one warm-up; each is a whole
+disclosure pass: nothing is cached), then `sefvoice release audit`'s work for that term
+(the pass and the attacker's exact ranges). It prints the answers
 in the database, the page time, and answers per second of page time, so growth with size
 can be read off: linear cost keeps answers/s roughly flat.
 """
@@ -29,6 +31,7 @@ from sefvoice.config import PROJECT_ROOT
 from sefvoice.demo import generate_responses
 from sefvoice.easyread import check_all
 from sefvoice.extensions import db
+from sefvoice.feedback import service as feedback_service
 from sefvoice.models import Answer
 from sefvoice.surveys import service
 
@@ -74,10 +77,17 @@ def run(url: str, size: int) -> None:
         times.append(time.perf_counter() - started)
         assert reply.status_code == 200
     best = min(times)
+    with app.app_context():  # what `sefvoice release audit` does: the pass, then the attack
+        started = time.perf_counter()
+        release = feedback_service.term_release(feedback_service.calendar().named("Summer 2023"))
+        findings = release.audit()
+        audit = time.perf_counter() - started
     print(
         f"{url.split(':')[0]:<22} responses {size:>9,}"
         f"  answers {answers:>11,}  (generated in {loaded:6.1f} s)"
-        f"  feedback tab {best * 1000:7.1f} ms  {answers / best:>14,.0f} answers/s",
+        f"  feedback tab {best * 1000:7.1f} ms  {answers / best:>14,.0f} answers/s"
+        f"  release audit {audit:5.2f} s ({len(findings)} hidden figures attacked,"
+        f" {sum(not f.safe for f in findings)} unsafe)",
         flush=True,
     )
 

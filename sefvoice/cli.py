@@ -22,6 +22,7 @@ from .easyread import SurveyDefinitionError, check_all
 from .extensions import db
 from .indicators.cli import indicators_cli
 from .paper.words import load_paper_words
+from .release.cli import release_cli
 from .surveys import service
 from .surveys.pagecheck import page_problems
 
@@ -195,4 +196,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(feedback_cli)
     app.cli.add_command(indicators_cli)
     app.cli.add_command(bulletin_cli)
+    app.cli.add_command(release_cli)
     app.cli.add_command(demo)

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 CHOICE_TYPES = ("single", "multiple", "face3", "face5", "yes_partly_no")
+ONE_ANSWER_TYPES = ("single", "face3", "face5", "yes_partly_no")  # exactly one option each
 QUESTION_TYPES = (*CHOICE_TYPES, "text", "number")
 FILLED_BY_IDS = ("me", "me-with-help", "someone-for-me")
 YES_PARTLY_NO = ("yes", "partly", "no")
@@ -59,6 +60,7 @@ class Option:
     picture: str
     alt: str
     positive: bool = False
+    not_applicable: bool = False  # "does not apply to me": left out of every % base
     exclusive: bool = False  # "No one", "None of these": chosen only on its own
 
 
@@ -76,6 +78,7 @@ class Question:
     max: int | None = None
     unit: str = ""
     max_length: int = TEXT_LIMIT
+    scored: bool = True  # False: a one-answer question that no "% positive" counts
     explain: tuple[str, ...] = ()  # glossary words explained under the question
 
     @property
@@ -159,10 +162,14 @@ class _Reader:
             self.problem(where, f"an option must be a mapping, found {data!r}")
             return None
         where = f"{where} option {data.get('id')!r}"
-        flags = {key: data.get(key, False) for key in ("positive", "exclusive")}
+        flags = {key: data.get(key, False) for key in ("positive", "exclusive", "not_applicable")}
         for key, value in flags.items():
             if not isinstance(value, bool):
                 self.problem(where, f"'{key}' must be true or false, found {value!r}", key)
+        if flags["positive"] is True and flags["not_applicable"] is True:
+            self.problem(
+                where, "an option cannot be both 'positive' and 'not_applicable'", "not_applicable"
+            )
         return Option(
             id=self.identifier(data, where),
             label=self.text(data, "label", where),
@@ -170,6 +177,7 @@ class _Reader:
             alt=self.text(data, "alt", where),
             positive=flags["positive"] is True,
             exclusive=flags["exclusive"] is True,
+            not_applicable=flags["not_applicable"] is True,
         )
 
     def options(self, data: dict, where: str) -> tuple[Option, ...]:
@@ -239,8 +247,28 @@ def _read_question(
             reader.problem(
                 where, f"only a multiple question has 'exclusive' options, found {exclusive}"
             )
+        not_applicable = [o.id for o in options if o.not_applicable]
+        if not_applicable and qtype not in ONE_ANSWER_TYPES:
+            reader.problem(
+                where,
+                f"only a one-answer question has 'not_applicable' options, found {not_applicable}",
+            )
+        if options and len(not_applicable) == len(options):
+            reader.problem(where, "every option is 'not_applicable': one must not be")
     elif "options" in data:
         reader.problem(where, f"a {qtype} question has no 'options'", "options")
+    scored = data.get("scored", True)
+    if not isinstance(scored, bool):
+        reader.problem(where, f"'scored' must be true or false, found {scored!r}", "scored")
+    elif "scored" in data and qtype not in ONE_ANSWER_TYPES:
+        reader.problem(where, f"a {qtype} question has no 'scored': only one-answer ones do")
+    elif scored and qtype in ONE_ANSWER_TYPES and not any(o.positive for o in options):
+        reader.problem(
+            where,
+            "no option is 'positive', so no answer would count as positive and every answer"
+            " would lower its \"% positive\" figures: mark the positive options, or say"
+            " 'scored: false' if the question has no good or bad answer",
+        )
 
     low, high = data.get("min"), data.get("max")
     if qtype == "number" and not (_whole_number(low) and _whole_number(high) and low < high):
@@ -270,6 +298,7 @@ def _read_question(
         principle=str(principle),
         outcome=outcome if isinstance(outcome, int) else 0,
         optional=optional is True,
+        scored=scored is not False,
         options=options,
         min=low if qtype == "number" else None,
         max=high if qtype == "number" else None,

@@ -114,11 +114,16 @@ def test_officers_set_the_look_on_a_page(app, client):
     text = refused.get_data(as_text=True)
     assert refused.status_code == 400 and "Nothing was saved" in text
     assert "The main colour #ffdd00 as text on white has a contrast of 1.34:1" in text
-    form = {**form, "main_colour": "#005a70", "logo": (io.BytesIO(SVG), "logo.svg")}
+    form = {**form, "main_colour": "#005a70", "new_logo": (io.BytesIO(SVG), "logo.svg")}
     assert post_form(client, "/bulletins/look", form).status_code == 400  # no words for it
-    form = {**form, "logo": (io.BytesIO(SVG), "logo.svg"), "logo_alt": "A teal box"}
+    form = {**form, "new_logo": (io.BytesIO(SVG), "logo.svg"), "logo_alt": "A teal box"}
     assert post_form(client, "/bulletins/look", form).status_code == 302
     with app.app_context():
         assert current().logo == SVG
     page = client.get("/bulletins/look").get_data(as_text=True)
     assert 'src="data:image/svg+xml;base64,' in page and 'alt="A teal box"' in page
+    # Sent again without a file (as a browser does), the stored logo stays as it is.
+    form = {k: v for k, v in form.items() if k != "new_logo"}
+    assert post_form(client, "/bulletins/look", form).status_code == 302
+    with app.app_context():
+        assert current().logo == SVG

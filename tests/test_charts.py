@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from reportlab.graphics.shapes import String
+from sefvoice.feedback.disclosure import Shown
 
 from sefvoice.feedback import charts
-from sefvoice.feedback.disclosure import Shown
 from sefvoice.feedback.tables import Table
 
 

@@ -276,3 +276,55 @@ def test_the_check_reads_the_rendered_pages(tmp_path):
     physio = [p.split(": uses")[0] for p in problems if "'physio'" in p]
     slug = "/s/young-people-quality-of-life"
     assert physio == [f"{slug}/q/feel-safe", f"{slug}/q/feel-safe (sent empty)", f"{slug}/check"]
+
+
+def _options(index: int, **flags) -> list[dict]:
+    """The question's options, each with `flags` (option id -> {flag: value}) applied."""
+    return [
+        {**option, **flags.get(option["id"], {})}
+        for option in copy.deepcopy(TEST_SURVEY["questions"][index]["options"])
+    ]
+
+
+@pytest.mark.parametrize(
+    ("index", "changes", "expected"),
+    [
+        (  # every answer would count as not positive, pulling its "% positive" figures down
+            0,
+            {"options": _options(0, cats={"positive": False})},
+            "question 'pick-one': no option is 'positive'",
+        ),
+        (0, {"scored": "no"}, "question 'pick-one': 'scored' must be true or false"),
+        (5, {"scored": False}, "a number question has no 'scored'"),
+        (
+            1,
+            {"options": _options(1, walk={"not_applicable": True})},
+            "only a one-answer question has 'not_applicable' options",
+        ),
+        (
+            0,
+            {"options": _options(0, cats={"not_applicable": True})},
+            "option 'cats': an option cannot be both 'positive' and 'not_applicable'",
+        ),
+        (
+            0,
+            {"options": _options(0, dogs={"not_applicable": "yes"})},
+            "option 'dogs': 'not_applicable' must be true or false",
+        ),
+    ],
+)
+def test_bases_must_say_what_they_mean(index, changes, expected):
+    problems = problems_of(with_question(index, **changes))
+    assert any(expected in p for p in problems), problems
+
+
+def test_a_question_with_no_good_or_bad_answer_says_scored_false():
+    options = _options(0, cats={"positive": False}, dogs={"not_applicable": True})
+    definition = parse_survey(
+        with_question(0, scored=False, options=options),
+        "all-types.yaml",
+        load_charter(EASYREAD),
+        STATIC,
+    )
+    question = definition.question("pick-one")
+    assert not question.scored and question.options[1].not_applicable

@@ -1,9 +1,9 @@
 """A bulletin's content, assembled once from the database: the one source that the web page
 and the PDF both render, so the two can never show different numbers.
 
-Feedback numbers come from the feedback tab (`service.summary_for`) as `Shown` values,
-already through disclosure control; the measures come as the tab's measures table. Nothing
-here counts or formats a figure of its own.
+Feedback numbers come from the term's release (`service.release_for`, the one the feedback
+tab shows) as `Shown` values, already through disclosure control; the measures come as the
+tab's measures table. Nothing here counts or formats a figure of its own.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from ..feedback import service as feedback
 from ..feedback.aggregates import QuestionResult, ScoreRow
 from ..feedback.charts import summary_sentence
 from ..feedback.comments import ApprovedComment, approved_comments
-from ..feedback.disclosure import Rules, Shown
 from ..feedback.tables import Table
 from ..feedback.terms import Term, local_date
 from ..models import COMMITMENT_STATUSES, Bulletin
+from ..release.shown import Rules, Shown
 from .brand import Look, current
 from .markdown import Block, parse
 
@@ -208,11 +208,17 @@ class BulletinContent:
         return [
             "The survey figures count the answers sent during the term. To keep families"
             f" anonymous, a number below {rules.min_count} is shown as “fewer than"
-            f" {rules.min_count}”, a percentage needs at least {rules.min_base} answers, and"
-            " some other numbers are shown as “hidden”, so that a small number cannot be"
-            " worked out from the others.",
+            f" {rules.min_count}”, and a percentage needs at least {rules.min_base} answers."
+            " Some other numbers are shown as “hidden”: the tables are checked together, as"
+            " a reader could add them up and take them away, and a number is hidden wherever"
+            " showing it would let someone work out a small number. We hide as few as we can.",
             "“% positive” counts the answers that each survey marks as positive, such as"
-            " “Yes” or a happy face. “Change since last term” compares with the term before.",
+            " “Yes” or a happy face, out of everyone who answered the question, except people"
+            " who said it does not apply to them (we give that number beside it). The figures"
+            " for a whole survey, group or term count only questions that have a positive"
+            " answer.",
+            "“Change since last term” compares the same questions in both terms, and is"
+            f" given only where both terms have at least {rules.min_base} answers.",
             "The measures are the latest figures the partnership holds, each with the period"
             " it covers. The status compares the latest figure with its target (“within 5%"
             " of target” means short of it by no more than 5% of the target), and the"
@@ -378,7 +384,8 @@ def build_content(term: Term) -> BulletinContent:
     """Everything a bulletin for `term` shows. A term with no bulletin written, no answers
     or no measures still gives a whole bulletin, which says what is missing."""
     bulletin = db.session.scalar(select(Bulletin).filter_by(term_name=term.name))
-    summary, tables = feedback.summary_for(term)
+    release = feedback.release_for(term)
+    summary, tables = release.summary, release.tables
     questions = tables.questions
     measures = {row.key: table for row, table in tables.outcomes}
     scores = {row.key: row for row in summary.by_outcome}

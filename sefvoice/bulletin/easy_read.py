@@ -27,9 +27,9 @@ from sqlalchemy import select
 from ..easyread import glossary_words_in, hard_to_read, load_glossary, long_sentences
 from ..extensions import db
 from ..feedback.aggregates import QuestionResult
-from ..feedback.disclosure import Shown
 from ..feedback.service import calendar
 from ..models import Bulletin, Commitment, EasyReadLine
+from ..release.shown import Shown
 from ..surveys import service as surveys
 from .brand import Look
 from .content import BulletinContent, Section

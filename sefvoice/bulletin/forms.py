@@ -101,6 +101,7 @@ class LookForm(PageForm):
     second_colour = StringField(
         validators=[InputRequired("Enter the second colour."), Length(max=7)]
     )
-    logo = FileField(validators=[FileAllowed(["png", "svg"], "The logo must be a PNG or SVG.")])
+    # Not "logo": the form is filled from the stored look, whose logo is bytes, not a file.
+    new_logo = FileField(validators=[FileAllowed(["png", "svg"], "The logo must be a PNG or SVG.")])
     logo_alt = StringField(validators=[Length(max=200)])
     remove_logo = BooleanField()

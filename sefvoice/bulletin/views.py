@@ -307,7 +307,7 @@ def look() -> tuple[str, int] | HttpResponse:
     form = LookForm(obj=saved)
     problems: list[str] = []
     if form.validate_on_submit():
-        logo = form.logo.data.read() if form.logo.data else None
+        logo = form.new_logo.data.read() if form.new_logo.data else None
         try:
             save_look(
                 form.name.data,

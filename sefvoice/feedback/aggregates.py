@@ -1,12 +1,15 @@
-"""What families said, counted in the database and protected before anything is shown.
+"""What families said, counted in the database and protected once per term before anything
+is shown.
 
-Counting is SQL GROUP BY over answers and chosen options (a few thousand grouped rows at
-most); pandas only reshapes those grouped rows. Every number leaves this module as a
-`Shown` value that disclosure control has passed (see disclosure.py).
+Counting is one SQL GROUP BY over the answer tally (a few thousand grouped rows at most);
+pandas only reshapes those grouped rows. Each term's figures go through one disclosure pass
+over the whole term (sefvoice.release), and every number leaves this module as a `Shown`
+value from it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -15,13 +18,11 @@ from sqlalchemy import and_, case, func, literal, select
 from ..easyread import SurveyDefinition
 from ..extensions import db
 from ..models import AnswerTally
-from ..surveys.service import current_surveys, definition_of
-from . import disclosure
-from .disclosure import Rules, Shown
+from ..release.cells import Grouping, scored
+from ..release.shown import Rules, Shown
+from ..release.term import TermCounts, TermRelease, base_key
 from .statistics import wilson_interval
 from .terms import Term
-
-SCORED_TYPES = ("single", "face3", "face5", "yes_partly_no")  # one answer each, some positive
 
 
 @dataclass
@@ -30,6 +31,7 @@ class OptionResult:
     positive: bool
     count: Shown
     percent: Shown
+    not_applicable: bool = False  # left out of the % base, shown beside it
 
 
 @dataclass
@@ -46,19 +48,21 @@ class QuestionResult:
     positive: Shown = Shown(None, "")
     interval: tuple[Shown, Shown] | None = None
     median: Shown = Shown(None, "")
-    # Positive and answering counts, kept only when the % positive is published, so that
-    # pooling them (scorecards) reveals nothing new.
+    # The counts behind a published % positive (both are given away by its interval), so
+    # that pooling them (scorecards) reveals nothing new.
     published_positive: tuple[int, int] | None = None
+    base: Shown = Shown(None, "")  # the answers the percentages are out of
+    not_applicable: Shown | None = None  # people who said it does not apply to them
 
 
 @dataclass
 class ScoreRow:
     key: str
     name: str
-    questions: int
+    questions: int  # the questions whose answers the figure pools
     answers: Shown
     positive: Shown
-    change: Shown  # percentage points since the previous term
+    change: Shown  # percentage points since the previous term, over the same questions
 
 
 @dataclass
@@ -69,6 +73,16 @@ class GroupRow:
 
 
 @dataclass
+class GroupTable:
+    """Respondents and % positive per group (by survey, or by a Grouping)."""
+
+    id: str
+    title: str
+    label: str
+    rows: list[GroupRow]
+
+
+@dataclass
 class FeedbackSummary:
     term: Term
     previous: Term
@@ -76,9 +90,11 @@ class FeedbackSummary:
     questions: list[QuestionResult]
     by_principle: list[ScoreRow]
     by_outcome: list[ScoreRow]
-    by_filled_by: list[GroupRow]
-    by_survey: list[GroupRow]
+    groups: list[GroupTable]  # by each grouping, then by survey
     by_term: list[GroupRow]
+
+    def group(self, table_id: str) -> GroupTable:
+        return next(g for g in self.groups if g.id == table_id)
 
 
 def _term_case(terms: list[Term]):
@@ -97,23 +113,24 @@ def _term_case(terms: list[Term]):
 class Counts:
     """Grouped counts for some terms, split by kind of tally row (see AnswerTally)."""
 
-    choices: pd.DataFrame  # term, slug, question_id, filled_by, option_id, n
-    answering: pd.DataFrame  # term, slug, question_id, filled_by, n
+    choices: pd.DataFrame  # term, slug, question_id, option_id, groups..., n
+    answering: pd.DataFrame  # term, slug, question_id, groups..., n
     numbers: pd.DataFrame  # term, slug, question_id, number, n
-    respondents: pd.DataFrame  # term, slug, filled_by, n
+    respondents: pd.DataFrame  # term, slug, groups..., n
+
+    def of(self, term: str) -> TermCounts:
+        def only(frame: pd.DataFrame) -> pd.DataFrame:
+            return frame[frame["term"] == term].drop(columns="term")
+
+        return TermCounts(only(self.respondents), only(self.answering), only(self.choices))
 
 
-def grouped_counts(terms: list[Term]) -> Counts:
+def grouped_counts(terms: list[Term], group_columns: Sequence[str] = ("filled_by",)) -> Counts:
     """One GROUP BY over the tally for the terms given (contiguous, oldest first)."""
     term = _term_case(terms).label("term")
-    columns = [
-        term,
-        AnswerTally.survey_slug,
-        AnswerTally.question_id,
-        AnswerTally.kind,
-        AnswerTally.key,
-        AnswerTally.filled_by,
-    ]
+    groups = [getattr(AnswerTally, c) for c in group_columns]
+    columns = [term, AnswerTally.survey_slug, AnswerTally.question_id, AnswerTally.kind]
+    columns += [AnswerTally.key, *groups]
     statement = (
         select(*columns, func.sum(AnswerTally.count))
         .where(
@@ -124,30 +141,25 @@ def grouped_counts(terms: list[Term]) -> Counts:
     )
     rows = pd.DataFrame(
         db.session.execute(statement).all(),
-        columns=["term", "slug", "question_id", "kind", "key", "filled_by", "n"],
+        columns=["term", "slug", "question_id", "kind", "key", *group_columns, "n"],
     ).astype({"n": "int64"})
 
     def kind(name: str, keep: list[str]) -> pd.DataFrame:
         return rows.loc[rows["kind"] == name, keep].reset_index(drop=True)
 
+    per_group = [*group_columns, "n"]
     numbers = kind("number", ["term", "slug", "question_id", "key", "n"])
     numbers = numbers.rename(columns={"key": "number"}).astype({"number": "int64"})
     return Counts(
-        choices=kind("choice", ["term", "slug", "question_id", "filled_by", "key", "n"]).rename(
+        choices=kind("choice", ["term", "slug", "question_id", "key", *per_group]).rename(
             columns={"key": "option_id"}
         ),
-        answering=kind("answered", ["term", "slug", "question_id", "filled_by", "n"]),
+        answering=kind("answered", ["term", "slug", "question_id", *per_group]),
         numbers=numbers.groupby(["term", "slug", "question_id", "number"], as_index=False)[
             "n"
         ].sum(),
-        respondents=kind("response", ["term", "slug", "filled_by", "n"]),
+        respondents=kind("response", ["term", "slug", *per_group]),
     )
-
-
-def _respondents(respondents: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Respondents per term and per `column`, as term, group, n."""
-    grouped = respondents.groupby(["term", column], as_index=False)["n"].sum()
-    return grouped.rename(columns={column: "group"})
 
 
 def _median(values: pd.DataFrame) -> float:
@@ -160,28 +172,29 @@ def _median(values: pd.DataFrame) -> float:
     return (lower + upper) / 2
 
 
+def _percent_of_one(value: float) -> Shown:
+    return Shown(round(100 * value), f"{100 * value:.0f}%")
+
+
 def question_result(
-    definition: SurveyDefinition,
-    question_id: str,
-    option_counts: dict[str, int],
-    answering: int,
-    numbers: pd.DataFrame,
-    rules: Rules,
+    release: TermRelease, definition: SurveyDefinition, question, numbers: pd.DataFrame
 ) -> QuestionResult:
-    """One question's results with disclosure control applied."""
-    question = definition.question(question_id)
+    """One question's results, as the term's release shows them."""
+    slug, qid = definition.slug, question.id
+    answering = ("answering", slug, qid)
     result = QuestionResult(
-        survey_slug=definition.slug,
+        survey_slug=slug,
         survey_title=definition.title,
-        question_id=question.id,
+        question_id=qid,
         text=question.text,
         type=question.type,
         principle=question.principle,
         outcome=question.outcome,
-        answering=disclosure.count(answering, rules),
+        answering=release.count(answering),
     )
+    rules = release.rules
     if question.type == "number":
-        if answering >= rules.min_base and not numbers.empty:
+        if release.shown(answering) and release.value(answering) >= rules.min_base:
             median = _median(numbers)
             result.median = Shown(median, f"{median:g} {question.unit}".strip())
         else:
@@ -189,89 +202,68 @@ def question_result(
         return result
     if not question.is_choice:
         return result
-
-    counts = [option_counts.get(o.id, 0) for o in question.options]
-    positive_cells = [i for i, o in enumerate(question.options) if o.positive]
-    other_cells = [i for i, o in enumerate(question.options) if not o.positive]
-    positive_total = sum(counts[i] for i in positive_cells)
-    scored = question.type in SCORED_TYPES and positive_cells
-    show_positive = (
-        scored
-        and answering >= rules.min_base
-        and positive_total >= rules.min_count
-        and answering - positive_total >= rules.min_count
-    )
-    whole = list(range(len(counts)))
-    # Options of a one-answer question add up to the number answering; a multiple-choice
-    # question's do not, so only its small cells need hiding.
-    total_groups = [whole] if question.type != "multiple" else []
-    if show_positive:
-        protection = disclosure.protect(counts, [positive_cells, other_cells], rules)
-        show_positive = not protection.gave_up
-    if not show_positive:
-        protection = disclosure.protect(counts, total_groups, rules)
-    for i, option in enumerate(question.options):
+    base = base_key(slug, question)
+    result.base = release.count(base)
+    for option in question.options:
+        chose = ("chose", slug, qid, option.id)
         result.options.append(
             OptionResult(
                 label=option.label,
                 positive=option.positive,
-                count=disclosure.label(protection, i, counts[i], rules),
-                percent=disclosure.percent(
-                    counts[i], answering, rules, hidden=protection.hidden(i)
-                ),
+                count=release.count(chose),
+                percent=Shown(None, "") if option.not_applicable else release.share(chose, base),
+                not_applicable=option.not_applicable,
             )
         )
-    if show_positive:
-        result.positive = disclosure.percent(positive_total, answering, rules)
-        low, high = wilson_interval(positive_total, answering)
-        result.interval = (
-            disclosure.percent(low, 1, Rules(rules.min_count, 1)),
-            disclosure.percent(high, 1, Rules(rules.min_count, 1)),
-        )
-        result.published_positive = (positive_total, answering)
-    elif scored:
-        result.positive = Shown(None, "too few answers" if answering < rules.min_base else "hidden")
+    not_applicable = [o for o in result.options if o.not_applicable]
+    if len(not_applicable) == 1:
+        result.not_applicable = not_applicable[0].count
+    if scored(question):
+        scope = ("question", slug, qid)
+        result.positive = release.percent(scope)
+        if not result.positive.hidden:
+            positive, n = release.value(("positive", *scope)), release.value(("base", *scope))
+            low, high = wilson_interval(positive, n)
+            result.interval = (_percent_of_one(low), _percent_of_one(high))
+            result.published_positive = (positive, n)
     return result
 
 
-def question_results(
-    definitions: list[SurveyDefinition],
-    term: str,
-    choices: pd.DataFrame,
-    answering: pd.DataFrame,
-    numbers: pd.DataFrame,
-    rules: Rules,
-) -> list[QuestionResult]:
+def question_results(release: TermRelease, numbers: pd.DataFrame) -> list[QuestionResult]:
     """Results for every question of every survey, for one term, in survey order."""
-    option_counts = (
-        choices[choices["term"] == term].groupby(["slug", "question_id", "option_id"])["n"].sum()
-    )
-    answering_counts = (
-        answering[answering["term"] == term].groupby(["slug", "question_id"])["n"].sum()
-    )
-    term_numbers = numbers[numbers["term"] == term]
-    results = []
-    for definition in definitions:
-        for question in definition.questions:
-            key = (definition.slug, question.id)
-            counts = (
-                option_counts.loc[key].to_dict() if key in option_counts.index.droplevel(2) else {}
-            )
-            values = term_numbers[
-                (term_numbers["slug"] == definition.slug)
-                & (term_numbers["question_id"] == question.id)
-            ]
-            results.append(
-                question_result(
-                    definition,
-                    question.id,
-                    counts,
-                    int(answering_counts.get(key, 0)),
-                    values,
-                    rules,
-                )
-            )
-    return results
+    grouped = {key: rows for key, rows in numbers.groupby(["slug", "question_id"])}
+    empty = numbers.iloc[0:0]
+    return [
+        question_result(release, d, q, grouped.get((d.slug, q.id), empty))
+        for d in release.definitions
+        for q in d.questions
+    ]
+
+
+def _pooled(results: list[QuestionResult], key: str, value, only: set | None = None):
+    """Positive and base counts over the published questions with `key` == value."""
+    rows = [
+        r.published_positive
+        for r in results
+        if getattr(r, key) == value
+        and r.published_positive
+        and (only is None or (r.survey_slug, r.question_id) in only)
+    ]
+    return len(rows), sum(p for p, _ in rows), sum(n for _, n in rows)
+
+
+def _change(now: list[QuestionResult], before: list[QuestionResult], key: str, value, rules):
+    """Points of change over the questions published in both terms, from unrounded values,
+    rounded once; shown only where both terms' pooled bases meet the rule."""
+    published_before = {(r.survey_slug, r.question_id) for r in before if r.published_positive}
+    _, positive, base = _pooled(now, key, value, published_before)
+    published_now = {(r.survey_slug, r.question_id) for r in now if r.published_positive}
+    _, earlier, earlier_base = _pooled(before, key, value, published_now)
+    if min(base, earlier_base) < rules.min_base:
+        return Shown(None, "no comparison")
+    points = 100 * positive / base - 100 * earlier / earlier_base
+    shown = round(points)
+    return Shown(shown, f"{shown:+d} points" if shown else "no change")
 
 
 def scorecard(
@@ -281,39 +273,22 @@ def scorecard(
     names: dict,
     rules: Rules,
 ) -> list[ScoreRow]:
-    """% positive per principle or outcome, pooled over questions whose % is published."""
-
-    def pooled(rows: list[QuestionResult]) -> dict:
-        sums: dict = {}
-        for row in rows:
-            if row.published_positive:
-                positive, answering = sums.get(getattr(row, key), (0, 0))
-                sums[getattr(row, key)] = (
-                    positive + row.published_positive[0],
-                    answering + row.published_positive[1],
-                )
-        return sums
-
-    now, before = pooled(results), pooled(previous)
+    """% positive per principle or outcome, pooled over the questions whose % is published."""
     rows = []
     for value, name in names.items():
-        questions = sum(1 for r in results if getattr(r, key) == value and r.positive.text)
-        positive, answers = now.get(value, (0, 0))
-        shown = disclosure.percent(positive, answers, rules)
-        if not questions:
-            shown = Shown(None, "no questions with a positive answer")
-        change = Shown(None, "no comparison")
-        if value in before and not shown.hidden:
-            earlier = disclosure.percent(*before[value], rules)
-            if not earlier.hidden:
-                points = shown.value - earlier.value
-                change = Shown(points, f"{points:+.0f} points")
+        questions, positive, answers = _pooled(results, key, value)
+        if questions:
+            shown = Shown(round(100 * positive / answers), f"{100 * positive / answers:.0f}%")
+            change = _change(results, previous, key, value, rules)
+        else:
+            shown = Shown(None, "no published questions with a positive answer")
+            change = Shown(None, "no comparison")
         rows.append(
             ScoreRow(
                 key=str(value),
                 name=name,
                 questions=questions,
-                answers=disclosure.count(answers, rules) if answers else Shown(None, "none"),
+                answers=Shown(answers, f"{answers:,}") if questions else Shown(None, "none"),
                 positive=shown,
                 change=change,
             )
@@ -321,135 +296,70 @@ def scorecard(
     return rows
 
 
-def positive_by_group(
-    choices: pd.DataFrame,
-    respondents: pd.DataFrame,
-    definitions: list[SurveyDefinition],
-    term: str,
-    group_column: str,
-    group_names: dict[str, str],
-    rules: Rules,
-) -> list[GroupRow]:
-    """% positive (over one-answer questions) per group, with respondents per group.
-
-    Group totals add up to published totals, so both the respondent counts and the
-    positive and other answer counts get secondary suppression across the groups.
-    """
-    scored_options = pd.DataFrame(
-        [
-            (d.slug, q.id, o.id, o.positive)
-            for d in definitions
-            for q in d.questions
-            if q.type in SCORED_TYPES
-            for o in q.options
-        ],
-        columns=["slug", "question_id", "option_id", "positive"],
-    )
-    rows = choices[choices["term"] == term].merge(
-        scored_options, on=["slug", "question_id", "option_id"]
-    )
-    positive = rows[rows["positive"]].groupby(group_column)["n"].sum()
-    total = rows.groupby(group_column)["n"].sum()
-    people = respondents[respondents["term"] == term].groupby("group")["n"].sum()
-
-    names = list(group_names)
-    people_counts = [int(people.get(g, 0)) for g in names]
-    positive_counts = [int(positive.get(g, 0)) for g in names]
-    other_counts = [int(total.get(g, 0)) - p for g, p in zip(names, positive_counts, strict=True)]
-    everyone = list(range(len(names)))
-    people_protection = disclosure.protect(people_counts, [everyone], rules)
-    too_few = {i for i, n in enumerate(people_counts) if n < rules.min_base}
-    positive_protection = disclosure.protect(positive_counts, [everyone], rules, too_few)
-    other_protection = disclosure.protect(other_counts, [everyone], rules, too_few)
-    result = []
-    for i, group in enumerate(names):
-        hidden = positive_protection.hidden(i) or other_protection.hidden(i)
-        result.append(
-            GroupRow(
-                name=group_names[group],
-                respondents=disclosure.label(people_protection, i, people_counts[i], rules),
-                positive=disclosure.percent(
-                    positive_counts[i],
-                    positive_counts[i] + other_counts[i],
-                    rules,
-                    hidden=hidden,
-                ),
-            )
+def group_tables(release: TermRelease, term: str) -> list[GroupTable]:
+    """Respondents and % positive by each grouping, then by survey."""
+    tables = [
+        GroupTable(
+            g.id,
+            f"{g.title}, {term}",
+            g.label,
+            [
+                GroupRow(
+                    name,
+                    release.count(("respondents", g.column, value)),
+                    release.percent((g.column, value)),
+                )
+                for value, name in g.names.items()
+                if release.listed(("respondents", g.column, value))
+            ],
         )
-    return result
-
-
-def term_trend(
-    choices: pd.DataFrame,
-    respondents: pd.DataFrame,
-    definitions: list[SurveyDefinition],
-    terms: list[Term],
-    rules: Rules,
-) -> list[GroupRow]:
-    """Respondents and % positive in each term. Terms share no published total, so only
-    the small-number rules apply."""
-    rows = []
-    for term in terms:
-        people = int(respondents.loc[respondents["term"] == term.name, "n"].sum())
-        group = positive_by_group(
-            choices.assign(everyone="all"),
-            respondents.assign(group="all"),
-            definitions,
-            term.name,
-            "everyone",
-            {"all": term.name},
-            rules,
-        )[0]
-        rows.append(GroupRow(term.name, disclosure.count(people, rules), group.positive))
-    return rows
+        for g in release.groupings
+    ]
+    by_survey = [
+        GroupRow(
+            d.title,
+            release.count(("respondents", "survey", d.slug)),
+            release.percent(("survey", d.slug)),
+        )
+        for d in release.definitions
+    ]
+    return [*tables, GroupTable("by-survey", f"By survey, {term}", "Survey", by_survey)]
 
 
 def build_summary(
-    term: Term, previous: Term, trend: list[Term], charter, rules: Rules
+    term: Term,
+    previous: Term,
+    trend: list[Term],
+    charter,
+    rules: Rules,
+    definitions: list[SurveyDefinition],
+    groupings: list[Grouping],
 ) -> FeedbackSummary:
-    """Everything the feedback tab shows for a term: five GROUP BY queries in all."""
+    """Everything the feedback tab shows for a term, from one GROUP BY and one release
+    (one disclosure pass) per term it shows."""
     terms = sorted({*trend, term, previous})
-    definitions = [definition_of(s) for s in current_surveys()]
-    counts = grouped_counts(terms)
-    choices, answering, numbers = counts.choices, counts.answering, counts.numbers
-    by_filled_by = _respondents(counts.respondents, "filled_by")
-    by_slug = _respondents(counts.respondents, "slug")
+    counts = grouped_counts(terms, [g.column for g in groupings])
+    releases = {t: TermRelease(definitions, groupings, counts.of(t.name), rules) for t in terms}
+    numbers = counts.numbers
 
-    results = question_results(definitions, term.name, choices, answering, numbers, rules)
-    before = question_results(definitions, previous.name, choices, answering, numbers, rules)
-    everyone = disclosure.count(int(by_slug.loc[by_slug["term"] == term.name, "n"].sum()), rules)
+    def results(t: Term) -> list[QuestionResult]:
+        return question_results(releases[t], numbers[numbers["term"] == t.name])
+
+    now, before = results(term), results(previous)
     return FeedbackSummary(
         term=term,
         previous=previous,
-        respondents=everyone,
-        questions=results,
+        respondents=releases[term].count(("respondents",)),
+        questions=now,
         by_principle=scorecard(
-            results,
-            before,
-            "principle",
-            {p.id: p.name for p in charter.principles.values()},
-            rules,
+            now, before, "principle", {p.id: p.name for p in charter.principles.values()}, rules
         ),
         by_outcome=scorecard(
-            results, before, "outcome", {o.number: o.name for o in charter.outcomes.values()}, rules
+            now, before, "outcome", {o.number: o.name for o in charter.outcomes.values()}, rules
         ),
-        by_filled_by=positive_by_group(
-            choices,
-            by_filled_by,
-            definitions,
-            term.name,
-            "filled_by",
-            charter.filled_by,
-            rules,
-        ),
-        by_survey=positive_by_group(
-            choices,
-            by_slug,
-            definitions,
-            term.name,
-            "slug",
-            {d.slug: d.title for d in definitions},
-            rules,
-        ),
-        by_term=term_trend(choices, by_slug, definitions, trend, rules),
+        groups=group_tables(releases[term], term.name),
+        by_term=[
+            GroupRow(t.name, releases[t].count(("respondents",)), releases[t].percent(("all",)))
+            for t in trend
+        ],
     )

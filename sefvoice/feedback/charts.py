@@ -13,7 +13,7 @@ from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import simpleSplit
 
-from .disclosure import Shown
+from ..release.shown import Shown
 from .tables import Table
 
 INK = HexColor("#0b0c0c")

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 
-from .disclosure import Shown
+from ..release.shown import Shown
 from .tables import Table
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

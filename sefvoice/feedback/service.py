@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
@@ -10,8 +11,11 @@ from sqlalchemy import func, select
 from ..easyread import Charter, load_charter
 from ..extensions import db
 from ..models import Response
-from .aggregates import FeedbackSummary, build_summary
-from .disclosure import Rules
+from ..release.cells import Grouping
+from ..release.shown import Rules
+from ..release.term import TermRelease
+from ..surveys.service import current_surveys, definition_of
+from .aggregates import FeedbackSummary, build_summary, grouped_counts
 from .tables import SummaryTables, summary_tables
 from .terms import Term, TermCalendar, local_date
 
@@ -29,6 +33,12 @@ def charter() -> Charter:
     return load_charter(Path(current_app.config["EASYREAD_DIR"]))
 
 
+def groupings(charter: Charter) -> list[Grouping]:
+    """The ways the tab splits respondents, each its own table. A further one (a column of
+    the tally) is one more entry here."""
+    return [Grouping("filled_by", "by-filled-by", "By who filled it in", "Who", charter.filled_by)]
+
+
 def terms_with_responses() -> list[Term]:
     """Every term from the first submitted response to the last, newest first."""
     first, last = db.session.execute(
@@ -41,9 +51,27 @@ def terms_with_responses() -> list[Term]:
     return list(reversed(terms.between(*days)))
 
 
-def summary_for(term: Term) -> tuple[FeedbackSummary, SummaryTables]:
-    """The tab's summary for a term; the trend covers up to TREND_TERMS terms, from the
-    first term anyone answered in."""
+def term_release(term: Term) -> TermRelease:
+    """One term's figures and their protection (what `release_for` shows for the term)."""
+    the_charter = charter()
+    splits = groupings(the_charter)
+    counts = grouped_counts([term], [g.column for g in splits])
+    definitions = [definition_of(s) for s in current_surveys()]
+    return TermRelease(definitions, splits, counts.of(term.name), rules())
+
+
+@dataclass(frozen=True)
+class Release:
+    """Everything any output shows for a term: the tab, its downloads and the bulletin all
+    read this one object (one disclosure pass per term over every table)."""
+
+    summary: FeedbackSummary
+    tables: SummaryTables
+
+
+def release_for(term: Term) -> Release:
+    """The term's release; the trend covers up to TREND_TERMS terms, from the first term
+    anyone answered in."""
     terms = calendar()
     answered = terms_with_responses()
     trend, current = [], term
@@ -52,5 +80,14 @@ def summary_for(term: Term) -> tuple[FeedbackSummary, SummaryTables]:
         current = terms.previous(current)
     if answered:
         trend = [t for t in trend if t >= answered[-1]] or [term]
-    summary = build_summary(term, terms.previous(term), trend, charter(), rules())
-    return summary, summary_tables(summary)
+    the_charter = charter()
+    summary = build_summary(
+        term,
+        terms.previous(term),
+        trend,
+        the_charter,
+        rules(),
+        [definition_of(s) for s in current_surveys()],
+        groupings(the_charter),
+    )
+    return Release(summary, summary_tables(summary))

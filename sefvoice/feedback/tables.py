@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .aggregates import FeedbackSummary, GroupRow, QuestionResult, ScoreRow
-from .disclosure import Shown
+from ..release.shown import Shown
+from .aggregates import FeedbackSummary, GroupTable, QuestionResult, ScoreRow
 
 
 @dataclass
@@ -36,15 +36,21 @@ def score_table(table_id: str, title: str, label: str, rows: list[ScoreRow]) -> 
     )
 
 
-def group_table(table_id: str, title: str, label: str, rows: list[GroupRow]) -> Table:
+def group_table(group: GroupTable) -> Table:
     return Table(
-        id=table_id,
-        title=title,
-        columns=[label, "People who answered", "% positive"],
-        rows=[[r.name, r.respondents, r.positive] for r in rows],
+        id=group.id,
+        title=group.title,
+        columns=[group.label, "People who answered", "% positive"],
+        rows=[[r.name, r.respondents, r.positive] for r in group.rows],
         numeric={1, 2},
         chart_value=2,
     )
+
+
+def _option_label(option) -> str:
+    if option.not_applicable:
+        return f"{option.label} (does not apply: left out of the %)"
+    return option.label + (" (positive)" if option.positive else "")
 
 
 def question_table(result: QuestionResult) -> Table:
@@ -57,10 +63,7 @@ def question_table(result: QuestionResult) -> Table:
     if result.type == "text":
         rows = [["People who wrote a comment", result.answering]]
         return Table(f"q-{result.survey_slug}-{result.question_id}", result.text, ["", ""], rows)
-    rows = [
-        [o.label + (" (positive)" if o.positive else ""), o.count, o.percent]
-        for o in result.options
-    ]
+    rows = [[_option_label(o), o.count, o.percent] for o in result.options]
     return Table(
         id=f"q-{result.survey_slug}-{result.question_id}",
         title=result.text,
@@ -77,16 +80,15 @@ class SummaryTables:
 
     by_outcome: Table
     by_principle: Table
-    by_filled_by: Table
-    by_survey: Table
+    groups: list[Table]  # by each grouping, then by survey
     by_term: Table
     questions: list[tuple[QuestionResult, Table]]  # each question with its table
     outcomes: list[tuple[ScoreRow, Table]]  # each outcome with the table of its measures
 
     @property
     def overview(self) -> list[Table]:
-        """The five summaries, in the tab's order."""
-        return [self.by_outcome, self.by_principle, self.by_filled_by, self.by_survey, self.by_term]
+        """The summaries, in the tab's order."""
+        return [self.by_outcome, self.by_principle, *self.groups, self.by_term]
 
     def every_table(self) -> list[Table]:
         return [
@@ -97,8 +99,8 @@ class SummaryTables:
 
 
 def summary_tables(summary: FeedbackSummary) -> SummaryTables:
-    """Every table of the feedback tab: the five summaries, each question, then the
-    measures of each outcome."""
+    """Every table of the feedback tab: the summaries, each question, then the measures of
+    each outcome."""
     term = summary.term.name
     return SummaryTables(
         by_outcome=score_table(
@@ -107,11 +109,8 @@ def summary_tables(summary: FeedbackSummary) -> SummaryTables:
         by_principle=score_table(
             "by-principle", f"By charter principle, {term}", "Principle", summary.by_principle
         ),
-        by_filled_by=group_table(
-            "by-filled-by", f"By who filled it in, {term}", "Who", summary.by_filled_by
-        ),
-        by_survey=group_table("by-survey", f"By survey, {term}", "Survey", summary.by_survey),
-        by_term=group_table("by-term", "By term", "Term", summary.by_term),
+        groups=[group_table(group) for group in summary.groups],
+        by_term=group_table(GroupTable("by-term", "By term", "Term", summary.by_term)),
         questions=[(q, question_table(q)) for q in summary.questions],
         outcomes=[
             (row, measures_table(int(row.key), f"Measures for outcome {row.key}: {row.name}"))

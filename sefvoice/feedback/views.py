@@ -33,7 +33,8 @@ def _chosen_term():
 @role_required("pcv_rep")
 def tab() -> str:
     term, available = _chosen_term()
-    summary, tables = service.summary_for(term)
+    release = service.release_for(term)
+    summary, tables = release.summary, release.tables
     charts = {
         t.id: (web_svgs(t), summary_sentence(t))
         for t in tables.overview
@@ -57,7 +58,7 @@ def download(table_id: str, kind: str) -> HttpResponse:
     if kind not in EXPORTS:
         abort(404)
     term, _ = _chosen_term()
-    _, tables = service.summary_for(term)
+    tables = service.release_for(term).tables
     table = next((t for t in tables.every_table() if t.id == table_id), None)
     if table is None:
         abort(404)

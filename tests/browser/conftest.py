@@ -100,7 +100,6 @@ STAFF_FORMS = [
     ("/account/password", "Change password"),
     ("/admin/response-record", "Download the record"),
     ("/bulletins/", "Start the bulletin"),
-    ("/bulletins/look", "Save the look"),
     ("/surveys/manage/all-types", "Save the dates"),
     ("/surveys/manage/all-types/upload", "Check the file"),
     ("/surveys/manage/all-types/v1/preview", "Start the survey"),

@@ -1,0 +1,346 @@
+"""Disclosure control over a whole release, as linked tables.
+
+Everything a release can show is a `Count` (a figure printed as a number) or a `Percent`
+(positive answers out of a base, printed as a rounded percentage; with its exact counts
+when it also prints its base and a 95% interval, which gives both away). A reader learns:
+
+- from a shown count, its value; from "fewer than 5", 0 to 4; from "hidden", at least 5
+  (small counts would say "fewer than 5") unless the count was `withheld` (see below);
+- from a shown percentage, its counts (exact) or, rounded, `p - 0.5 <= 100 * positive /
+  base <= p + 0.5`, which is linear in the cells; from "too few answers", that its gate
+  figure (the people or answers it needs) is below the rule.
+
+Primary rules: a count below `min_count` is "fewer than 5"; a percentage needs its gate
+figures shown and at least `min_base`, and at least `min_count` answers on each side of it
+(positive and not). The cells that must stay uncertain (the targets) are every count not
+shown, the positive and other answers behind a percentage not shown when either is small,
+and the people who skipped a question when that is small.
+
+Secondary suppression, with the attacker (attack.py) in the loop:
+1. The attacker bounds every target. While one can be narrowed to fewer than `min_count`
+   whole values, we hide a further figure that the attacker's best range relied on (the
+   published figures its linear relaxation shows to be binding): the smallest one whose
+   hiding alone makes the target safe; else the smallest pair that does; else the one
+   that widens its range most; else the broadest. Where only small counts' own "fewer than
+   5" bounds pin it, those counts are `withheld`: shown as "hidden", with no hint of size.
+2. Then each further figure hidden in step 1 is tried again, largest first, and shown
+   again if the release stays safe. So every figure hidden beyond the primary rules is
+   needed: showing any one of them again would let a small count be narrowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .attack import Attack, Finding, Known
+from .cells import Cells, Figure, Key
+from .shown import Rules
+
+SHOWN, SMALL, HIDDEN, WITHHELD, TOO_FEW = "shown", "small", "hidden", "withheld", "too few"
+
+
+@dataclass(frozen=True)
+class Count:
+    figure: Figure
+    rank: int = 0  # among equals, hide lower ranks first (0: a table's detail)
+    # A row no one is in is left out of its table, so a reader knows it is 0 (a group that
+    # is empty says nothing about anyone).
+    left_out_when_none: bool = False
+
+    def primary(self, rules: Rules) -> str:
+        n = self.figure.value
+        return SHOWN if n >= rules.min_count or (n == 0 and self.left_out_when_none) else SMALL
+
+
+@dataclass(frozen=True)
+class Percent:
+    key: Key
+    positive: Figure
+    base: Figure
+    gates: tuple[Key, ...]  # counts that must be shown, each at least min_base
+    exact: bool  # its base and interval are printed too, so both counts are known
+
+    def other(self) -> Figure:
+        """The answers in the base that are not positive."""
+        inside = set(self.positive.cells.tolist())
+        cells = np.array([c for c in self.base.cells.tolist() if c not in inside], dtype=int)
+        return Figure(("other", *self.key[1:]), cells, self.base.value - self.positive.value)
+
+
+@dataclass
+class Protection:
+    """Which figures a release shows, and what the attacker can make of the hidden ones."""
+
+    counts: dict[Key, str]  # SHOWN, SMALL, HIDDEN or WITHHELD
+    percents: dict[Key, str]  # SHOWN, HIDDEN or TOO_FEW
+    secondary: list[Key] = field(default_factory=list)  # hidden beyond the primary rules
+
+
+class Pass:
+    """One disclosure pass over a release's counts and percentages."""
+
+    def __init__(
+        self,
+        cells: Cells,
+        counts: Sequence[Count],
+        percents: Sequence[Percent],
+        extra_targets: Sequence[Figure],
+        rules: Rules,
+    ):
+        self.cells, self.rules = cells, rules
+        self.counts = {c.figure.key: c for c in counts}
+        self.percents = {p.key: p for p in percents}
+        self.extra_targets = list(extra_targets)
+        self.points: list = []  # whole-number cells the attacks found, shared as witnesses
+        self.hidden_for: dict[Key, Key] = {}  # each further hidden figure: the target it protects
+        self.state = Protection(
+            counts={k: c.primary(rules) for k, c in self.counts.items()},
+            percents={},
+        )
+        for key, percent in self.percents.items():
+            self.state.percents[key] = self._primary(percent)
+        # Which percentage a figure key stands for, when the attacker relies on it.
+        self.percent_of: dict[Key, Key] = {}
+        self.gated_by: dict[Key, list[Key]] = {}
+        for key, percent in self.percents.items():
+            for gate in percent.gates:
+                self.gated_by.setdefault(gate, []).append(key)
+            self.percent_of[percent.positive.key] = key
+            self.percent_of[("rounding", *key)] = key
+            if percent.exact:
+                self.percent_of[percent.base.key] = key
+
+    def _primary(self, percent: Percent) -> str:
+        rules, gates = self.rules, [self.counts[g] for g in percent.gates]
+        if (
+            any(g.figure.value < rules.min_base for g in gates)
+            or percent.base.value < rules.min_base
+        ):
+            return TOO_FEW
+        other = percent.base.value - percent.positive.value
+        if percent.positive.value < rules.min_count or other < rules.min_count:
+            return HIDDEN
+        return SHOWN
+
+    # What a reader knows, and what must stay uncertain
+
+    def known(self, counts: dict[Key, str], percents: dict[Key, str]) -> list[Known]:
+        rules, facts = self.rules, []
+        for key, status in counts.items():
+            figure = self.counts[key].figure
+            if status == SHOWN:
+                facts.append(Known(figure, figure.value, figure.value))
+            elif status == SMALL:
+                facts.append(Known(figure, 0, rules.min_count - 1))
+            elif status == HIDDEN:
+                facts.append(Known(figure, rules.min_count, np.inf))
+        for key, status in percents.items():
+            percent = self.percents[key]
+            if status == SHOWN and percent.exact:
+                facts.append(
+                    Known(percent.positive, percent.positive.value, percent.positive.value)
+                )
+                facts.append(Known(percent.base, percent.base.value, percent.base.value))
+            elif status == SHOWN:
+                facts += self._rounding(percent)
+            elif status == TOO_FEW:  # the label says the gate (or the base) is below the rule
+                # (Only the true reason: a reader who knows it is no weaker than one who
+                # knows "one of them".)
+                below = [
+                    self.counts[g].figure
+                    for g in percent.gates
+                    if counts[g] != SHOWN and self.counts[g].figure.value < rules.min_base
+                ]
+                if percent.base.value < rules.min_base:
+                    below.append(percent.base)
+                for figure in below:
+                    label = Figure(("too few", *key), figure.cells, 0, figure.coefficients)
+                    facts.append(Known(label, 0, rules.min_base - 1))
+        return facts
+
+    def _rounding(self, percent: Percent) -> list[Known]:
+        """A rounded percentage p: (p - 0.5) * base <= 100 * positive <= (p + 0.5) * base."""
+        p = round(100 * percent.positive.value / percent.base.value)
+        inside = np.isin(percent.base.cells, percent.positive.cells)
+        facts = []
+        for offset, low, high in ((-0.5, 0, np.inf), (0.5, -np.inf, 0)):
+            weights = np.where(inside, 100.0, 0.0) - (p + offset)
+            figure = Figure(("rounding", *percent.key), percent.base.cells, 0, weights)
+            facts.append(Known(figure, low, high))
+        return facts
+
+    def targets(self, counts: dict[Key, str], percents: dict[Key, str]) -> list[Figure]:
+        small = self.rules.min_count
+        found = [self.counts[k].figure for k, s in counts.items() if s != SHOWN]
+        for key, status in percents.items():
+            percent = self.percents[key]
+            empty = any(self.counts[g].figure.value == 0 for g in percent.gates)
+            if status != SHOWN and not empty:  # an empty group's answers are known: none
+                found += [f for f in (percent.positive, percent.other()) if f.value < small]
+        found += [f for f in self.extra_targets if f.value < small]
+        return [f for f in found if len(f.cells)]  # a figure of no cells is 0 by definition
+
+    def attack(
+        self,
+        counts: dict[Key, str],
+        percents: dict[Key, str],
+        only: Iterable[Key] | None = None,
+        exact: bool = False,
+    ) -> list[Finding]:
+        """The attacker's range for each target (`only` those keys, if given)."""
+        setup = Attack(self.cells, self.known(counts, percents), self.points)
+        wanted = None if only is None else set(only)
+        return [
+            setup.range(figure, self.rules.min_count, exact)
+            for figure in self.targets(counts, percents)
+            if wanted is None or figure.key in wanted
+        ]
+
+    # Secondary suppression
+
+    def _hide(self, counts, percents, key: Key) -> tuple[dict, dict]:
+        """Hide a shown figure, and the percentages it is a gate of (a percentage whose
+        base is hidden would give the base away)."""
+        counts, percents = dict(counts), dict(percents)
+        if key in self.counts:
+            counts[key] = HIDDEN
+            for percent in self.gated_by.get(key, ()):
+                if percents[percent] == SHOWN:
+                    percents[percent] = HIDDEN
+        else:
+            percents[self.percent_of[key]] = HIDDEN
+        return counts, percents
+
+    def _is_shown(self, key: Key, counts, percents) -> bool:
+        """True for a figure shown as a number (a row left out as empty is not)."""
+        if key in self.counts:
+            return counts[key] == SHOWN and self.counts[key].figure.value >= self.rules.min_count
+        return key in self.percent_of and percents[self.percent_of[key]] == SHOWN
+
+    def _candidates(self, finding: Finding, counts, percents) -> list[Key]:
+        """Shown figures the attacker relied on, smallest first (so least is lost)."""
+        found = [k for k in finding.relied_on if self._is_shown(k, counts, percents)]
+
+        def size(key: Key) -> tuple:
+            if key in self.counts:
+                return (self.counts[key].rank, self.counts[key].figure.value, key)
+            percent = self.percents[self.percent_of[key]]
+            return (0, percent.positive.value, key)
+
+        return sorted(set(found), key=size)
+
+    def _try(self, counts, percents, target: Figure) -> Finding:
+        setup = Attack(self.cells, self.known(counts, percents), self.points)
+        return setup.range(target, self.rules.min_count)
+
+    def _step(self, finding: Finding, target: Figure) -> list[Key]:
+        """The figures to hide next for an unsafe target (see the module's docstring)."""
+        counts, percents = self.state.counts, self.state.percents
+        candidates = self._candidates(finding, counts, percents)
+        widest, tried = None, []
+        for key in candidates:
+            trial = self._try(*self._hide(counts, percents, key), target)
+            if trial.safe:
+                return [key]
+            tried.append((key, trial))
+            if trial.possible > finding.possible and (
+                widest is None or trial.possible > widest[1].possible
+            ):
+                widest = (key, trial)
+        for key, trial in tried:
+            after = self._hide(counts, percents, key)
+            for second in self._candidates(trial, *after):
+                if self._try(*self._hide(*after, second), target).safe:
+                    return [key, second]
+        if widest:
+            return [widest[0]]
+        if candidates:
+            return [max(candidates, key=lambda k: len(self._figure(k).cells))]
+        return []
+
+    def _figure(self, key: Key) -> Figure:
+        if key in self.counts:
+            return self.counts[key].figure
+        return self.percents[self.percent_of[key]].base
+
+    def run(self) -> Protection:
+        state = self.state
+        # Hiding more only widens ranges, so a target once found safe stays safe.
+        safe: set[Key] = set()
+        while True:
+            found = self._first_unsafe(state.counts, state.percents, safe)
+            if found is None:
+                break
+            finding, target = found
+            keys = self._step(finding, target)
+            for key in keys:
+                state.counts, state.percents = self._hide(state.counts, state.percents, key)
+                state.secondary.append(key)
+                self.hidden_for[key] = finding.key
+            if not keys:  # only labels pin it: withhold them
+                self._withhold(finding)
+        self._show_again()
+        return state
+
+    def _first_unsafe(self, counts, percents, safe: set[Key]) -> tuple[Finding, Figure] | None:
+        """The first target the attacker can narrow (adding those it cannot to `safe`)."""
+        setup = Attack(self.cells, self.known(counts, percents), self.points)
+        for target in self.targets(counts, percents):
+            if target.key in safe:
+                continue
+            finding = setup.range(target, self.rules.min_count)
+            if not finding.safe:
+                return finding, target
+            safe.add(target.key)
+        return None
+
+    def _withhold(self, finding: Finding) -> None:
+        """Replace the labels that pin a target ("fewer than 5", "hidden" meaning at least
+        5, "too few answers") with a plain "hidden" that says nothing of size."""
+        state, labels = self.state, {*finding.relied_on, finding.key}
+        counts = [k for k in labels if k in state.counts and state.counts[k] in (SMALL, HIDDEN)]
+        percents = [k[1:] for k in labels if k[0] == "too few"]
+        if not counts and not percents:
+            raise RuntimeError(f"cannot protect {finding.key}")
+        for key in counts:
+            state.counts[key] = WITHHELD
+        for key in percents:
+            state.percents[key] = HIDDEN
+
+    def _all_safe(self, counts, percents, first: Key) -> bool:
+        """True if no target can be narrowed; `first` is tried first (the likeliest)."""
+        setup = Attack(self.cells, self.known(counts, percents), self.points)
+        targets = sorted(self.targets(counts, percents), key=lambda t: t.key != first)
+        return all(setup.range(t, self.rules.min_count).safe for t in targets)
+
+    def _show_again(self) -> None:
+        """Show again each further hidden figure the release can do without, largest first."""
+        state = self.state
+        for key in sorted(state.secondary, key=lambda k: -self._figure(k).value):
+            counts, percents = dict(state.counts), dict(state.percents)
+            if key in self.counts:
+                counts[key] = SHOWN
+            else:
+                percent = self.percent_of[key]
+                if any(counts[g] != SHOWN for g in self.percents[percent].gates):
+                    continue
+                percents[percent] = SHOWN
+            if self._all_safe(counts, percents, self.hidden_for[key]):
+                state.counts, state.percents = counts, percents
+                state.secondary.remove(key)
+
+
+def protect(
+    cells: Cells,
+    counts: Sequence[Count],
+    percents: Sequence[Percent],
+    extra_targets: Sequence[Figure],
+    rules: Rules,
+) -> tuple[Protection, Pass]:
+    """Decide what the release shows; every hidden figure checked by the attacker. Returns
+    the pass too, to audit the result with."""
+    decided = Pass(cells, counts, percents, extra_targets, rules)
+    return decided.run(), decided

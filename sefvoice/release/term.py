@@ -1,0 +1,168 @@
+"""One term's figures, counted once and protected once over the whole term.
+
+`TermRelease` holds every figure any output shows for a term (the question tables, the
+by-group tables, the headline and its % positive) with the one disclosure pass that
+decides which are shown. Outputs ask it for `Shown` values; none counts or protects a
+number itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..easyread import SurveyDefinition
+from .attack import Finding
+from .cells import Cells, Figure, Grouping, Key, make_cells, make_figures, scored
+from .protect import SHOWN, SMALL, TOO_FEW, Count, Percent, protect
+from .shown import HIDDEN, Rules, Shown
+
+TOO_FEW_ANSWERS = "too few answers"
+
+
+@dataclass(frozen=True)
+class TermCounts:
+    """One term's grouped counts (each with the grouping columns and n)."""
+
+    respondents: pd.DataFrame  # slug, groups, n
+    answering: pd.DataFrame  # slug, question_id, groups, n
+    choices: pd.DataFrame  # slug, question_id, option_id, groups, n
+
+
+def base_key(slug: str, question) -> Key:
+    """The count a question's percentages are out of: the people who answered, less any
+    who said it does not apply to them."""
+    if any(o.not_applicable for o in question.options):
+        return ("base", "question", slug, question.id)
+    return ("answering", slug, question.id)
+
+
+class TermRelease:
+    """Every figure of one term, and which of them may be shown."""
+
+    def __init__(
+        self,
+        definitions: Sequence[SurveyDefinition],
+        groupings: Sequence[Grouping],
+        counts: TermCounts,
+        rules: Rules,
+    ):
+        # A survey no one answered this term is left out: there is no one to protect.
+        answered = set(counts.respondents.loc[counts.respondents["n"] > 0, "slug"])
+        definitions = [d for d in definitions if d.slug in answered]
+        self.definitions, self.groupings, self.rules = definitions, list(groupings), rules
+        self.cells: Cells = make_cells(
+            definitions, groupings, counts.respondents, counts.answering, counts.choices
+        )
+        self.figures: dict[Key, Figure] = make_figures(self.cells, definitions, groupings)
+        self.protection, self._pass = protect(
+            self.cells, self._counts(), self._percents(), self._skips(), rules
+        )
+
+    def _counts(self) -> list[Count]:
+        f = self.figures
+        keys: list[tuple[Key, int]] = [(("respondents",), 2)]
+        keys += [(("respondents", "survey", d.slug), 1) for d in self.definitions]
+        keys += [(("respondents", g.column, value), 1) for g in self.groupings for value in g.names]
+        for d in self.definitions:
+            for q in d.questions:
+                keys.append((("answering", d.slug, q.id), 0))
+                keys += [(("chose", d.slug, q.id, o.id), 0) for o in q.options]
+                if base_key(d.slug, q)[0] == "base":
+                    keys.append((base_key(d.slug, q), 0))
+        return [Count(f[key], rank, left_out_when_none=rank == 1) for key, rank in keys]
+
+    def _percents(self) -> list[Percent]:
+        f, found = self.figures, []
+        for d in self.definitions:
+            for q in d.questions:
+                if scored(q):
+                    key = ("question", d.slug, q.id)
+                    found.append(
+                        Percent(
+                            ("percent", *key),
+                            f[("positive", *key)],
+                            f[("base", *key)],
+                            (base_key(d.slug, q),),
+                            exact=True,
+                        )
+                    )
+        scopes = [(("all",), ("respondents",))]
+        scopes += [
+            (("survey", d.slug), ("respondents", "survey", d.slug)) for d in self.definitions
+        ]
+        scopes += [
+            ((g.column, v), ("respondents", g.column, v)) for g in self.groupings for v in g.names
+        ]
+        for scope, people in scopes:
+            if ("base", *scope) in f:
+                found.append(
+                    Percent(
+                        ("percent", *scope),
+                        f[("positive", *scope)],
+                        f[("base", *scope)],
+                        (people,),
+                        exact=False,
+                    )
+                )
+        return found
+
+    def _skips(self) -> list[Figure]:
+        """People who skipped a question, where that is not known to be none."""
+        return [
+            self.figures[("skipped", d.slug, q.id)]
+            for d in self.definitions
+            for q in d.questions
+            if q.optional or self.figures[("skipped", d.slug, q.id)].value
+        ]
+
+    # As shown
+
+    def value(self, key: Key) -> int:
+        return self.figures[key].value
+
+    def count(self, key: Key) -> Shown:
+        """A count as every output shows it."""
+        status, n = self.protection.counts[key], self.figures[key].value
+        if status == SHOWN:
+            return Shown(n, f"{n:,}")
+        if status == SMALL:
+            return Shown(None, self.rules.small)
+        return Shown(None, HIDDEN)
+
+    def listed(self, key: Key) -> bool:
+        """False for a group row no one is in: it is left out of its table."""
+        return self.value(key) > 0 or self.protection.counts[key] != SHOWN
+
+    def shown(self, key: Key) -> bool:
+        return self.protection.counts[key] == SHOWN
+
+    def percent(self, scope: tuple[str, ...]) -> Shown:
+        """The % positive for a scope (("all",), ("survey", slug), (column, value) or
+        ("question", slug, id)); '' where nothing there is scored."""
+        status = self.protection.percents.get(("percent", *scope))
+        if status is None:
+            return Shown(None, "")
+        if status == TOO_FEW:
+            return Shown(None, TOO_FEW_ANSWERS)
+        if status != SHOWN:
+            return Shown(None, HIDDEN)
+        value = 100 * self.value(("positive", *scope)) / self.value(("base", *scope))
+        return Shown(round(value), f"{value:.0f}%")
+
+    def share(self, key: Key, base: Key) -> Shown:
+        """One count as a % of another, shown where both are."""
+        n = self.value(base)
+        if not (self.shown(key) and self.shown(base)) or n < self.rules.min_base:
+            return Shown(None, HIDDEN if n >= self.rules.min_base else TOO_FEW_ANSWERS)
+        value = 100 * self.value(key) / n
+        return Shown(round(value), f"{value:.0f}%")
+
+    def audit(self) -> list[Finding]:
+        """The attacker's best range, in whole numbers, for every figure that must stay
+        uncertain (every hidden count, small counts behind a hidden percentage, small
+        numbers of people skipping a question)."""
+        state = self.protection
+        return self._pass.attack(state.counts, state.percents, exact=True)
