@@ -423,14 +423,15 @@ def test_the_tab_with_every_survey_answered(app, client):
 def test_charts_are_svg_with_a_text_alternative_and_no_repeated_ids(hand_counted, client):
     sign_in(client, "pcv_rep")
     page = client.get("/feedback/?term=Summer+2023").get_data(as_text=True)
-    # Each of the five charts twice: for a wide screen and, labels above bars, for a phone.
-    assert page.count("<svg ") == 10
-    assert page.count('<div class="chart__wide"><svg ') == 5
-    assert page.count('<div class="chart__narrow"><svg ') == 5
+    # Each of the six charts (one per grouping: who filled it in, how people answered)
+    # twice: for a wide screen and, labels above bars, for a phone.
+    assert page.count("<svg ") == 12
+    assert page.count('<div class="chart__wide"><svg ') == 6
+    assert page.count('<div class="chart__narrow"><svg ') == 6
     assert 'id="clip"' not in page and 'id="group"' not in page
     # The summary is said once, as the caption: the drawing has no name of its own.
     assert '<figcaption class="chart__summary">By term. Highest: Summer 2023 (' in page
-    assert 'aria-label="By term.' not in page and page.count('<svg aria-hidden="true"') == 10
+    assert 'aria-label="By term.' not in page and page.count('<svg aria-hidden="true"') == 12
 
 
 def test_unknown_term_is_not_found(client):

@@ -19,7 +19,7 @@ from sqlalchemy import func, select, text
 from sefvoice import tally
 from sefvoice.database import MIGRATIONS_DIR
 from sefvoice.extensions import db
-from sefvoice.models import Answer, AnswerTally, AuditEvent, PaperCopy, Response
+from sefvoice.models import Answer, AnswerTally, AuditEvent, PaperCopy, Response, utcnow
 from sefvoice.paper import service as paper_service
 from sefvoice.surveys import service
 
@@ -492,3 +492,29 @@ def test_a_paper_responses_record_is_found_by_its_reference_and_says_paper(app, 
     assert reply.status_code == 200, reply.get_data(as_text=True)[:500]
     record = json.loads(reply.data)
     assert record["channel"] == "paper" and record["filled_by"] == "me-with-help"
+
+
+def test_the_tab_shows_how_people_answered_under_the_terms_protection(app, client):
+    """The channel is one more grouping of the term's release: its table is protected with
+    every other figure (a channel with fewer than 5 people is not shown as a number)."""
+    from sefvoice.feedback import service as feedback_service
+
+    with app.app_context():
+        survey = service.current_survey("all-types")
+        for channel, people in (("online", 9), ("paper", 6), ("phone", 2)):
+            for _ in range(people):
+                _sent(survey, channel, "cats", datetime(2023, 6, 1))
+        term = feedback_service.calendar().term_at(utcnow())
+        release = feedback_service.release_for(term)
+    by_channel = {
+        row.name: row.respondents.text for row in release.summary.group("by-channel").rows
+    }
+    # 17 people, 2 by phone: the phone count is not shown, and so neither can both of the
+    # others be (17 less them would give it away).
+    assert by_channel.get("Phone", "hidden") in ("fewer than 5", "hidden")
+    assert "hidden" in (by_channel["Online"], by_channel["Paper"])
+    sign_in(client, "pcv_rep")
+    page = client.get(f"/feedback/?term={term.name}").get_data(as_text=True)
+    assert "How people answered" in page
+    csv = client.get(f"/feedback/download/by-channel.csv?term={term.name}")
+    assert csv.status_code == 200 and "Paper" in csv.data.decode("utf-8-sig")

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from ..easyread import Charter, load_charter
 from ..extensions import db
-from ..models import Response
+from ..models import CHANNELS, Response
 from ..release.cells import Grouping
 from ..release.shown import Rules
 from ..release.term import TermRelease
@@ -36,7 +36,10 @@ def charter() -> Charter:
 def groupings(charter: Charter) -> list[Grouping]:
     """The ways the tab splits respondents, each its own table. A further one (a column of
     the tally) is one more entry here."""
-    return [Grouping("filled_by", "by-filled-by", "By who filled it in", "Who", charter.filled_by)]
+    return [
+        Grouping("filled_by", "by-filled-by", "By who filled it in", "Who", charter.filled_by),
+        Grouping("channel", "by-channel", "How people answered", "How", CHANNELS),
+    ]
 
 
 def terms_with_responses() -> list[Term]:
