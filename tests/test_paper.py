@@ -17,6 +17,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, select, text
 
 from sefvoice import tally
+from sefvoice.bulletin.content import build_content
 from sefvoice.database import MIGRATIONS_DIR
 from sefvoice.extensions import db
 from sefvoice.models import Answer, AnswerTally, AuditEvent, PaperCopy, Response, utcnow
@@ -518,3 +519,7 @@ def test_the_tab_shows_how_people_answered_under_the_terms_protection(app, clien
     assert "How people answered" in page
     csv = client.get(f"/feedback/download/by-channel.csv?term={term.name}")
     assert csv.status_code == 200 and "Paper" in csv.data.decode("utf-8-sig")
+    with app.test_request_context():
+        line = build_content(term).feedback_line
+    shown = ", ".join(f"{name.lower()} {text}" for name, text in by_channel.items())
+    assert f"How people answered: {shown}." in line and "phone 2" not in line

@@ -154,6 +154,8 @@ class BulletinContent:
     number: int
     respondents: Shown
     rules: Rules
+    # How people answered (online, paper, ...): each channel's count from the term's release.
+    channels: list[tuple[str, Shown]]
     intro: list[Section]  # welcome, strategy, governance
     progress: Table  # "you said, we did": the previous bulletin's commitments
     progress_note: str  # says why the table is empty, when it is
@@ -195,10 +197,12 @@ class BulletinContent:
                 f"Fewer than {self.rules.min_count} people sent survey answers in {term.name}:"
                 " too few to report without the risk that someone could be recognised."
             )
+        answered = ", ".join(f"{name.lower()} {shown.text}" for name, shown in self.channels)
         return (
             f"{self.respondents.text} people sent survey answers between"
             f" {term.starts_on.day} {term.starts_on:%B} and"
             f" {term.ends_on.day} {term.ends_on:%B %Y}."
+            + (f" How people answered: {answered}." if answered else "")
         )
 
     @property
@@ -424,6 +428,7 @@ def build_content(term: Term) -> BulletinContent:
         number=number_of(term),
         respondents=summary.respondents,
         rules=feedback.rules(),
+        channels=[(row.name, row.respondents) for row in summary.group("by-channel").rows],
         intro=[s for s in sections if s.feedback is None],
         progress=progress,
         progress_note=progress_note,
