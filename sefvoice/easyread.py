@@ -266,7 +266,7 @@ def _read_question(
         reader.problem(
             where,
             "no option is 'positive', so no answer would count as positive and every answer"
-            " would lower its \"% positive\" figures: mark the positive options, or say"
+            ' would lower its "% positive" figures: mark the positive options, or say'
             " 'scored: false' if the question has no good or bad answer",
         )
 

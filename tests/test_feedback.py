@@ -338,8 +338,7 @@ def test_exported_text_cannot_run_as_a_formula():
         "t",
         "T",
         ["=Name", "Change"],
-        [[text, Shown(-4, "-4 points")] for text in HOSTILE]
-        + [["-", Shown(None, "hidden")]],
+        [[text, Shown(-4, "-4 points")] for text in HOSTILE] + [["-", Shown(None, "hidden")]],
     )
     lines = list(csv_module.reader(io.StringIO(to_csv(table).decode("utf-8-sig"))))
     assert lines[0] == ["'=Name", "Change (points)"]
