@@ -207,7 +207,7 @@ def releases(draw):
 
 
 @settings(
-    max_examples=30,
+    max_examples=100,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
     derandomize=True,
@@ -308,3 +308,29 @@ def test_change_since_last_term_compares_the_same_questions_unrounded():
     # Shown only where both terms' bases meet the rule.
     (row,) = scorecard([_result("a", (5, 9))], [_result("a", (6, 10))], "outcome", {1: "O"}, RULES)
     assert row.change.hidden
+
+
+def test_the_audit_command_prints_each_hidden_figure_and_fails_when_one_is_unsafe(
+    app, database_url, monkeypatch
+):
+    from click.testing import CliRunner
+
+    from sefvoice.cli import main
+    from sefvoice.release.attack import Finding
+
+    with app.app_context():
+        _load({s.slug: 0 for s in current_surveys()} | {"all-types": 14})
+    monkeypatch.setenv("SEFVOICE_DATABASE_URL", database_url)
+    result = CliRunner().invoke(main, ["release", "audit", "--term", "Summer 2023"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Summer 2023: ")
+    assert "No hidden figure can be narrowed to fewer than 5 values." in result.output
+    unsafe = Finding(("respondents", "survey", "all-types"), 3, 3, 3, False)
+    monkeypatch.setattr(TermRelease, "audit", lambda self: [unsafe])
+    result = CliRunner().invoke(main, ["release", "audit", "--term", "Summer 2023"])
+    assert result.exit_code == 1
+    assert "respondents / survey / all-types  true     3  a reader can tell: 3 to 3  UNSAFE" in (
+        result.output
+    )
+    bad = CliRunner().invoke(main, ["release", "audit", "--term", "Michaelmas 2023"])
+    assert bad.exit_code == 2 and "is not a term" in bad.output
