@@ -262,11 +262,13 @@ def _read_question(
         reader.problem(where, f"'scored' must be true or false, found {scored!r}", "scored")
     elif "scored" in data and qtype not in ONE_ANSWER_TYPES:
         reader.problem(where, f"a {qtype} question has no 'scored': only one-answer ones do")
-    elif scored and qtype in ONE_ANSWER_TYPES and not any(o.positive for o in options):
+    elif charter and scored and qtype in ONE_ANSWER_TYPES and not any(o.positive for o in options):
+        # (Checked on new definitions only: a version stored before this rule still reads
+        # back, and counts towards no "% positive" without a positive option.)
         reader.problem(
             where,
             "no option is 'positive', so no answer would count as positive and every answer"
-            " would lower its \"% positive\" figures: mark the positive options, or say"
+            ' would lower its "% positive" figures: mark the positive options, or say'
             " 'scored: false' if the question has no good or bad answer",
         )
 

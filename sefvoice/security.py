@@ -58,7 +58,10 @@ def same_site_path(target: str | None) -> str | None:
     """
     if not target or "\\" in target or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
         return None
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # a host urllib will not read (NFKC turns it into "/", "?" ...)
+        return None
     if parts.scheme or parts.netloc or not parts.path.startswith("/"):
         return None
     # One leading slash, however many were sent: "///x" is a path here, never a host.

@@ -39,7 +39,8 @@ def _wait_for(port: int, process: subprocess.Popen, log: Path, http: bool) -> No
     while time.monotonic() < deadline:
         try:
             if http:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=STARTUP_SECONDS)
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=STARTUP_SECONDS):
+                    pass
             else:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
             return

@@ -130,6 +130,10 @@ def test_every_figure_is_the_published_one_or_absent_where_hidden(data):
         assert in_tens(int(point.figure.value)) in point.text
     shown = {key for key, figure in published.items() if figure.text and not figure.hidden}
     assert {p.key for p in points} == shown - {"answered"}
+    # The release hides views-included's % positive (its 3 "no"): no point, no number.
+    assert published["all-types/views-included"].hidden
+    assert "views" not in " ".join(p.text for p in edition.points)
+    assert edition.outcomes[1].note == easy_read.wording()["told_us"]["hidden"]
     assert edition.answered.figure == published["answered"]
     assert f"{published['answered'].text} people" in edition.answered.text
     # With a higher bar for percentages, the same figure is hidden, and so is its point.
@@ -220,12 +224,12 @@ def test_export_command_easy_read(data, database_url, monkeypatch, tmp_path):
 
 
 def test_each_hard_word_the_edition_uses_is_explained(data, monkeypatch):
-    glossary = {"plan": "A plan says what help your child gets.", "physio": "Exercises."}
+    glossary = {"cat": "A cat is a small furry pet.", "physio": "Exercises."}
     monkeypatch.setattr(easy_read, "load_glossary", lambda folder: glossary)
     with data.app_context():
         edition = build_easy_read(build_content(term("Summer 2023")))
         pdf = build_easy_read_pdf(edition)
-    assert [p.text for p in edition.glossary] == ["A plan says what help your child gets."]
+    assert [p.text for p in edition.glossary] == ["A cat is a small furry pet."]  # "Cats"
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         text = " ".join(" ".join(page.extract_text().split()) for page in document.pages)
-    assert "Words we use" in text and "A plan says what help your child gets." in text
+    assert "Words we use" in text and "A cat is a small furry pet." in text

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from reportlab.graphics.shapes import String
-from sefvoice.feedback.disclosure import Shown
 
 from sefvoice.feedback import charts
 from sefvoice.feedback.tables import Table
+from sefvoice.release.shown import Shown
 
 
 @pytest.mark.parametrize("stacked", [False, True])

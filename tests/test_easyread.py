@@ -328,3 +328,11 @@ def test_a_question_with_no_good_or_bad_answer_says_scored_false():
     )
     question = definition.question("pick-one")
     assert not question.scored and question.options[1].not_applicable
+
+
+def test_a_version_stored_before_the_scored_rule_still_reads_back():
+    """Stored versions are read back without the charter (as responses are shown in the
+    wording they were given in); one stored before 'scored' existed must still read."""
+    stored = with_question(0, options=_options(0, cats={"positive": False}))
+    definition = parse_survey(stored, "stored version")
+    assert not any(o.positive for o in definition.question("pick-one").options)

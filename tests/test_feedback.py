@@ -338,8 +338,7 @@ def test_exported_text_cannot_run_as_a_formula():
         "t",
         "T",
         ["=Name", "Change"],
-        [[text, Shown(-4, "-4 points")] for text in HOSTILE]
-        + [["-", Shown(None, "hidden")]],
+        [[text, Shown(-4, "-4 points")] for text in HOSTILE] + [["-", Shown(None, "hidden")]],
     )
     lines = list(csv_module.reader(io.StringIO(to_csv(table).decode("utf-8-sig"))))
     assert lines[0] == ["'=Name", "Change (points)"]
@@ -408,6 +407,11 @@ def test_the_tab_with_every_survey_answered(app, client):
     assert f"{in_summer} people sent answers" in page
     by_term = page[page.index('id="by-term"') :]
     assert f'<th scope="row">Summer 2023</th><td class="numeric">{in_summer}</td>' in by_term
+    # "I have not used it" (the Local Offer) is left out of the % and said beside it.
+    table = page.index('id="q-parent-carer-annual-local-offer"')
+    before, local_offer = page[table - 800 : table], page[table : page.index("</table>", table)]
+    assert re.search(r"\d+ people said this does not apply to them", before), before
+    assert "I have not used it (does not apply: left out of the %)" in local_offer
     for title in ("Parent carer survey", "Your life survey", "Your annual review"):
         assert title in page
     # The measures sit beside the feedback of their outcome, with status in words.

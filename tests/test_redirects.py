@@ -38,6 +38,7 @@ TRICKS = [
     "\u3000//evil.example",
     "/\uff0f/evil.example",  # a fullwidth solidus
     "/\u2215/evil.example",  # a division slash
+    "//\uff0f",  # a host that urllib refuses (NFKC makes it a slash): found by hypothesis
     "%2F%2Fevil.example",
     "/%09/evil.example",
     "evil.example",

@@ -207,7 +207,7 @@ def releases(draw):
 
 
 @settings(
-    max_examples=30,
+    max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
     derandomize=True,
@@ -272,3 +272,65 @@ def test_group_figures_count_only_scored_questions():
     assert release.percent(("survey", "small")).text == "50%"  # 10 of 20, not 10 of 40
     assert release.percent(("all",)).text == "50%"
     assert release.percent(("filled_by", "me")).text == "50%"
+
+
+# Scorecards like for like (issue 12, point 4)
+
+
+def _result(question_id: str, published: tuple[int, int] | None):
+    from sefvoice.feedback.aggregates import QuestionResult
+    from sefvoice.release.shown import Shown
+
+    return QuestionResult(
+        "s", "S", question_id, "Q", "single", "p", 1, Shown(None, ""), published_positive=published
+    )
+
+
+def test_change_since_last_term_compares_the_same_questions_unrounded():
+    from sefvoice.feedback.aggregates import scorecard
+
+    now = [_result("a", (50, 100)), _result("b", (90, 100)), _result("c", None)]
+    # Last term "b" was not published and "c" was: neither is compared.
+    before = [_result("a", (60, 100)), _result("b", None), _result("c", (10, 10))]
+    (row,) = scorecard(now, before, "outcome", {1: "Outcome"}, RULES)
+    assert row.questions == 2  # a and b fed the figure; c's % is hidden
+    assert row.positive.text == "70%"  # 140 of 200
+    assert row.change.text == "-10 points"  # a: 50% against 60%, the same question
+    # From unrounded values, rounded once: 40.4% against 40.25% is no change, not -1.
+    (row,) = scorecard(
+        [_result("a", (202, 500))], [_result("a", (161, 400))], "outcome", {1: "O"}, RULES
+    )
+    assert row.change.text == "no change" and row.change.value == 0
+    (row,) = scorecard(  # 48.4% against 40.6%: +7.8, not 48 - 41
+        [_result("a", (484, 1000))], [_result("a", (406, 1000))], "outcome", {1: "O"}, RULES
+    )
+    assert row.change.text == "+8 points"
+    # Shown only where both terms' bases meet the rule.
+    (row,) = scorecard([_result("a", (5, 9))], [_result("a", (6, 10))], "outcome", {1: "O"}, RULES)
+    assert row.change.hidden
+
+
+def test_the_audit_command_prints_each_hidden_figure_and_fails_when_one_is_unsafe(
+    app, database_url, monkeypatch
+):
+    from click.testing import CliRunner
+
+    from sefvoice.cli import main
+    from sefvoice.release.attack import Finding
+
+    with app.app_context():
+        _load({s.slug: 0 for s in current_surveys()} | {"all-types": 14})
+    monkeypatch.setenv("SEFVOICE_DATABASE_URL", database_url)
+    result = CliRunner().invoke(main, ["release", "audit", "--term", "Summer 2023"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Summer 2023: ")
+    assert "No hidden figure can be narrowed to fewer than 5 values." in result.output
+    unsafe = Finding(("respondents", "survey", "all-types"), 3, 3, 3, False)
+    monkeypatch.setattr(TermRelease, "audit", lambda self: [unsafe])
+    result = CliRunner().invoke(main, ["release", "audit", "--term", "Summer 2023"])
+    assert result.exit_code == 1
+    assert "respondents / survey / all-types  true     3  a reader can tell: 3 to 3  UNSAFE" in (
+        result.output
+    )
+    bad = CliRunner().invoke(main, ["release", "audit", "--term", "Michaelmas 2023"])
+    assert bad.exit_code == 2 and "is not a term" in bad.output
