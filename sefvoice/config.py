@@ -70,9 +70,10 @@ def from_environment() -> dict:
         "TREND_TERMS": 6,
         # Rate limits per client (flask-limiter syntax).
         # Counts shared by every worker and server: Redis when SEFVOICE_REDIS_URL names one.
+        # sefvoice-memory:// is limits' memory:// without a thread per count (ratelimit_storage).
         "RATELIMIT_STORAGE_URI": os.environ.get("SEFVOICE_RATELIMIT_STORAGE")
         or os.environ.get("SEFVOICE_REDIS_URL")
-        or "memory://",
+        or "sefvoice-memory://",
         "SIGN_IN_LIMIT": "10 per minute",
         "RESUME_LIMIT": "10 per minute",
         # A class filling it in together shares one address; a load test shares 127.0.0.1.

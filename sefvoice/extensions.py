@@ -14,6 +14,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from . import ratelimit_storage  # noqa: F401  (registers sefvoice-memory:// with limits)
+
 
 class Base(DeclarativeBase):
     # Named constraints let later migrations alter tables on SQLite too (batch mode).
@@ -60,7 +62,7 @@ def gunicorn_workers(argv: list[str], environ: Mapping[str, str]) -> int:
 def shared_limits_warning(storage: str, argv: list[str], environ: Mapping[str, str]) -> str | None:
     """A warning when several gunicorn workers would each keep their own rate-limit counts."""
     workers = gunicorn_workers(argv, environ)
-    if storage.startswith("memory://") and workers > 1:
+    if storage.startswith(("memory://", "sefvoice-memory://")) and workers > 1:
         return (
             f"rate limits are counted in each worker's memory, so with {workers} gunicorn"
             f" workers every limit is {workers} times as high: set SEFVOICE_REDIS_URL"
