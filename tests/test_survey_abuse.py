@@ -62,11 +62,14 @@ def test_the_redis_setting_becomes_the_rate_limit_store(database_url, monkeypatc
     ],
 )
 def test_a_warning_when_several_workers_count_alone(argv, environ, workers):
-    warning = shared_limits_warning("memory://", argv, environ)
-    if workers is None:
-        assert warning is None
-    else:
-        assert f"with {workers} gunicorn workers" in warning and "SEFVOICE_REDIS_URL" in warning
+    for storage in ("memory://", "sefvoice-memory://"):  # the default is the second
+        warning = shared_limits_warning(storage, argv, environ)
+        if workers is None:
+            assert warning is None
+        else:
+            assert f"with {workers} gunicorn workers" in warning
+            assert "SEFVOICE_REDIS_URL" in warning
+    if workers is not None:
         assert shared_limits_warning("redis://127.0.0.1:6379", argv, environ) is None
 
 
