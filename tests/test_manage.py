@@ -280,7 +280,7 @@ def version_2() -> str:
     questions["three-faces"].update(text="Did you get a letter?", type="yes_partly_no")
     questions["three-faces"]["options"] = yaml.safe_load(
         """
-        - {id: "yes", label: "Yes", picture: pictures/yes.svg, alt: A tick}
+        - {id: "yes", label: "Yes", picture: pictures/yes.svg, alt: A tick, positive: true}
         - {id: partly, label: Partly, picture: pictures/partly.svg, alt: A line}
         - {id: "no", label: "No", picture: pictures/no.svg, alt: A cross}
         """
