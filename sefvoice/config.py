@@ -48,7 +48,8 @@ def from_environment() -> dict:
         "TIMEZONE": os.environ.get("SEFVOICE_TIMEZONE", "Europe/London"),
         "TREND_TERMS": 6,
         # Rate limits per client (flask-limiter syntax).
-        "RATELIMIT_STORAGE_URI": os.environ.get("SEFVOICE_RATELIMIT_STORAGE", "memory://"),
+        # sefvoice-memory:// is limits' memory:// without a thread per count (ratelimit_storage).
+        "RATELIMIT_STORAGE_URI": os.environ.get("SEFVOICE_RATELIMIT_STORAGE", "sefvoice-memory://"),
         "SIGN_IN_LIMIT": "10 per minute",
         "RESUME_LIMIT": "10 per minute",
         # A class filling it in together shares one address; a load test shares 127.0.0.1.

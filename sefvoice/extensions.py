@@ -10,6 +10,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from . import ratelimit_storage  # noqa: F401  (registers sefvoice-memory:// with limits)
+
 
 class Base(DeclarativeBase):
     # Named constraints let later migrations alter tables on SQLite too (batch mode).

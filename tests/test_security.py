@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
+
+from sefvoice.extensions import limiter
 
 from .conftest import make_app, post_form
 
@@ -68,6 +72,24 @@ def test_answers_are_limited_per_response_not_per_address(app, client):
         assert post_form(client, "/s/all-types/q/pick-one", {"answer": "cats"}).status_code == 302
     assert post_form(client, "/s/all-types/q/pick-one", {"answer": "cats"}).status_code == 429
     assert post_form(classmate, "/s/all-types/q/pick-one", {"answer": "dogs"}).status_code == 302
+
+
+def test_counting_answers_starts_no_thread_and_old_counts_are_swept(app, client, monkeypatch):
+    """limits' memory:// started a timer thread for nearly every count under load; the app's
+    default storage sweeps expired counts itself, at most once a second."""
+    started = []
+    monkeypatch.setattr(threading.Thread, "start", lambda thread: started.append(thread))
+    post_form(client, "/s/all-types", {"filled_by": "me"})
+    for _ in range(3):
+        time.sleep(0.02)  # longer than the timer memory:// starts, so each count needs one
+        assert post_form(client, "/s/all-types/q/pick-one", {"answer": "cats"}).status_code == 302
+    assert started == []
+    storage = limiter.storage
+    storage.incr("a count whose window has ended", expiry=0)
+    storage.next_sweep = 0  # a sweep is due
+    storage.incr("another count", expiry=60)
+    assert "a count whose window has ended" not in storage.expirations
+    assert "another count" in storage.expirations
 
 
 def test_static_files_are_fingerprinted_and_kept_a_year(client):
