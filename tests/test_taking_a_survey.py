@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from sefvoice.extensions import db
 from sefvoice.models import Answer, AnswerChoice, Response, Survey, utcnow
@@ -398,3 +398,32 @@ def test_each_question_has_one_instruction_tied_to_it(app, client, definitions):
                 assert "answer-instruction" in tied and "up to 2,000 letters" in page
             if question.unit:
                 assert "answer-unit" in tied
+
+
+def test_pages_shown_read_outside_a_transaction_and_answers_are_saved_in_one(
+    database_url, app, client
+):
+    """A page shown (GET) only reads: its connection is in autocommit, so PostgreSQL gets no
+    BEGIN and ROLLBACK around the reads. An answer sent is written in a transaction."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite's driver begins no transaction for reads")
+    start(client)
+    autocommit: list[tuple[str, bool]] = []
+
+    def record(connection, _cursor, statement, *_args) -> None:
+        driver = connection.connection.dbapi_connection
+        on = driver.autocommit if hasattr(driver, "autocommit") else driver.isolation_level is None
+        autocommit.append((statement.split()[0], on))
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        client.get(Q + "pick-one")
+        shown = list(autocommit)
+        autocommit.clear()
+        assert answer(client, "pick-one", "cats").status_code == 302
+    finally:
+        with app.app_context():
+            event.remove(db.engine, "before_cursor_execute", record)
+    assert shown and all(on for _statement, on in shown), shown
+    assert not any(on for statement, on in autocommit if statement == "INSERT"), autocommit

@@ -105,13 +105,13 @@ HELD_RESPONSE = (
         RESPONSES.c.holder_token_hash == bindparam("token_hash"),
     )
 )
-ANSWER_TO = (
-    select(ANSWERS.c.number, ANSWERS.c.text, CHOICES.c.option_id)
+ANSWERS_TO_RESPONSE = (
+    select(ANSWERS.c.question_id, ANSWERS.c.number, ANSWERS.c.text, CHOICES.c.option_id)
     .outerjoin(CHOICES, CHOICES.c.answer_id == ANSWERS.c.id)
     .where(ANSWERS.c.response_id == bindparam("response_id"))
-    .where(ANSWERS.c.question_id == bindparam("question_id"))
-    .order_by(CHOICES.c.position)
+    .order_by(ANSWERS.c.id, CHOICES.c.position)
 )
+ANSWER_TO = ANSWERS_TO_RESPONSE.where(ANSWERS.c.question_id == bindparam("question_id"))
 DELETE_CHOICES = delete(CHOICES).where(CHOICES.c.answer_id == bindparam("answer_id"))
 INSERT_CHOICES = insert(CHOICES)
 TOUCH_RESPONSE = (
@@ -336,35 +336,41 @@ def _upsert_answer(dialect: str):
 
 
 class SavedAnswer(NamedTuple):
-    """What a question page needs of a saved answer (no ORM objects: every page reads one)."""
+    """What the survey pages need of a saved answer (no ORM objects: every page reads some)."""
 
     option_ids: list[str]
     number: int | None
     text: str | None
 
 
+def _saved_answers(statement, values: dict) -> dict[str, SavedAnswer]:
+    """Answers by question id, from rows of (question id, number, text, one chosen option)."""
+    answers: dict[str, SavedAnswer] = {}
+    for question_id, number, text, option_id in db.session.connection().execute(statement, values):
+        answer = answers.setdefault(question_id, SavedAnswer([], number, text))
+        if option_id is not None:
+            answer.option_ids.append(option_id)
+    return answers
+
+
 def answer_to(response_id: int, question_id: str) -> SavedAnswer | None:
-    rows = (
-        db.session.connection()
-        .execute(ANSWER_TO, {"response_id": response_id, "question_id": question_id})
-        .all()
-    )
-    if not rows:
-        return None
-    number, text, _ = rows[0]
-    return SavedAnswer([row.option_id for row in rows if row.option_id is not None], number, text)
+    values = {"response_id": response_id, "question_id": question_id}
+    return _saved_answers(ANSWER_TO, values).get(question_id)
 
 
-def answers_by_question(response_id: int) -> dict[str, Answer]:
-    answers = db.session.scalars(select(Answer).where(Answer.response_id == response_id))
-    return {answer.question_id: answer for answer in answers}
+def answers_by_question(response_id: int) -> dict[str, SavedAnswer]:
+    return _saved_answers(ANSWERS_TO_RESPONSE, {"response_id": response_id})
 
 
-def first_unanswered(definition: SurveyDefinition, answers: dict[str, Answer]) -> Question | None:
+def first_unanswered(
+    definition: SurveyDefinition, answers: dict[str, SavedAnswer]
+) -> Question | None:
     return next((q for q in definition.questions if q.id not in answers), None)
 
 
-def missing_required(definition: SurveyDefinition, answers: dict[str, Answer]) -> list[Question]:
+def missing_required(
+    definition: SurveyDefinition, answers: dict[str, SavedAnswer]
+) -> list[Question]:
     """Required questions with no answer (a skip does not count as an answer)."""
     return [
         q
