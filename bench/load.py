@@ -1,7 +1,8 @@
 """Load: simulated respondents take whole surveys at once against gunicorn on 127.0.0.1.
 
     python bench/load.py [--users 200] [--duration 60] [--database sqlite|postgresql|URL]
-                         [--think 0.5] [--kill-worker] [--hosts N [--redis URL]]
+                         [--think 0.5] [--workers 3] [--threads 1] [--kill-worker]
+                         [--hosts N [--redis URL]]
 
 Starts gunicorn on a free port against a fresh database (SQLite in a temporary folder, or the
 PostgreSQL database named in the URL, default sefvoice_load, which is DROPPED and made again),
@@ -11,7 +12,10 @@ harmless), sends it and sees the thank-you page, and remembers each answer the a
 redirect to the next page). Afterwards every accepted answer must be in the database exactly
 once, with the value sent: the script exits 1 if any is lost, duplicated or different. It
 prints surveys/s, answers/s, p50/p95/p99 and errors, then drives a bare Flask route
-(bench/bare_flask.py) with the same gunicorn settings, users and pauses, as the ceiling.
+(bench/bare_flask.py) with the same gunicorn settings, users and pauses, as the ceiling, and
+ends with issue 18's goal, figure by figure: p95 under 100 ms, no failed requests, nothing
+lost, duplicated or different, and sefvoice's CPU per answer at most 3 times the bare route's.
+The load average before and after each run says how busy the machine was.
 
 --kill-worker: a third of the way in, SIGKILL one gunicorn worker (gunicorn starts another);
 two thirds in, on PostgreSQL, end all the app's connections (pg_terminate_backend). Requests
@@ -73,7 +77,6 @@ POSTGRESQL = "postgresql+psycopg://postgres@127.0.0.1:5432/sefvoice_load"
 # app is CPU-bound (a few ms of Python per page), so more processes only add switching; 3
 # keeps one worker busy while another waits on a commit. (gthread, 2 x 4, was no better.)
 WORKERS = 3
-THREADS = 1
 ARRIVAL = 10  # seconds over which the users start, after locust has spawned them
 RETRIES = 5  # a person seeing the "try again" page tries again; after 5 goes they give up
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -434,19 +437,44 @@ def check_stored(url: str, tally: Tally) -> tuple[int, int, int, int]:
 
 
 def report(label: str, run: Run) -> None:
+    per_answer = 1000 / max(run.answers, 1)
     print(
         f"  {label}: {run.answers / run.seconds:.1f} answers/s, {run.surveys / run.seconds:.2f}"
         f" surveys/s, {run.requests / run.seconds:.1f} requests/s; latency p50 {run.p50:.0f} ms,"
         f" p95 {run.p95:.0f} ms, p99 {run.p99:.0f} ms (answer POSTs p95 {run.answer_p95:.0f} ms);"
         f" {run.failures} failed requests\n"
         f"    CPU: gunicorn {run.server_cpu / run.seconds:.2f} cores,"
-        f" {1000 * run.server_cpu / max(run.answers, 1):.1f} ms per answer"
+        f" {run.server_cpu * per_answer:.2f} ms per answer"
         f" ({1000 * run.server_cpu / max(run.requests, 1):.2f} ms per request);"
-        f" PostgreSQL {run.database_cpu / run.seconds:.2f} cores;"
+        f" PostgreSQL {run.database_cpu / run.seconds:.2f} cores,"
+        f" {run.database_cpu * per_answer:.2f} ms per answer;"
         + (f" nginx {run.balancer_cpu / run.seconds:.2f} cores;" if run.balancer_cpu else "")
-        + f" locust {run.generator_cpu / run.seconds:.2f} cores;"
-        f" stolen by the host {run.stolen:.0%}"
+        + f" locust {run.generator_cpu / run.seconds:.2f} cores,"
+        f" {run.generator_cpu * per_answer:.2f} ms per answer; stolen by the host {run.stolen:.0%}"
     )
+
+
+def load_average() -> str:
+    return "load average {:.1f}, {:.1f}, {:.1f}".format(*os.getloadavg())
+
+
+def goal(run: Run, failed: int, wrong: int, ceiling: Run | None) -> bool:
+    """Issue 18's goal, figure by figure. Returns whether all of it was met."""
+    checks = [
+        (f"p95 {run.p95:.0f} ms", run.p95 < 100, "under 100 ms"),
+        (f"{failed} failed requests", failed == 0, "none"),
+        (f"{wrong} answers lost, duplicated or different", wrong == 0, "none"),
+    ]
+    if ceiling is not None:
+        ratio = (run.server_cpu / max(run.answers, 1)) / (
+            ceiling.server_cpu / max(ceiling.answers, 1)
+        )
+        checks.append((f"CPU per answer {ratio:.2f} times the bare route's", ratio <= 3, "<= 3"))
+    print(
+        "  goal: "
+        + "; ".join(f"{got} ({'met' if ok else 'NOT met'}: {want})" for got, ok, want in checks)
+    )
+    return all(ok for _got, ok, _want in checks)
 
 
 def main() -> int:
@@ -460,7 +488,9 @@ def main() -> int:
         "--think", type=float, default=0.5, help="mean seconds a user spends on each page"
     )
     parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=THREADS, help="threads per worker")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per worker (more than 1: gthread)"
+    )
     parser.add_argument("--kill-worker", action="store_true", help="inject faults mid-load")
     parser.add_argument("--no-ceiling", action="store_true", help="skip the bare Flask run")
     parser.add_argument(
@@ -496,7 +526,8 @@ def main() -> int:
         print(
             f"{make_url(url).get_backend_name()}: {args.users} users, {args.duration} s,"
             f" ~{args.think} s on each page, {servers} gunicorn {args.workers} workers x"
-            f" {args.threads} threads; rate limits in {limits}; {os.cpu_count()} cores"
+            f" {args.threads} threads; rate limits in {limits}; {os.cpu_count()} cores;"
+            f" {load_average()}"
         )
         faults = []
         if args.kill_worker:
@@ -511,6 +542,7 @@ def main() -> int:
         logged = "".join(log.read_text() for log in app.logs)
         tally = Respondent.tally
         lost, duplicated, different, unsent = check_stored(url, tally)
+        print(f"  after the run: {load_average()}")
         report("sefvoice", run)
         print(
             f"  checked {len(tally.accepted):,} accepted answers and {len(tally.completed):,}"
@@ -536,6 +568,7 @@ def main() -> int:
         for line, count in raised.most_common(6):
             print(f"    {count:>5}  app log: {line[:160]}")
 
+        ceiling = None
         if not args.no_ceiling:
             BareUser.think, BareUser.tally = args.think, Tally()
             bare = serve(
@@ -554,8 +587,9 @@ def main() -> int:
             report("bare Flask", ceiling)
             print(
                 f"  sefvoice answers/s is {run.answers / ceiling.answers:.0%} of the bare Flask"
-                " POSTs/s"
+                f" POSTs/s; {load_average()}"
             )
+        goal(run, sum(tally.failures.values()), lost + duplicated + different, ceiling)
     return 1 if lost or duplicated or different or unsent else 0
 
 
