@@ -104,7 +104,11 @@ def pause(think: float) -> None:
 def answer_for(question: Question, code: str) -> tuple[dict, tuple]:
     """Form fields to send for a question, and the value the database must then hold."""
     if question.type == "multiple":
+        # As a person would: an exclusive option ("No one") alone, the others one or two at once
+        # (the app refuses "No one" beside another answer with a 400, rightly).
         chosen = random.sample([o.id for o in question.options], random.randint(1, 2))
+        if len(chosen) > 1 and any(o.exclusive for o in question.options if o.id in chosen):
+            chosen = chosen[:1]
         return {"answer": chosen}, ("choices", tuple(sorted(chosen)))
     if question.is_choice:
         chosen = random.choice(question.options).id
@@ -331,6 +335,10 @@ class Run:
     generator_cpu: float  # and locust, in this process
     database_cpu: float  # and PostgreSQL's processes (SQLite works inside gunicorn's)
     stolen: float  # share of the machine's time the hypervisor gave to other guests
+    machine_busy: float  # cores the whole machine was busy (any process, the kernel's network)
+    slowest: list[
+        tuple[str, float, float]
+    ]  # the request kinds with the highest p95: name, p50, p95
 
 
 def drive(
@@ -366,7 +374,10 @@ def drive(
     generator_cpu = cpu_seconds(locust, False) - generator_cpu
     database_cpu = postgresql_cpu_seconds() - database_cpu
     machine_after = psutil.cpu_times()
-    stolen = (machine_after.steal - machine.steal) / (sum(machine_after) - sum(machine))
+    elapsed = sum(machine_after) - sum(machine)
+    stolen = (machine_after.steal - machine.steal) / elapsed
+    idle = machine_after.idle + machine_after.iowait - machine.idle - machine.iowait
+    machine_busy = (os.cpu_count() or 1) * (1 - idle / elapsed - stolen)
     total = environment.stats.total
     answers = sum(1 for t in tally.answer_times if t >= started)
     run = Run(
@@ -386,6 +397,19 @@ def drive(
         generator_cpu=generator_cpu,
         database_cpu=database_cpu,
         stolen=stolen,
+        machine_busy=machine_busy,
+        slowest=sorted(
+            (
+                (
+                    entry.name,
+                    entry.get_response_time_percentile(0.5),
+                    entry.get_response_time_percentile(0.95),
+                )
+                for entry in environment.stats.entries.values()
+                if entry.num_requests
+            ),
+            key=lambda kind: -kind[2],
+        )[:4],
     )
     runner.quit()
     return run
@@ -450,7 +474,10 @@ def report(label: str, run: Run) -> None:
         f" {run.database_cpu * per_answer:.2f} ms per answer;"
         + (f" nginx {run.balancer_cpu / run.seconds:.2f} cores;" if run.balancer_cpu else "")
         + f" locust {run.generator_cpu / run.seconds:.2f} cores,"
-        f" {run.generator_cpu * per_answer:.2f} ms per answer; stolen by the host {run.stolen:.0%}"
+        f" {run.generator_cpu * per_answer:.2f} ms per answer; the whole machine busy"
+        f" {run.machine_busy:.2f} cores; stolen by the host {run.stolen:.0%}\n"
+        "    slowest kinds of request, p50 / p95: "
+        + "; ".join(f"{name} {p50:.0f} / {p95:.0f} ms" for name, p50, p95 in run.slowest)
     )
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import secrets
 import statistics
 import subprocess
 import sys
@@ -190,7 +191,14 @@ def main() -> None:
         # Limits as roomy as needed for one client sending as fast as it can, but still
         # checked: the limiter's cost is part of every page's.
         roomy = {name: "1000000 per minute" for name in ("START_LIMIT", "ANSWER_LIMIT")}
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "CHECK_MIGRATED": False, **roomy})
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": url,
+                "CHECK_MIGRATED": False,
+                "SECRET_KEY": secrets.token_hex(32),  # PostgreSQL refuses to start without one
+                **roomy,
+            }
+        )
         charter = load_charter(PROJECT_ROOT / "easyread")
         definition = load_survey_file(
             PROJECT_ROOT / "easyread" / f"{SURVEY}.yaml", charter, PROJECT_ROOT / "static"

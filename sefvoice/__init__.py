@@ -14,9 +14,10 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
+from . import ratelimits
 from .assets import add_fingerprints
 from .database import MIGRATIONS_DIR, check_migrated, tune_sqlite
-from .extensions import csrf, db, limiter, login_manager, migrate, shared_limits_warning
+from .extensions import csrf, db, login_manager, migrate, shared_limits_warning
 from .feedback.terms import TermCalendar
 from .security import add_security_headers
 
@@ -42,7 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
-    limiter.init_app(app)
+    ratelimits.init_app(app)
     warning = shared_limits_warning(app.config["RATELIMIT_STORAGE_URI"], sys.argv, os.environ)
     if warning:
         app.logger.warning(warning)

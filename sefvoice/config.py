@@ -68,9 +68,9 @@ def from_environment() -> dict:
         # Terms and the tally's months follow the dates in this time zone (IANA name).
         "TIMEZONE": os.environ.get("SEFVOICE_TIMEZONE", "Europe/London"),
         "TREND_TERMS": 6,
-        # Rate limits per client (flask-limiter syntax).
+        # Rate limits per client (the `limits` library's syntax; sefvoice.ratelimits).
         # Counts shared by every worker and server: Redis when SEFVOICE_REDIS_URL names one.
-        # sefvoice-memory:// is limits' memory:// without a thread per count (ratelimit_storage).
+        # sefvoice-memory:// is limits' memory:// without a thread per count (sefvoice.ratelimits).
         "RATELIMIT_STORAGE_URI": os.environ.get("SEFVOICE_RATELIMIT_STORAGE")
         or os.environ.get("SEFVOICE_REDIS_URL")
         or "sefvoice-memory://",

@@ -4,17 +4,12 @@ import shlex
 from collections.abc import Mapping
 from pathlib import Path
 
-from flask import current_app
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
-
-from . import ratelimit_storage  # noqa: F401  (registers sefvoice-memory:// with limits)
 
 
 class Base(DeclarativeBase):
@@ -33,10 +28,6 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
-# Counts are kept in memory per process unless SEFVOICE_RATELIMIT_STORAGE or
-# SEFVOICE_REDIS_URL names a shared store (redis://...), which production with several
-# gunicorn workers must use: in memory, each worker counts alone.
-limiter = Limiter(key_func=get_remote_address)
 login_manager = LoginManager()
 login_manager.login_view = "auth.sign_in"
 login_manager.login_message = "Sign in to see that page."
@@ -69,8 +60,3 @@ def shared_limits_warning(storage: str, argv: list[str], environ: Mapping[str, s
             " (or SEFVOICE_RATELIMIT_STORAGE) to redis://..."
         )
     return None
-
-
-def limit(setting: str) -> str:
-    """A rate limit named in config, read when the request comes (so tests can set it)."""
-    return current_app.config[setting]

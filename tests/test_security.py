@@ -6,7 +6,7 @@ import re
 import threading
 import time
 
-from sefvoice.extensions import limiter
+from sefvoice import ratelimits
 
 from .conftest import make_app, post_form
 
@@ -84,7 +84,8 @@ def test_counting_answers_starts_no_thread_and_old_counts_are_swept(app, client,
         time.sleep(0.02)  # longer than the timer memory:// starts, so each count needs one
         assert post_form(client, "/s/all-types/q/pick-one", {"answer": "cats"}).status_code == 302
     assert started == []
-    storage = limiter.storage
+    with app.app_context():
+        storage = ratelimits.counter().storage
     storage.incr("a count whose window has ended", expiry=0)
     storage.next_sweep = 0  # a sweep is due
     storage.incr("another count", expiry=60)

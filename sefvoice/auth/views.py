@@ -8,8 +8,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response as HttpResponse
 
-from ..extensions import limit, limiter
 from ..models.demo import DEMO_ACCOUNTS, is_demo_database
+from ..ratelimits import limited
 from ..security import same_site_path
 from ..surveys import service as survey_service
 from ..surveys.forms import ResumeForm
@@ -26,7 +26,7 @@ SIGN_IN_FAILED = (
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(lambda: limit("SIGN_IN_LIMIT"), methods=["POST"])
+@limited("SIGN_IN_LIMIT")
 def sign_in() -> str | HttpResponse:
     form = SignInForm()
     if form.validate_on_submit():
@@ -60,7 +60,7 @@ def sign_out() -> HttpResponse:
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@limiter.limit(lambda: limit("SIGN_IN_LIMIT"), methods=["POST"])
+@limited("SIGN_IN_LIMIT")
 @role_required("pcv_rep")
 def change_password() -> str | HttpResponse:
     """Staff change their own password (the current one is asked); other sessions end."""

@@ -16,12 +16,12 @@ from flask import (
     session,
     url_for,
 )
-from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..easyread import Question, SurveyDefinition, load_glossary
-from ..extensions import db, limit, limiter
+from ..extensions import db
 from ..models import Response, Survey, utcnow
+from ..ratelimits import limited, remote_address
 from ..security import same_site_path
 from . import service
 from .forms import (
@@ -131,7 +131,7 @@ def index() -> str:
 
 
 @bp.route("/s/<slug>", methods=["GET", "POST"])
-@limiter.limit(lambda: limit("START_LIMIT"), methods=["POST"])
+@limited("START_LIMIT")
 def start(slug: str) -> str | HttpResponse:
     survey = _open_survey(slug)
     definition = service.definition_of(survey)
@@ -172,7 +172,7 @@ def _respondent() -> str:
     """Rate-limit key for answers: the response being filled in, so a class sharing one
     address is not limited as one client; the address when there is none."""
     held = session.get("responses", {}).get(request.view_args.get("slug", ""))
-    return f"response-{held['id']}" if held else get_remote_address()
+    return f"response-{held['id']}" if held else remote_address()
 
 
 def page_after(definition: SurveyDefinition, question: Question, changing: bool) -> str:
@@ -210,7 +210,7 @@ def question_page(
 
 
 @bp.route("/s/<slug>/q/<question_id>", methods=["GET", "POST"])
-@limiter.limit(lambda: limit("ANSWER_LIMIT"), methods=["POST"], key_func=_respondent)
+@limited("ANSWER_LIMIT", key=_respondent)
 def question(slug: str, question_id: str) -> str | HttpResponse:
     response, definition = _current_response(slug)
     question = definition.question(question_id)
@@ -263,7 +263,7 @@ def done(slug: str) -> str:
 
 
 @bp.route("/resume", methods=["GET", "POST"])
-@limiter.limit(lambda: limit("RESUME_LIMIT"), methods=["POST"])
+@limited("RESUME_LIMIT")
 def resume() -> str | HttpResponse:
     form = ResumeForm()
     if form.validate_on_submit():
@@ -290,7 +290,7 @@ def resume() -> str | HttpResponse:
 
 
 @bp.route("/withdraw", methods=["GET", "POST"])
-@limiter.limit(lambda: limit("RESUME_LIMIT"), methods=["POST"])
+@limited("RESUME_LIMIT")
 def withdraw() -> str | HttpResponse:
     """A respondent deletes their answers with their code."""
     form = WithdrawForm()

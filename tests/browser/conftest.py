@@ -133,7 +133,6 @@ def live_server(tmp_path_factory, definitions) -> Iterator[LiveServer]:
     demo responses (so the feedback tab has numbers), the demo bulletin and an admin account."""
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.db'}"
     # These tests look at pages, not at rate limits, and send many forms from one address.
-    # (Not RATELIMIT_ENABLED=False: the limiter is shared, and later apps would inherit it.)
     roomy = {name: "1000 per minute" for name in LIMITS}
     app = make_app(url, CHECK_MIGRATED=False, **roomy)
     with app.app_context():

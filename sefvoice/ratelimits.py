@@ -1,0 +1,87 @@
+"""Rate limits on the forms that can be abused (start, answer, resume, withdraw, sign-in).
+
+The `limits` library counts, in the storage RATELIMIT_STORAGE_URI names (Redis shared by
+every worker and server, or this process's memory), in fixed windows. This module only
+decides which requests count and answers 429 when a limit is reached. (Flask-Limiter, which
+wraps `limits`, looked every request up twice, before the view and in it, whether or not
+the route had a limit: a tenth of an answer's instructions, measured with
+`bench/pages.py --instructions`.)
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from typing import Any
+
+from flask import Flask, abort, current_app, request
+from limits import RateLimitItem, parse
+from limits.storage import MemoryStorage, storage_from_string
+from limits.strategies import FixedWindowRateLimiter
+
+EXTENSION = "sefvoice_rate_limits"
+
+
+class SweptMemoryStorage(MemoryStorage):
+    """limits' memory storage, with the expired counts swept by the request that finds a sweep
+    due (at most once a second) instead of by a timer thread. MemoryStorage starts a new timer
+    whenever its last one has run (10 ms after it started), so under load nearly every answer
+    sent started a thread, and every sweep walked all the counts. A count read after its
+    window has ended is dropped at once either way (MemoryStorage.get)."""
+
+    STORAGE_SCHEME = ["sefvoice-memory"]
+    SWEEP_SECONDS = 1.0
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options) -> None:
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+        self.next_sweep = time.monotonic() + self.SWEEP_SECONDS
+
+    def _MemoryStorage__schedule_expiry(self) -> None:  # noqa: N802 (MemoryStorage's private name)
+        """Called by MemoryStorage on every count it changes."""
+        now = time.monotonic()
+        if now >= self.next_sweep:
+            self.next_sweep = now + self.SWEEP_SECONDS
+            self._MemoryStorage__expire_events()
+
+
+def init_app(app: Flask) -> None:
+    """Counts for this app, in the storage its config names."""
+    storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
+    app.extensions[EXTENSION] = FixedWindowRateLimiter(storage)
+
+
+def counter() -> FixedWindowRateLimiter:
+    """The current app's counter (tests read its storage)."""
+    return current_app.extensions[EXTENSION]
+
+
+def remote_address() -> str:
+    """The client's address (behind a proxy, ProxyFix has put the real one here)."""
+    return request.remote_addr or "127.0.0.1"
+
+
+@lru_cache(maxsize=32)
+def _parsed(limit: str) -> RateLimitItem:
+    return parse(limit)
+
+
+def limited(
+    setting: str, key: Callable[[], str] = remote_address, methods: tuple[str, ...] = ("POST",)
+) -> Callable:
+    """Count each request of `methods` to the view against the limit named by config
+    `setting` ("10 per minute", read at each request so tests can set it), per `key`; over it,
+    a 429 page and the view does not run."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            if request.method in methods:
+                limit = _parsed(current_app.config[setting])
+                if not counter().hit(limit, request.endpoint or "", key()):
+                    abort(429)
+            return view(*args, **kwargs)
+
+        return counted
+
+    return decorate
