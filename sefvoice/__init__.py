@@ -16,7 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import config as settings
 from . import ratelimits
 from .assets import add_fingerprints
-from .database import MIGRATIONS_DIR, check_migrated, tune_sqlite
+from .database import MIGRATIONS_DIR, check_migrated, replace_dropped_connections, tune_sqlite
 from .extensions import csrf, db, login_manager, migrate, shared_limits_warning
 from .feedback.terms import TermCalendar
 from .security import add_security_headers
@@ -51,6 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"])
     with app.app_context():
         tune_sqlite(db.engine)
+        replace_dropped_connections(db.engine)
         if app.config["CHECK_MIGRATED"]:
             check_migrated(db.engine)
 

@@ -91,9 +91,6 @@ def from_environment() -> dict:
         # The hash of where a response came from is blanked this many days after it was sent.
         "SOURCE_HASH_DAYS": int(os.environ.get("SEFVOICE_SOURCE_HASH_DAYS", "90")),
         "CHECK_MIGRATED": True,
-        # Test each pooled connection before use, so one the database dropped (a restart, a
-        # failover, an idle timeout) is replaced instead of failing the next request.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "WTF_CSRF_TIME_LIMIT": None,  # a parent may leave a page open for hours
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,

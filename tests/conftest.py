@@ -45,7 +45,6 @@ def make_app(url: str, **config) -> object:
             "SQLALCHEMY_DATABASE_URI": url,
             "TESTING": True,
             "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
             **config,
         }
     )

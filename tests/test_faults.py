@@ -213,3 +213,45 @@ def test_connection_lost_after_the_page_was_made_still_gives_the_page(app, clien
     assert any("database connection lost after the response was made" in m for m in warned)
     assert answer(client, "pick-one", "cats").status_code == 302  # and the next one works
     assert stored_answers(app) == {"pick-one": 1}
+
+
+def test_connections_the_server_ended_while_idle_are_replaced_unseen(
+    database_url, app, client, caplog
+):
+    """A restart, failover or idle timeout ends the pooled connections between requests: the
+    next pages are shown and answers saved as usual, with no retry page (each connection is
+    tested as it leaves the pool: sefvoice.database.replace_dropped_connections)."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite is a file: no server can end its connections")
+    start(client)
+    assert answer(client, "pick-one", "cats").status_code == 302
+    with app.app_context():
+        engine = db.engine
+        pooled = engine.pool.checkedin()
+    assert pooled, "the requests left their connection in the pool"
+    killer = create_engine(engine.url, poolclass=NullPool)
+    with killer.begin() as connection:
+        ended = connection.scalar(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+        assert ended >= pooled
+        # pg_terminate_backend only signals: wait until the ended connections are gone.
+        for _ in range(100):
+            left = connection.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+            if not left:
+                break
+            connection.execute(text("SELECT pg_sleep(0.02)"))
+    killer.dispose()
+    caplog.clear()
+    assert client.get(f"/s/{SLUG}/q/pick-many").status_code == 200
+    assert answer(client, "pick-many", ["bus"]).status_code == 302
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert stored_answers(app) == {"pick-one": 1, "pick-many": 1}
