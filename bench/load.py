@@ -1,7 +1,7 @@
 """Load: simulated respondents take whole surveys at once against gunicorn on 127.0.0.1.
 
     python bench/load.py [--users 200] [--duration 60] [--database sqlite|postgresql|URL]
-                         [--think 0.5] [--workers 3] [--threads 1] [--kill-worker]
+                         [--think 0.5] [--workers 3] [--threads 2] [--kill-worker]
                          [--hosts N [--redis URL]]
 
 Starts gunicorn on a free port against a fresh database (SQLite in a temporary folder, or the
@@ -74,9 +74,13 @@ SURVEY = "parent-carer-annual"
 POSTGRESQL = "postgresql+psycopg://postgres@127.0.0.1:5432/sefvoice_load"
 # Measured on the 2-core development machine (SQLite, 200 users, 20 s each, think 0.05 s, locust
 # sharing the cores, 2026-11-28): sync workers 2 / 3 / 4 gave 152 / 161 / 150 answers/s. The
-# app is CPU-bound (a few ms of Python per page), so more processes only add switching; 3
-# keeps one worker busy while another waits on a commit. (gthread, 2 x 4, was no better.)
+# app is CPU-bound (a few ms of Python per page), so more processes only add switching.
+# At a person's pace (1,000 users, --think 5, 2026-11-30) 2 threads each did better than sync
+# workers: a sync worker closes each connection and waits for the client to close its end
+# (gunicorn's close_graceful) before it takes the next, and each new connection costs the
+# client too; gthread keeps them open (tests/cluster.py sets the keep-alive).
 WORKERS = 3
+THREADS = 2
 ARRIVAL = 10  # seconds over which the users start, after locust has spawned them
 RETRIES = 5  # a person seeing the "try again" page tries again; after 5 goes they give up
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -515,7 +519,7 @@ def main() -> int:
     )
     parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn workers")
     parser.add_argument(
-        "--threads", type=int, default=1, help="threads per worker (more than 1: gthread)"
+        "--threads", type=int, default=THREADS, help="threads per worker (1: sync workers)"
     )
     parser.add_argument("--kill-worker", action="store_true", help="inject faults mid-load")
     parser.add_argument("--no-ceiling", action="store_true", help="skip the bare Flask run")

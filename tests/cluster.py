@@ -54,6 +54,9 @@ def _wait_for(port: int, process: subprocess.Popen, log: Path, http: bool) -> No
     raise RuntimeError(f"{process.args[0]} did not start within {STARTUP_SECONDS} s: see {log}")
 
 
+KEEP_ALIVE_SECONDS = 10
+
+
 def start_gunicorn(
     app: str, chdir: Path, env: dict, log: Path, workers: int, threads: int = 1
 ) -> tuple[subprocess.Popen, int]:
@@ -61,7 +64,9 @@ def start_gunicorn(
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", "--chdir", str(chdir), "--workers", str(workers)]
     if threads > 1:
-        command += ["--threads", str(threads)]
+        # gthread workers keep connections open between requests (a sync worker closes each);
+        # longer than a person's pause on a page, or the next page finds its connection closed.
+        command += ["--threads", str(threads), "--keep-alive", str(KEEP_ALIVE_SECONDS)]
     command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning", app]
     server = subprocess.Popen(command, env=env, stderr=log.open("w"))
     _wait_for(port, server, log, http=True)
