@@ -146,6 +146,24 @@ def test_resume_with_code_on_a_new_device(app, client):
     assert count(app, Answer) == 3 and count(app, Response) == 1
 
 
+def test_a_question_page_shows_the_saved_answer_and_only_its_own(app, client):
+    """The page reads the saved answer with the response, in one query: every option chosen
+    comes back ticked, a number comes back in its box, and another question's answer or
+    another response's does not leak in."""
+    start(client)
+    assert answer(client, "pick-many", ["walk", "bus"]).status_code == 302
+    assert answer(client, "weeks-waited", "12").status_code == 302
+    someone_else = app.test_client()
+    start(someone_else)
+    assert answer(someone_else, "pick-many", ["car"]).status_code == 302
+    page = client.get(Q + "pick-many").get_data(as_text=True)
+    ticked = re.findall(r'value="(\w+)" checked', page)
+    assert sorted(ticked) == ["bus", "walk"]
+    assert 'value="12"' in client.get(Q + "weeks-waited").get_data(as_text=True)
+    assert " checked" not in client.get(Q + "pick-one").get_data(as_text=True)
+    assert re.findall(r'value="(\w+)" checked', someone_else.get(Q + "pick-many").text) == ["car"]
+
+
 def test_change_an_answer_from_the_check_page(app, client):
     start(client)
     for question_id, value in ALL_ANSWERS:

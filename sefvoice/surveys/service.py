@@ -112,7 +112,19 @@ ANSWERS_TO_RESPONSE = (
     .where(ANSWERS.c.response_id == bindparam("response_id"))
     .order_by(ANSWERS.c.id, CHOICES.c.position)
 )
-ANSWER_TO = ANSWERS_TO_RESPONSE.where(ANSWERS.c.question_id == bindparam("question_id"))
+# A question page needs the held response and its saved answer: one round trip, not two.
+HELD_RESPONSE_AND_ANSWER = (
+    HELD_RESPONSE.add_columns(ANSWERS.c.id, ANSWERS.c.number, ANSWERS.c.text, CHOICES.c.option_id)
+    .outerjoin(
+        ANSWERS,
+        and_(
+            ANSWERS.c.response_id == RESPONSES.c.id,
+            ANSWERS.c.question_id == bindparam("question_id"),
+        ),
+    )
+    .outerjoin(CHOICES, CHOICES.c.answer_id == ANSWERS.c.id)
+    .order_by(CHOICES.c.position)
+)
 DELETE_CHOICES = delete(CHOICES).where(CHOICES.c.answer_id == bindparam("answer_id"))
 INSERT_CHOICES = insert(CHOICES)
 TOUCH_RESPONSE = (
@@ -137,12 +149,14 @@ class SurveyVersion(NamedTuple):
 
 
 class HeldResponse(NamedTuple):
-    """A response as the survey pages need it."""
+    """A response as the survey pages need it, with the saved answer to the question asked
+    for (held_response's answer_to), if there is one."""
 
     id: int
     submitted_at: datetime | None
     last_saved_at: datetime
     survey: SurveyVersion
+    saved_answer: SavedAnswer | None = None
 
 
 def current_survey(slug: str) -> Survey | None:
@@ -152,27 +166,29 @@ def current_survey(slug: str) -> Survey | None:
 
 
 def held_response(
-    slug: str, response_id: int | None, token: str | None = None
+    slug: str, response_id: int | None, token: str | None = None, answer_to: str | None = None
 ) -> tuple[HeldResponse | None, bool | None]:
     """The response a browser holds with its token (None: none, deleted since, or held by
     another browser now) and whether the survey takes answers now (None: no such survey).
-    One query, not two: every survey page asks."""
+    One query, not two: every survey page asks. With `answer_to` (a question id), the saved
+    answer to that question comes in the same query."""
     if response_id is not None and token:
-        row = (
-            db.session.connection()
-            .execute(
-                HELD_RESPONSE,
-                {
-                    "response_id": response_id,
-                    "token_hash": _token_hash(token),
-                    "slug": slug,
-                    "now": utcnow(),
-                },
-            )
-            .first()
-        )
-        if row is not None:
-            return HeldResponse(*row[:3], SurveyVersion(*row[3:7])), row[7]
+        values = {
+            "response_id": response_id,
+            "token_hash": _token_hash(token),
+            "slug": slug,
+            "now": utcnow(),
+            "question_id": answer_to,
+        }
+        statement = HELD_RESPONSE if answer_to is None else HELD_RESPONSE_AND_ANSWER
+        rows = db.session.connection().execute(statement, values).all()
+        if rows:
+            first = rows[0]
+            saved = None
+            if answer_to is not None and first[8] is not None:  # the answer's id
+                options = [row[11] for row in rows if row[11] is not None]
+                saved = SavedAnswer(options, first[9], first[10])
+            return HeldResponse(*first[:3], SurveyVersion(*first[3:7]), saved), first[7]
     return None, survey_is_open(slug)
 
 
@@ -354,11 +370,6 @@ def _saved_answers(statement, values: dict) -> dict[str, SavedAnswer]:
     return answers
 
 
-def answer_to(response_id: int, question_id: str) -> SavedAnswer | None:
-    values = {"response_id": response_id, "question_id": question_id}
-    return _saved_answers(ANSWER_TO, values).get(question_id)
-
-
 def answers_by_question(response_id: int) -> dict[str, SavedAnswer]:
     return _saved_answers(ANSWERS_TO_RESPONSE, {"response_id": response_id})
 
@@ -393,9 +404,7 @@ def source_hash(address: str | None, secret: str) -> str | None:
     return hmac.new(secret.encode(), f"source\0{address}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def submit_response(
-    response_id: int, source: str | None = None, commit: bool = True
-) -> None:
+def submit_response(response_id: int, source: str | None = None, commit: bool = True) -> None:
     """Mark the response sent (with `source`, the hash of where it came from) and add it to
     the feedback tally, in one transaction. Only the first of two sends at once counts: the
     second finds it already marked. `commit=False` leaves the commit to the caller (a

@@ -71,21 +71,24 @@ def _remember(slug: str, response: Response, code: str | None = None) -> None:
     session.modified = True
 
 
-def _held_response(slug: str) -> tuple[service.HeldResponse | None, bool | None]:
-    """The response this browser's session holds for the survey, and whether it is open."""
+def _held_response(
+    slug: str, answer_to: str | None = None
+) -> tuple[service.HeldResponse | None, bool | None]:
+    """The response this browser's session holds for the survey (with its saved answer to
+    the question `answer_to`), and whether the survey is open."""
     held = session.get("responses", {}).get(slug) or {}
-    return service.held_response(slug, held.get("id"), held.get("token"))
+    return service.held_response(slug, held.get("id"), held.get("token"), answer_to)
 
 
 def _current_response(
-    slug: str, keep_code: bool = False
+    slug: str, keep_code: bool = False, answer_to: str | None = None
 ) -> tuple[service.HeldResponse, SurveyDefinition]:
     """The response this browser is filling in for the survey, checked for state. The new
     response's code leaves the session here, unless this is the code page."""
     if not keep_code and "code" in session.get("responses", {}).get(slug, {}):
         del session["responses"][slug]["code"]
         session.modified = True
-    response, is_open = _held_response(slug)
+    response, is_open = _held_response(slug, answer_to)
     _abort_unless_open(is_open)
     if response is None or response.survey.slug != slug:
         abort(redirect(url_for(".start", slug=slug)))
@@ -212,7 +215,10 @@ def question_page(
 @bp.route("/s/<slug>/q/<question_id>", methods=["GET", "POST"])
 @limited("ANSWER_LIMIT", key=_respondent)
 def question(slug: str, question_id: str) -> str | HttpResponse:
-    response, definition = _current_response(slug)
+    # A page shown afresh starts from the saved answer, read with the response; a page sent
+    # back with an error shows what was sent (not the saved answer beside "Choose one answer").
+    showing = request.method == "GET"
+    response, definition = _current_response(slug, answer_to=question_id if showing else None)
     question = definition.question(question_id)
     if question is None:
         abort(404)
@@ -223,10 +229,7 @@ def question(slug: str, question_id: str) -> str | HttpResponse:
         service.save_answer(response.id, question)  # CSRFProtect has checked the token
         return redirect(after)
 
-    # A page shown afresh starts from the saved answer; a page sent back with an error shows
-    # what was sent (not the saved answer beside "Choose one answer").
-    saved = service.answer_to(response.id, question.id) if request.method == "GET" else None
-    form = question_form(question, data=_form_data_from_answer(question, saved))
+    form = question_form(question, data=_form_data_from_answer(question, response.saved_answer))
     if form.validate_on_submit():
         service.save_answer(response.id, question, **answer_from_form(question, form))
         return redirect(after)
