@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +15,7 @@ from . import config as settings
 from . import ratelimits
 from .assets import add_fingerprints
 from .database import MIGRATIONS_DIR, check_migrated, replace_dropped_connections, tune_sqlite
-from .extensions import csrf, db, login_manager, migrate, shared_limits_warning
+from .extensions import csrf, db, login_manager, migrate
 from .feedback.terms import TermCalendar
 from .security import add_security_headers
 
@@ -44,9 +42,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     ratelimits.init_app(app)
-    warning = shared_limits_warning(app.config["RATELIMIT_STORAGE_URI"], sys.argv, os.environ)
-    if warning:
-        app.logger.warning(warning)
     if app.config["PROXY_COUNT"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"])
     with app.app_context():

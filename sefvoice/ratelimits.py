@@ -10,9 +10,13 @@ the route had a limit: a tenth of an answer's instructions, measured with
 
 from __future__ import annotations
 
+import os
+import shlex
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache, wraps
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, abort, current_app, request
@@ -46,9 +50,13 @@ class SweptMemoryStorage(MemoryStorage):
 
 
 def init_app(app: Flask) -> None:
-    """Counts for this app, in the storage its config names."""
-    storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
-    app.extensions[EXTENSION] = FixedWindowRateLimiter(storage)
+    """Counts for this app, in the storage its config names; a warning if several gunicorn
+    workers would each count alone."""
+    uri = app.config["RATELIMIT_STORAGE_URI"]
+    app.extensions[EXTENSION] = FixedWindowRateLimiter(storage_from_string(uri))
+    warning = shared_limits_warning(uri, sys.argv, os.environ)
+    if warning:
+        app.logger.warning(warning)
 
 
 def counter() -> FixedWindowRateLimiter:
@@ -85,3 +93,32 @@ def limited(
         return counted
 
     return decorate
+
+
+def gunicorn_workers(argv: list[str], environ: Mapping[str, str]) -> int:
+    """How many workers gunicorn was started with (1 when this is not gunicorn): from its
+    command line, GUNICORN_CMD_ARGS or WEB_CONCURRENCY, the places gunicorn reads it from."""
+    if not argv or "gunicorn" not in Path(argv[0]).name:
+        return 1
+    workers = int(environ.get("WEB_CONCURRENCY", "1") or 1)
+    for words in (shlex.split(environ.get("GUNICORN_CMD_ARGS", "")), argv[1:]):
+        for position, word in enumerate(words):
+            if word in ("-w", "--workers") and position + 1 < len(words):
+                workers = int(words[position + 1])
+            elif word.startswith("--workers="):
+                workers = int(word.split("=", 1)[1])
+            elif word.startswith("-w") and word[2:].isdigit():
+                workers = int(word[2:])
+    return workers
+
+
+def shared_limits_warning(storage: str, argv: list[str], environ: Mapping[str, str]) -> str | None:
+    """A warning when several gunicorn workers would each keep their own rate-limit counts."""
+    workers = gunicorn_workers(argv, environ)
+    if storage.startswith(("memory://", "sefvoice-memory://")) and workers > 1:
+        return (
+            f"rate limits are counted in each worker's memory, so with {workers} gunicorn"
+            f" workers every limit is {workers} times as high: set SEFVOICE_REDIS_URL"
+            " (or SEFVOICE_RATELIMIT_STORAGE) to redis://..."
+        )
+    return None

@@ -14,8 +14,9 @@ from sqlalchemy import func, select
 
 from sefvoice import tally
 from sefvoice.bursts import service as bursts
-from sefvoice.extensions import db, shared_limits_warning
+from sefvoice.extensions import db
 from sefvoice.models import AnswerTally, AuditEvent, Response, SetAsideBatch
+from sefvoice.ratelimits import shared_limits_warning
 from sefvoice.surveys import service
 
 from .conftest import csrf_token, make_app, post_form, sign_in
