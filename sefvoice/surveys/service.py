@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
@@ -185,9 +186,9 @@ def held_response(
         if rows:
             first = rows[0]
             saved = None
-            if answer_to is not None and first[8] is not None:  # the answer's id
-                options = [row[11] for row in rows if row[11] is not None]
-                saved = SavedAnswer(options, first[9], first[10])
+            if answer_to is not None:  # rows end with the answer's id, number, text, an option
+                answers = _grouped_answers(row[8:] for row in rows if row[8] is not None)
+                saved = answers.get(first[8])
             return HeldResponse(*first[:3], SurveyVersion(*first[3:7]), saved), first[7]
     return None, survey_is_open(slug)
 
@@ -360,14 +361,19 @@ class SavedAnswer(NamedTuple):
     text: str | None
 
 
-def _saved_answers(statement, values: dict) -> dict[str, SavedAnswer]:
-    """Answers by question id, from rows of (question id, number, text, one chosen option)."""
-    answers: dict[str, SavedAnswer] = {}
-    for question_id, number, text, option_id in db.session.connection().execute(statement, values):
-        answer = answers.setdefault(question_id, SavedAnswer([], number, text))
+def _grouped_answers(rows: Iterable[Sequence]) -> dict:
+    """Answers by key, from rows of (key, number, text, one chosen option or None)."""
+    answers: dict = {}
+    for key, number, text, option_id in rows:
+        answer = answers.setdefault(key, SavedAnswer([], number, text))
         if option_id is not None:
             answer.option_ids.append(option_id)
     return answers
+
+
+def _saved_answers(statement, values: dict) -> dict[str, SavedAnswer]:
+    """Answers by question id, from rows of (question id, number, text, one chosen option)."""
+    return _grouped_answers(db.session.connection().execute(statement, values))
 
 
 def answers_by_question(response_id: int) -> dict[str, SavedAnswer]:
