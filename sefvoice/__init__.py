@@ -14,7 +14,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import config as settings
 from . import ratelimits
 from .assets import add_fingerprints
-from .database import MIGRATIONS_DIR, check_migrated, replace_dropped_connections, tune_sqlite
+from .database import (
+    LOST_AFTER_THE_PAGE,
+    MIGRATIONS_DIR,
+    check_migrated,
+    replace_dropped_connections,
+    tune_sqlite,
+)
 from .extensions import csrf, db, login_manager, migrate
 from .feedback.terms import TermCalendar
 from .security import add_security_headers
@@ -100,7 +106,7 @@ def _end_sessions_safely(app: Flask) -> None:
 
     @app.teardown_appcontext
     def end_session(_error: BaseException | None) -> None:
-        _discard_session(app, "database connection lost after the response was made")
+        _discard_session(app, LOST_AFTER_THE_PAGE)
 
 
 def _discard_session(app: Flask, warning: str) -> None:

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import select
 from datetime import UTC, datetime
+from logging import Logger
 from zoneinfo import ZoneInfo
 
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, event
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 from .config import PROJECT_ROOT
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+LOST_AFTER_THE_PAGE = "database connection lost after the response was made"
 
 
 class DatabaseNotMigrated(RuntimeError):
@@ -66,6 +68,16 @@ def replace_dropped_connections(engine: Engine) -> None:
         readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
         if readable:
             raise DisconnectionError("the server ended the connection while it was idle")
+
+
+def close_after_the_page(connection: Connection, logger: Logger) -> None:
+    """Close a request's connection once its page is made. Closing rolls back, which raises
+    on a connection that died meanwhile: the page is whole (an answer already committed),
+    so it is still sent, not a bare 500, and the pool replaces the connection."""
+    try:
+        connection.close()
+    except DBAPIError as error:
+        logger.warning("%s: %s", LOST_AFTER_THE_PAGE, type(error.orig or error).__name__)
 
 
 def migration_heads() -> set[str]:

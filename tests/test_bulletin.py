@@ -24,7 +24,7 @@ from sefvoice.feedback import comments
 from sefvoice.feedback import service as feedback
 from sefvoice.indicators import service as indicators
 from sefvoice.indicators.importer import read_rows
-from sefvoice.models import AuditEvent, Commitment
+from sefvoice.models import AuditEvent, Commitment, Response
 from sefvoice.surveys import service as surveys
 
 from .conftest import PASSWORD, post_form, sign_in
@@ -79,7 +79,7 @@ def make_data() -> None:
         ("Rejected words never printed", "Plans", "rejected"),
     ]
     for i, (text, theme, status) in enumerate(typed):
-        response, _ = surveys.start_response(survey, "me")
+        response = db.session.get(Response, surveys.start_response(survey, "me")[0])
         definition = surveys.definition_of(survey)
         answer_id = surveys.save_answer(
             response.id, definition.question("anything-else"), text=text

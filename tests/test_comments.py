@@ -29,7 +29,7 @@ def send(
     not sent). Returns the comment's answer id."""
     survey = db.session.scalar(select(Survey).filter_by(slug=SLUG, version=version))
     definition = service.definition_of(survey)
-    response, _ = service.start_response(survey, "me")
+    response = db.session.get(Response, service.start_response(survey, "me")[0])
     service.save_answer(response.id, definition.question("pick-one"), option_ids=["cats"])
     answer_id = service.save_answer(response.id, definition.question("anything-else"), text=text)
     if submitted_at is not None:

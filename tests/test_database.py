@@ -51,7 +51,7 @@ def test_unmigrated_database_refuses_to_start(tmp_path):
 
 
 def _response(survey: Survey, saved_days_ago: int, submitted: bool) -> Response:
-    response, _code = service.start_response(survey, "me")
+    response = db.session.get(Response, service.start_response(survey, "me")[0])
     response.last_saved_at = utcnow() - timedelta(days=saved_days_ago)
     response.submitted_at = utcnow() if submitted else None
     db.session.commit()
@@ -127,7 +127,7 @@ def test_the_same_page_sent_at_once_leaves_one_answer(app, ctx):
     database's upsert: one answer row, holding one send's choices whole, never a mix."""
     survey = service.current_survey("all-types")
     question = service.definition_of(survey).question("pick-many")
-    response_id = service.start_response(survey, "me")[0].id
+    response_id, _code = service.start_response(survey, "me")
     sends = [["bus"], ["car", "walk"]]
     for _round in range(10):
         at_once(
@@ -142,8 +142,23 @@ def test_the_same_page_sent_at_once_leaves_one_answer(app, ctx):
 def test_a_survey_sent_twice_at_once_is_counted_once(app, ctx):
     survey = service.current_survey("all-types")
     question = service.definition_of(survey).question("pick-one")
-    response_id = service.start_response(survey, "me")[0].id
+    response_id, _code = service.start_response(survey, "me")
     service.save_answer(response_id, question, option_ids=["cats"])
     at_once(app, *[partial(service.submit_response, response_id)] * 2)
     counted = select(AnswerTally.count).filter_by(kind="response", survey_slug="all-types")
     assert db.session.scalars(counted).all() == [1]
+
+
+def test_a_resume_code_drawn_twice_is_drawn_again(ctx, monkeypatch):
+    """Two responses never share a code: the database refuses the second, which draws anew
+    (and a token given to hold it is kept with the response it ends up as)."""
+    drawn = iter(["AAAAAAAA", "AAAAAAAA", "BBBBBBBB"])
+    monkeypatch.setattr(service, "new_code", lambda: next(drawn))
+    survey = service.current_survey("all-types")
+    first_id, first_code = service.start_response(survey, "me")
+    token = service.new_token()
+    second_id, second_code = service.start_response(survey, "me", holder_token=token)
+    assert (first_code, second_code) == ("AAAAAAAA", "BBBBBBBB")
+    assert service.find_response("BBBB-BBBB").id == second_id != first_id
+    held, is_open = service.held_response("all-types", second_id, token)
+    assert held.id == second_id and is_open

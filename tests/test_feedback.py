@@ -162,7 +162,8 @@ def test_small_counts_are_shown_as_fewer_than_5():
 
 
 def _respond(survey, filled_by: str, answers: dict, submitted: datetime) -> None:
-    response, _ = service.start_response(survey, filled_by)
+    response_id, _ = service.start_response(survey, filled_by)
+    response = db.session.get(Response, response_id)
     definition = service.definition_of(survey)
     for question_id, value in answers.items():
         question = definition.question(question_id)

@@ -95,7 +95,7 @@ def test_responses_started_and_sent_are_counted_this_term_and_in_all(app, client
     with app.app_context():
         # One more, sent in an earlier term: in all, not this term.
         survey = survey_service.current_survey(SLUG)
-        old, _ = survey_service.start_response(survey, "me")
+        old = db.session.get(Response, survey_service.start_response(survey, "me")[0])
         old.started_at = old.submitted_at = old.last_saved_at = datetime(2020, 3, 1)
         db.session.commit()
         counts = service.response_counts(term)[survey.id]

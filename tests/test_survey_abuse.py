@@ -84,15 +84,15 @@ def test_the_app_warns_at_start_up(database_url, monkeypatch, caplog):
 
 
 def send(survey, source: str | None, at: datetime, pet: str = "cats") -> int:
-    response, _ = service.start_response(survey, "me")
+    response_id, _ = service.start_response(survey, "me")
     definition = service.definition_of(survey)
-    service.save_answer(response.id, definition.question("pick-one"), option_ids=[pet])
-    service.submit_response(response.id, service.source_hash(source, "test-secret"))
+    service.save_answer(response_id, definition.question("pick-one"), option_ids=[pet])
+    service.submit_response(response_id, service.source_hash(source, "test-secret"))
     db.session.execute(
-        Response.__table__.update().where(Response.id == response.id).values(submitted_at=at)
+        Response.__table__.update().where(Response.id == response_id).values(submitted_at=at)
     )
     db.session.commit()
-    return response.id
+    return response_id
 
 
 def test_a_sent_survey_keeps_a_keyed_hash_of_its_address_never_the_address(app, client):

@@ -10,7 +10,8 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
+from flask import g
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -65,6 +66,26 @@ def latest_version(slug: str) -> int:
     return db.session.scalar(select(func.max(Survey.version)).filter_by(slug=slug)) or 0
 
 
+def connection() -> Connection:
+    """The connection the survey functions below run on. A survey page has its own Core
+    connection (surveys.views.on_own_connection): the ORM session's bookkeeping around a
+    page's one to five statements cost more than the statements (bench/pages.py). Anywhere
+    else (staff pages, paper entry, the command line, tests) it is the ORM session's, so
+    that their ORM work and these functions share one transaction."""
+    own = g.get("survey_connection")
+    return own if own is not None else db.session.connection()
+
+
+def _commit() -> None:
+    own = g.get("survey_connection")
+    (own or db.session).commit()
+
+
+def _rollback() -> None:
+    own = g.get("survey_connection")
+    (own or db.session).rollback()
+
+
 # Statements every survey page runs, built once: building one costs as much as running it.
 # Core statements on the tables where a page needs a few columns: loading ORM objects, and
 # the unit of work when saving, cost more than the database does.
@@ -90,6 +111,9 @@ TAKES_ANSWERS = and_(
 )
 CURRENT_SURVEY = _newest_version(Survey)
 IS_OPEN = _newest_version(TAKES_ANSWERS)
+NEWEST_VERSION = _newest_version(
+    SURVEYS.c.id, SURVEYS.c.slug, SURVEYS.c.version, SURVEYS.c.loaded_at, TAKES_ANSWERS
+)
 HELD_RESPONSE = (
     select(
         RESPONSES.c.id,
@@ -126,6 +150,7 @@ HELD_RESPONSE_AND_ANSWER = (
     .outerjoin(CHOICES, CHOICES.c.answer_id == ANSWERS.c.id)
     .order_by(CHOICES.c.position)
 )
+START_RESPONSE = insert(RESPONSES).returning(RESPONSES.c.id)  # the other columns' defaults
 DELETE_CHOICES = delete(CHOICES).where(CHOICES.c.answer_id == bindparam("answer_id"))
 INSERT_CHOICES = insert(CHOICES)
 TOUCH_RESPONSE = (
@@ -182,7 +207,7 @@ def held_response(
             "question_id": answer_to,
         }
         statement = HELD_RESPONSE if answer_to is None else HELD_RESPONSE_AND_ANSWER
-        rows = db.session.connection().execute(statement, values).all()
+        rows = connection().execute(statement, values).all()
         if rows:
             first = rows[0]
             saved = None
@@ -196,7 +221,14 @@ def held_response(
 def survey_is_open(slug: str) -> bool | None:
     """Whether the survey takes answers now (its newest version says); None: no such survey.
     Asked on its own only when the browser holds no response (held_response asks it too)."""
-    return db.session.connection().scalar(IS_OPEN, {"slug": slug, "now": utcnow()})
+    return connection().scalar(IS_OPEN, {"slug": slug, "now": utcnow()})
+
+
+def newest_version(slug: str) -> tuple[SurveyVersion | None, bool | None]:
+    """The survey's newest version and whether it takes answers now (None, None: no such
+    survey): what a survey's start page needs, without loading the stored definition."""
+    row = connection().execute(NEWEST_VERSION, {"slug": slug, "now": utcnow()}).first()
+    return (SurveyVersion(*row[:4]), row[4]) if row else (None, None)
 
 
 def current_surveys() -> list[Survey]:
@@ -226,7 +258,7 @@ def _parsed_definition(
 ) -> SurveyDefinition:
     # Keyed by when the version was stored too: a database made afresh (tests, a reset demo)
     # may hold other wording under the same id, slug and version.
-    raw = db.session.scalar(select(Survey.definition).where(Survey.id == survey_id))
+    raw = connection().scalar(select(SURVEYS.c.definition).where(SURVEYS.c.id == survey_id))
     return parse_survey(raw, f"{slug} v{version}")
 
 
@@ -248,17 +280,32 @@ def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def start_response(survey: Survey, filled_by: str) -> tuple[Response, str]:
-    """A new response and its resume code; only the code's hash is stored."""
+def start_response(
+    survey: Survey | SurveyVersion, filled_by: str, holder_token: str | None = None
+) -> tuple[int, str]:
+    """A new response's id and resume code; only the code's hash is stored. With
+    `holder_token` (new_token), the browser starting it holds it from the start: one
+    statement and one commit, not a second transaction to hand it over (hold_response)."""
     while True:
         code = new_code()
-        response = Response(survey=survey, filled_by=filled_by, resume_code_hash=hash_code(code))
-        db.session.add(response)
+        values = {
+            "survey_id": survey.id,
+            "filled_by": filled_by,
+            "resume_code_hash": hash_code(code),
+            "holder_token_hash": _token_hash(holder_token) if holder_token else None,
+        }
         try:
-            db.session.commit()
-            return response, code
+            response_id = connection().scalar(START_RESPONSE, values)
+            _commit()
+            return response_id, code
         except IntegrityError:  # the same code twice: vanishingly rare, so just draw again
-            db.session.rollback()
+            _rollback()
+
+
+def new_token() -> str:
+    """A random token for the browser that holds a response (kept in its session instead of
+    the code; only its hash is stored)."""
+    return secrets.token_urlsafe(16)
 
 
 def _token_hash(token: str) -> str:
@@ -266,10 +313,9 @@ def _token_hash(token: str) -> str:
 
 
 def hold_response(response_id: int) -> str:
-    """A new random token for the browser that now holds the response (kept in its session
-    instead of the code; only the hash is stored). A browser that held it before no longer
-    does. Commits."""
-    token = secrets.token_urlsafe(16)
+    """A new token (new_token) for the browser that now holds the response: a browser that
+    held it before no longer does. Commits."""
+    token = new_token()
     db.session.execute(
         update(Response)
         .where(Response.id == response_id)
@@ -308,9 +354,9 @@ def save_answer(
     commit=False leaves it to the caller (a staff-entered return is stored all at once).
     """
     saved_at = utcnow()
-    connection = db.session.connection()
-    answer_id = connection.scalar(
-        _upsert_answer(connection.dialect.name),
+    on = connection()
+    answer_id = on.scalar(
+        _upsert_answer(on.dialect.name),
         {
             "response_id": response_id,
             "question_id": question.id,
@@ -319,18 +365,19 @@ def save_answer(
             "saved_at": saved_at,
         },
     )
-    connection.execute(DELETE_CHOICES, {"answer_id": answer_id})
+    if question.is_choice:  # a number or text question never has choices to replace
+        on.execute(DELETE_CHOICES, {"answer_id": answer_id})
     if option_ids:
-        connection.execute(
+        on.execute(
             INSERT_CHOICES,
             [
                 {"answer_id": answer_id, "option_id": option_id, "position": position}
                 for position, option_id in enumerate(option_ids)
             ],
         )
-    connection.execute(TOUCH_RESPONSE, {"response_id": response_id, "saved_at": saved_at})
+    on.execute(TOUCH_RESPONSE, {"response_id": response_id, "saved_at": saved_at})
     if commit:
-        db.session.commit()
+        _commit()
     return answer_id
 
 
@@ -373,7 +420,7 @@ def _grouped_answers(rows: Iterable[Sequence]) -> dict:
 
 def _saved_answers(statement, values: dict) -> dict[str, SavedAnswer]:
     """Answers by question id, from rows of (question id, number, text, one chosen option)."""
-    return _grouped_answers(db.session.connection().execute(statement, values))
+    return _grouped_answers(connection().execute(statement, values))
 
 
 def answers_by_question(response_id: int) -> dict[str, SavedAnswer]:
@@ -415,13 +462,14 @@ def submit_response(response_id: int, source: str | None = None, commit: bool = 
     the feedback tally, in one transaction. Only the first of two sends at once counts: the
     second finds it already marked. `commit=False` leaves the commit to the caller (a
     return entered by staff is stored whole or not at all)."""
-    marked = db.session.execute(
+    on = connection()
+    marked = on.execute(
         SUBMIT, {"response_id": response_id, "submitted_at": utcnow(), "source_hash": source}
     )
     if marked.rowcount == 1:
-        tally.add_responses(Response.id == response_id)
+        tally.add_response(on, response_id)
     if commit:
-        db.session.commit()
+        _commit()
 
 
 def _delete_responses(ids: list[int]) -> None:

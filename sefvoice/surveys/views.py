@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, wraps
 from pathlib import Path
 
 from flask import (
@@ -18,9 +19,10 @@ from flask import (
 )
 from werkzeug.wrappers import Response as HttpResponse
 
+from ..database import close_after_the_page
 from ..easyread import Question, SurveyDefinition, load_glossary
 from ..extensions import db
-from ..models import Response, Survey, utcnow
+from ..models import utcnow
 from ..ratelimits import limited, remote_address
 from ..security import same_site_path
 from . import service
@@ -54,17 +56,10 @@ def _abort_unless_open(is_open: bool | None) -> None:
         abort(410, description="closed")
 
 
-def _open_survey(slug: str) -> Survey:
-    """The survey's current version, if it takes answers."""
-    survey = service.current_survey(slug)
-    _abort_unless_open(survey.takes_answers(utcnow()) if survey else None)
-    return survey
-
-
-def _remember(slug: str, response: Response, code: str | None = None) -> None:
-    """The session holds the response's id and a random token. A new code is kept only until
-    the questions begin, so that the code page can show it (again after "Bigger text")."""
-    held = {"id": response.id, "token": service.hold_response(response.id)}
+def _remember(slug: str, response_id: int, token: str, code: str | None = None) -> None:
+    """The session holds the response's id and its holder's token. A new code is kept only
+    until the questions begin, so that the code page can show it (again after "Bigger text")."""
+    held = {"id": response_id, "token": token}
     if code:
         held["code"] = code
     session.setdefault("responses", {})[slug] = held
@@ -99,19 +94,28 @@ def _current_response(
     return response, service.definition_of(response.survey)
 
 
-@bp.before_request
-def _read_without_a_transaction() -> None:
-    """A survey page shown (GET) only reads, so on PostgreSQL its connection runs in
-    autocommit: no BEGIN and ROLLBACK round trips around the reads (two of the five a question
-    page made). In READ COMMITTED each statement sees its own snapshot either way. Not on
-    SQLite, whose driver begins no transaction for reads, and where switching costs a PRAGMA.
-    (A session already in a transaction, as in a test's app context, is left as it is.)"""
-    if (
-        request.method == "GET"
-        and db.engine.dialect.name == "postgresql"
-        and not db.session().in_transaction()
-    ):
-        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+def on_own_connection(view: Callable) -> Callable:
+    """Run a survey page on its own Core connection (service.connection), not the ORM
+    session's, and close it when the page is made (closing rolls back anything not committed;
+    a connection lost by then does not stop the page: database.close_after_the_page).
+
+    A page shown (GET) only reads, so on PostgreSQL its connection runs in autocommit: no
+    BEGIN and ROLLBACK round trips around the reads. In READ COMMITTED each statement sees its
+    own snapshot either way. Not on SQLite, whose driver begins no transaction for reads."""
+
+    @wraps(view)
+    def on_connection(*args, **kwargs):
+        connection = db.engine.connect()
+        if request.method == "GET" and connection.dialect.name == "postgresql":
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+        g.survey_connection = connection
+        try:
+            return view(*args, **kwargs)
+        finally:
+            del g.survey_connection
+            close_after_the_page(connection, current_app.logger)
+
+    return on_connection
 
 
 @lru_cache(maxsize=4)
@@ -135,20 +139,24 @@ def index() -> str:
 
 @bp.route("/s/<slug>", methods=["GET", "POST"])
 @limited("START_LIMIT")
+@on_own_connection
 def start(slug: str) -> str | HttpResponse:
-    survey = _open_survey(slug)
+    survey, is_open = service.newest_version(slug)
+    _abort_unless_open(is_open)
     definition = service.definition_of(survey)
     form = FilledByForm()
     form.filled_by.choices = choices(definition.filled_by)
     if form.validate_on_submit():
-        response, code = service.start_response(survey, form.filled_by.data)
-        _remember(slug, response, code)
+        token = service.new_token()
+        response_id, code = service.start_response(survey, form.filled_by.data, token)
+        _remember(slug, response_id, token, code)
         return redirect(url_for(".code", slug=slug))
     status = 400 if form.errors else 200
     return render_template("surveys/start.html", definition=definition, form=form), status
 
 
 @bp.get("/s/<slug>/code")
+@on_own_connection
 def code(slug: str) -> str:
     response, definition = _current_response(slug, keep_code=True)
     code = session["responses"][slug].get("code")
@@ -214,6 +222,7 @@ def question_page(
 
 @bp.route("/s/<slug>/q/<question_id>", methods=["GET", "POST"])
 @limited("ANSWER_LIMIT", key=_respondent)
+@on_own_connection
 def question(slug: str, question_id: str) -> str | HttpResponse:
     # A page shown afresh starts from the saved answer, read with the response; a page sent
     # back with an error shows what was sent (not the saved answer beside "Choose one answer").
@@ -237,6 +246,7 @@ def question(slug: str, question_id: str) -> str | HttpResponse:
 
 
 @bp.route("/s/<slug>/check", methods=["GET", "POST"])
+@on_own_connection
 def check(slug: str) -> str | HttpResponse:
     response, definition = _current_response(slug)
     answers = service.answers_by_question(response.id)
@@ -256,6 +266,7 @@ def check(slug: str) -> str | HttpResponse:
 
 
 @bp.get("/s/<slug>/done")
+@on_own_connection
 def done(slug: str) -> str:
     response, is_open = _held_response(slug)
     if is_open is None:
@@ -279,7 +290,7 @@ def resume() -> str | HttpResponse:
             abort(410, description="expired")
         else:
             slug = response.survey.slug
-            _remember(slug, response)
+            _remember(slug, response.id, service.hold_response(response.id))
             if response.submitted_at is not None:
                 return redirect(url_for(".done", slug=slug))
             definition = service.definition_of(response.survey)
