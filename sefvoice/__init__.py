@@ -24,6 +24,7 @@ from .database import (
 from .extensions import csrf, db, login_manager, migrate
 from .feedback.terms import TermCalendar
 from .security import add_security_headers
+from .urls import fixed_url
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -78,6 +79,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_error_pages(app)
     add_security_headers(app)
     add_fingerprints(app)
+    app.add_template_global(fixed_url)
 
     @login_manager.user_loader
     def load_user(user_id: str):

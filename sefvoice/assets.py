@@ -13,8 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request, url_for
+from flask import Flask, request
 from werkzeug.security import safe_join
+
+from .urls import fixed_url
 
 YEAR = 365 * 24 * 3600
 
@@ -50,16 +52,11 @@ def add_fingerprints(app: Flask) -> None:
             if version:
                 values["v"] = version
 
-    def build_static_url(script_root: str, filename: str) -> str:
-        return url_for("static", filename=filename)
-
-    built = build_static_url if app.debug else lru_cache(maxsize=1024)(build_static_url)
-
     @app.template_global()
     def static_url(filename: str) -> str:
-        """url_for('static', filename=...), built once per process and address outside debug
-        mode: a question page has a picture beside each answer."""
-        return built(request.script_root, filename)
+        """url_for('static', filename=...), built once (urls.fixed_url): a question page has a
+        picture beside each answer."""
+        return fixed_url("static", filename=filename)
 
     revalidate = app.get_send_file_max_age
 

@@ -32,18 +32,22 @@ HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+    # Pages may show survey answers or staff data: never keep them in a shared cache.
+    "Cache-Control": "no-store",
 }
 
 
 def add_security_headers(app: Flask) -> None:
     @app.after_request
     def secure(response: Response) -> Response:
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
+        # One pass over the response's headers, not one per header (setdefault each): a view
+        # may set its own (a download's Cache-Control, say), and every response pays this.
+        present = {name.lower() for name, _ in response.headers}
+        response.headers.extend(
+            (name, value) for name, value in HEADERS.items() if name.lower() not in present
+        )
         if request.is_secure:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        # Pages may show survey answers or staff data: never keep them in a shared cache.
-        response.headers.setdefault("Cache-Control", "no-store")
         return response
 
 

@@ -25,6 +25,7 @@ from ..extensions import db
 from ..models import utcnow
 from ..ratelimits import limited, remote_address
 from ..security import same_site_path
+from ..urls import fixed_url
 from . import service
 from .forms import (
     FilledByForm,
@@ -45,7 +46,7 @@ def survey_url(page: str, **values) -> str:
     preview = g.get("preview")
     if preview is not None:
         return url_for(f"manage.preview_{page}", version=preview.version, **values)
-    return url_for(f"surveys.{page}", **values)
+    return fixed_url(f"surveys.{page}", **values)
 
 
 def _abort_unless_open(is_open: bool | None) -> None:
