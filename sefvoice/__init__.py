@@ -12,7 +12,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
-from . import ratelimits
+from . import ratelimits, urls
 from .assets import add_fingerprints
 from .database import (
     LOST_AFTER_THE_PAGE,
@@ -24,7 +24,6 @@ from .database import (
 from .extensions import csrf, db, login_manager, migrate
 from .feedback.terms import TermCalendar
 from .security import add_security_headers
-from .urls import fixed_url
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -79,7 +78,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_error_pages(app)
     add_security_headers(app)
     add_fingerprints(app)
-    app.add_template_global(fixed_url)
+    urls.init_app(app)
 
     @login_manager.user_loader
     def load_user(user_id: str):
