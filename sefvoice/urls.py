@@ -21,10 +21,10 @@ def fixed_url(endpoint: str, **values: Any) -> str:
     """url_for(endpoint, **values), built once per address root and arguments outside debug
     mode (where a static file's fingerprint may change while the app runs). Only for
     addresses that depend on nothing else in the request."""
-    if current_app.debug:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.debug:
         return url_for(endpoint, **values)
-    built = current_app.extensions["fixed_url"]
-    return built(request.script_root, endpoint, tuple(values.items()))
+    return app.extensions["fixed_url"](request.script_root, endpoint, tuple(values.items()))
 
 
 def _build(script_root: str, endpoint: str, values: tuple) -> str:
