@@ -14,6 +14,7 @@ from flask import g
 from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import scoped_session
 
 from .. import tally
 from ..easyread import Question, SurveyDefinition, parse_survey
@@ -66,24 +67,26 @@ def latest_version(slug: str) -> int:
     return db.session.scalar(select(func.max(Survey.version)).filter_by(slug=slug)) or 0
 
 
-def connection() -> Connection:
-    """The connection the survey functions below run on. A survey page has its own Core
+def _transaction_owner() -> Connection | scoped_session:
+    """What the survey functions below run on and commit. A survey page has its own Core
     connection (surveys.views.on_own_connection): the ORM session's bookkeeping around a
     page's one to five statements cost more than the statements (bench/pages.py). Anywhere
-    else (staff pages, paper entry, the command line, tests) it is the ORM session's, so
-    that their ORM work and these functions share one transaction."""
-    own = g.get("survey_connection")
-    return own if own is not None else db.session.connection()
+    else (staff pages, paper entry, the command line, tests) it is the ORM session, so that
+    their ORM work and these functions share one transaction."""
+    return g.get("survey_connection") or db.session
+
+
+def connection() -> Connection:
+    owner = _transaction_owner()
+    return owner if isinstance(owner, Connection) else owner.connection()
 
 
 def _commit() -> None:
-    own = g.get("survey_connection")
-    (own or db.session).commit()
+    _transaction_owner().commit()
 
 
 def _rollback() -> None:
-    own = g.get("survey_connection")
-    (own or db.session).rollback()
+    _transaction_owner().rollback()
 
 
 # Statements every survey page runs, built once: building one costs as much as running it.
