@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import config as settings
 from . import ratelimits, urls
 from .assets import add_fingerprints
+from .cookie_session import SessionInterface
 from .database import (
     LOST_AFTER_THE_PAGE,
     MIGRATIONS_DIR,
@@ -41,6 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     TermCalendar(app.config["TERMS"], app.config["TIMEZONE"])  # a bad setting stops start-up
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.session_interface = SessionInterface()
 
     db.init_app(app)
     _end_sessions_safely(app)
@@ -93,8 +95,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     @app.context_processor
     def page_context() -> dict[str, Any]:
         from .auth import has_role
+        from .surveys.views import wants_large_display
 
-        return {"large_display": request.cookies.get("display") == "large", "has_role": has_role}
+        return {"large_display": wants_large_display(), "has_role": has_role}
 
     return app
 

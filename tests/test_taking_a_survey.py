@@ -11,8 +11,10 @@ from sqlalchemy import event, func, select
 from sefvoice.extensions import db
 from sefvoice.models import Answer, AnswerChoice, Response, Survey, utcnow
 from sefvoice.surveys import service
+from sefvoice.surveys.views import SHOWN_AFRESH
 
-from .conftest import csrf_token, post_form
+from .conftest import CSRF_PATTERN as CSRF
+from .conftest import csrf_token, post_form, sign_in
 
 SLUG = "all-types"
 Q = f"/s/{SLUG}/q/"
@@ -164,6 +166,33 @@ def test_a_question_page_shows_the_saved_answer_and_only_its_own(app, client):
     assert re.findall(r'value="(\w+)" checked', someone_else.get(Q + "pick-many").text) == ["car"]
 
 
+def test_a_question_page_is_made_once_and_shared_with_nothing_personal_on_it(app, client):
+    """A question page with nothing saved on it is made once and shared (views.shown_afresh):
+    each person gets their own working CSRF token in it, and what differs between people (a
+    saved answer, bigger text, a signed-in staff member's links) is never shared."""
+    start(client)
+    other = app.test_client()
+    start(other)
+    first, shared = client.get(Q + "pick-one").text, other.get(Q + "pick-one").text
+    assert len(app.extensions[SHOWN_AFRESH]) == 1
+    (mine,), (theirs,) = set(CSRF.findall(first)), set(CSRF.findall(shared))
+    assert mine != theirs and mine not in shared
+    assert first.replace(mine, "token") == shared.replace(theirs, "token")
+    sent = other.post(Q + "pick-one", data={"csrf_token": theirs, "answer": "cats"})
+    assert sent.status_code == 302
+
+    assert re.findall(r'value="(\w+)" checked', other.get(Q + "pick-one").text) == ["cats"]
+    assert " checked" not in client.get(Q + "pick-one").text
+    post_form(other, "/display", {"next": "/"}, token_from="/resume")
+    assert 'class="display-large"' in other.get(Q + "pick-many").text
+    assert 'class="display-large"' not in client.get(Q + "pick-many").text
+    staff = app.test_client()
+    sign_in(staff, "officer")
+    start(staff)
+    assert "Staff pages" in staff.get(Q + "pick-many").text
+    assert "Staff pages" not in client.get(Q + "pick-many").text
+
+
 def test_change_an_answer_from_the_check_page(app, client):
     start(client)
     for question_id, value in ALL_ANSWERS:
@@ -258,6 +287,97 @@ def test_number_typed_with_spaces_is_accepted(app, client):
     start(client)
     assert answer(client, "weeks-waited", " 150 ").status_code == 302
     assert stored(app, "weeks-waited").number == 150
+
+
+def _send_answer_later(app, client, question_id: str = "pick-many"):
+    """Send an answer with a token from another page (the question page may now redirect)."""
+    return post_form(client, Q + question_id, {"answer": ["car"]}, token_from="/resume")
+
+
+def _sent(app) -> None:
+    with app.app_context():
+        db.session.scalar(select(Response)).submitted_at = utcnow()
+        db.session.commit()
+
+
+def _run_out(app) -> None:
+    with app.app_context():
+        db.session.scalar(select(Response)).last_saved_at = utcnow() - timedelta(days=31)
+        db.session.commit()
+
+
+def _closed(app) -> None:
+    with app.app_context():
+        db.session.scalar(select(Survey).filter_by(slug=SLUG)).is_open = False
+        db.session.commit()
+
+
+def _held_elsewhere(app) -> None:
+    with app.app_context():
+        response_id = db.session.scalar(select(Response.id))
+        service.hold_response(response_id)
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "says"),
+    [
+        (_sent, 302, f"/s/{SLUG}/done"),
+        (_run_out, 410, "Your code has run out"),
+        (_closed, 410, "This survey is closed"),
+        (_held_elsewhere, 302, f"/s/{SLUG}"),
+    ],
+)
+def test_an_answer_is_not_saved_to_a_response_that_may_not_take_it(
+    app, half_done, change, status, says
+):
+    """A save claims the response in one statement (service.claim_response); when it may
+    not be saved to, the page says why, as the pages shown do, and nothing is stored."""
+    with app.app_context():
+        saved_before = db.session.scalar(select(Response.last_saved_at))
+    change(app)
+    reply = _send_answer_later(app, half_done)
+    assert reply.status_code == status
+    assert says in (reply.location if status == 302 else reply.get_data(as_text=True))
+    with app.app_context():
+        assert db.session.scalar(select(Response.last_saved_at)) <= max(
+            saved_before, utcnow() - timedelta(days=30)
+        )
+
+
+def test_only_a_saved_answer_keeps_an_unfinished_response_longer(app, client):
+    start(client)
+    ten_days_ago = utcnow() - timedelta(days=10)
+    with app.app_context():
+        db.session.scalar(select(Response)).last_saved_at = ten_days_ago
+        db.session.commit()
+    assert post_form(client, Q + "pick-one", {}).status_code == 400  # nothing chosen
+    with app.app_context():
+        assert db.session.scalar(select(Response.last_saved_at)) == ten_days_ago
+    assert answer(client, "pick-one", "cats").status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Response.last_saved_at)) > utcnow() - timedelta(minutes=1)
+
+
+def test_an_answer_is_saved_when_its_response_could_take_it_by_the_second_look(
+    app, client, monkeypatch
+):
+    """If the claim fails but the checks one by one then pass (the survey opened between
+    the two), the response is claimed again and the answer saved; if that fails too, the
+    respondent is asked to send the page again and nothing is stored."""
+    start(client)
+    claim, claims = service.claim_response, []
+
+    def refused_once(*args):
+        claims.append(args)
+        return None if len(claims) == 1 else claim(*args)
+
+    monkeypatch.setattr(service, "claim_response", refused_once)
+    assert answer(client, "pick-one", "cats").status_code == 302
+    assert stored(app, "pick-one").option_ids == ["cats"] and len(claims) == 2
+    monkeypatch.setattr(service, "claim_response", lambda *args: None)
+    reply = answer(client, "pick-one", "dogs")
+    assert reply.status_code == 400 and "Please go back and try again" in reply.text
+    assert stored(app, "pick-one").option_ids == ["cats"]
 
 
 def test_unknown_survey(client):

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from flask import g
+from flask import current_app, g
 from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -156,10 +156,35 @@ HELD_RESPONSE_AND_ANSWER = (
 START_RESPONSE = insert(RESPONSES).returning(RESPONSES.c.id)  # the other columns' defaults
 DELETE_CHOICES = delete(CHOICES).where(CHOICES.c.answer_id == bindparam("answer_id"))
 INSERT_CHOICES = insert(CHOICES)
-TOUCH_RESPONSE = (
+# Saving an answer starts by claiming the response: one statement checks what the survey
+# pages check (held by this browser's token, not sent, not run out, its survey taking
+# answers now) and sets the response's last-saved time, which locks the response until the
+# answer is stored. It stands in for reading the response and then touching it: two round
+# trips of a save's seven.
+CLAIM_RESPONSE = (
     update(RESPONSES)
-    .where(RESPONSES.c.id == bindparam("response_id"))
-    .values(last_saved_at=bindparam("saved_at"))
+    .where(
+        RESPONSES.c.id == bindparam("response_id"),
+        RESPONSES.c.holder_token_hash == bindparam("token_hash"),
+        RESPONSES.c.submitted_at.is_(None),
+        RESPONSES.c.last_saved_at >= bindparam("kept_since"),
+        RESPONSES.c.survey_id.in_(select(SURVEYS.c.id).where(SURVEYS.c.slug == bindparam("slug"))),
+        IS_OPEN.scalar_subquery(),
+    )
+    .values(last_saved_at=NOW)
+    .returning(RESPONSES.c.survey_id)
+)
+SURVEY_VERSION = select(SURVEYS.c.id, SURVEYS.c.slug, SURVEYS.c.version, SURVEYS.c.loaded_at).where(
+    SURVEYS.c.id == bindparam("survey_id")
+)
+REPLACE_ANSWER = (
+    update(ANSWERS)
+    .where(
+        ANSWERS.c.response_id == bindparam("of_response"),
+        ANSWERS.c.question_id == bindparam("of_question"),
+    )
+    .values(number=bindparam("number"), text=bindparam("text"), saved_at=bindparam("saved_at"))
+    .returning(ANSWERS.c.id)
 )
 SUBMIT = (
     update(RESPONSES)
@@ -219,6 +244,40 @@ def held_response(
                 saved = answers.get(first[8])
             return HeldResponse(*first[:3], SurveyVersion(*first[3:7]), saved), first[7]
     return None, survey_is_open(slug)
+
+
+def claim_response(
+    slug: str, response_id: int | None, token: str | None, keep_days: int
+) -> SurveyVersion | None:
+    """Claim the response a browser holds for saving an answer (CLAIM_RESPONSE): the survey
+    version it answers, or None when it may not be saved to (none held, held by another
+    browser, sent, run out, or its survey not taking answers: held_response and
+    is_expired say which). Leaves the transaction open, for the save."""
+    if response_id is None or not token:
+        return None
+    now = utcnow()
+    values = {
+        "response_id": response_id,
+        "token_hash": _token_hash(token),
+        "slug": slug,
+        "now": now,
+        "kept_since": now - timedelta(days=keep_days),
+    }
+    survey_id = connection().scalar(CLAIM_RESPONSE, values)
+    return None if survey_id is None else survey_version(survey_id)
+
+
+def survey_version(survey_id: int) -> SurveyVersion:
+    """A stored version by its id, read once per app: a stored version never changes."""
+    versions = current_app.extensions.setdefault(SURVEY_VERSIONS, {})
+    version = versions.get(survey_id)
+    if version is None:
+        row = connection().execute(SURVEY_VERSION, {"survey_id": survey_id}).one()
+        version = versions[survey_id] = SurveyVersion(*row)
+    return version
+
+
+SURVEY_VERSIONS = "sefvoice_survey_versions"
 
 
 def survey_is_open(slug: str) -> bool | None:
@@ -353,23 +412,25 @@ def save_answer(
     """Store (or replace) the answer to one question, in one transaction. Returns its id.
 
     Sending the same page twice, even at the same moment, leaves one answer: the row is
-    written with an upsert on (response, question). Nothing given (all None) is a skip.
-    commit=False leaves it to the caller (a staff-entered return is stored all at once).
+    inserted unless (response, question) has one, which is then replaced with its choices
+    (a respondent's save has claimed the response first, claim_response, so the two take
+    turns). Nothing given (all None) is a skip. commit=False leaves it to the caller (a
+    staff-entered return is stored all at once).
     """
-    saved_at = utcnow()
     on = connection()
-    answer_id = on.scalar(
-        _upsert_answer(on.dialect.name),
-        {
-            "response_id": response_id,
-            "question_id": question.id,
-            "number": number,
-            "text": text,
-            "saved_at": saved_at,
-        },
-    )
-    if question.is_choice:  # a number or text question never has choices to replace
-        on.execute(DELETE_CHOICES, {"answer_id": answer_id})
+    values = {
+        "response_id": response_id,
+        "question_id": question.id,
+        "number": number,
+        "text": text,
+        "saved_at": utcnow(),
+    }
+    answer_id = on.scalar(_insert_answer(on.dialect.name), values)
+    if answer_id is None:  # answered before: most answers are new, and need no DELETE
+        replaced = {**values, "of_response": response_id, "of_question": question.id}
+        answer_id = on.scalar(REPLACE_ANSWER, replaced)
+        if question.is_choice:  # a number or text question never has choices to replace
+            on.execute(DELETE_CHOICES, {"answer_id": answer_id})
     if option_ids:
         on.execute(
             INSERT_CHOICES,
@@ -378,16 +439,16 @@ def save_answer(
                 for position, option_id in enumerate(option_ids)
             ],
         )
-    on.execute(TOUCH_RESPONSE, {"response_id": response_id, "saved_at": saved_at})
     if commit:
         _commit()
     return answer_id
 
 
 @lru_cache(maxsize=2)
-def _upsert_answer(dialect: str):
-    """INSERT ... ON CONFLICT (response_id, question_id) DO UPDATE ... RETURNING id, built once
-    in the database's own dialect (SQLite and PostgreSQL spell it the same way)."""
+def _insert_answer(dialect: str):
+    """INSERT ... ON CONFLICT (response_id, question_id) DO NOTHING RETURNING id, built once
+    in the database's own dialect (SQLite and PostgreSQL spell it the same way): no id back
+    means the question was answered before."""
     module = {"sqlite": sqlite, "postgresql": postgresql}[dialect]
     statement = module.insert(ANSWERS).values(
         response_id=bindparam("response_id"),
@@ -396,10 +457,8 @@ def _upsert_answer(dialect: str):
         text=bindparam("text"),
         saved_at=bindparam("saved_at"),
     )
-    excluded = statement.excluded
-    return statement.on_conflict_do_update(
-        index_elements=[ANSWERS.c.response_id, ANSWERS.c.question_id],
-        set_={"number": excluded.number, "text": excluded.text, "saved_at": excluded.saved_at},
+    return statement.on_conflict_do_nothing(
+        index_elements=[ANSWERS.c.response_id, ANSWERS.c.question_id]
     ).returning(ANSWERS.c.id)
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
-from functools import lru_cache, wraps
+from functools import lru_cache, partial, wraps
 from pathlib import Path
 
 from flask import (
@@ -17,6 +18,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..database import close_after_the_page
@@ -37,6 +40,15 @@ from .forms import (
 )
 
 bp = Blueprint("surveys", __name__)
+# Question pages made once and shown to everyone who asks for the same one (shown_afresh).
+SHOWN_AFRESH = "sefvoice_question_pages"
+SHOWN_AFRESH_MAX = 2048
+bp.record_once(lambda state: state.app.extensions.setdefault(SHOWN_AFRESH, {}))
+
+
+def wants_large_display() -> bool:
+    """Bigger text and stronger colours, chosen with the header's button (display)."""
+    return request.cookies.get("display") == "large"
 
 
 @bp.app_template_global()
@@ -76,14 +88,20 @@ def _held_response(
     return service.held_response(slug, held.get("id"), held.get("token"), answer_to)
 
 
+def _forget_code(slug: str) -> None:
+    """The new response's code leaves the session once the questions begin."""
+    if "code" in session.get("responses", {}).get(slug, {}):
+        del session["responses"][slug]["code"]
+        session.modified = True
+
+
 def _current_response(
     slug: str, keep_code: bool = False, answer_to: str | None = None
 ) -> tuple[service.HeldResponse, SurveyDefinition]:
     """The response this browser is filling in for the survey, checked for state. The new
     response's code leaves the session here, unless this is the code page."""
-    if not keep_code and "code" in session.get("responses", {}).get(slug, {}):
-        del session["responses"][slug]["code"]
-        session.modified = True
+    if not keep_code:
+        _forget_code(slug)
     response, is_open = _held_response(slug, answer_to)
     _abort_unless_open(is_open)
     if response is None or response.survey.slug != slug:
@@ -93,6 +111,24 @@ def _current_response(
     if service.is_expired(response, current_app.config["UNFINISHED_RESPONSE_DAYS"]):
         abort(410, description="expired")
     return response, service.definition_of(response.survey)
+
+
+def _claimed_response(slug: str) -> tuple[int, SurveyDefinition]:
+    """The response this browser is filling in, claimed for saving an answer in one
+    statement (service.claim_response). When the claim fails, the checks of
+    _current_response, one by one, give the page that says why."""
+    _forget_code(slug)
+    held = session.get("responses", {}).get(slug) or {}
+    keep_days = current_app.config["UNFINISHED_RESPONSE_DAYS"]
+    survey = service.claim_response(slug, held.get("id"), held.get("token"), keep_days)
+    if survey is None:
+        _current_response(slug)
+        # The checks passed: what failed the claim changed between the two (a survey
+        # opening at that moment, say). Claim it again, now that it may be saved to.
+        survey = service.claim_response(slug, held.get("id"), held.get("token"), keep_days)
+        if survey is None:
+            abort(400)
+    return held["id"], service.definition_of(survey)
 
 
 def on_own_connection(view: Callable) -> Callable:
@@ -197,7 +233,7 @@ def page_after(definition: SurveyDefinition, question: Question, changing: bool)
 
 
 def question_page(
-    definition: SurveyDefinition, question: Question, form, changing: bool
+    definition: SurveyDefinition, question: Question, form, changing: bool, **context
 ) -> tuple[str, int]:
     """A question page as a respondent sees it (the preview shows the same)."""
     position = definition.index_of(question.id)
@@ -218,7 +254,28 @@ def question_page(
         total=len(definition.questions),
         back=back,
         changing=changing,
+        **context,
     ), status
+
+
+def shown_afresh(key: tuple, make_page: Callable[..., tuple[str, int]]) -> tuple[str, int]:
+    """A page that is the same for every respondent who asks for it (`key` says what it
+    depends on) but for its CSRF token: made once, with a stand-in for the token, and
+    served with each person's own token put in. Making a question page cost a third of
+    showing one (bench/pages.py); a thousand people answering the same survey ask for the
+    same few dozen pages. `make_page(csrf_token=...)` renders it with that stand-in."""
+    pages = current_app.extensions[SHOWN_AFRESH]
+    page, status = pages.get(key), 200
+    if page is None:
+        page, status = make_page(csrf_token=lambda: TOKEN_STAND_IN)
+        if status == 200:
+            if len(pages) >= SHOWN_AFRESH_MAX:  # only odd addresses get here: start again
+                pages.clear()
+            pages[key] = page
+    return page.replace(TOKEN_STAND_IN, generate_csrf()), status
+
+
+TOKEN_STAND_IN = f"csrf-token-{secrets.token_hex(16)}"
 
 
 @bp.route("/s/<slug>/q/<question_id>", methods=["GET", "POST"])
@@ -228,7 +285,11 @@ def question(slug: str, question_id: str) -> str | HttpResponse:
     # A page shown afresh starts from the saved answer, read with the response; a page sent
     # back with an error shows what was sent (not the saved answer beside "Choose one answer").
     showing = request.method == "GET"
-    response, definition = _current_response(slug, answer_to=question_id if showing else None)
+    if showing:
+        response, definition = _current_response(slug, answer_to=question_id)
+        response_id, saved = response.id, response.saved_answer
+    else:
+        (response_id, definition), saved = _claimed_response(slug), None
     question = definition.question(question_id)
     if question is None:
         abort(404)
@@ -236,12 +297,19 @@ def question(slug: str, question_id: str) -> str | HttpResponse:
     after = page_after(definition, question, changing)
 
     if request.method == "POST" and "skip" in request.form and question.optional:
-        service.save_answer(response.id, question)  # CSRFProtect has checked the token
+        service.save_answer(response_id, question)  # CSRFProtect has checked the token
         return redirect(after)
 
-    form = question_form(question, data=_form_data_from_answer(question, response.saved_answer))
+    if showing and saved is None and not current_user.is_authenticated:
+        # Nothing of this person's is on the page (a staff member's sees the staff links).
+        key = (response.survey, question.id, changing, wants_large_display(), request.full_path)
+        blank = partial(question_form, question)  # made only if the page is
+        return shown_afresh(
+            key, lambda **context: question_page(definition, question, blank(), changing, **context)
+        )
+    form = question_form(question, data=_form_data_from_answer(question, saved))
     if form.validate_on_submit():
-        service.save_answer(response.id, question, **answer_from_form(question, form))
+        service.save_answer(response_id, question, **answer_from_form(question, form))
         return redirect(after)
     return question_page(definition, question, form, changing)
 
