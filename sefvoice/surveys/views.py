@@ -120,12 +120,13 @@ def _claimed_response(slug: str) -> tuple[int, SurveyDefinition]:
     _forget_code(slug)
     held = session.get("responses", {}).get(slug) or {}
     keep_days = current_app.config["UNFINISHED_RESPONSE_DAYS"]
-    survey = service.claim_response(slug, held.get("id"), held.get("token"), keep_days)
+    claim = partial(service.claim_response, slug, held.get("id"), held.get("token"), keep_days)
+    survey = claim()
     if survey is None:
         _current_response(slug)
         # The checks passed: what failed the claim changed between the two (a survey
         # opening at that moment, say). Claim it again, now that it may be saved to.
-        survey = service.claim_response(slug, held.get("id"), held.get("token"), keep_days)
+        survey = claim()
         if survey is None:
             abort(400)
     return held["id"], service.definition_of(survey)
@@ -296,17 +297,18 @@ def question(slug: str, question_id: str) -> str | HttpResponse:
     changing = request.args.get("change") == "1"
     after = page_after(definition, question, changing)
 
-    if request.method == "POST" and "skip" in request.form and question.optional:
+    if not showing and "skip" in request.form and question.optional:
         service.save_answer(response_id, question)  # CSRFProtect has checked the token
         return redirect(after)
 
     if showing and saved is None and not current_user.is_authenticated:
         # Nothing of this person's is on the page (a staff member's sees the staff links).
         key = (response.survey, question.id, changing, wants_large_display(), request.full_path)
-        blank = partial(question_form, question)  # made only if the page is
-        return shown_afresh(
-            key, lambda **context: question_page(definition, question, blank(), changing, **context)
-        )
+
+        def make_page(**context) -> tuple[str, int]:  # the blank form made only if the page is
+            return question_page(definition, question, question_form(question), changing, **context)
+
+        return shown_afresh(key, make_page)
     form = question_form(question, data=_form_data_from_answer(question, saved))
     if form.validate_on_submit():
         service.save_answer(response_id, question, **answer_from_form(question, form))
