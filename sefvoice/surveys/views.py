@@ -43,6 +43,7 @@ bp = Blueprint("surveys", __name__)
 # Question pages made once and shown to everyone who asks for the same one (shown_afresh).
 SHOWN_AFRESH = "sefvoice_question_pages"
 SHOWN_AFRESH_MAX = 2048
+TOKEN_STAND_IN = f"csrf-token-{secrets.token_hex(16)}"  # where each person's token goes
 bp.record_once(lambda state: state.app.extensions.setdefault(SHOWN_AFRESH, {}))
 
 
@@ -274,9 +275,6 @@ def shown_afresh(key: tuple, make_page: Callable[..., tuple[str, int]]) -> tuple
                 pages.clear()
             pages[key] = page
     return page.replace(TOKEN_STAND_IN, generate_csrf()), status
-
-
-TOKEN_STAND_IN = f"csrf-token-{secrets.token_hex(16)}"
 
 
 @bp.route("/s/<slug>/q/<question_id>", methods=["GET", "POST"])
