@@ -6,12 +6,12 @@ import re
 from datetime import timedelta
 
 import pytest
+from flask import template_rendered
 from sqlalchemy import event, func, select
 
 from sefvoice.extensions import db
 from sefvoice.models import Answer, AnswerChoice, Response, Survey, utcnow
 from sefvoice.surveys import service
-from sefvoice.surveys.views import SHOWN_AFRESH
 
 from .conftest import CSRF_PATTERN as CSRF
 from .conftest import csrf_token, post_form, sign_in
@@ -166,31 +166,44 @@ def test_a_question_page_shows_the_saved_answer_and_only_its_own(app, client):
     assert re.findall(r'value="(\w+)" checked', someone_else.get(Q + "pick-many").text) == ["car"]
 
 
-def test_a_question_page_is_made_once_and_shared_with_nothing_personal_on_it(app, client):
-    """A question page with nothing saved on it is made once and shared (views.shown_afresh):
-    each person gets their own working CSRF token in it, and what differs between people (a
-    saved answer, bigger text, a signed-in staff member's links) is never shared."""
+@pytest.mark.parametrize("page", [f"/s/{SLUG}", Q + "pick-one"], ids=["start", "question"])
+def test_a_page_with_nothing_personal_on_it_is_made_once_and_shared(app, client, page):
+    """The start page, and a question page with nothing saved on it, are made once and shared
+    (views.shown_afresh): the second person's copy is not rendered, and each person gets
+    their own CSRF token in it, which works."""
     start(client)
     other = app.test_client()
     start(other)
-    first, shared = client.get(Q + "pick-one").text, other.get(Q + "pick-one").text
-    assert len(app.extensions[SHOWN_AFRESH]) == 1
+    first = client.get(page).text
+    rendered = []
+    with template_rendered.connected_to(lambda _app, template, **_: rendered.append(template), app):
+        shared = other.get(page).text
+    assert rendered == []
     (mine,), (theirs,) = set(CSRF.findall(first)), set(CSRF.findall(shared))
     assert mine != theirs and mine not in shared
     assert first.replace(mine, "token") == shared.replace(theirs, "token")
-    sent = other.post(Q + "pick-one", data={"csrf_token": theirs, "answer": "cats"})
+    sent = other.post(page, data={"csrf_token": theirs, "answer": "cats", "filled_by": "me"})
     assert sent.status_code == 302
 
+
+def test_what_differs_between_people_is_never_on_a_shared_page(app, client):
+    """A saved answer, bigger text and a signed-in staff member's links are never shared."""
+    start(client)
+    other = app.test_client()
+    start(other)
+    assert answer(other, "pick-one", "cats").status_code == 302
     assert re.findall(r'value="(\w+)" checked', other.get(Q + "pick-one").text) == ["cats"]
     assert " checked" not in client.get(Q + "pick-one").text
     post_form(other, "/display", {"next": "/"}, token_from="/resume")
-    assert 'class="display-large"' in other.get(Q + "pick-many").text
-    assert 'class="display-large"' not in client.get(Q + "pick-many").text
+    for page in (Q + "pick-many", f"/s/{SLUG}"):
+        assert 'class="display-large"' in other.get(page).text
+        assert 'class="display-large"' not in client.get(page).text
     staff = app.test_client()
     sign_in(staff, "officer")
     start(staff)
-    assert "Staff pages" in staff.get(Q + "pick-many").text
-    assert "Staff pages" not in client.get(Q + "pick-many").text
+    for page in (Q + "pick-many", f"/s/{SLUG}"):
+        assert "Staff pages" in staff.get(page).text
+        assert "Staff pages" not in client.get(page).text
 
 
 def test_change_an_answer_from_the_check_page(app, client):

@@ -183,15 +183,31 @@ def start(slug: str) -> str | HttpResponse:
     survey, is_open = service.newest_version(slug)
     _abort_unless_open(is_open)
     definition = service.definition_of(survey)
-    form = FilledByForm()
-    form.filled_by.choices = choices(definition.filled_by)
+
+    def start_page(form: FilledByForm, **context) -> tuple[str, int]:
+        status = 400 if form.errors else 200
+        page = render_template("surveys/start.html", definition=definition, form=form, **context)
+        return page, status
+
+    if request.method == "GET" and not current_user.is_authenticated:
+        # Everyone arriving sees the same page: a launch's first minutes are its busiest.
+        def blank_page(**context) -> tuple[str, int]:
+            return start_page(_filled_by_form(definition), **context)
+
+        return shown_afresh(survey, blank_page)
+    form = _filled_by_form(definition)
     if form.validate_on_submit():
         token = service.new_token()
         response_id, code = service.start_response(survey, form.filled_by.data, token)
         _remember(slug, response_id, token, code)
         return redirect(url_for(".code", slug=slug))
-    status = 400 if form.errors else 200
-    return render_template("surveys/start.html", definition=definition, form=form), status
+    return start_page(form)
+
+
+def _filled_by_form(definition: SurveyDefinition) -> FilledByForm:
+    form = FilledByForm()
+    form.filled_by.choices = choices(definition.filled_by)
+    return form
 
 
 @bp.get("/s/<slug>/code")
@@ -260,13 +276,18 @@ def question_page(
     ), status
 
 
-def shown_afresh(key: tuple, make_page: Callable[..., tuple[str, int]]) -> tuple[str, int]:
-    """A page that is the same for every respondent who asks for it (`key` says what it
-    depends on) but for its CSRF token: made once, with a stand-in for the token, and
+def shown_afresh(
+    survey: service.SurveyVersion, make_page: Callable[..., tuple[str, int]]
+) -> tuple[str, int]:
+    """A page of a survey version that is the same for every respondent who asks for it at
+    its address but for its CSRF token: made once, with a stand-in for the token, and
     served with each person's own token put in. Making a question page cost a third of
     showing one (bench/pages.py); a thousand people answering the same survey ask for the
-    same few dozen pages. `make_page(csrf_token=...)` renders it with that stand-in."""
+    same few dozen pages. `make_page(csrf_token=...)` renders it with that stand-in. The
+    caller says when a page may be shared: never with a saved answer or errors on it, nor
+    for a signed-in staff member (the staff links)."""
     pages = current_app.extensions[SHOWN_AFRESH]
+    key = (survey, wants_large_display(), request.full_path)  # the path holds the question
     page, status = pages.get(key), 200
     if page is None:
         page, status = make_page(csrf_token=lambda: TOKEN_STAND_IN)
@@ -301,12 +322,10 @@ def question(slug: str, question_id: str) -> str | HttpResponse:
 
     if showing and saved is None and not current_user.is_authenticated:
         # Nothing of this person's is on the page (a staff member's sees the staff links).
-        key = (response.survey, question.id, changing, wants_large_display(), request.full_path)
-
         def make_page(**context) -> tuple[str, int]:  # the blank form made only if the page is
             return question_page(definition, question, question_form(question), changing, **context)
 
-        return shown_afresh(key, make_page)
+        return shown_afresh(response.survey, make_page)
     form = question_form(question, data=_form_data_from_answer(question, saved))
     if form.validate_on_submit():
         service.save_answer(response_id, question, **answer_from_form(question, form))
