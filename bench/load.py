@@ -11,8 +11,9 @@ carer survey, answers every question (sending the second page twice, to show tha
 harmless), sends it and sees the thank-you page, and remembers each answer the app accepted (a
 redirect to the next page). Afterwards every accepted answer must be in the database exactly
 once, with the value sent: the script exits 1 if any is lost, duplicated or different. It
-prints surveys/s, answers/s, p50/p95/p99 and errors, then drives a bare Flask route
-(bench/bare_flask.py) with the same gunicorn settings, users and pauses, as the ceiling, and
+prints surveys/s, answers/s, p50/p95/p99 and errors (and p95 for each 10 s of the measured
+window, with how busy the machine was and how much the host stole), then drives a bare Flask
+route (bench/bare_flask.py) with the same gunicorn settings, users and pauses, as the ceiling, and
 ends with issue 18's goal, figure by figure: p95 under 100 ms, no failed requests, nothing
 lost, duplicated or different, and sefvoice's CPU per answer at most 3 times the bare route's.
 The load average before and after each run says how busy the machine was.
@@ -83,6 +84,7 @@ WORKERS = 3
 THREADS = 2
 ARRIVAL = 10  # seconds over which the users start, after locust has spawned them
 RETRIES = 5  # a person seeing the "try again" page tries again; after 5 goes they give up
+SLICE = 10  # seconds: the window's p95 and the machine's use are also given slice by slice
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
@@ -342,6 +344,21 @@ class Run:
     machine_busy: float  # cores the whole machine was busy (any process, the kernel's network)
     # each kind of request, the most frequent first: name, per second, p50, p95
     kinds: list[tuple[str, float, float, float]]
+    # each SLICE seconds of the window: p95 (ms), cores the machine was busy, share stolen
+    slices: list[tuple[float, float, float]]
+
+
+def machine_use(before, after) -> tuple[float, float]:
+    """Cores the whole machine was busy between two psutil.cpu_times(), and the share of
+    its time the hypervisor gave to other guests."""
+    elapsed = sum(after) - sum(before)
+    stolen = (after.steal - before.steal) / elapsed
+    idle = after.idle + after.iowait - before.idle - before.iowait
+    return (os.cpu_count() or 1) * (1 - idle / elapsed - stolen), stolen
+
+
+def p95_of(times: list[float]) -> float:
+    return sorted(times)[int(len(times) * 0.95)] if times else 0.0
 
 
 def drive(
@@ -356,6 +373,12 @@ def drive(
             tally.failures[f"{name}: {str(exception)[:60]}"] += 1
 
     environment.events.request.add_listener(count_failure)
+    latencies: list[tuple[float, float]] = []  # when each request ended, how long it took
+
+    def note_latency(response_time, **_kwargs) -> None:
+        latencies.append((time.monotonic(), response_time))
+
+    environment.events.request.add_listener(note_latency)
     runner = environment.create_local_runner()
     spawn_rate = max(1, users // 5)
     runner.start(users, spawn_rate=spawn_rate)
@@ -370,17 +393,25 @@ def drive(
     database_cpu, machine = postgresql_cpu_seconds(), psutil.cpu_times()
     for at, fault in faults:
         gevent.spawn_later(at * duration, fault)
+    machine_by_slice = []
+
+    def sample_machine() -> None:
+        before = machine
+        while True:
+            gevent.sleep(SLICE)
+            after = psutil.cpu_times()
+            machine_by_slice.append(machine_use(before, after))
+            before = after
+
+    sampler = gevent.spawn(sample_machine)
     gevent.sleep(duration)
+    sampler.kill()
     seconds = time.monotonic() - started
     server_cpu = cpu_seconds(gunicorn, True) - server_cpu
     balancer_cpu = cpu_seconds(nginx, True) - balancer_cpu
     generator_cpu = cpu_seconds(locust, False) - generator_cpu
     database_cpu = postgresql_cpu_seconds() - database_cpu
-    machine_after = psutil.cpu_times()
-    elapsed = sum(machine_after) - sum(machine)
-    stolen = (machine_after.steal - machine.steal) / elapsed
-    idle = machine_after.idle + machine_after.iowait - machine.idle - machine.iowait
-    machine_busy = (os.cpu_count() or 1) * (1 - idle / elapsed - stolen)
+    machine_busy, stolen = machine_use(machine, psutil.cpu_times())
     total = environment.stats.total
     answers = sum(1 for t in tally.answer_times if t >= started)
     run = Run(
@@ -410,6 +441,13 @@ def drive(
             )
             for entry in sorted(environment.stats.entries.values(), key=lambda e: -e.num_requests)
             if entry.num_requests
+        ],
+        slices=[
+            (
+                p95_of([ms for t, ms in latencies if 0 <= t - started - number * SLICE < SLICE]),
+                *use,
+            )
+            for number, use in enumerate(machine_by_slice)
         ],
     )
     runner.quit()
@@ -481,6 +519,8 @@ def report(label: str, run: Run) -> None:
         + "; ".join(
             f"{name} {rate:.1f}/s, {p50:.0f} / {p95:.0f} ms" for name, rate, p50, p95 in run.kinds
         )
+        + f"\n    each {SLICE} s of the window, p95 (machine busy, stolen by the host): "
+        + "; ".join(f"{p95:.0f} ms ({busy:.2f}, {stolen:.0%})" for p95, busy, stolen in run.slices)
     )
 
 
