@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import math
 import os
 import random
 import secrets
@@ -393,19 +394,12 @@ def drive(
     database_cpu, machine = postgresql_cpu_seconds(), psutil.cpu_times()
     for at, fault in faults:
         gevent.spawn_later(at * duration, fault)
-    machine_by_slice = []
-
-    def sample_machine() -> None:
-        before = machine
-        while True:
-            gevent.sleep(SLICE)
-            after = psutil.cpu_times()
-            machine_by_slice.append(machine_use(before, after))
-            before = after
-
-    sampler = gevent.spawn(sample_machine)
-    gevent.sleep(duration)
-    sampler.kill()
+    machine_by_slice, before = [], machine
+    for number in range(1, math.ceil(duration / SLICE) + 1):
+        gevent.sleep(max(0.0, started + min(number * SLICE, duration) - time.monotonic()))
+        after = psutil.cpu_times()
+        machine_by_slice.append(machine_use(before, after))
+        before = after
     seconds = time.monotonic() - started
     server_cpu = cpu_seconds(gunicorn, True) - server_cpu
     balancer_cpu = cpu_seconds(nginx, True) - balancer_cpu
