@@ -64,6 +64,15 @@ def test_start_page_says_what_the_survey_is_for(client):
     assert 'alt="Two people"' not in page and 'alt=""' in page
 
 
+def test_starting_without_saying_who_fills_it_in_asks_again(app, client):
+    """The start page sent back with its error is made for that person; the page shown
+    afterwards (shared) has no error on it."""
+    reply = post_form(client, f"/s/{SLUG}", {})
+    assert reply.status_code == 400 and "Choose who is filling this in." in reply.text
+    assert "Choose who is filling this in." not in client.get(f"/s/{SLUG}").text
+    assert count(app, Response) == 0
+
+
 def test_every_question_type_is_saved_as_its_page_is_sent(app, client):
     start(client, "me-with-help")
     for question_id, value in ALL_ANSWERS:
