@@ -189,7 +189,7 @@ def start(slug: str) -> str | HttpResponse:
         page = render_template("surveys/start.html", definition=definition, form=form, **context)
         return page, status
 
-    if request.method == "GET" and not current_user.is_authenticated:
+    if request.method == "GET":
         # Everyone arriving sees the same page: a launch's first minutes are its busiest.
         def blank_page(**context) -> tuple[str, int]:
             return start_page(_filled_by_form(definition), **context)
@@ -284,8 +284,10 @@ def shown_afresh(
     served with each person's own token put in. Making a question page cost a third of
     showing one (bench/pages.py); a thousand people answering the same survey ask for the
     same few dozen pages. `make_page(csrf_token=...)` renders it with that stand-in. The
-    caller says when a page may be shared: never with a saved answer or errors on it, nor
-    for a signed-in staff member (the staff links)."""
+    caller says when a page may be shared: never with a saved answer or errors on it. A
+    signed-in staff member's page (it has the staff links) is made for them alone."""
+    if current_user.is_authenticated:
+        return make_page()
     pages = current_app.extensions[SHOWN_AFRESH]
     key = (survey, wants_large_display(), request.full_path)  # the path holds the question
     page, status = pages.get(key), 200
@@ -320,8 +322,8 @@ def question(slug: str, question_id: str) -> str | HttpResponse:
         service.save_answer(response_id, question)  # CSRFProtect has checked the token
         return redirect(after)
 
-    if showing and saved is None and not current_user.is_authenticated:
-        # Nothing of this person's is on the page (a staff member's sees the staff links).
+    if showing and saved is None:  # nothing of this person's is on the page
+
         def make_page(**context) -> tuple[str, int]:  # the blank form made only if the page is
             return question_page(definition, question, question_form(question), changing, **context)
 
