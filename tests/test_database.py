@@ -166,6 +166,30 @@ def test_the_same_page_sent_at_once_leaves_one_answer(app, ctx):
         assert answers[0].option_ids in sends
 
 
+def test_a_respondents_sends_at_once_leave_one_whole_answer(app, ctx):
+    """The same race through the respondent's save (service.save_held_answer), which on
+    PostgreSQL claims and stores a first answer in one statement: whichever send is second
+    finds the answer there and replaces it whole."""
+    survey = service.current_survey("all-types")
+    version = service.survey_version(survey.id)
+    question = service.definition_of(survey).question("pick-many")
+    sends = [["bus"], ["car", "walk"]]
+
+    def send(response_id: int, token: str, ids: list[str]) -> None:
+        saved = service.save_held_answer(
+            "all-types", response_id, token, version, 30, question, option_ids=ids
+        )
+        assert saved
+
+    for _round in range(10):
+        token = service.new_token()
+        response_id, _code = service.start_response(survey, "me", holder_token=token)
+        at_once(app, *(partial(send, response_id, token, ids) for ids in sends))
+        answers = db.session.scalars(select(Answer).filter_by(response_id=response_id)).all()
+        assert len(answers) == 1
+        assert answers[0].option_ids in sends
+
+
 def test_a_survey_sent_twice_at_once_is_counted_once(app, ctx):
     survey = service.current_survey("all-types")
     question = service.definition_of(survey).question("pick-one")

@@ -352,7 +352,7 @@ def _held_elsewhere(app) -> None:
 def test_an_answer_is_not_saved_to_a_response_that_may_not_take_it(
     app, half_done, change, status, says
 ):
-    """A save claims the response in one statement (service.claim_response); when it may
+    """A save claims the response in one statement (service.save_held_answer); when it may
     not be saved to, the page says why, as the pages shown do, and nothing is stored."""
     with app.app_context():
         saved_before = db.session.scalar(select(Response.last_saved_at))
@@ -380,6 +380,23 @@ def test_only_a_saved_answer_keeps_an_unfinished_response_longer(app, client):
         assert db.session.scalar(select(Response.last_saved_at)) > utcnow() - timedelta(minutes=1)
 
 
+@pytest.mark.parametrize("kept", ["nothing", "an unknown version", "another survey's version"])
+def test_a_session_without_its_survey_version_still_saves(app, client, kept):
+    """A session from before the version was kept in it, or naming one that is not there (a
+    database made afresh) or not this survey's, reads the version with the response."""
+    start(client)
+    with app.app_context():
+        other = db.session.scalar(select(Survey.id).where(Survey.slug != SLUG).limit(1))
+    with client.session_transaction() as held:
+        if kept == "nothing":
+            del held["responses"][SLUG]["survey"]
+        else:
+            held["responses"][SLUG]["survey"] = other if kept.startswith("another") else 10_000
+        held.modified = True  # a change inside the session's dict is not seen by itself
+    assert answer(client, "pick-one", "cats").status_code == 302
+    assert stored(app, "pick-one").option_ids == ["cats"]
+
+
 def test_an_answer_is_saved_when_its_response_could_take_it_by_the_second_look(
     app, client, monkeypatch
 ):
@@ -387,16 +404,16 @@ def test_an_answer_is_saved_when_its_response_could_take_it_by_the_second_look(
     the two), the response is claimed again and the answer saved; if that fails too, the
     respondent is asked to send the page again and nothing is stored."""
     start(client)
-    claim, claims = service.claim_response, []
+    save, saves = service.save_held_answer, []
 
-    def refused_once(*args):
-        claims.append(args)
-        return None if len(claims) == 1 else claim(*args)
+    def refused_once(*args, **answer):
+        saves.append(args)
+        return False if len(saves) == 1 else save(*args, **answer)
 
-    monkeypatch.setattr(service, "claim_response", refused_once)
+    monkeypatch.setattr(service, "save_held_answer", refused_once)
     assert answer(client, "pick-one", "cats").status_code == 302
-    assert stored(app, "pick-one").option_ids == ["cats"] and len(claims) == 2
-    monkeypatch.setattr(service, "claim_response", lambda *args: None)
+    assert stored(app, "pick-one").option_ids == ["cats"] and len(saves) == 2
+    monkeypatch.setattr(service, "save_held_answer", lambda *args, **answer: False)
     reply = answer(client, "pick-one", "dogs")
     assert reply.status_code == 400 and "Please go back and try again" in reply.text
     assert stored(app, "pick-one").option_ids == ["cats"]
@@ -564,7 +581,8 @@ def test_pages_shown_read_outside_a_transaction_and_answers_are_saved_in_one(
     database_url, app, client
 ):
     """A page shown (GET) only reads: its connection is in autocommit, so PostgreSQL gets no
-    BEGIN and ROLLBACK around the reads. An answer sent is written in a transaction."""
+    BEGIN and ROLLBACK around the reads. An answer sent is written in a transaction, a first
+    answer in one statement that claims the response too; a changed one after it."""
     if database_url.startswith("sqlite"):
         pytest.skip("SQLite's driver begins no transaction for reads")
     start(client)
@@ -582,8 +600,15 @@ def test_pages_shown_read_outside_a_transaction_and_answers_are_saved_in_one(
         shown = list(autocommit)
         autocommit.clear()
         assert answer(client, "pick-one", "cats").status_code == 302
+        first = list(autocommit)
+        autocommit.clear()
+        assert answer(client, "pick-one", "dogs").status_code == 302
     finally:
         with app.app_context():
             event.remove(db.engine, "before_cursor_execute", record)
     assert shown and all(on for _statement, on in shown), shown
-    assert not any(on for statement, on in autocommit if statement == "INSERT"), autocommit
+    written = [(statement, on) for statement, on in first if statement != "SELECT"]
+    assert written == [("WITH", False)], first
+    changed = [(statement, on) for statement, on in autocommit if statement != "SELECT"]
+    assert changed[0] == ("WITH", False) and not any(on for _statement, on in changed), changed
+    assert stored(app, "pick-one").option_ids == ["dogs"]

@@ -70,10 +70,13 @@ def _abort_unless_open(is_open: bool | None) -> None:
         abort(410, description="closed")
 
 
-def _remember(slug: str, response_id: int, token: str, code: str | None = None) -> None:
-    """The session holds the response's id and its holder's token. A new code is kept only
+def _remember(
+    slug: str, response_id: int, token: str, survey_id: int, code: str | None = None
+) -> None:
+    """The session holds the response's id, its holder's token and the survey version it
+    answers (which never changes, so a save need not read it). A new code is kept only
     until the questions begin, so that the code page can show it (again after "Bigger text")."""
-    held = {"id": response_id, "token": token}
+    held = {"id": response_id, "token": token, "survey": survey_id}
     if code:
         held["code"] = code
     session.setdefault("responses", {})[slug] = held
@@ -114,23 +117,31 @@ def _current_response(
     return response, service.definition_of(response.survey)
 
 
-def _claimed_response(slug: str) -> tuple[int, SurveyDefinition]:
-    """The response this browser is filling in, claimed for saving an answer in one
-    statement (service.claim_response). When the claim fails, the checks of
-    _current_response, one by one, give the page that says why."""
-    _forget_code(slug)
+def _held_survey(slug: str) -> service.SurveyVersion:
+    """The survey version of the response this browser holds, to check an answer against
+    before it is saved: from the session, where starting and resuming put it, or read with
+    the response (a session from before it was kept there), with _current_response's checks."""
+    held = session.get("responses", {}).get(slug) or {}
+    survey = service.survey_version(held["survey"]) if "survey" in held else None
+    if survey is None or survey.slug != slug:
+        survey = _current_response(slug)[0].survey
+    return survey
+
+
+def _save(slug: str, survey: service.SurveyVersion, question: Question, **answer) -> None:
+    """Save an answer to the response this browser holds (service.save_held_answer). When it
+    may not be saved to, the checks of _current_response, one by one, give the page that says
+    why; if they pass, what refused the save changed between the two (a survey opening at
+    that moment, say), so it is tried once more."""
     held = session.get("responses", {}).get(slug) or {}
     keep_days = current_app.config["UNFINISHED_RESPONSE_DAYS"]
-    claim = partial(service.claim_response, slug, held.get("id"), held.get("token"), keep_days)
-    survey = claim()
-    if survey is None:
+    save = partial(
+        service.save_held_answer, slug, held.get("id"), held.get("token"), survey, keep_days
+    )
+    if not save(question, **answer):
         _current_response(slug)
-        # The checks passed: what failed the claim changed between the two (a survey
-        # opening at that moment, say). Claim it again, now that it may be saved to.
-        survey = claim()
-        if survey is None:
+        if not save(question, **answer):
             abort(400)
-    return held["id"], service.definition_of(survey)
 
 
 def on_own_connection(view: Callable) -> Callable:
@@ -199,7 +210,7 @@ def start(slug: str) -> str | HttpResponse:
     if form.validate_on_submit():
         token = service.new_token()
         response_id, code = service.start_response(survey, form.filled_by.data, token)
-        _remember(slug, response_id, token, code)
+        _remember(slug, response_id, token, survey.id, code)
         return redirect(url_for(".code", slug=slug))
     return start_page(form)
 
@@ -309,9 +320,11 @@ def question(slug: str, question_id: str) -> str | HttpResponse:
     showing = request.method == "GET"
     if showing:
         response, definition = _current_response(slug, answer_to=question_id)
-        response_id, saved = response.id, response.saved_answer
+        survey, saved = response.survey, response.saved_answer
     else:
-        (response_id, definition), saved = _claimed_response(slug), None
+        _forget_code(slug)
+        survey, saved = _held_survey(slug), None
+        definition = service.definition_of(survey)
     question = definition.question(question_id)
     if question is None:
         abort(404)
@@ -319,7 +332,7 @@ def question(slug: str, question_id: str) -> str | HttpResponse:
     after = page_after(definition, question, changing)
 
     if not showing and "skip" in request.form and question.optional:
-        service.save_answer(response_id, question)  # CSRFProtect has checked the token
+        _save(slug, survey, question)  # CSRFProtect has checked the token
         return redirect(after)
 
     if showing and saved is None:  # nothing of this person's is on the page
@@ -327,11 +340,13 @@ def question(slug: str, question_id: str) -> str | HttpResponse:
         def make_page(**context) -> tuple[str, int]:  # the blank form made only if the page is
             return question_page(definition, question, question_form(question), changing, **context)
 
-        return shown_afresh(response.survey, make_page)
+        return shown_afresh(survey, make_page)
     form = question_form(question, data=_form_data_from_answer(question, saved))
     if form.validate_on_submit():
-        service.save_answer(response_id, question, **answer_from_form(question, form))
+        _save(slug, survey, question, **answer_from_form(question, form))
         return redirect(after)
+    if not showing:
+        _current_response(slug)  # its errors are shown only while the response takes answers
     return question_page(definition, question, form, changing)
 
 
@@ -380,7 +395,7 @@ def resume() -> str | HttpResponse:
             abort(410, description="expired")
         else:
             slug = response.survey.slug
-            _remember(slug, response.id, service.hold_response(response.id))
+            _remember(slug, response.id, service.hold_response(response.id), response.survey_id)
             if response.submitted_at is not None:
                 return redirect(url_for(".done", slug=slug))
             definition = service.definition_of(response.survey)
