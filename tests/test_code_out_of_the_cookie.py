@@ -30,7 +30,7 @@ def test_the_session_never_keeps_the_code_after_the_code_page(app, client):
     assert CODE.search(client.get(f"/s/{SLUG}/code").text)[1] == code
     client.get(f"/s/{SLUG}/q/pick-one")  # the questions begin
     held = session_of(app, client)["responses"][SLUG]
-    assert set(held) == {"id", "token"}
+    assert set(held) == {"id", "token", "survey"}
     assert code.replace("-", "") not in str(session_of(app, client))
     again = client.get(f"/s/{SLUG}/code").text
     assert not CODE.search(again) and "We showed you your code" in again

@@ -4,6 +4,7 @@ the next request works without restarting the app."""
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -51,16 +52,20 @@ def read_only_database(app: Flask) -> Iterator[None]:
         engine.dispose()
 
 
+WRITE = re.compile(r"\s*(INSERT|UPDATE|WITH\b.*\b(INSERT|UPDATE)\b)", re.IGNORECASE | re.DOTALL)
+
+
 @contextmanager
 def next_write_fails(app: Flask, error: Callable[[str], Exception] | None = None) -> Iterator[list]:
-    """The next INSERT or UPDATE fails. Without `error`, on PostgreSQL its connection is really
-    terminated by the server (pg_terminate_backend) just before; elsewhere `error` is raised."""
+    """The next INSERT or UPDATE fails (on its own, or in a WITH: PostgreSQL's one-statement
+    save). Without `error`, on PostgreSQL its connection is really terminated by the server
+    (pg_terminate_backend) just before; elsewhere `error` is raised."""
     with app.app_context():
         engine = db.engine
     fired: list[str] = []
 
     def fail(_conn, cursor, statement, _parameters, _context, _executemany) -> None:
-        if fired or not statement.lstrip().upper().startswith(("INSERT", "UPDATE")):
+        if fired or not WRITE.match(statement):
             return
         fired.append(statement)
         if error is None and engine.dialect.name == "postgresql":
