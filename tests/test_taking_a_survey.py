@@ -366,6 +366,22 @@ def test_an_answer_is_not_saved_to_a_response_that_may_not_take_it(
         )
 
 
+@pytest.mark.parametrize(
+    ("change", "status", "says"),
+    [(_sent, 302, f"/s/{SLUG}/done"), (_closed, 410, "This survey is closed")],
+)
+def test_a_page_sent_with_a_mistake_to_a_response_that_may_not_take_it_says_why(
+    app, half_done, change, status, says
+):
+    """The answer is checked before the save claims the response, so a page with a mistake
+    looks at the response too: the person is told the survey is sent or closed, not asked to
+    choose an answer they could not save."""
+    change(app)
+    reply = post_form(half_done, Q + "pick-one", {}, token_from="/resume")
+    assert reply.status_code == status
+    assert says in (reply.location if status == 302 else reply.get_data(as_text=True))
+
+
 def test_only_a_saved_answer_keeps_an_unfinished_response_longer(app, client):
     start(client)
     ten_days_ago = utcnow() - timedelta(days=10)
