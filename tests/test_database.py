@@ -176,9 +176,7 @@ def test_a_respondents_sends_at_once_leave_one_whole_answer(app, ctx):
     sends = [["bus"], ["car", "walk"]]
 
     def send(response_id: int, token: str, ids: list[str]) -> None:
-        saved = service.save_held_answer(
-            "all-types", response_id, token, version, 30, question, option_ids=ids
-        )
+        saved = service.save_held_answer(response_id, token, version, 30, question, option_ids=ids)
         assert saved
 
     for _round in range(10):

@@ -181,8 +181,7 @@ CLAIM_RESPONSE = (
         RESPONSES.c.survey_id == bindparam("of_survey"),
         RESPONSES.c.submitted_at.is_(None),
         RESPONSES.c.last_saved_at >= bindparam("kept_since"),
-        RESPONSES.c.survey_id.in_(select(SURVEYS.c.id).where(SURVEYS.c.slug == bindparam("slug"))),
-        IS_OPEN.scalar_subquery(),
+        IS_OPEN.scalar_subquery(),  # the newest version of the survey named by "slug"
     )
     .values(last_saved_at=NOW)
     .returning(RESPONSES.c.id)
@@ -303,7 +302,6 @@ def held_response(
 
 
 def save_held_answer(
-    slug: str,
     held_id: int | None,
     token: str | None,
     survey: SurveyVersion,
@@ -328,7 +326,7 @@ def save_held_answer(
         "response_id": held_id,
         "token_hash": _token_hash(token),
         "of_survey": survey.id,
-        "slug": slug,
+        "slug": survey.slug,
         "now": now,
         "kept_since": now - timedelta(days=keep_days),
     }

@@ -83,18 +83,23 @@ def _remember(
     session.modified = True
 
 
+def _held(slug: str) -> dict:
+    """What this browser's session holds for the survey (_remember), or nothing."""
+    return session.get("responses", {}).get(slug) or {}
+
+
 def _held_response(
     slug: str, answer_to: str | None = None
 ) -> tuple[service.HeldResponse | None, bool | None]:
     """The response this browser's session holds for the survey (with its saved answer to
     the question `answer_to`), and whether the survey is open."""
-    held = session.get("responses", {}).get(slug) or {}
+    held = _held(slug)
     return service.held_response(slug, held.get("id"), held.get("token"), answer_to)
 
 
 def _forget_code(slug: str) -> None:
     """The new response's code leaves the session once the questions begin."""
-    if "code" in session.get("responses", {}).get(slug, {}):
+    if "code" in _held(slug):
         del session["responses"][slug]["code"]
         session.modified = True
 
@@ -121,7 +126,7 @@ def _held_survey(slug: str) -> service.SurveyVersion:
     """The survey version of the response this browser holds, to check an answer against
     before it is saved: from the session, where starting and resuming put it, or read with
     the response (a session from before it was kept there), with _current_response's checks."""
-    held = session.get("responses", {}).get(slug) or {}
+    held = _held(slug)
     survey = service.survey_version(held["survey"]) if "survey" in held else None
     if survey is None or survey.slug != slug:
         survey = _current_response(slug)[0].survey
@@ -133,11 +138,9 @@ def _save(slug: str, survey: service.SurveyVersion, question: Question, **answer
     may not be saved to, the checks of _current_response, one by one, give the page that says
     why; if they pass, what refused the save changed between the two (a survey opening at
     that moment, say), so it is tried once more."""
-    held = session.get("responses", {}).get(slug) or {}
+    held = _held(slug)
     keep_days = current_app.config["UNFINISHED_RESPONSE_DAYS"]
-    save = partial(
-        service.save_held_answer, slug, held.get("id"), held.get("token"), survey, keep_days
-    )
+    save = partial(service.save_held_answer, held.get("id"), held.get("token"), survey, keep_days)
     if not save(question, **answer):
         _current_response(slug)
         if not save(question, **answer):
@@ -248,7 +251,7 @@ def _form_data_from_answer(question: Question, answer) -> dict:
 def _respondent() -> str:
     """Rate-limit key for answers: the response being filled in, so a class sharing one
     address is not limited as one client; the address when there is none."""
-    held = session.get("responses", {}).get(request.view_args.get("slug", ""))
+    held = _held(request.view_args.get("slug", ""))
     return f"response-{held['id']}" if held else remote_address()
 
 
