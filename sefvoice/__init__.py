@@ -25,6 +25,7 @@ from .database import (
 from .extensions import csrf, db, login_manager, migrate
 from .feedback.terms import TermCalendar
 from .security import add_security_headers
+from .words import plural
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -42,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     TermCalendar(app.config["TERMS"], app.config["TIMEZONE"])  # a bad setting stops start-up
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["plural"] = plural  # {{ count|plural('comment') }}: "1 comment"
     app.session_interface = SessionInterface()
 
     db.init_app(app)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import random
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from importlib.resources import files
 
+import yaml
 from sqlalchemy import exists, func, insert, select
 
 from . import tally
@@ -15,7 +17,9 @@ from .auth import audit
 from .auth import service as auth_service
 from .easyread import Question, SurveyDefinition
 from .extensions import db
-from .models import Answer, AnswerChoice, DemoMark, Response, Survey, User
+from .feedback.comments import comment_query, for_officers
+from .feedback.service import calendar
+from .models import Answer, AnswerChoice, CommentReview, DemoMark, Response, Survey, User
 from .models.demo import DEMO_ACCOUNTS, is_demo_database
 from .surveys.service import current_surveys, definition_of
 
@@ -69,9 +73,51 @@ def demo_accounts() -> list[tuple[str, str, str]]:
     return sign_ins
 
 
+@dataclass(frozen=True)
+class DemoComment:
+    text: str
+    theme: str  # as an officer filed it
+    outcome: int
+
+
+def demo_comment_list() -> list[DemoComment]:
+    data = yaml.safe_load(
+        files("sefvoice").joinpath("data/demo-comments.yaml").read_text(encoding="utf-8")
+    )
+    return [DemoComment(str(c["text"]), str(c["theme"]), int(c["outcome"])) for c in data]
+
+
 def demo_comments() -> list[str]:
-    text = files("sefvoice").joinpath("data/demo-comments.txt").read_text(encoding="utf-8")
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    return [comment.text for comment in demo_comment_list()]
+
+
+def moderate_before(moment: datetime) -> int:
+    """Approve the waiting demo comments sent before `moment`, as officers did in earlier
+    terms: each with its suggested redaction, its question's principle, and the theme and
+    outcome in demo-comments.yaml. Returns how many."""
+    filed = {c.text: c for c in demo_comment_list()}
+    waiting = for_officers(
+        comment_query().where(CommentReview.id.is_(None), Response.submitted_at < moment)
+    )
+    rows = [
+        {
+            "answer_id": c.answer_id,
+            "status": "approved",
+            "redacted_text": c.suggested,
+            "theme": filed[c.text].theme,
+            "principle": c.question.principle,
+            "outcome": filed[c.text].outcome,
+            "reviewed_at": moment,
+        }
+        for c in waiting
+        if c.text in filed
+    ]
+    if rows:
+        db.session.execute(insert(CommentReview), rows)
+        audit.record(
+            "moderate comment", f"{len(rows)} demo comments approved", actor="sefvoice demo"
+        )
+    return len(rows)
 
 
 def _choose(question: Question, rng: random.Random, mood: float) -> list[str]:
@@ -211,4 +257,7 @@ def load_demo_data() -> list[str]:
         report.append(
             f"{survey.slug}: {DEMO_RESPONSES_PER_SURVEY} demo responses, {answers} answers"
         )
+    last_term = calendar().term_at(DEMO_LAST_DAY)
+    approved = moderate_before(last_term.bounds()[0])
+    report.append(f"comments: {approved} sent before {last_term.name} approved")
     return report

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from sefvoice.auth import service as auth_service
-from sefvoice.bulletin import service
+from sefvoice.bulletin import register, service
 from sefvoice.bulletin.content import build_content
 from sefvoice.bulletin.pdf import MARGIN, build_pdf
 from sefvoice.extensions import db
@@ -105,6 +105,15 @@ def make_data() -> None:
             progress["Therapy waits update"]: ("in-progress", "Waits are down to 44 weeks"),
             progress["Dropped"]: ("dropped", "Merged into the therapy work"),
         },
+    )
+    said = register.save_you_said(None, "The wait for therapy is too long", ["Waiting"])
+    waits = register.add_commitment(said, "Therapy waits update", term("Spring 2023"))
+    dropped = register.add_commitment(said, "Dropped", term("Spring 2023"))
+    register.change_commitment(
+        waits, term("Summer 2023"), waits.text, "in-progress", "Waits are down to 44 weeks"
+    )
+    register.change_commitment(
+        dropped, term("Summer 2023"), dropped.text, "dropped", "Merged into the therapy work"
     )
 
 
@@ -309,8 +318,11 @@ def test_the_pdf_prints_the_figures_in_the_database(pdf):
         assert any(p[: len(row)] == row for p in printed), row
     assert any(p[0] == "Trend: Jan 2017 866, Jan 2023 1,212" for p in printed)
     statuses = {p[0]: p[5] for p in printed if len(p) >= 6}
-    assert statuses["New EHC plans issued within 20 weeks"] == "On target, getting worse"
-    assert statuses["Longest wait for therapy"] == "Above target"  # lower is better; no earlier
+    assert statuses["New EHC plans issued within 20 weeks"] == (
+        "Higher than the target of 90% (better), falling (worse)"
+    )
+    # Lower is better; no earlier figure.
+    assert statuses["Longest wait for therapy"] == "Longer than the target of 30 weeks (worse)"
     assert outcome_1.measures.rows and outcome_3.measures.rows
 
 
@@ -332,12 +344,13 @@ def test_you_said_we_did_and_the_next_bulletins_list(pdf):
     data, _ = pdf
     rows = read_pdf(data)[1]
     assert (
-        "Outcome 3: The right help at the right time",
+        "The wait for therapy is too long",
+        "Waiting: fewer than 5",
         "Therapy waits update",
-        "In progress",
-        "Waits are down to 44 weeks",
+        "In progress: Waits are down to 44 weeks",
+        "Spring 2023: Planned; Summer 2023: In progress",
     ) in rows
-    assert any(row[1:3] == ("Dropped", "Dropped") for row in rows)
+    assert any(row[2:4] == ("Dropped", "Dropped: Merged into the therapy work") for row in rows)
     text = flat(" ".join(pages_text(data)))
     assert "In the next bulletin • Next" in text
 
@@ -385,7 +398,7 @@ def test_a_term_with_no_data_still_gives_a_whole_bulletin(ctx):
     assert "Fewer than 5 people sent survey answers in Spring 2031" in text
     assert "There is no update for this section this term." in text
     assert "No measures are linked to this outcome yet." in text
-    assert "This is the first bulletin" in text
+    assert "There is nothing in the register of commitments for Spring 2031." in text
     assert reader.metadata.title.endswith("Update bulletin 1 (Spring 2031)")
 
 

@@ -16,6 +16,7 @@ from ..extensions import db
 from ..feedback.service import calendar
 from ..feedback.terms import Term
 from ..models import COMMITMENT_STATUSES, Bulletin, BulletinSection, Commitment
+from . import register
 from .brand import save_look
 from .content import DEFAULT_AUTHOR, DEFAULT_TITLE, previous_bulletin, section_specs
 from .easy_read import EasyReadError, lines, save_commitment_line
@@ -210,4 +211,26 @@ def load_demo_bulletin() -> str:
             section.get("commitments", []),
             actor=actor,
         )
+    _load_register(data["register"], actor)
     return f"bulletin: {term.name}, {len(data['sections'])} sections written"
+
+
+def _load_register(entries: list[dict], actor: str) -> None:
+    """The demo's register: each commitment made, then changed, term by term."""
+    terms = calendar()
+    for entry in entries:
+        you_said = register.save_you_said(None, entry["you_said"], entry["themes"], actor=actor)
+        for commitment in entry["commitments"]:
+            first, *later = commitment["changes"]
+            item = register.add_commitment(
+                you_said, first["text"], terms.named(first["term"]), actor=actor
+            )
+            for change in later:
+                register.change_commitment(
+                    item,
+                    terms.named(change["term"]),
+                    change["text"],
+                    change["status"],
+                    change.get("note", ""),
+                    actor=actor,
+                )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from sqlalchemy import and_, case, func, literal, select
@@ -21,6 +22,7 @@ from ..models import AnswerTally
 from ..release.cells import Grouping, scored
 from ..release.shown import Rules, Shown
 from ..release.term import TermCounts, TermRelease, base_key
+from ..words import noun
 from .statistics import wilson_interval
 from .terms import Term
 
@@ -261,9 +263,14 @@ def _change(now: list[QuestionResult], before: list[QuestionResult], key: str, v
     _, earlier, earlier_base = _pooled(before, key, value, published_now)
     if min(base, earlier_base) < rules.min_base:
         return Shown(None, "no comparison")
-    points = 100 * positive / base - 100 * earlier / earlier_base
-    shown = round(points)
-    return Shown(shown, f"{shown:+d} points" if shown else "no change")
+    return change_in_points(positive, base, earlier, earlier_base)
+
+
+def change_in_points(positive: float, base: int, earlier: float, earlier_base: int) -> Shown:
+    """The change in % positive, in whole points rounded half away from zero: "+1 point"."""
+    points = Decimal(100 * positive / base - 100 * earlier / earlier_base)
+    shown = int(points.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return Shown(shown, f"{shown:+d} {noun('point', abs(shown))}" if shown else "no change")
 
 
 def scorecard(

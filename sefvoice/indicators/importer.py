@@ -6,9 +6,9 @@ Two layouts are read:
   higher_is_better, source, outcome (optional), in any order; other columns are not read,
   but one spelt nearly like these is refused;
 - the tidy open-data CSV of the DfE's Explore Education Statistics service (time_period,
-  time_identifier, geographic_level, ... new_la_code, la_name, then a column per measure),
-  of which the officer picks one local authority and the measure columns; England rows
-  become the comparator.
+  time_identifier, geographic_level, ... new_la_code, la_name, filter columns, then a
+  column per measure), of which the officer picks one local authority, the measure columns
+  and a value of each filter column (see ees.py); England rows become the comparator.
 
 Every problem is reported as "row N, column C: what is wrong, what was found", where N is
 the row number a spreadsheet shows (the header is row 1). Rows with every cell blank are
@@ -38,11 +38,13 @@ from openpyxl.worksheet._reader import CELL_TAG, ROW_TAG, WorkSheetParser
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
+from . import ees
+
 REQUIRED = ("code", "name", "domain", "period", "value", "unit")
 OPTIONAL = ("period_label", "england", "target", "higher_is_better", "source", "outcome")
 DOMAINS = ("education", "health", "care", "feedback")
 UNITS = ("count", "percent", "rate", "weeks", "days", "score")
-MARKERS = ("c", "x", "z", "u")  # confidential, not available, not applicable, low reliability
+MARKERS = ees.MARKERS  # c, x, z, u, low and :, each kept as what it means
 TRUE, FALSE = ("true", "yes", "y", "1"), ("false", "no", "n", "0")
 EES_COLUMNS = ("time_period", "time_identifier", "geographic_level", "new_la_code")
 SHEET_DATA_TAG = f"{{{SHEET_MAIN_NS}}}sheetData"
@@ -53,21 +55,6 @@ MAX_COLUMNS = 200
 MAX_CELLS = 2_000_000
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # an .xlsx's parts, unpacked
 READ_SECONDS = 20  # under gunicorn's 30 s timeout, so the officer gets the message
-
-MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
 
 
 class ImportProblems(ValueError):
@@ -93,6 +80,7 @@ class Row:
     higher_is_better: bool | None
     source: str
     outcome: int | None
+    period_end: date | None = None  # the last day the figure covers
 
 
 @dataclass(frozen=True)
@@ -303,7 +291,8 @@ def is_ees(frame: pd.DataFrame) -> bool:
 
 
 def parse_number(text: str) -> tuple[float | None, str | None]:
-    """'23.4', '23.4%', ' 1,234 ' -> the number; 'c', 'x', 'z', 'u' -> the marker; '' -> None."""
+    """'23.4', '23.4%', ' 1,234 ' -> the number; a marker (c, x, z, u, low, :) as itself;
+    '' -> None."""
     cleaned = text.strip().lower()
     if cleaned in MARKERS:
         return None, cleaned
@@ -315,7 +304,7 @@ def parse_number(text: str) -> tuple[float | None, str | None]:
     except ValueError:
         number = math.nan
     if not math.isfinite(number):  # float() also reads "nan" and "inf"
-        raise ValueError("not a number or one of the markers c, x, z, u")
+        raise ValueError(f"not a number or a marker ({', '.join(MARKERS[:-1])} or {MARKERS[-1]})")
     return number, None
 
 
@@ -425,6 +414,9 @@ def _check(rows: list[dict[str, str]], lines: list[int]) -> list[Row]:
                     higher_is_better=_direction(cell),
                     source=cell.get("source", ""),
                     outcome=_outcome(cell),
+                    period_end=date.fromisoformat(cell["period_end"])
+                    if cell.get("period_end")
+                    else None,
                 )
             )
     if problems:
@@ -463,31 +455,26 @@ def _misspelt_columns(columns: pd.Index) -> list[str]:
     return problems
 
 
-def _ees_period(time_period: str, identifier: str) -> tuple[str, str]:
-    """EES time_period and time_identifier as our period and label."""
-    ident = identifier.strip().lower()
-    if re.fullmatch(r"\d{6}", time_period) and ident in ("academic year", "financial year"):
-        start = int(time_period[:4])
-        month = "09" if ident == "academic year" else "04"
-        return f"{start}-{month}", f"{start}/{time_period[4:]}"
-    if re.fullmatch(r"\d{4}", time_period) and ident == "calendar year":
-        return f"{time_period}-01", time_period
-    if re.fullmatch(r"\d{4}", time_period) and ident in MONTHS:
-        month = MONTHS.index(ident) + 1
-        return f"{time_period}-{month:02d}", f"{ident.title()[:3]} {time_period}"
-    return time_period, ""  # left for the period check to report
-
-
 def _some_la_codes(frame: pd.DataFrame) -> str:
     local = frame["geographic_level"].str.strip().str.lower() == "local authority"
     return ", ".join(sorted(set(frame.loc[local, "new_la_code"]))[:10])
 
 
-def from_ees(frame: pd.DataFrame, la_code: str, measures: list[EesMeasure]) -> list[Row]:
-    """The chosen measures for one local authority, with England as the comparator."""
+def from_ees(
+    frame: pd.DataFrame,
+    la_code: str,
+    measures: list[EesMeasure],
+    filters: dict[str, str] | None = None,
+) -> list[Row]:
+    """The chosen measures for one local authority, with England as the comparator, at the
+    chosen value of each filter column ("Total" where the officer chose none)."""
     missing = [m.column for m in measures if m.column not in frame.columns]
     if missing:
         raise ImportProblems([f"row 1: the file has no column {', '.join(missing)}"])
+    chosen, problems = ees.chosen_filters(frame, [m.column for m in measures], filters or {})
+    if problems:
+        raise ImportProblems(problems)
+    frame = ees.keep_chosen(frame, chosen)
     level = frame["geographic_level"].str.strip().str.lower()
     codes = frame["new_la_code"].str.strip().str.upper()
     local = frame[(level == "local authority") & (codes == la_code.strip().upper())]
@@ -506,7 +493,11 @@ def from_ees(frame: pd.DataFrame, la_code: str, measures: list[EesMeasure]) -> l
     }
     records, lines = [], []
     for index, r in local.iterrows():
-        period, label = _ees_period(r["time_period"].strip(), r["time_identifier"])
+        try:
+            period = ees.period_of(r["time_period"], r["time_identifier"])
+        except ValueError as error:
+            problems.append(f"row {index + 2}, column time_identifier: {error}")
+            continue
         for m in measures:
             records.append(
                 {
@@ -514,8 +505,9 @@ def from_ees(frame: pd.DataFrame, la_code: str, measures: list[EesMeasure]) -> l
                     "name": m.name,
                     "domain": m.domain,
                     "unit": m.unit,
-                    "period": period,
-                    "period_label": label,
+                    "period": period.start.isoformat(),
+                    "period_end": period.end.isoformat(),
+                    "period_label": period.label,
                     "value": r[m.column],
                     "england": england.get((r["time_period"], r["time_identifier"], m.column), ""),
                     "higher_is_better": ""
@@ -527,6 +519,8 @@ def from_ees(frame: pd.DataFrame, la_code: str, measures: list[EesMeasure]) -> l
                 }
             )
             lines.append(index + 2)
+    if problems:
+        raise ImportProblems(problems)
     return _check(records, lines)
 
 
@@ -572,9 +566,21 @@ def read_rows(
     sheet: str | None = None,
     la_code: str | None = None,
     ees_measures: list[EesMeasure] | None = None,
+    filters: dict[str, str] | None = None,
 ) -> list[Row]:
-    """A file's checked rows, in whichever layout it is. Raises ImportProblems."""
-    frame = read_table(data, file_name, sheet)
+    """A file's checked rows, in whichever layout it is; `filters` picks an Explore
+    Education Statistics file's filter values ({column: value}). Raises ImportProblems."""
+    return rows_of(read_table(data, file_name, sheet), file_name, la_code, ees_measures, filters)
+
+
+def rows_of(
+    frame: pd.DataFrame,
+    file_name: str,
+    la_code: str | None = None,
+    ees_measures: list[EesMeasure] | None = None,
+    filters: dict[str, str] | None = None,
+) -> list[Row]:
+    """The checked rows of a table read by read_table, as read_rows gives them."""
     if is_ees(frame):
         if not (la_code and ees_measures):
             columns = list(frame.columns)
@@ -587,5 +593,5 @@ def read_rows(
                     f" la_name: {', '.join(after_la)})"
                 ]
             )
-        return from_ees(frame, la_code, ees_measures)
+        return from_ees(frame, la_code, ees_measures, filters)
     return parse_long(frame)
