@@ -111,7 +111,7 @@ def main() -> int:
             page.goto("/sign-in")
             page.fill("#email", EMAIL)
             page.fill("#password", PASSWORD)
-            page.click("button")
+            page.get_by_role("button", name="Sign in").click()
             if args.screenshots:
                 args.screenshots.mkdir(parents=True, exist_ok=True)
                 for width in (320, 1280):

@@ -24,7 +24,7 @@ from sefvoice.feedback import comments
 from sefvoice.feedback import service as feedback
 from sefvoice.indicators import service as indicators
 from sefvoice.indicators.importer import read_rows
-from sefvoice.models import AuditEvent, Commitment, Response
+from sefvoice.models import Answer, AuditEvent, CommentReview, Commitment, Response
 from sefvoice.surveys import service as surveys
 
 from .conftest import PASSWORD, post_form, sign_in
@@ -425,6 +425,32 @@ def test_the_demo_builds_a_full_bulletin(demo):
     assert "Joint commissioning review, supported by a system risk review" in text
 
 
+def test_the_demos_you_said_we_did_comes_from_the_register(demo):
+    content, _ = demo
+    rows = {row[2]: row for row in content.progress.text_rows()}
+    therapists = rows["Recruit two more speech and language therapists."]
+    _, end = term("Summer 2023").bounds()
+    behind = db.session.scalar(
+        select(func.count(CommentReview.id))
+        .join(Answer, Answer.id == CommentReview.answer_id)
+        .join(Response, Response.id == Answer.response_id)
+        .where(
+            CommentReview.theme == "Waiting for therapy",
+            CommentReview.status == "approved",
+            Response.submitted_at < end,
+        )
+    )
+    assert behind >= 5
+    assert therapists[:2] == [
+        "We wait too long for speech and language therapy.",
+        f"Waiting for therapy: {behind}",
+    ]
+    assert (
+        therapists[4] == "Autumn 2022: Planned; Spring 2023: In progress; Summer 2023: In progress"
+    )
+    assert rows["Hold annual reviews in the evening at every school"][3].startswith("Dropped: ")
+
+
 def page_fill(page) -> float:
     """How far down the text frame (between the 20 mm margins, so not the running header
     or footer) the page's lowest letter, line or picture reaches: 0 empty, 1 full."""
@@ -437,13 +463,15 @@ def page_fill(page) -> float:
     return (max(found, default=top) - top) / (bottom - top)
 
 
-def test_the_demo_main_body_fits_16_pages_and_no_page_is_left_half_empty(demo):
+def test_the_demo_main_body_fits_17_pages_and_no_page_is_left_half_empty(demo):
+    """16 pages of sections and figures, and a page for "You said, we did" (the register's
+    four commitments)."""
     content, data = demo
     reader = PdfReader(io.BytesIO(data))
     marks = outline(reader)
     starts = sorted({page for level, _, page in marks if level == 0})
     appendix = next(page for level, title, page in marks if title == content.APPENDIX)
-    assert appendix - 1 <= 16, f"the main body has {appendix - 1} pages"
+    assert appendix - 1 <= 17, f"the main body has {appendix - 1} pages"
     # A section's last page may be short: the one before a section starts on a new page.
     last_of_a_section = {page - 1 for page in starts}
     with pdfplumber.open(io.BytesIO(data)) as document:
