@@ -205,6 +205,30 @@ def test_a_bulletin_reports_on_the_latest_one_before_it(ctx):
     assert [c.text for c in spring_2024.commitments] == ["From autumn"]
 
 
+def test_a_reworded_commitment_keeps_its_progress(ctx):
+    spring, summer = (
+        service.create_bulletin(term("Spring 2023")),
+        service.create_bulletin(term("Summer 2023")),
+    )
+    service.save_section(spring, "governance", "", "", ["Joint commissioning review", "Other"])
+    carried = {c.text: c for c in summer.commitments if c.carried_from_id}
+    service.save_progress(
+        summer, {carried["Joint commissioning review"].id: ("in-progress", "Half done")}
+    )
+    service.save_section(
+        spring, "governance", "", "", ["Joint commissioning review.", "Something else entirely"]
+    )
+    carried = {c.text: c for c in summer.commitments if c.carried_from_id}
+    assert (
+        carried["Joint commissioning review."].status,
+        carried["Joint commissioning review."].note,
+    ) == (
+        "in-progress",
+        "Half done",
+    )
+    assert carried["Something else entirely"].status is None
+
+
 def test_progress_needs_a_known_commitment_a_known_status_and_a_line(ctx):
     spring = service.create_bulletin(term("Spring 2023"))
     service.save_section(spring, "welcome", "", "", ["Do it"])

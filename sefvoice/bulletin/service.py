@@ -9,6 +9,7 @@ from __future__ import annotations
 from importlib.resources import files
 
 import yaml
+from rapidfuzz import fuzz, process, utils
 from sqlalchemy import delete, select
 
 from ..auth import audit
@@ -97,6 +98,25 @@ def commitment_lines(text: str) -> list[str]:
     return list(dict.fromkeys(line for line in lines if line))
 
 
+REWORDED = 88  # rapidfuzz ratio (0-100) at which a new line is an old one reworded
+
+
+def _keep_reworded(existing: dict[str, Commitment], lines: list[str]) -> None:
+    """A line reworded ("Review A" to "Review A.") keeps its row, so the progress a later
+    bulletin recorded against it stays: each new line takes the most alike of the lines
+    that went, if alike enough. Updates `existing` (text -> row) in place."""
+    went = [text for text in existing if text not in lines]
+    for line in (line for line in lines if line not in existing):
+        match = process.extractOne(
+            line, went, scorer=fuzz.ratio, processor=utils.default_process, score_cutoff=REWORDED
+        )
+        if match:
+            row = existing.pop(match[0])
+            went.remove(match[0])
+            row.text = line
+            existing[line] = row
+
+
 def save_section(
     bulletin: Bulletin,
     key: str,
@@ -126,6 +146,7 @@ def save_section(
     existing = {
         c.text: c for c in bulletin.commitments if c.section == key and not c.carried_from_id
     }
+    _keep_reworded(existing, commitments)
     gone = [c.id for text, c in existing.items() if text not in commitments]
     if gone:
         # In SQL, so that ON DELETE CASCADE takes the carried copies with them.

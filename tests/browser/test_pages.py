@@ -137,9 +137,9 @@ def test_staff_form_error_state(staff_page, path, button):
 def test_comment_review_page_and_its_error(staff_page):
     staff_page.goto("/feedback/comments")
     with staff_page.expect_navigation():
-        staff_page.get_by_role("link", name=re.compile("^Review")).first.click()
+        staff_page.get_by_role("link", name=re.compile("^Edit")).first.click()
     assert_page_passes(staff_page, weigh=False)
-    send_with_error(staff_page, "Approve")
+    send_with_error(staff_page, "Approve and next")
     assert_page_passes(staff_page, weigh=False)
 
 
