@@ -228,6 +228,25 @@ def test_a_group_approved_without_a_theme_says_so_and_saves_nothing(app, client)
         assert db.session.scalar(select(func.count(CommentReview.id))) == 0
 
 
+@pytest.mark.parametrize(
+    ("ticked", "message"),
+    [([], "Tick the comments"), (["first"], "could not be reviewed")],
+)
+def test_many_at_once_with_nothing_ticked_or_a_bad_id_saves_nothing(app, client, ticked, message):
+    with app.app_context():
+        send("The bus is late")
+    sign_in(client, "officer")
+    reply = post_form(
+        client,
+        f"{QUEUE}/many",
+        {"answer_id": ticked, "theme": "Transport", "approve": "Approve"},
+        token_from=QUEUE,
+    )
+    assert message in client.get(reply.location).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(CommentReview.id))) == 0
+
+
 def test_approve_and_next_goes_to_the_next_waiting_comment_in_the_same_filters(app, client):
     with app.app_context():
         first = send("The bus is late", datetime(2023, 6, 1))

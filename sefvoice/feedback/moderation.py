@@ -67,6 +67,9 @@ def review_many() -> HttpResponse:
     if not form.validate():
         flash("Those comments could not be reviewed: choose them again.")
         return redirect(_queue_url(chosen))
+    if not form.answer_id.data:
+        flash("Tick the comments to approve or set aside.")
+        return redirect(_queue_url(chosen))
     status = "approved" if form.approve.data else "rejected"
     try:
         done = comments.review_many(
