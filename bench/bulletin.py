@@ -41,8 +41,8 @@ from sefvoice.bulletin.views import render_page
 from sefvoice.config import PROJECT_ROOT
 from sefvoice.demo import load_demo_data
 from sefvoice.easyread import check_all
-from sefvoice.feedback.service import calendar
 from sefvoice.surveys import service
+from sefvoice.terms import calendar
 
 TERM = "Summer 2023"
 

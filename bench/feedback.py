@@ -31,9 +31,10 @@ from sefvoice.config import PROJECT_ROOT
 from sefvoice.demo import generate_responses
 from sefvoice.easyread import check_all
 from sefvoice.extensions import db
-from sefvoice.feedback import service as feedback_service
 from sefvoice.models import Answer
+from sefvoice.release import service as release_service
 from sefvoice.surveys import service
+from sefvoice.terms import calendar
 
 PASSWORD = "benchmark password"
 
@@ -79,7 +80,7 @@ def run(url: str, size: int) -> None:
     best = min(times)
     with app.app_context():  # what `sefvoice release audit` does: the pass, then the attack
         started = time.perf_counter()
-        release = feedback_service.term_release(feedback_service.calendar().named("Summer 2023"))
+        release = release_service.term_release(calendar().named("Summer 2023"))
         findings = release.audit()
         audit = time.perf_counter() - started
     print(

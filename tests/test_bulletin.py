@@ -21,11 +21,11 @@ from sefvoice.bulletin.content import build_content
 from sefvoice.bulletin.pdf import MARGIN, build_pdf
 from sefvoice.extensions import db
 from sefvoice.feedback import comments
-from sefvoice.feedback import service as feedback
 from sefvoice.indicators import service as indicators
 from sefvoice.indicators.importer import read_rows
 from sefvoice.models import AuditEvent, Commitment, Response
 from sefvoice.surveys import service as surveys
+from sefvoice.terms import calendar
 
 from .conftest import PASSWORD, post_form, sign_in
 from .test_feedback import _respond
@@ -48,7 +48,7 @@ HOSTILE = (
 
 
 def term(name: str):
-    return feedback.calendar().named(name)
+    return calendar().named(name)
 
 
 def officer(email: str = "officer@example.org"):

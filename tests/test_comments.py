@@ -11,9 +11,9 @@ from sefvoice.easyread import parse_survey
 from sefvoice.extensions import db
 from sefvoice.feedback import comments
 from sefvoice.feedback.comments import ReviewError
-from sefvoice.feedback.terms import TermCalendar
 from sefvoice.models import AuditEvent, CommentReview, Response, Survey, User
 from sefvoice.surveys import service
+from sefvoice.terms import TermCalendar
 
 from .conftest import PASSWORD, post_form, sign_in
 

@@ -17,12 +17,12 @@ from sefvoice import tally
 from sefvoice.demo import load_demo_data
 from sefvoice.easyread import load_charter
 from sefvoice.extensions import db
-from sefvoice.feedback.statistics import wilson_interval
-from sefvoice.feedback.terms import TermCalendar
 from sefvoice.models import AnswerTally, AuditEvent, Response
 from sefvoice.release import shown
 from sefvoice.release.shown import Rules, Shown
+from sefvoice.release.statistics import wilson_interval
 from sefvoice.surveys import service
+from sefvoice.terms import TermCalendar, calendar
 
 from .conftest import EASYREAD, post_form, sign_in
 
@@ -118,7 +118,7 @@ def test_a_quoted_comment_is_dated_by_its_local_month():
 def test_the_tally_counts_each_answer_in_its_local_term(app):
     """Each response is tallied as at its submission, then recounted: both put it in the
     term of its local date, on SQLite (a Python function) and PostgreSQL (AT TIME ZONE)."""
-    from sefvoice.feedback.aggregates import grouped_counts
+    from sefvoice.release.grouped_counts import grouped_counts
 
     with app.app_context():
         survey = service.current_survey("all-types")
@@ -239,12 +239,10 @@ def test_the_tabs_numbers_equal_a_hand_count(hand_counted, client):
     sign_in(client, "pcv_rep")
     page = client.get("/feedback/?term=Summer+2023").get_data(as_text=True)
     assert "14 people sent answers" in page
-    from sefvoice.feedback import service as feedback_service
+    from sefvoice.release import service as release_service
 
     with hand_counted.app_context():
-        summary = feedback_service.release_for(
-            feedback_service.calendar().named("Summer 2023")
-        ).summary
+        summary = release_service.release_for(calendar().named("Summer 2023")).summary
     pick_one = _result(summary, "pick-one")
     assert [(o.count.text, o.percent.text) for o in pick_one.options] == [
         ("9", "64%"),
@@ -333,7 +331,7 @@ HOSTILE = [
 
 def test_exported_text_cannot_run_as_a_formula():
     from sefvoice.feedback.exports import to_csv, to_xlsx
-    from sefvoice.feedback.tables import Table
+    from sefvoice.release.tables import Table
 
     table = Table(
         "t",

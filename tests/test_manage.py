@@ -13,10 +13,10 @@ import yaml
 from sqlalchemy import func, select
 
 from sefvoice.extensions import db
-from sefvoice.feedback.terms import TermCalendar, local_date, utc_midnight
 from sefvoice.manage import service
 from sefvoice.models import Answer, AuditEvent, Response, Survey, utcnow
 from sefvoice.surveys import service as survey_service
+from sefvoice.terms import TermCalendar, local_date, utc_midnight
 
 from .conftest import FIXTURES, csrf_token, post_form, sign_in
 from .test_taking_a_survey import ALL_ANSWERS, answer, start

@@ -498,15 +498,16 @@ def test_a_paper_responses_record_is_found_by_its_reference_and_says_paper(app, 
 def test_the_tab_shows_how_people_answered_under_the_terms_protection(app, client):
     """The channel is one more grouping of the term's release: its table is protected with
     every other figure (a channel with fewer than 5 people is not shown as a number)."""
-    from sefvoice.feedback import service as feedback_service
+    from sefvoice.release import service as release_service
+    from sefvoice.terms import calendar
 
     with app.app_context():
         survey = service.current_survey("all-types")
         for channel, people in (("online", 9), ("paper", 6), ("phone", 2)):
             for _ in range(people):
                 _sent(survey, channel, "cats", datetime(2023, 6, 1))
-        term = feedback_service.calendar().term_at(utcnow())
-        release = feedback_service.release_for(term)
+        term = calendar().term_at(utcnow())
+        release = release_service.release_for(term)
     by_channel = {
         row.name: row.respondents.text for row in release.summary.group("by-channel").rows
     }

@@ -14,13 +14,14 @@ from hypothesis import strategies as st
 
 from sefvoice.demo import generate_responses
 from sefvoice.easyread import load_charter, load_survey_file, parse_survey
-from sefvoice.feedback import service as feedback
-from sefvoice.feedback.aggregates import grouped_counts
-from sefvoice.release.cells import Grouping
+from sefvoice.release import service as release_service
+from sefvoice.release.grouped_counts import TermCounts, grouped_counts
+from sefvoice.release.keys import Grouping
 from sefvoice.release.protect import SHOWN
 from sefvoice.release.shown import Rules
-from sefvoice.release.term import TermCounts, TermRelease
+from sefvoice.release.term import TermRelease
 from sefvoice.surveys.service import current_surveys, definition_of
+from sefvoice.terms import calendar
 
 from .conftest import EASYREAD, FIXTURES, STATIC
 
@@ -162,11 +163,11 @@ def test_a_small_survey_cannot_be_recovered_from_any_table(app):
     commit of this file). Over the whole release, nothing can be narrowed."""
     with app.app_context():
         _load(SMALL_BESIDE_LARGE)
-        term = feedback.calendar().named("Summer 2023")
+        term = calendar().named("Summer 2023")
         counts = grouped_counts([term])
         definitions = [definition_of(s) for s in current_surveys()]
         release = TermRelease(definitions, [FILLED_BY], counts.of(term.name), RULES)
-        summary = feedback.release_for(term).summary
+        summary = release_service.release_for(term).summary
     assert not _unsafe(release)
     by_survey = {row.name: row.respondents.text for row in summary.group("by-survey").rows}
     assert by_survey["Parent carer survey"] in ("fewer than 5", "hidden")
@@ -278,8 +279,8 @@ def test_group_figures_count_only_scored_questions():
 
 
 def _result(question_id: str, published: tuple[int, int] | None):
-    from sefvoice.feedback.aggregates import QuestionResult
     from sefvoice.release.shown import Shown
+    from sefvoice.release.summary import QuestionResult
 
     return QuestionResult(
         "s", "S", question_id, "Q", "single", "p", 1, Shown(None, ""), published_positive=published
@@ -287,7 +288,7 @@ def _result(question_id: str, published: tuple[int, int] | None):
 
 
 def test_change_since_last_term_compares_the_same_questions_unrounded():
-    from sefvoice.feedback.aggregates import scorecard
+    from sefvoice.release.summary import scorecard
 
     now = [_result("a", (50, 100)), _result("b", (90, 100)), _result("c", None)]
     # Last term "b" was not published and "c" was: neither is compared.

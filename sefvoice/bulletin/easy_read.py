@@ -26,11 +26,11 @@ from sqlalchemy import select
 
 from ..easyread import glossary_words_in, hard_to_read, load_glossary, long_sentences
 from ..extensions import db
-from ..feedback.aggregates import QuestionResult
-from ..feedback.service import calendar
 from ..models import Bulletin, Commitment, EasyReadLine
 from ..release.shown import Shown
+from ..release.summary import QuestionResult
 from ..surveys import service as surveys
+from ..terms import calendar
 from .brand import Look
 from .content import BulletinContent, Section
 from .markdown import clean

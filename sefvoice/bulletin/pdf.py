@@ -55,7 +55,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from svglib.svglib import svg2rlg
 
 from ..feedback.charts import percent_bars
-from ..feedback.tables import Table
+from ..release.tables import Table
 from .brand import WHITE, Look
 from .content import BulletinContent, Card, Figure, Section
 from .easy_read import EasyReadEdition

@@ -21,9 +21,8 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth import audit, role_required
 from ..feedback.charts import web_svgs
-from ..feedback.service import calendar
-from ..feedback.terms import Term
 from ..models import Bulletin
+from ..terms import Term, calendar
 from . import service
 from .brand import BrandError, current, save_look, text_pairs
 from .content import BulletinContent, build_content, section_specs

@@ -20,9 +20,8 @@ from ..auth import audit
 from ..easyread import Question
 from ..extensions import db
 from ..models import REVIEW_STATUSES, Answer, CommentReview, Response, Survey, User, utcnow
-from ..surveys.service import definition_of
+from ..surveys.service import charter, definition_of
 from .redaction import redact
-from .service import charter
 
 
 class ReviewError(ValueError):

@@ -7,9 +7,9 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth import role_required
+from ..surveys.service import charter
 from . import bp, comments
 from .forms import ReviewForm
-from .service import charter
 
 QUEUE_SIZE = 50
 RECENTLY_REVIEWED = 20

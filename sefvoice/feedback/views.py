@@ -7,7 +7,9 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth import audit, role_required
 from ..models import utcnow
-from . import bp, service
+from ..release import service
+from ..terms import calendar
+from . import bp
 from .charts import summary_sentence, web_svgs
 from .exports import to_csv, to_xlsx
 
@@ -23,10 +25,10 @@ def _chosen_term():
     asked = request.args.get("term")
     if asked:
         try:
-            return service.calendar().named(asked), available
+            return calendar().named(asked), available
         except ValueError:
             abort(404)
-    return (available[0] if available else service.calendar().term_at(utcnow())), available
+    return (available[0] if available else calendar().term_at(utcnow())), available
 
 
 @bp.get("/")

@@ -28,15 +28,18 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import openpyxl
-import pandas as pd
 from openpyxl.cell.read_only import EmptyCell, ReadOnlyCell
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._reader import CELL_TAG, ROW_TAG, WorkSheetParser
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 REQUIRED = ("code", "name", "domain", "period", "value", "unit")
 OPTIONAL = ("period_label", "england", "target", "higher_is_better", "source", "outcome")
@@ -217,6 +220,8 @@ def _excel_rows(book, worksheet, budget: _ReadBudget) -> Iterator[tuple[int, lis
 
 
 def _read_excel(data: bytes, file_name: str, sheet: str | None) -> pd.DataFrame:
+    import pandas as pd  # loaded with the first file read, not with the app
+
     budget = _ReadBudget(file_name)
     _check_unpacked_size(data, budget)
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -263,6 +268,8 @@ def _check_csv_shape(text: str, file_name: str) -> None:
 def read_table(data: bytes, file_name: str, sheet: str | None = None) -> pd.DataFrame:
     """The file's cells as text, blank cells as "", indexed so that index + 2 is the row
     number a spreadsheet shows. Raises ImportProblems if unreadable or over the limits."""
+    import pandas as pd  # loaded with the first file read, not with the app
+
     try:
         if file_name.lower().endswith((".xlsx", ".xlsm")):
             frame = _read_excel(data, file_name, sheet)

@@ -13,9 +13,9 @@ from sqlalchemy import case, func, select
 
 from ..easyread import SurveyDefinition, check_survey_text, load_charter
 from ..extensions import db
-from ..feedback.terms import Term, local_date, utc_midnight
 from ..models import Response, Survey, utcnow
 from ..surveys import service as survey_service
+from ..terms import Term, local_date, utc_midnight
 from .changes import Changes, compare
 
 MAX_DEFINITION_BYTES = 1024 * 1024

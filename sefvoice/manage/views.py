@@ -22,11 +22,11 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth import audit, role_required
 from ..easyread import SurveyDefinition
-from ..feedback.service import calendar
 from ..models import Survey, utcnow
 from ..surveys import service as survey_service
 from ..surveys.forms import FilledByForm, choices, question_form
 from ..surveys.views import page_after, question_page
+from ..terms import calendar
 from . import service, share
 from .forms import PublishForm, ScheduleForm, UploadForm
 

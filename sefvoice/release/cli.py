@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from ..feedback import service
-from .attack import Finding
-from .protect import SHOWN
+from . import service
+
+if TYPE_CHECKING:
+    from .attack import Finding
 
 release_cli = click.Group("release", help="A term's published figures and their protection.")
 
@@ -32,7 +35,7 @@ def release_audit(term_name: str) -> None:
         raise click.BadParameter(str(error), param_hint="--term") from error
     release = service.term_release(term)
     findings = release.audit()
-    shown = sum(1 for status in release.protection.counts.values() if status == SHOWN)
+    shown = sum(1 for key in release.protection.counts if release.shown(key))
     click.echo(
         f"{term.name}: {shown:,} counts shown, {len(release.protection.counts) - shown:,} hidden"
         f" ({len(release.protection.secondary):,} of them to protect others);"

@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
 from flask import current_app, g
@@ -28,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import scoped_session
 
 from .. import tally
-from ..easyread import Question, SurveyDefinition, parse_survey
+from ..easyread import Charter, Question, SurveyDefinition, load_charter, parse_survey
 from ..extensions import db
 from ..models import Answer, AnswerChoice, CommentReview, PaperCopy, Response, Survey, utcnow
 
@@ -387,6 +388,10 @@ def current_surveys() -> list[Survey]:
             .order_by(Survey.title)
         )
     )
+
+
+def charter() -> Charter:
+    return load_charter(Path(current_app.config["EASYREAD_DIR"]))
 
 
 def definition_of(survey: Survey | SurveyVersion) -> SurveyDefinition:

@@ -1,36 +1,41 @@
-"""The feedback tab's data, from the app's settings: which terms, which rules, which tables."""
+"""A term's release, from the app's settings: which terms, which rules, which tables.
+
+The figures are counted and protected only when a release is asked for: pandas and scipy
+load then, not with the app.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import func, select
 
-from ..easyread import Charter, load_charter
+from ..easyread import Charter, SurveyDefinition
 from ..extensions import db
 from ..models import CHANNELS, Response
-from ..release.cells import Grouping
-from ..release.shown import Rules
-from ..release.term import TermRelease
-from ..surveys.service import current_surveys, definition_of
-from .aggregates import FeedbackSummary, build_summary, grouped_counts
+from ..surveys.service import charter, current_surveys, definition_of
+from ..terms import Term, calendar, local_date
+from .keys import Grouping
+from .shown import Rules
+from .summary import (
+    FeedbackSummary,
+    GroupRow,
+    QuestionResult,
+    group_tables,
+    question_results,
+    scorecard,
+)
 from .tables import SummaryTables, summary_tables
-from .terms import Term, TermCalendar, local_date
+
+if TYPE_CHECKING:
+    from .term import TermRelease
 
 
 def rules() -> Rules:
     config = current_app.config
     return Rules(config["DISCLOSURE_MIN_COUNT"], config["DISCLOSURE_MIN_BASE"])
-
-
-def calendar() -> TermCalendar:
-    return TermCalendar(current_app.config["TERMS"], current_app.config["TIMEZONE"])
-
-
-def charter() -> Charter:
-    return load_charter(Path(current_app.config["EASYREAD_DIR"]))
 
 
 def groupings(charter: Charter) -> list[Grouping]:
@@ -56,11 +61,56 @@ def terms_with_responses() -> list[Term]:
 
 def term_release(term: Term) -> TermRelease:
     """One term's figures and their protection (what `release_for` shows for the term)."""
+    from .grouped_counts import grouped_counts
+    from .term import TermRelease
+
     the_charter = charter()
     splits = groupings(the_charter)
     counts = grouped_counts([term], [g.column for g in splits])
     definitions = [definition_of(s) for s in current_surveys()]
     return TermRelease(definitions, splits, counts.of(term.name), rules())
+
+
+def build_summary(
+    term: Term,
+    previous: Term,
+    trend: list[Term],
+    charter,
+    rules: Rules,
+    definitions: list[SurveyDefinition],
+    groupings: list[Grouping],
+) -> FeedbackSummary:
+    """Everything the feedback tab shows for a term, from one GROUP BY and one release
+    (one disclosure pass) per term it shows."""
+    from .grouped_counts import grouped_counts
+    from .term import TermRelease
+
+    terms = sorted({*trend, term, previous})
+    counts = grouped_counts(terms, [g.column for g in groupings])
+    releases = {t: TermRelease(definitions, groupings, counts.of(t.name), rules) for t in terms}
+    numbers = counts.numbers
+
+    def results(t: Term) -> list[QuestionResult]:
+        return question_results(releases[t], numbers[numbers["term"] == t.name])
+
+    now, before = results(term), results(previous)
+    return FeedbackSummary(
+        term=term,
+        previous=previous,
+        respondents=releases[term].count(("respondents",)),
+        questions=now,
+        by_principle=scorecard(
+            now, before, "principle", {p.id: p.name for p in charter.principles.values()}, rules
+        ),
+        by_outcome=scorecard(
+            now, before, "outcome", {o.number: o.name for o in charter.outcomes.values()}, rules
+        ),
+        groups=group_tables(releases[term], term.name),
+        by_term=[
+            GroupRow(t.name, releases[t].count(("respondents",)), releases[t].percent(("all",)))
+            for t in trend
+        ],
+    )
 
 
 @dataclass(frozen=True)

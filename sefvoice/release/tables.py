@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..release.shown import Shown
-from .aggregates import FeedbackSummary, GroupTable, QuestionResult, ScoreRow
+from .shown import Shown
+from .summary import FeedbackSummary, GroupTable, QuestionResult, ScoreRow
 
 
 @dataclass
