@@ -39,9 +39,9 @@ from sefvoice.bulletin.pdf import build_easy_read_pdf, build_pdf
 from sefvoice.bulletin.service import load_demo_bulletin
 from sefvoice.bulletin.views import render_page
 from sefvoice.config import PROJECT_ROOT
+from sefvoice.definitions import check_all
 from sefvoice.demo import load_demo_data
-from sefvoice.easyread import check_all
-from sefvoice.surveys import service
+from sefvoice.surveys import versions as survey_versions
 from sefvoice.terms import calendar
 
 TERM = "Summer 2023"
@@ -94,7 +94,7 @@ def main() -> None:
             upgrade()
             definitions, problems = check_all(PROJECT_ROOT / "easyread", PROJECT_ROOT / "static")
             assert not problems, problems
-            service.store_definitions(definitions)
+            survey_versions.store_definitions(definitions)
             load_demo_data()
             load_demo_bulletin()
             term = calendar().named(TERM)

@@ -14,14 +14,15 @@ import pytest
 from sqlalchemy import func, select
 
 from sefvoice import tally
+from sefvoice.definitions import load_charter
 from sefvoice.demo import load_demo_data
-from sefvoice.easyread import load_charter
 from sefvoice.extensions import db
 from sefvoice.models import AnswerTally, AuditEvent, Response
 from sefvoice.release import shown
 from sefvoice.release.shown import Rules, Shown
 from sefvoice.release.statistics import wilson_interval
-from sefvoice.surveys import service
+from sefvoice.surveys import held as held_responses
+from sefvoice.surveys import versions as survey_versions
 from sefvoice.terms import TermCalendar, calendar
 
 from .conftest import EASYREAD, post_form, sign_in
@@ -121,7 +122,7 @@ def test_the_tally_counts_each_answer_in_its_local_term(app):
     from sefvoice.release.grouped_counts import grouped_counts
 
     with app.app_context():
-        survey = service.current_survey("all-types")
+        survey = survey_versions.current_survey("all-types")
         for moment, _ in TERM_EDGES:
             _respond(survey, "me", {"pick-one": ["cats"]}, moment)
             tally.add_responses(Response.submitted_at == moment)
@@ -162,15 +163,15 @@ def test_small_counts_are_shown_as_fewer_than_5():
 
 
 def _respond(survey, filled_by: str, answers: dict, submitted: datetime) -> None:
-    response_id, _ = service.start_response(survey, filled_by)
+    response_id, _ = held_responses.start_response(survey, filled_by)
     response = db.session.get(Response, response_id)
-    definition = service.definition_of(survey)
+    definition = survey_versions.definition_of(survey)
     for question_id, value in answers.items():
         question = definition.question(question_id)
         if question.type == "number":
-            service.save_answer(response.id, question, number=value)
+            held_responses.save_answer(response.id, question, number=value)
         else:
-            service.save_answer(response.id, question, option_ids=value)
+            held_responses.save_answer(response.id, question, option_ids=value)
     response.submitted_at = submitted
     db.session.commit()
 
@@ -180,7 +181,7 @@ def hand_counted(app):
     """Summer 2023: 14 people. pick-one: 9 cats, 5 dogs. views-included: 6 yes, 5 partly,
     3 no. weeks-waited: 1..14. Spring 2023: 10 people, pick-one 5 cats, 5 dogs."""
     with app.app_context():
-        survey = service.current_survey("all-types")
+        survey = survey_versions.current_survey("all-types")
         views = ["yes"] * 6 + ["partly"] * 5 + ["no"] * 3
         for i in range(14):
             _respond(
@@ -198,7 +199,7 @@ def hand_counted(app):
                 survey, "me", {"pick-one": ["cats" if i < 5 else "dogs"]}, datetime(2023, 2, 1 + i)
             )
         # Not submitted: must not count.
-        service.start_response(survey, "me")
+        held_responses.start_response(survey, "me")
         tally.recount()  # the responses were back-dated by hand, so count them afresh
     return app
 

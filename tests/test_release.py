@@ -12,15 +12,15 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sefvoice.definitions import load_charter, load_survey_file, parse_survey
 from sefvoice.demo import generate_responses
-from sefvoice.easyread import load_charter, load_survey_file, parse_survey
 from sefvoice.release import service as release_service
 from sefvoice.release.grouped_counts import TermCounts, grouped_counts
 from sefvoice.release.keys import Grouping
 from sefvoice.release.protect import SHOWN
 from sefvoice.release.shown import Rules
 from sefvoice.release.term import TermRelease
-from sefvoice.surveys.service import current_surveys, definition_of
+from sefvoice.surveys.versions import current_surveys, definition_of
 from sefvoice.terms import calendar
 
 from .conftest import EASYREAD, FIXTURES, STATIC

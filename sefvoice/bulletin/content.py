@@ -23,7 +23,7 @@ from ..release import service as release_service
 from ..release.shown import Rules, Shown
 from ..release.summary import QuestionResult, ScoreRow
 from ..release.tables import Table
-from ..surveys.service import charter
+from ..surveys.versions import charter
 from ..terms import Term, local_date
 from .brand import Look, current
 from .markdown import Block, parse

@@ -1,7 +1,7 @@
 """Finding bursts of sends from one source, and setting a batch of responses aside.
 
 Each sent response carries a keyed hash of the address it was sent from (never the address;
-surveys.service.source_hash). Many sends from one source close together may be one family
+surveys.held.source_hash). Many sends from one source close together may be one family
 filling in for each child, a class at a school event, or someone stuffing the figures: an
 officer looks and decides. A batch set aside is kept and marked, leaves the answer tally in
 the same transaction (sefvoice.tally counts only responses not set aside), is audited, and

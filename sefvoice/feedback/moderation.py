@@ -7,7 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth import role_required
-from ..surveys.service import charter
+from ..surveys.versions import charter
 from . import bp, comments
 from .forms import ReviewForm
 

@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 from scipy.sparse import csr_array
 
-from ..easyread import ONE_ANSWER_TYPES as ONE_ANSWER
-from ..easyread import SurveyDefinition
+from ..definitions import ONE_ANSWER_TYPES as ONE_ANSWER
+from ..definitions import SurveyDefinition
 from .keys import Grouping, Key, scored
 
 

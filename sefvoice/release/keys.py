@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..easyread import ONE_ANSWER_TYPES as ONE_ANSWER
-from ..easyread import Question
+from ..definitions import ONE_ANSWER_TYPES as ONE_ANSWER
+from ..definitions import Question
 
 Key = tuple[str, ...]
 

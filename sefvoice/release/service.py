@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 from flask import current_app
 from sqlalchemy import func, select
 
-from ..easyread import Charter, SurveyDefinition
+from ..definitions import Charter, SurveyDefinition
 from ..extensions import db
 from ..models import CHANNELS, Response
-from ..surveys.service import charter, current_surveys, definition_of
+from ..surveys.versions import charter, current_surveys, definition_of
 from ..terms import Term, calendar, local_date
 from .keys import Grouping
 from .shown import Rules

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..easyread import SurveyDefinition
+from ..definitions import SurveyDefinition
 from ..terms import Term
 from .keys import base_key, scored
 from .shown import Rules, Shown

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..easyread import SurveyDefinition
+from ..definitions import SurveyDefinition
 from .attack import Finding
 from .cells import Cells, Figure, make_cells, make_figures
 from .grouped_counts import TermCounts
