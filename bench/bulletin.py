@@ -35,7 +35,8 @@ from pypdf import PdfReader
 from sefvoice import create_app
 from sefvoice.bulletin.content import build_content
 from sefvoice.bulletin.easy_read import build_easy_read
-from sefvoice.bulletin.pdf import build_easy_read_pdf, build_pdf
+from sefvoice.bulletin.pdf.easy_read import build_easy_read_pdf
+from sefvoice.bulletin.pdf.full import build_pdf
 from sefvoice.bulletin.service import load_demo_bulletin
 from sefvoice.bulletin.views import render_page
 from sefvoice.config import PROJECT_ROOT

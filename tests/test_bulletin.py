@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from sefvoice.auth import service as auth_service
 from sefvoice.bulletin import service
 from sefvoice.bulletin.content import build_content
-from sefvoice.bulletin.pdf import MARGIN, build_pdf
+from sefvoice.bulletin.pdf.full import build_pdf
+from sefvoice.bulletin.pdf.shared import MARGIN
 from sefvoice.extensions import db
 from sefvoice.feedback import comments
 from sefvoice.indicators import service as indicators

@@ -21,7 +21,7 @@ from sefvoice.bulletin.easy_read import (
     wording_problems,
     written_line_problems,
 )
-from sefvoice.bulletin.pdf import build_easy_read_pdf
+from sefvoice.bulletin.pdf.easy_read import build_easy_read_pdf
 from sefvoice.release import service as release_service
 
 from .conftest import post_form, sign_in

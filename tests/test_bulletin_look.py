@@ -12,7 +12,7 @@ from PIL import Image
 from sefvoice.bulletin import brand
 from sefvoice.bulletin.brand import BrandError, contrast, current, save_look
 from sefvoice.bulletin.content import build_content
-from sefvoice.bulletin.pdf import build_pdf
+from sefvoice.bulletin.pdf.full import build_pdf
 from sefvoice.terms import calendar
 
 from .conftest import post_form, sign_in

@@ -36,7 +36,8 @@ from .easy_read import (
 )
 from .forms import CreateForm, DetailsForm, LookForm, ProgressForm, SectionForm
 from .markdown import link_runs, parse
-from .pdf import build_easy_read_pdf, build_pdf
+from .pdf.easy_read import build_easy_read_pdf
+from .pdf.full import build_pdf
 
 bp = Blueprint("bulletin", __name__, url_prefix="/bulletins")
 bp.add_app_template_filter(link_runs)

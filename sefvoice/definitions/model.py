@@ -7,23 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 CHOICE_TYPES = ("single", "multiple", "face3", "face5", "yes_partly_no")
-
-
 ONE_ANSWER_TYPES = ("single", "face3", "face5", "yes_partly_no")  # exactly one option each
-
-
 QUESTION_TYPES = (*CHOICE_TYPES, "text", "number")
-
-
 FILLED_BY_IDS = ("me", "me-with-help", "someone-for-me")
-
-
 YES_PARTLY_NO = ("yes", "partly", "no")
-
-
 TEXT_LIMIT = 2000
-
-
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 

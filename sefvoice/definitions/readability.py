@@ -8,8 +8,6 @@ from .model import SurveyDefinition
 from .parser import problem_at
 
 MAX_SENTENCE_WORDS = 15
-
-
 MIN_READING_EASE = 70.0
 
 

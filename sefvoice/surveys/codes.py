@@ -12,8 +12,6 @@ from ..models import Response
 
 # No 0/O, 1/I/L: a code read out over the phone or copied from paper survives.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
-
 CODE_LENGTH = 8
 
 

@@ -37,8 +37,6 @@ def rollback_transaction() -> None:
 # Core statements on the tables where a page needs a few columns: loading ORM objects, and
 # the unit of work when saving, cost more than the database does.
 SURVEYS, RESPONSES = Survey.__table__, Response.__table__
-
-
 ANSWERS, CHOICES = Answer.__table__, AnswerChoice.__table__
 
 
@@ -52,27 +50,17 @@ def _newest_version(*columns):
 
 
 NOW = bindparam("now")
-
-
 # Survey.takes_answers in SQL: open, and now within the schedule.
 TAKES_ANSWERS = and_(
     SURVEYS.c.is_open,
     or_(SURVEYS.c.opens_at.is_(None), SURVEYS.c.opens_at <= NOW),
     or_(SURVEYS.c.closes_at.is_(None), SURVEYS.c.closes_at > NOW),
 )
-
-
 CURRENT_SURVEY = _newest_version(Survey)
-
-
 IS_OPEN = _newest_version(TAKES_ANSWERS)
-
-
 NEWEST_VERSION = _newest_version(
     SURVEYS.c.id, SURVEYS.c.slug, SURVEYS.c.version, SURVEYS.c.loaded_at, TAKES_ANSWERS
 )
-
-
 HELD_RESPONSE = (
     select(
         RESPONSES.c.id,
@@ -90,16 +78,12 @@ HELD_RESPONSE = (
         RESPONSES.c.holder_token_hash == bindparam("token_hash"),
     )
 )
-
-
 ANSWERS_TO_RESPONSE = (
     select(ANSWERS.c.question_id, ANSWERS.c.number, ANSWERS.c.text, CHOICES.c.option_id)
     .outerjoin(CHOICES, CHOICES.c.answer_id == ANSWERS.c.id)
     .where(ANSWERS.c.response_id == bindparam("response_id"))
     .order_by(ANSWERS.c.id, CHOICES.c.position)
 )
-
-
 # A question page needs the held response and its saved answer: one round trip, not two.
 HELD_RESPONSE_AND_ANSWER = (
     HELD_RESPONSE.add_columns(ANSWERS.c.id, ANSWERS.c.number, ANSWERS.c.text, CHOICES.c.option_id)
@@ -113,17 +97,9 @@ HELD_RESPONSE_AND_ANSWER = (
     .outerjoin(CHOICES, CHOICES.c.answer_id == ANSWERS.c.id)
     .order_by(CHOICES.c.position)
 )
-
-
 START_RESPONSE = insert(RESPONSES).returning(RESPONSES.c.id)  # the other columns' defaults
-
-
 DELETE_CHOICES = delete(CHOICES).where(CHOICES.c.answer_id == bindparam("answer_id"))
-
-
 INSERT_CHOICES = insert(CHOICES)
-
-
 # Saving an answer starts by claiming the response: one statement checks what the survey
 # pages check (held by this browser's token, answering this version, not sent, not run out,
 # its survey taking answers now) and sets the response's last-saved time, which locks the
@@ -143,13 +119,9 @@ CLAIM_RESPONSE = (
     .values(last_saved_at=NOW)
     .returning(RESPONSES.c.id)
 )
-
-
 SURVEY_VERSION = select(SURVEYS.c.id, SURVEYS.c.slug, SURVEYS.c.version, SURVEYS.c.loaded_at).where(
     SURVEYS.c.id == bindparam("survey_id")
 )
-
-
 REPLACE_ANSWER = (
     update(ANSWERS)
     .where(
@@ -159,8 +131,6 @@ REPLACE_ANSWER = (
     .values(number=bindparam("number"), text=bindparam("text"), saved_at=bindparam("saved_at"))
     .returning(ANSWERS.c.id)
 )
-
-
 SUBMIT = (
     update(RESPONSES)
     .where(RESPONSES.c.id == bindparam("response_id"), RESPONSES.c.submitted_at.is_(None))
