@@ -11,7 +11,7 @@ from flask.cli import FlaskGroup
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
-from . import tally, uploads
+from . import answer_tally, uploads
 from .auth import ROLES, audit
 from .auth import service as auth_service
 from .auth.roles import ROLE_NAMES
@@ -117,7 +117,7 @@ feedback_cli = click.Group("feedback", help="The feedback tab's counts.")
 @feedback_cli.command("recount")
 def feedback_recount() -> None:
     """Rebuild the answer tally from the stored answers (after a bulk load or a repair)."""
-    click.echo(f"answer tally rebuilt: {tally.recount():,} rows")
+    click.echo(f"answer tally rebuilt: {answer_tally.recount():,} rows")
 
 
 retention_cli = click.Group("retention", help="Delete what sefvoice no longer needs to keep.")

@@ -10,7 +10,7 @@ from importlib.resources import files
 
 from sqlalchemy import exists, func, insert, select
 
-from . import tally
+from . import answer_tally
 from .auth import audit
 from .auth import service as auth_service
 from .definitions import Question, SurveyDefinition
@@ -172,7 +172,7 @@ def generate_responses(
         ]
         if choice_rows:
             connection.execute(insert(AnswerChoice), choice_rows)
-        tally.add_responses(Response.id.in_(ids))
+        answer_tally.add_responses(Response.id.in_(ids))
         db.session.commit()
         written += len(answer_rows)
     return written

@@ -70,9 +70,9 @@ def make_data() -> None:
             {"pick-one": ["cats" if i < 9 else "dogs"], "views-included": [views[i]]},
             datetime(2023, 6, 1 + i),
         )
-    from sefvoice import tally
+    from sefvoice import answer_tally
 
-    tally.recount()
+    answer_tally.recount()
     reviewer = officer("moderator@example.org")
     typed = [
         ("Ring me on 07700 900123, the wait was long", "Waiting", "approved"),

@@ -113,7 +113,7 @@ def data(app):
 def release_figures() -> dict[str, object]:
     """Each question's published % positive, and (as "answered") how many people answered,
     as the feedback tab publishes them."""
-    summary = release_service.release_for(term("Summer 2023")).summary
+    summary = release_service.publication_for(term("Summer 2023")).summary
     found = {f"{q.survey_slug}/{q.question_id}": q.positive for q in summary.questions}
     return {**found, "answered": summary.respondents}
 

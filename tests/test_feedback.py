@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from sefvoice import tally
+from sefvoice import answer_tally
 from sefvoice.definitions import load_charter
 from sefvoice.demo import load_demo_data
 from sefvoice.extensions import db
@@ -125,11 +125,11 @@ def test_the_tally_counts_each_answer_in_its_local_term(app):
         survey = survey_versions.current_survey("all-types")
         for moment, _ in TERM_EDGES:
             _respond(survey, "me", {"pick-one": ["cats"]}, moment)
-            tally.add_responses(Response.submitted_at == moment)
+            answer_tally.add_responses(Response.submitted_at == moment)
         db.session.commit()
         rows = select(AnswerTally).order_by(*AnswerTally.__table__.primary_key.columns)
         as_kept = [(t.kind, t.key, t.month, t.count) for t in db.session.scalars(rows)]
-        tally.recount()
+        answer_tally.recount()
         assert [(t.kind, t.key, t.month, t.count) for t in db.session.scalars(rows)] == as_kept
         terms = TermCalendar()
         names = ["Spring 2023", "Summer 2023", "Autumn 2023", "Spring 2024"]
@@ -200,7 +200,7 @@ def hand_counted(app):
             )
         # Not submitted: must not count.
         held_responses.start_response(survey, "me")
-        tally.recount()  # the responses were back-dated by hand, so count them afresh
+        answer_tally.recount()  # the responses were back-dated by hand, so count them afresh
     return app
 
 
@@ -219,7 +219,7 @@ def test_the_tally_kept_at_submission_equals_a_recount(app, client):
             (t.survey_slug, t.question_id, t.kind, t.key, t.filled_by, t.count)
             for t in db.session.scalars(rows)
         ]
-        tally.recount()
+        answer_tally.recount()
         recounted = [
             (t.survey_slug, t.question_id, t.kind, t.key, t.filled_by, t.count)
             for t in db.session.scalars(rows)
@@ -243,7 +243,7 @@ def test_the_tabs_numbers_equal_a_hand_count(hand_counted, client):
     from sefvoice.release import service as release_service
 
     with hand_counted.app_context():
-        summary = release_service.release_for(calendar().named("Summer 2023")).summary
+        summary = release_service.publication_for(calendar().named("Summer 2023")).summary
     pick_one = _result(summary, "pick-one")
     assert [(o.count.text, o.percent.text) for o in pick_one.options] == [
         ("9", "64%"),

@@ -16,7 +16,7 @@ from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, select, text
 
-from sefvoice import tally
+from sefvoice import answer_tally
 from sefvoice.bulletin.content import build_content
 from sefvoice.database import MIGRATIONS_DIR
 from sefvoice.extensions import db
@@ -74,7 +74,7 @@ def test_the_tally_counts_each_channel_apart_and_a_recount_agrees(ctx):
         "cats": {"online": 2, "paper": 1, "with_help": 1},
         "dogs": {"paper": 1, "phone": 1},
     }
-    tally.recount()
+    answer_tally.recount()
     assert {
         "responses": _tally_rows("response", ""),
         "cats": _tally_rows("choice", "cats"),
@@ -513,7 +513,7 @@ def test_the_tab_shows_how_people_answered_under_the_terms_protection(app, clien
             for _ in range(people):
                 _sent(survey, channel, "cats", datetime(2023, 6, 1))
         term = calendar().term_at(utcnow())
-        release = release_service.release_for(term)
+        release = release_service.publication_for(term)
     by_channel = {
         row.name: row.respondents.text for row in release.summary.group("by-channel").rows
     }

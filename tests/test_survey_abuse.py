@@ -12,7 +12,7 @@ import pytest
 import redis
 from sqlalchemy import func, select
 
-from sefvoice import tally
+from sefvoice import answer_tally
 from sefvoice.bursts import service as bursts
 from sefvoice.extensions import db
 from sefvoice.models import AnswerTally, AuditEvent, Response, SetAsideBatch
@@ -127,7 +127,7 @@ def burst(app):
         for n, place in enumerate(["198.51.100.1", "198.51.100.2", "198.51.100.3"]):
             send(survey, place, start + timedelta(hours=n))
         send(survey, "203.0.113.66", start + timedelta(days=2))  # later, on its own
-        tally.recount()  # the sends were back-dated by hand
+        answer_tally.recount()  # the sends were back-dated by hand
     return start
 
 
@@ -178,7 +178,7 @@ def test_a_burst_is_set_aside_kept_audited_and_put_back(app, client, burst):
         batch_id = batch.id
         marked = select(func.count(Response.id)).filter_by(set_aside_batch_id=batch_id)
         assert db.session.scalar(marked) == 12
-        tally.recount()  # `sefvoice feedback recount` leaves them out too
+        answer_tally.recount()  # `sefvoice feedback recount` leaves them out too
         assert counted() == 0 and counted("response", "") == 4
         assert bursts.find_bursts(10, timedelta(minutes=10)) == []
         event = db.session.scalar(select(AuditEvent).filter_by(action="set aside responses"))

@@ -1,9 +1,9 @@
 """A bulletin's content, assembled once from the database: the one source that the web page
 and the PDF both render, so the two can never show different numbers.
 
-Feedback numbers come from the term's release (`service.release_for`, the one the feedback
-tab shows) as `Shown` values, already through disclosure control; the measures come as the
-tab's measures table. Nothing here counts or formats a figure of its own.
+Feedback numbers come from the term's publication (`release.service.publication_for`, the
+one the feedback tab shows) as `Shown` values, already through disclosure control; the
+measures come as the tab's measures table. Nothing here counts or formats a figure of its own.
 """
 
 from __future__ import annotations
@@ -389,7 +389,7 @@ def build_content(term: Term) -> BulletinContent:
     """Everything a bulletin for `term` shows. A term with no bulletin written, no answers
     or no measures still gives a whole bulletin, which says what is missing."""
     bulletin = db.session.scalar(select(Bulletin).filter_by(term_name=term.name))
-    release = release_service.release_for(term)
+    release = release_service.publication_for(term)
     summary, tables = release.summary, release.tables
     questions = tables.questions
     measures = {row.key: table for row, table in tables.outcomes}

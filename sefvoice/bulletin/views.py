@@ -39,7 +39,7 @@ from .markdown import link_runs, parse
 from .pdf.easy_read import build_easy_read_pdf
 from .pdf.full import build_pdf
 
-bp = Blueprint("bulletin", __name__, url_prefix="/bulletins")
+bp = Blueprint("bulletins", __name__, url_prefix="/bulletins")
 bp.add_app_template_filter(link_runs)
 
 

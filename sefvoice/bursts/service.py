@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from sqlalchemy import func, select, update
 
-from .. import tally
+from .. import answer_tally
 from ..extensions import db
 from ..models import Response, SetAsideBatch, Survey, utcnow
 
@@ -90,7 +90,7 @@ def set_aside(
     ids = list(db.session.scalars(select(Response.id).where(which)))
     if not ids:
         raise NothingToSetAside("Those responses are no longer in the figures.")
-    tally.add_responses(Response.id.in_(ids), sign=-1)  # while they still count
+    answer_tally.add_responses(Response.id.in_(ids), sign=-1)  # while they still count
     batch = SetAsideBatch(
         source_hash=source_hash,
         first_sent_at=first,
@@ -121,7 +121,7 @@ def put_back(batch_id: int, actor: str) -> SetAsideBatch:
         db.session.execute(
             update(Response).where(Response.id.in_(ids)).values(set_aside_batch_id=None)
         )
-        tally.add_responses(Response.id.in_(ids))
+        answer_tally.add_responses(Response.id.in_(ids))
     batch.restored_at, batch.restored_by = utcnow(), actor
     db.session.commit()
     return batch

@@ -8,8 +8,9 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth import role_required
 from ..surveys.versions import charter
-from . import bp, comments
+from . import comments
 from .forms import ReviewForm
+from .views import bp
 
 QUEUE_SIZE = 50
 RECENTLY_REVIEWED = 20

@@ -33,7 +33,7 @@ def release_audit(term_name: str) -> None:
         term = service.calendar().named(term_name)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--term") from error
-    release = service.term_release(term)
+    release = service.protected_figures_for(term)
     findings = release.audit()
     shown = sum(1 for key in release.protection.counts if release.shown(key))
     click.echo(

@@ -30,7 +30,7 @@ from .summary import (
 from .tables import SummaryTables, summary_tables
 
 if TYPE_CHECKING:
-    from .term import TermRelease
+    from .protected_figures import ProtectedFigures
 
 
 def rules() -> Rules:
@@ -59,16 +59,16 @@ def terms_with_responses() -> list[Term]:
     return list(reversed(terms.between(*days)))
 
 
-def term_release(term: Term) -> TermRelease:
-    """One term's figures and their protection (what `release_for` shows for the term)."""
+def protected_figures_for(term: Term) -> ProtectedFigures:
+    """One term's figures and their protection (what `publication_for` shows for the term)."""
     from .grouped_counts import grouped_counts
-    from .term import TermRelease
+    from .protected_figures import ProtectedFigures
 
     the_charter = charter()
     splits = groupings(the_charter)
     counts = grouped_counts([term], [g.column for g in splits])
     definitions = [definition_of(s) for s in current_surveys()]
-    return TermRelease(definitions, splits, counts.of(term.name), rules())
+    return ProtectedFigures(definitions, splits, counts.of(term.name), rules())
 
 
 def build_summary(
@@ -83,11 +83,13 @@ def build_summary(
     """Everything the feedback tab shows for a term, from one GROUP BY and one release
     (one disclosure pass) per term it shows."""
     from .grouped_counts import grouped_counts
-    from .term import TermRelease
+    from .protected_figures import ProtectedFigures
 
     terms = sorted({*trend, term, previous})
     counts = grouped_counts(terms, [g.column for g in groupings])
-    releases = {t: TermRelease(definitions, groupings, counts.of(t.name), rules) for t in terms}
+    releases = {
+        t: ProtectedFigures(definitions, groupings, counts.of(t.name), rules) for t in terms
+    }
     numbers = counts.numbers
 
     def results(t: Term) -> list[QuestionResult]:
@@ -114,7 +116,7 @@ def build_summary(
 
 
 @dataclass(frozen=True)
-class Release:
+class Publication:
     """Everything any output shows for a term: the tab, its downloads and the bulletin all
     read this one object (one disclosure pass per term over every table)."""
 
@@ -122,7 +124,7 @@ class Release:
     tables: SummaryTables
 
 
-def release_for(term: Term) -> Release:
+def publication_for(term: Term) -> Publication:
     """The term's release; the trend covers up to TREND_TERMS terms, from the first term
     anyone answered in."""
     terms = calendar()
@@ -143,4 +145,4 @@ def release_for(term: Term) -> Release:
         [definition_of(s) for s in current_surveys()],
         groupings(the_charter),
     )
-    return Release(summary, summary_tables(summary))
+    return Publication(summary, summary_tables(summary))

@@ -1,7 +1,7 @@
 """What families said, as the feedback tab, its downloads and the bulletin show it.
 
-Each term's figures go through one disclosure pass over the whole term (term.py), and
-every number leaves this module as a `Shown` value from it.
+Each term's figures go through one disclosure pass over the whole term
+(protected_figures.py), and every number leaves this module as a `Shown` value from it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from .statistics import wilson_interval
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .term import TermRelease
+    from .protected_figures import ProtectedFigures
 
 
 @dataclass
@@ -108,7 +108,7 @@ def _percent_of_one(value: float) -> Shown:
 
 
 def question_result(
-    release: TermRelease, definition: SurveyDefinition, question, numbers: pd.DataFrame
+    release: ProtectedFigures, definition: SurveyDefinition, question, numbers: pd.DataFrame
 ) -> QuestionResult:
     """One question's results, as the term's release shows them."""
     slug, qid = definition.slug, question.id
@@ -160,7 +160,7 @@ def question_result(
     return result
 
 
-def question_results(release: TermRelease, numbers: pd.DataFrame) -> list[QuestionResult]:
+def question_results(release: ProtectedFigures, numbers: pd.DataFrame) -> list[QuestionResult]:
     """Results for every question of every survey, for one term, in survey order."""
     grouped = {key: rows for key, rows in numbers.groupby(["slug", "question_id"])}
     empty = numbers.iloc[0:0]
@@ -227,7 +227,7 @@ def scorecard(
     return rows
 
 
-def group_tables(release: TermRelease, term: str) -> list[GroupTable]:
+def group_tables(release: ProtectedFigures, term: str) -> list[GroupTable]:
     """Respondents and % positive by each grouping, then by survey."""
     tables = [
         GroupTable(

@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from .. import tally
+from .. import answer_tally
 from ..definitions import Question, SurveyDefinition
 from ..extensions import db
 from ..models import Answer, Response, Survey, utcnow
@@ -303,6 +303,6 @@ def submit_response(response_id: int, source: str | None = None, commit: bool = 
         SUBMIT, {"response_id": response_id, "submitted_at": utcnow(), "source_hash": source}
     )
     if marked.rowcount == 1:
-        tally.add_response(on, response_id)
+        answer_tally.add_response(on, response_id)
     if commit:
         commit_transaction()

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 
-from .. import tally
+from .. import answer_tally
 from ..extensions import db
 from ..models import Answer, AnswerChoice, CommentReview, PaperCopy, Response, utcnow
 from .codes import normalise_code
@@ -68,7 +68,7 @@ def withdraw_response(response: Response) -> None:
     """A respondent takes their answers back: they are deleted and leave the counts. A paper
     copy keeps the date, so it cannot be entered again."""
     if response.submitted_at is not None:
-        tally.add_responses(Response.id == response.id, sign=-1)
+        answer_tally.add_responses(Response.id == response.id, sign=-1)
     db.session.execute(
         update(PaperCopy)
         .where(PaperCopy.response_id == response.id)

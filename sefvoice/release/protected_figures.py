@@ -1,6 +1,6 @@
 """One term's figures, counted once and protected once over the whole term.
 
-`TermRelease` holds every figure any output shows for a term (the question tables, the
+`ProtectedFigures` holds every figure any output shows for a term (the question tables, the
 by-group tables, the headline and its % positive) with the one disclosure pass that
 decides which are shown. Outputs ask it for `Shown` values; none counts or protects a
 number itself.
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from ..definitions import SurveyDefinition
 from .attack import Finding
-from .cells import Cells, Figure, make_cells, make_figures
+from .finest_cells import Cells, Figure, make_cells, make_figures
 from .grouped_counts import TermCounts
 from .keys import Grouping, Key, base_key, scored
 from .protect import SHOWN, SMALL, TOO_FEW, Count, Percent, protect
@@ -21,7 +21,7 @@ from .shown import HIDDEN, Rules, Shown
 TOO_FEW_ANSWERS = "too few answers"
 
 
-class TermRelease:
+class ProtectedFigures:
     """Every figure of one term, and which of them may be shown."""
 
     def __init__(
