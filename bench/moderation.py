@@ -30,13 +30,13 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from sefvoice import create_app
 from sefvoice.auth import service as auth_service
 from sefvoice.config import PROJECT_ROOT
+from sefvoice.definitions import load_charter, load_survey_file, survey_files
 from sefvoice.demo import demo_comment_list, load_demo_data, mark_as_demo
-from sefvoice.easyread import load_charter, load_survey_file, survey_files
 from sefvoice.extensions import db
 from sefvoice.feedback.comments import count_pending
 from sefvoice.feedback.redaction import redact
 from sefvoice.models import CommentReview
-from sefvoice.surveys import service
+from sefvoice.surveys import versions as survey_versions
 
 CHROMIUM = "/usr/bin/chromium"
 EMAIL, PASSWORD = "officer@example.org", "correct horse battery"
@@ -62,7 +62,7 @@ def demo_app(folder: Path, all_waiting: bool):
     with app.app_context():
         upgrade()
         mark_as_demo()
-        service.store_definitions(
+        survey_versions.store_definitions(
             [load_survey_file(p, charter, PROJECT_ROOT / "static") for p in survey_files(easyread)]
         )
         load_demo_data()

@@ -23,8 +23,8 @@ from .database import (
     tune_sqlite,
 )
 from .extensions import csrf, db, login_manager, migrate
-from .feedback.terms import TermCalendar
 from .security import add_security_headers
+from .terms import TermCalendar
 from .words import plural
 
 

@@ -12,8 +12,9 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from sefvoice.extensions import db
-from sefvoice.indicators import ees, service
+from sefvoice.indicators import service
 from sefvoice.indicators.importer import ImportProblems, read_table
+from sefvoice.indicators.importer import ees_shape as ees
 from sefvoice.models import Indicator, IndicatorValue
 
 from .conftest import FIXTURES, post_form, sign_in

@@ -549,7 +549,7 @@ def test_england_is_shown_only_beside_a_measure_of_the_same_kind(unit, england, 
 
 
 def test_the_same_status_words_on_the_measures_page_the_tab_and_the_bulletin(app, client):
-    from sefvoice.feedback.tables import measures_table
+    from sefvoice.release.tables import measures_table
 
     with app.app_context():
         import_bytes(

@@ -12,8 +12,8 @@ from sefvoice.extensions import db
 from sefvoice.feedback import comments, queue
 from sefvoice.feedback.comments import ReviewError
 from sefvoice.feedback.queue import FilterError, QueueFilter
-from sefvoice.feedback.terms import TermCalendar
 from sefvoice.models import AuditEvent, CommentReview
+from sefvoice.terms import TermCalendar
 
 from .conftest import post_form, sign_in
 from .test_comments import QUEUE, approve, officer, send

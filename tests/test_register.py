@@ -12,9 +12,9 @@ from sefvoice.bulletin import register
 from sefvoice.bulletin.content import build_content
 from sefvoice.bulletin.register import RegisterError
 from sefvoice.extensions import db
-from sefvoice.feedback.terms import TermCalendar
 from sefvoice.models import WeDidChange
 from sefvoice.release.shown import Rules
+from sefvoice.terms import TermCalendar
 
 from .conftest import post_form, sign_in
 from .test_comments import approve, officer, send

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sefvoice.feedback.aggregates import change_in_points
+from sefvoice.release.summary import change_in_points
 from sefvoice.words import noun, plural
 
 

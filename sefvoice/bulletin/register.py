@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 from ..auth import audit
 from ..extensions import db
 from ..feedback.comments import comment_query
-from ..feedback.terms import Term
 from ..models import (
     CLOSED,
     WE_DID_STATUSES,
@@ -28,6 +27,7 @@ from ..models import (
     YouSaidTheme,
 )
 from ..release.shown import Rules, Shown, count
+from ..terms import Term
 from .markdown import clean
 
 LENGTH = 300

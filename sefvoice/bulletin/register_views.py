@@ -9,8 +9,8 @@ from werkzeug.wrappers import Response as HttpResponse
 from ..auth import role_required
 from ..extensions import db
 from ..feedback.comments import themes
-from ..feedback.service import calendar
 from ..models import WE_DID_STATUSES, WeDid, YouSaid, utcnow
+from ..terms import calendar
 from . import register
 from .views import bp
 

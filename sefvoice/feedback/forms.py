@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from ..easyread import TEXT_LIMIT, Charter
+from ..definitions import TEXT_LIMIT, Charter
 from ..forms import PageForm
 
 

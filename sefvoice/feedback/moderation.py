@@ -10,12 +10,13 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth import role_required
+from ..surveys.versions import charter
 from ..words import plural
-from . import bp, comments, queue
+from . import comments, queue
 from .comments import ReviewError
 from .forms import ManyForm, ReviewForm
 from .queue import FilterError, QueueFilter
-from .service import charter
+from .views import bp
 
 QUEUE_SIZE = 100
 RECENTLY_REVIEWED = 20

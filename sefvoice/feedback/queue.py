@@ -16,10 +16,10 @@ from sqlalchemy import Select, and_, func, or_, select
 
 from ..extensions import db
 from ..models import Answer, CommentReview, Response, Survey
-from ..surveys.service import current_surveys, definition_of
+from ..release.service import terms_with_responses
+from ..surveys.versions import charter, current_surveys, definition_of
+from ..terms import Term, calendar
 from .comments import Comment, comment_query, filed_under, for_officers, themes
-from .service import calendar, charter, terms_with_responses
-from .terms import Term
 
 STATUSES = {"waiting": "Waiting", "approved": "Approved", "rejected": "Set aside", "all": "All"}
 SEARCH_LENGTH = 200

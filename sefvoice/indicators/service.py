@@ -11,8 +11,8 @@ from sqlalchemy import insert, select, update
 from ..extensions import db
 from ..models import Import, Indicator, IndicatorValue, IndicatorValueHistory
 from ..words import noun
-from . import ees
 from .importer import ImportProblems, Row, is_ees, read_ees_measures, read_table, rows_of
+from .importer import ees_shape as ees
 
 VALUE_FIELDS = (
     "period_end",
