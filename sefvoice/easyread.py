@@ -15,6 +15,9 @@ from typing import Any
 
 import yaml
 
+from .option_rules import picture_problems, way_out_problems
+from .routing import ShowIf, read_show_if, routing_problems
+
 CHOICE_TYPES = ("single", "multiple", "face3", "face5", "yes_partly_no")
 ONE_ANSWER_TYPES = ("single", "face3", "face5", "yes_partly_no")  # exactly one option each
 QUESTION_TYPES = (*CHOICE_TYPES, "text", "number")
@@ -62,6 +65,7 @@ class Option:
     positive: bool = False
     not_applicable: bool = False  # "does not apply to me": left out of every % base
     exclusive: bool = False  # "No one", "None of these": chosen only on its own
+    way_out: bool = False  # "Something else": fits someone none of the other answers fits
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,8 @@ class Question:
     max_length: int = TEXT_LIMIT
     scored: bool = True  # False: a one-answer question that no "% positive" counts
     explain: tuple[str, ...] = ()  # glossary words explained under the question
+    show_if: ShowIf | None = None  # asked only after these answers (sefvoice.routing)
+    no_way_out: str = ""  # why a required choice question needs no way out (option_rules)
 
     @property
     def is_choice(self) -> bool:
@@ -101,6 +107,9 @@ class SurveyDefinition:
     finish: tuple[str, ...]
     questions: tuple[Question, ...]
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    # Who to talk to: shown under the questions listed and on the thank-you page.
+    support: tuple[str, ...] = ()
+    support_after: tuple[str, ...] = ()
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
@@ -162,7 +171,10 @@ class _Reader:
             self.problem(where, f"an option must be a mapping, found {data!r}")
             return None
         where = f"{where} option {data.get('id')!r}"
-        flags = {key: data.get(key, False) for key in ("positive", "exclusive", "not_applicable")}
+        flags = {
+            key: data.get(key, False)
+            for key in ("positive", "exclusive", "not_applicable", "way_out")
+        }
         for key, value in flags.items():
             if not isinstance(value, bool):
                 self.problem(where, f"'{key}' must be true or false, found {value!r}", key)
@@ -178,6 +190,7 @@ class _Reader:
             positive=flags["positive"] is True,
             exclusive=flags["exclusive"] is True,
             not_applicable=flags["not_applicable"] is True,
+            way_out=flags["way_out"] is True,
         )
 
     def options(self, data: dict, where: str) -> tuple[Option, ...]:
@@ -291,6 +304,9 @@ def _read_question(
     if not isinstance(explain, list) or not all(isinstance(w, str) and w for w in explain):
         reader.problem(where, f"'explain' must be a list of glossary words, found {explain!r}")
         explain = []
+    show_if, unreadable = read_show_if(data.get("show_if"))
+    if unreadable:
+        reader.problem(where, unreadable, "show_if")
 
     return Question(
         id=qid,
@@ -307,6 +323,8 @@ def _read_question(
         unit=reader.text(data, "unit", where, required=False),
         max_length=max_length,
         explain=tuple(explain),
+        show_if=show_if,
+        no_way_out=reader.text(data, "no_way_out", where, required=False),
     )
 
 
@@ -349,6 +367,8 @@ def parse_survey(
         "anonymous": reader.paragraphs(start, "anonymous", "start"),
         # One line asking people to take part, for the printed flyer (optional).
         "invitation": reader.text(start, "invitation", "start", required=False),
+        # Glossary words the start page explains under "What does this mean?".
+        "explain": tuple(w for w in start.get("explain", []) if isinstance(w, str)),
     }
 
     filled_by = data.get("filled_by") if isinstance(data.get("filled_by"), dict) else {}
@@ -371,6 +391,13 @@ def parse_survey(
     for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
         reader.problem(f"question {duplicate!r}", "this question id is used twice")
 
+    support = data.get("support") if isinstance(data.get("support"), dict) else {}
+    if "support" in data and not support:
+        reader.problem("support", "'support' must be a mapping with 'after' and 'paragraphs'")
+    support_after = support.get("after", [])
+    if not isinstance(support_after, list) or not set(support_after) <= set(ids):
+        reader.problem("support", f"'after' must list question ids, found {support_after!r}")
+        support_after = []
     definition = SurveyDefinition(
         slug=str(slug),
         version=version if _whole_number(version) else 0,
@@ -382,7 +409,14 @@ def parse_survey(
         finish=reader.paragraphs(data, "finish", "finish"),
         questions=questions,
         raw=data,
+        support=reader.paragraphs(support, "paragraphs", "support") if support else (),
+        support_after=tuple(support_after),
     )
+    rules = routing_problems(definition)
+    if charter:  # new definitions only: a stored version reads back as it was checked
+        rules += way_out_problems(definition) + picture_problems(definition)
+    for where, message in rules:
+        reader.problem(where, message)
     if reader.problems:
         raise SurveyDefinitionError(reader.problems)
     return definition
@@ -503,6 +537,7 @@ def respondent_texts(definition: SurveyDefinition) -> list[tuple[str, str]]:
     texts += [("filled_by", definition.filled_by_question)]
     texts += [(f"filled_by option {o.id!r}", o.label) for o in definition.filled_by]
     texts += [("finish", p) for p in definition.finish]
+    texts += [("support", p) for p in definition.support]
     for q in definition.questions:
         texts += [(f"question {q.id!r} text", q.text)]
         texts += [(f"question {q.id!r} hint", q.hint)] if q.hint else []
@@ -596,6 +631,11 @@ def glossary_problems(glossary: dict[str, str], definitions: list[SurveyDefiniti
                     f" {MAX_SENTENCE_WORDS} words: {sentence!r}"
                 )
     for definition in definitions:
+        for word in definition.start.get("explain", ()):
+            if word not in glossary:
+                problems.append(
+                    f"{definition.slug}: start: 'explain': {word!r} is not in glossary.yaml"
+                )
         for question in definition.questions:
             for word in question.explain:
                 if word not in glossary:

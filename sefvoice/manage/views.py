@@ -264,7 +264,7 @@ def preview_question(slug: str, version: int, question_id: str) -> HttpResponse 
     definition = _preview(slug, version)
     question = definition.question(question_id) or abort(404)
     changing = request.args.get("change") == "1"
-    after = page_after(definition, question, changing)
+    after = page_after(definition, question, changing, {})  # nothing saved: no answers route
     if request.method == "POST" and "skip" in request.form and question.optional:
         return redirect(after)
     form = question_form(question)
@@ -281,6 +281,7 @@ def preview_check(slug: str, version: int) -> HttpResponse | str:
     return render_template(
         "surveys/check.html",
         definition=definition,
+        asked=definition.questions,
         answers={},
         missing=[],
         is_skipped=survey_service.is_skipped,

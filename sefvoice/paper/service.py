@@ -18,6 +18,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
+from .. import routing
 from ..auth import audit
 from ..easyread import Question, SurveyDefinition
 from ..extensions import db
@@ -243,10 +244,20 @@ def read_return(
         filled_by = _filled_by(definition, text.get(FILLED_BY_FIELD, ""))
     except PaperError as error:
         errors[FILLED_BY_FIELD] = str(error)
-    answers = {}
+    answers: dict[str, dict] = {}
     for question in definition.questions:
+        typed_answer = text.get(field_name(question), "")
+        chosen = {qid: answer.get("option_ids") or [] for qid, answer in answers.items()}
+        if not routing.applies(definition, question, chosen):
+            if typed_answer:  # on paper they were sent past it: not a skip, not counted
+                labels, number = routing.condition_words(definition, question)
+                errors[field_name(question)] = (
+                    f"Leave this empty: it is only for people who ticked"
+                    f" {' or '.join(f'“{label}”' for label in labels)} in question {number}."
+                )
+            continue
         try:
-            answers[question.id] = _answer(question, text.get(field_name(question), ""))
+            answers[question.id] = _answer(question, typed_answer)
         except PaperError as error:
             errors[field_name(question)] = str(error)
     if errors:
@@ -296,7 +307,8 @@ def enter_return(
             .values(response_id=response.id)
         )
     for question in definition.questions:
-        surveys.save_answer(response.id, question, **answers[question.id], commit=False)
+        if question.id in answers:  # a question it was not asked has no answer, not a skip
+            surveys.save_answer(response.id, question, **answers[question.id], commit=False)
     surveys.submit_response(response.id, commit=False)
     audit.record(
         "return entered",

@@ -124,7 +124,8 @@ def _survey_pages(client, definition: SurveyDefinition) -> Iterator[tuple[str, s
 
 def respondent_pages(client, definitions: list[SurveyDefinition]) -> Iterator[tuple[str, str]]:
     """(address and state, HTML) of every page a respondent can see."""
-    for address in ("/", "/resume", "/withdraw", "/no-such-page"):
+    about = ("/about/help", "/about/privacy", "/about/accessibility", "/about/cookies")
+    for address in ("/", "/resume", "/withdraw", "/no-such-page", *about):
         yield address, client.get(address).get_data(as_text=True)
     for address in ("/resume", "/withdraw"):
         yield f"{address} (sent empty)", client.post(address, data={}).get_data(as_text=True)

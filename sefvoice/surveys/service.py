@@ -27,7 +27,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import scoped_session
 
-from .. import tally
+from .. import routing, tally
 from ..easyread import Question, SurveyDefinition, parse_survey
 from ..extensions import db
 from ..models import Answer, AnswerChoice, CommentReview, PaperCopy, Response, Survey, utcnow
@@ -468,6 +468,27 @@ def hold_response(response_id: int) -> str:
     return token
 
 
+def replace_resume_code(response_id: int, token: str) -> str | None:
+    """A new resume code for the response this browser holds with `token` (only a code's
+    hash is kept, so the old one cannot be shown again; it stops working). None: not held."""
+    while True:
+        code = new_code()
+        try:
+            replaced = connection().execute(
+                update(RESPONSES)
+                .where(
+                    RESPONSES.c.id == response_id,
+                    RESPONSES.c.holder_token_hash == _token_hash(token),
+                )
+                .values(resume_code_hash=hash_code(code))
+            )
+            _commit()
+        except IntegrityError:  # the same code twice: vanishingly rare, so just draw again
+            _rollback()
+            continue
+        return code if replaced.rowcount == 1 else None
+
+
 def find_response(code: str) -> Response | None:
     return db.session.scalar(select(Response).filter_by(resume_code_hash=hash_code(code)))
 
@@ -570,21 +591,55 @@ def answers_by_question(response_id: int) -> dict[str, SavedAnswer]:
     return _saved_answers(ANSWERS_TO_RESPONSE, {"response_id": response_id})
 
 
+def chosen(answers: dict[str, SavedAnswer]) -> dict[str, list[str]]:
+    """The options chosen in each answer, as sefvoice.routing takes them."""
+    return {question_id: answer.option_ids for question_id, answer in answers.items()}
+
+
 def first_unanswered(
     definition: SurveyDefinition, answers: dict[str, SavedAnswer]
 ) -> Question | None:
-    return next((q for q in definition.questions if q.id not in answers), None)
+    """The first question asked of this person (routing) with no answer yet."""
+    picked = chosen(answers)
+    return next(
+        (
+            q
+            for q in definition.questions
+            if q.id not in answers and routing.applies(definition, q, picked)
+        ),
+        None,
+    )
 
 
 def missing_required(
     definition: SurveyDefinition, answers: dict[str, SavedAnswer]
 ) -> list[Question]:
-    """Required questions with no answer (a skip does not count as an answer)."""
+    """Required questions asked of this person with no answer (a skip is not an answer)."""
+    picked = chosen(answers)
     return [
         q
         for q in definition.questions
-        if not q.optional and (q.id not in answers or is_skipped(answers[q.id]))
+        if not q.optional
+        and (q.id not in answers or is_skipped(answers[q.id]))
+        and routing.applies(definition, q, picked)
     ]
+
+
+def drop_routed_out(response_id: int, definition: SurveyDefinition, answers: dict) -> None:
+    """Delete the answers to questions this person is no longer asked (an earlier answer
+    changed since), so that they count in no figure. Does not commit."""
+    gone = [q.id for q in routing.routed_out(definition, chosen(answers)) if q.id in answers]
+    if gone:
+        on = connection()
+        dropped = select(ANSWERS.c.id).where(
+            ANSWERS.c.response_id == response_id, ANSWERS.c.question_id.in_(gone)
+        )
+        on.execute(delete(CHOICES).where(CHOICES.c.answer_id.in_(dropped)))
+        on.execute(
+            delete(ANSWERS).where(
+                ANSWERS.c.response_id == response_id, ANSWERS.c.question_id.in_(gone)
+            )
+        )
 
 
 def is_skipped(answer: Answer | SavedAnswer) -> bool:

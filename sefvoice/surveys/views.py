@@ -22,6 +22,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response as HttpResponse
 
+from .. import routing
 from ..database import close_after_the_page
 from ..easyread import Question, SurveyDefinition, load_glossary
 from ..extensions import db
@@ -183,6 +184,9 @@ def meanings_of(words: tuple[str, ...]) -> list[str]:
     return [glossary[word] for word in words if word in glossary]
 
 
+bp.add_app_template_global(routing.only_if)
+
+
 @bp.get("/")
 def index() -> str:
     now = utcnow()
@@ -238,6 +242,34 @@ def code(slug: str) -> str:
     )
 
 
+@bp.post("/s/<slug>/new-code")
+@limited("START_LIMIT")
+@on_own_connection
+def new_code(slug: str) -> str | HttpResponse:
+    """A new code for the response this browser holds ("Stop for now", the thank-you page),
+    shown on the page it was asked from and never kept in the session."""
+    held = _held(slug)
+    response, is_open = _held_response(slug)
+    if is_open is None:
+        abort(404)
+    if response is None or response.survey.slug != slug:
+        return redirect(url_for(".start", slug=slug))
+    code = service.replace_resume_code(held["id"], held["token"])
+    if code is None:
+        return redirect(url_for(".start", slug=slug))
+    definition = service.definition_of(response.survey)
+    shown = {"code": service.format_code(code), "new_code": True}
+    if response.submitted_at is not None:
+        return render_template("surveys/done.html", definition=definition, **shown)
+    answers = service.answers_by_question(response.id)
+    return render_template(
+        "surveys/code.html",
+        definition=definition,
+        next_question=service.first_unanswered(definition, answers),
+        **shown,
+    )
+
+
 def _form_data_from_answer(question: Question, answer) -> dict:
     if answer is None or service.is_skipped(answer):
         return {}
@@ -255,26 +287,33 @@ def _respondent() -> str:
     return f"response-{held['id']}" if held else remote_address()
 
 
-def page_after(definition: SurveyDefinition, question: Question, changing: bool) -> str:
-    """Where a question page goes once sent: the next question, or back to the check page."""
-    position = definition.index_of(question.id)
-    if changing or position + 1 == len(definition.questions):
+def page_after(
+    definition: SurveyDefinition, question: Question, changing: bool, chosen: routing.Chosen
+) -> str:
+    """Where a question page goes once sent: the next question asked of this person (they
+    chose `chosen`), or back to the check page. A change that brings in a question asked
+    only after it goes on to that question."""
+    following = routing.next_question(definition, question, chosen)
+    if following is None or (changing and following.show_if is None):
         return survey_url("check", slug=definition.slug)
-    following = definition.questions[position + 1]
     return survey_url("question", slug=definition.slug, question_id=following.id)
 
 
 def question_page(
-    definition: SurveyDefinition, question: Question, form, changing: bool, **context
+    definition: SurveyDefinition,
+    question: Question,
+    form,
+    changing: bool,
+    chosen: routing.Chosen | None = None,
+    **context,
 ) -> tuple[str, int]:
     """A question page as a respondent sees it (the preview shows the same)."""
-    position = definition.index_of(question.id)
+    previous = routing.previous_question(definition, question, chosen or {})
     if changing:
         back = survey_url("check", slug=definition.slug)
-    elif position == 0:
+    elif previous is None:
         back = survey_url("code", slug=definition.slug)
     else:
-        previous = definition.questions[position - 1]
         back = survey_url("question", slug=definition.slug, question_id=previous.id)
     status = 400 if form.errors else 200
     return render_template(
@@ -282,7 +321,7 @@ def question_page(
         definition=definition,
         question=question,
         form=form,
-        number=position + 1,
+        number=definition.index_of(question.id) + 1,
         total=len(definition.questions),
         back=back,
         changing=changing,
@@ -332,13 +371,16 @@ def question(slug: str, question_id: str) -> str | HttpResponse:
     if question is None:
         abort(404)
     changing = request.args.get("change") == "1"
-    after = page_after(definition, question, changing)
+    # A survey that routes needs this person's answers: which questions they are asked.
+    chosen = _chosen(slug) if routing.routes(definition) else {}
+    if showing and not routing.applies(definition, question, chosen):
+        return redirect(page_after(definition, question, changing, chosen))
 
     if not showing and "skip" in request.form and question.optional:
         _save(slug, survey, question)  # CSRFProtect has checked the token
-        return redirect(after)
+        return redirect(page_after(definition, question, changing, chosen))
 
-    if showing and saved is None:  # nothing of this person's is on the page
+    if showing and saved is None and not chosen:  # nothing of this person's is on the page
 
         def make_page(**context) -> tuple[str, int]:  # the blank form made only if the page is
             return question_page(definition, question, question_form(question), changing, **context)
@@ -346,11 +388,21 @@ def question(slug: str, question_id: str) -> str | HttpResponse:
         return shown_afresh(survey, make_page)
     form = question_form(question, data=_form_data_from_answer(question, saved))
     if form.validate_on_submit():
-        _save(slug, survey, question, **answer_from_form(question, form))
-        return redirect(after)
+        answer = answer_from_form(question, form)
+        _save(slug, survey, question, **answer)
+        chosen = {**chosen, question.id: answer.get("option_ids") or []}
+        return redirect(page_after(definition, question, changing, chosen))
     if not showing:
         _current_response(slug)  # its errors are shown only while the response takes answers
-    return question_page(definition, question, form, changing)
+    return question_page(definition, question, form, changing, chosen)
+
+
+def _chosen(slug: str) -> dict[str, list[str]]:
+    """The options chosen so far in the response this browser holds (none: not held)."""
+    held = _held(slug)
+    if "id" not in held:
+        return {}
+    return service.chosen(service.answers_by_question(held["id"]))
 
 
 @bp.route("/s/<slug>/check", methods=["GET", "POST"])
@@ -360,6 +412,7 @@ def check(slug: str) -> str | HttpResponse:
     answers = service.answers_by_question(response.id)
     missing = service.missing_required(definition, answers)
     if request.method == "POST" and not missing:  # CSRFProtect has checked the token
+        service.drop_routed_out(response.id, definition, answers)
         secret = current_app.config["SECRET_KEY"]
         service.submit_response(response.id, service.source_hash(request.remote_addr, secret))
         return redirect(url_for(".done", slug=slug))
@@ -367,6 +420,7 @@ def check(slug: str) -> str | HttpResponse:
     return render_template(
         "surveys/check.html",
         definition=definition,
+        asked=routing.asked(definition, service.chosen(answers)),
         answers=answers,
         missing=missing,
         is_skipped=service.is_skipped,
