@@ -10,7 +10,7 @@ from importlib.resources import files
 
 from sqlalchemy import exists, func, insert, select
 
-from . import tally
+from . import routing, tally
 from .auth import audit
 from .auth import service as auth_service
 from .easyread import Question, SurveyDefinition
@@ -145,10 +145,14 @@ def generate_responses(
         ids = [id_of[h] for h in hashes]
         answer_rows, chosen = [], {}
         for response_id, row, mood in zip(ids, rows, moods, strict=True):
+            picked: dict[str, list[str]] = {}
             for question in definition.questions:
+                if not routing.applies(definition, question, picked):
+                    continue  # not asked of this person: no answer, not a skip
                 values = _answer_values(question, rng, mood, comments)
                 if values is None:
                     continue
+                picked[question.id] = values["option_ids"]
                 answer_rows.append(
                     {
                         "response_id": response_id,

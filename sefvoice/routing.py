@@ -135,38 +135,32 @@ def condition_words(definition: SurveyDefinition, question: Question) -> tuple[l
     return labels, definition.index_of(earlier.id) + 1
 
 
-def only_if(definition: SurveyDefinition, question: Question) -> str:
-    """ "Only if you ticked “My child” in question 1." (empty: asked of everyone)."""
-    if question.show_if is None:
-        return ""
-    labels, number = condition_words(definition, question)
-    ticked = " or ".join(f"“{label}”" for label in labels)
-    return f"Only if you ticked {ticked} in question {number}."
+def skip_to(definition: SurveyDefinition, question: Question) -> int | None:
+    """On paper, for a question asked only after certain answers: the number of the question
+    to go to instead (None: the end), past the questions that depend on it."""
+    skipped = {question.id}
+    for later in definition.questions[definition.index_of(question.id) + 1 :]:
+        if later.show_if and later.show_if.question in skipped:
+            skipped.add(later.id)
+        else:
+            return definition.index_of(later.id) + 1
+    return None
 
 
-def go_to(definition: SurveyDefinition, question: Question) -> list[tuple[str, int | None]]:
-    """On paper, under a question that routes: for each of its answers that skips the next
-    question, (the answer's label, the number of the question to go to; None: the end). A
-    later question is skipped when it depends on this answer, or on a question skipped."""
-    position = definition.index_of(question.id)
-    directions = []
-    for option in question.options:
-        skipped: set[str] = set()
-        target = None
-        for later in definition.questions[position + 1 :]:
-            rule = later.show_if
-            if rule and (
-                rule.question in skipped
-                or (rule.question == question.id and option.id not in rule.answers)
-            ):
-                skipped.add(later.id)
-            else:
-                target = later
-                break
-        number = None if target is None else definition.index_of(target.id) + 1
-        if number != position + 2:
-            directions.append((option.label, number))
-    return directions
+def brought_in(definition: SurveyDefinition, question: Question, chosen: Chosen) -> Question | None:
+    """After an answer is changed: the first question it now brings in that has no answer."""
+    later = definition.questions[definition.index_of(question.id) + 1 :]
+    return next(
+        (
+            q
+            for q in later
+            if q.show_if
+            and q.show_if.question == question.id
+            and q.id not in chosen
+            and applies(definition, q, chosen)
+        ),
+        None,
+    )
 
 
 def routed_out(definition: SurveyDefinition, chosen: Chosen) -> list[Question]:

@@ -42,6 +42,7 @@ from reportlab.platypus import (
 )
 from svglib.svglib import svg2rlg
 
+from .. import routing
 from ..easyread import Option, Question, SurveyDefinition
 from .words import PaperWords
 
@@ -214,6 +215,18 @@ def _answer_space(question: Question, size: PrintSize, width: float, styles: _St
     return _Box(width, size.text * 9)
 
 
+def routing_words(definition: SurveyDefinition, question: Question, words: PaperWords) -> list[str]:
+    """ "Answer this only if you ticked “…” in question 1." and where to go if not, for a
+    question asked only after certain answers (none for the others)."""
+    if question.show_if is None:
+        return []
+    labels, number = routing.condition_words(definition, question)
+    answers = " or ".join(f"“{label}”" for label in labels)
+    target = routing.skip_to(definition, question)
+    go_to = words.instructions["go_to" if target else "go_to_end"].format(number=target)
+    return [words.instructions["only_if"].format(answers=answers, number=number), go_to]
+
+
 def _question_block(
     heading: str,
     question: Question,
@@ -222,9 +235,11 @@ def _question_block(
     width: float,
     styles: _Styles,
     static: Path,
+    routed: list[str] | None = None,
 ) -> KeepTogether:
     """A question with all its options: one block that never splits across pages."""
     parts: list[Flowable] = [Paragraph(escape(heading), styles.heading)]
+    parts += _paragraphs(routed or [], styles.strong)
     parts += _paragraphs([question.hint] if question.hint else [], styles.body)
     instructions = [words.instruction(question.type)]
     instructions += [words.instructions["optional"]] if question.optional else []
@@ -299,7 +314,8 @@ def _story(
     story.append(_question_block(filled_by.text, filled_by, words, size, width, styles, static))
     for number, question in enumerate(definition.questions, 1):
         heading = f"{number}. {question.text}"
-        story.append(_question_block(heading, question, words, size, width, styles, static))
+        routed = routing_words(definition, question, words)
+        story.append(_question_block(heading, question, words, size, width, styles, static, routed))
     return story
 
 

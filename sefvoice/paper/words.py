@@ -11,7 +11,7 @@ from ..easyread import MAX_SENTENCE_WORDS, SurveyDefinitionError, sentences
 
 HEADINGS = ("what_for", "who_sees", "how_long", "anonymous", "online", "send_back", "reference")
 PARAGRAPHS = ("anonymous", "withdraw", "online", "send_back")
-INSTRUCTIONS = ("single", "multiple", "number", "text", "optional")
+INSTRUCTIONS = ("single", "multiple", "number", "text", "optional", "only_if", "go_to", "go_to_end")
 
 
 @dataclass(frozen=True)

@@ -184,7 +184,7 @@ def meanings_of(words: tuple[str, ...]) -> list[str]:
     return [glossary[word] for word in words if word in glossary]
 
 
-bp.add_app_template_global(routing.only_if)
+bp.add_app_template_global(routing.condition_words)
 
 
 @bp.get("/")
@@ -293,8 +293,11 @@ def page_after(
     """Where a question page goes once sent: the next question asked of this person (they
     chose `chosen`), or back to the check page. A change that brings in a question asked
     only after it goes on to that question."""
-    following = routing.next_question(definition, question, chosen)
-    if following is None or (changing and following.show_if is None):
+    if changing:
+        following = routing.brought_in(definition, question, chosen)
+    else:
+        following = routing.next_question(definition, question, chosen)
+    if following is None:
         return survey_url("check", slug=definition.slug)
     return survey_url("question", slug=definition.slug, question_id=following.id)
 
