@@ -26,7 +26,7 @@ from ..feedback.service import calendar
 from ..models import Survey, utcnow
 from ..surveys import service as survey_service
 from ..surveys.forms import FilledByForm, choices, question_form
-from ..surveys.views import page_after, question_page
+from ..surveys.views import CARRIED_FORM, carried_over, page_after, question_page
 from . import service, share
 from .forms import PublishForm, ScheduleForm, UploadForm
 
@@ -242,10 +242,13 @@ def preview_start(slug: str, version: int) -> HttpResponse | tuple[str, int]:
     definition = _preview(slug, version)
     form = FilledByForm()
     form.filled_by.choices = choices(definition.filled_by)
-    if form.validate_on_submit():
+    if not carried_over() and form.validate_on_submit():
         return redirect(url_for(".preview_code", slug=slug, version=version))
     status = 400 if form.errors else 200
-    return render_template("surveys/start.html", definition=definition, form=form), status
+    page = render_template(
+        "surveys/start.html", definition=definition, form=form, carry_form=CARRIED_FORM
+    )
+    return page, status
 
 
 @bp.get("/<slug>/v<int:version>/preview/code")
@@ -268,7 +271,7 @@ def preview_question(slug: str, version: int, question_id: str) -> HttpResponse 
     if request.method == "POST" and "skip" in request.form and question.optional:
         return redirect(after)
     form = question_form(question)
-    if form.validate_on_submit():
+    if not carried_over() and form.validate_on_submit():
         return redirect(after)  # checked as a respondent's answer would be, and not saved
     return question_page(definition, question, form, changing)
 

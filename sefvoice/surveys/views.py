@@ -63,6 +63,16 @@ def survey_url(page: str, **values) -> str:
     return fixed_url(f"surveys.{page}", **values)
 
 
+# The form on a survey page that "Bigger text" carries over (base.html), and the button's name.
+CARRIED_FORM = "answer-form"
+
+
+def carried_over() -> bool:
+    """Whether this is a page's form sent on by the display switch: shown again as it was,
+    neither checked nor saved."""
+    return request.method == "POST" and "carry" in request.form
+
+
 def _abort_unless_open(is_open: bool | None) -> None:
     """A 404 page for an unknown survey (None), a 410 for a closed one."""
     if is_open is None:
@@ -178,10 +188,10 @@ def _glossary(easyread_dir: str) -> dict[str, str]:
 
 
 @bp.app_template_global()
-def meanings_of(words: tuple[str, ...]) -> list[str]:
-    """The glossary's easy-read meaning of each word a question explains."""
+def meanings_of(words: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Each word a question explains with the glossary's easy-read meaning of it."""
     glossary = _glossary(current_app.config["EASYREAD_DIR"])
-    return [glossary[word] for word in words if word in glossary]
+    return [(word, glossary[word]) for word in words if word in glossary]
 
 
 bp.add_app_template_global(routing.condition_words)
@@ -204,7 +214,13 @@ def start(slug: str) -> str | HttpResponse:
 
     def start_page(form: FilledByForm, **context) -> tuple[str, int]:
         status = 400 if form.errors else 200
-        page = render_template("surveys/start.html", definition=definition, form=form, **context)
+        page = render_template(
+            "surveys/start.html",
+            definition=definition,
+            form=form,
+            carry_form=CARRIED_FORM,
+            **context,
+        )
         return page, status
 
     if request.method == "GET":
@@ -214,6 +230,8 @@ def start(slug: str) -> str | HttpResponse:
 
         return shown_afresh(survey, blank_page)
     form = _filled_by_form(definition)
+    if carried_over():
+        return start_page(form)
     if form.validate_on_submit():
         token = service.new_token()
         response_id, code = service.start_response(survey, form.filled_by.data, token)
@@ -328,6 +346,7 @@ def question_page(
         total=len(definition.questions),
         back=back,
         changing=changing,
+        carry_form=CARRIED_FORM,
         **context,
     ), status
 
@@ -379,6 +398,8 @@ def question(slug: str, question_id: str) -> str | HttpResponse:
     if showing and not routing.applies(definition, question, chosen):
         return redirect(page_after(definition, question, changing, chosen))
 
+    if not showing and carried_over():
+        return question_page(definition, question, question_form(question), changing, chosen)
     if not showing and "skip" in request.form and question.optional:
         _save(slug, survey, question)  # CSRFProtect has checked the token
         return redirect(page_after(definition, question, changing, chosen))
@@ -493,8 +514,13 @@ def withdraw() -> str | HttpResponse:
 
 @bp.post("/display")
 def display() -> HttpResponse:
-    """Larger text and higher contrast, remembered in a cookie: works with or without JavaScript."""
-    reply = redirect(same_site_path(request.form.get("next")) or url_for(".index"))
+    """Larger text and higher contrast, remembered in a cookie: works with or without JavaScript.
+    On a page with answers not yet saved, the switch sends that page's form here ("carry"):
+    a 307 sends it on, unchanged, to the page, which shows it again with what was ticked or
+    typed, unsaved (carried_over)."""
+    back = same_site_path(request.form.get("next") or request.args.get("next"))
+    carry = back is not None and "carry" in request.form
+    reply = redirect(back or url_for(".index"), code=307 if carry else 302)
     wanted = "large" if request.cookies.get("display") != "large" else "standard"
     reply.set_cookie("display", wanted, max_age=60 * 60 * 24 * 365, samesite="Lax", httponly=True)
     return reply
