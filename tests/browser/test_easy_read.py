@@ -163,7 +163,8 @@ def test_read_aloud_reads_a_start_page_in_order_shows_it_and_stops(speaking_page
     start = definition.start
     assert said[:4] == [definition.title, "What is this survey for?", *start["what_for"]]
     who = said.index(definition.filled_by_question)
-    assert said[who + 1 :] == [o.label for o in definition.filled_by]
+    answers = [f"{o.label}. Not ticked." for o in definition.filled_by]
+    assert said[who + 1 :] == [*answers, "Button: Start the survey."]
     # Speaking: it says so, and Stop (focused) replaces the button.
     expect(page.get_by_role("status")).to_have_text("Reading this page to you.")
     stop = page.get_by_role("button", name="Stop reading")
@@ -190,7 +191,7 @@ def test_read_aloud_reads_the_question_hint_and_each_answer(speaking_page, live_
     said = read_aloud(page)
     number = definition.index_of(question.id) + 1
     caption = f"Question {number} of {len(definition.questions)}"
-    options = [o.label for o in question.options]
+    options = [f"{o.label}. Not ticked." for o in question.options]
     assert said[: 3 + len(options)] == [caption, question.text, question.hint, *options]
     # When the last part has been said, the page is as it was.
     page.evaluate("window.spoken[window.spoken.length - 1].onend()")
