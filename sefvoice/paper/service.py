@@ -20,7 +20,7 @@ from werkzeug.datastructures import MultiDict
 
 from .. import routing
 from ..auth import audit
-from ..easyread import Question, SurveyDefinition
+from ..easyread import Question, SurveyDefinition, load_glossary
 from ..extensions import db
 from ..models import PaperBatch, PaperCopy, Response, Survey, utcnow
 from ..surveys import service as surveys
@@ -112,6 +112,7 @@ def batch_pdf(
         addresses,
         static,
         batch.large_print,
+        load_glossary(easyread_dir),
     )
 
 
