@@ -104,4 +104,3 @@ def test_a_young_person_with_their_own_plan_is_not_asked_how_the_young_person_to
         page.locator("#answer-1").check()
         send(page, "Save and continue")
     expect(page.locator("h1")).to_have_text("Were the right people at the meeting?")
-
