@@ -9,14 +9,19 @@ import pytest
 import yaml
 from sqlalchemy import select
 
-from sefvoice.easyread import SurveyDefinitionError, glossary_problems, load_glossary, parse_survey
+from sefvoice.definitions import (
+    SurveyDefinitionError,
+    glossary_problems,
+    load_glossary,
+    parse_survey,
+)
+from sefvoice.definitions.routing import skip_to
 from sefvoice.extensions import db
 from sefvoice.models import Answer, Survey
 from sefvoice.paper import service as paper
 from sefvoice.paper.pdf import routing_words
 from sefvoice.paper.words import load_paper_words
-from sefvoice.release.term import TermRelease
-from sefvoice.routing import skip_to
+from sefvoice.release.protected_figures import ProtectedFigures
 from sefvoice.surveys.pagecheck import unexplained_words
 
 from .conftest import EASYREAD, STATIC, post_form
@@ -156,5 +161,5 @@ def test_someone_not_asked_a_question_did_not_skip_it():
     responses = [(REVIEW, "me", {"whose-plan": ["me"]})] * 8
     responses += [(REVIEW, "me", {"whose-plan": ["child"], ROUTED: ["came"]})] * 3
     responses += [(REVIEW, "me", {"whose-plan": ["child"]})]
-    release = TermRelease([data], [FILLED_BY], _counts([data], responses), RULES)
+    release = ProtectedFigures([data], [FILLED_BY], _counts([data], responses), RULES)
     assert release.figures[("skipped", REVIEW, ROUTED)].value == 1  # not 9

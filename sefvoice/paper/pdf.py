@@ -44,8 +44,7 @@ from reportlab.platypus import (
 )
 from svglib.svglib import svg2rlg
 
-from .. import routing
-from ..easyread import Option, Question, SurveyDefinition
+from ..definitions import Option, Question, SurveyDefinition, routing
 from .words import PaperWords
 
 FONT, BOLD = "Vera", "Vera-Bold"  # Bitstream Vera Sans, shipped with reportlab, embedded

@@ -12,22 +12,14 @@ data entry (typed answers) and the figures use the same rule.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:  # types only: easyread reads show_if with read_show_if below
-    from .easyread import Question, SurveyDefinition
+from .model import Question, ShowIf, SurveyDefinition
 
 Chosen = Mapping[str, Sequence[str]]
 # The question types whose answers can route: one answer each, so "ticked X" is exact and
-# the people shown a question are a sum of counts of answers (sefvoice.release.cells).
+# the people shown a question are a sum of counts of answers (sefvoice.release.finest_cells).
 ROUTING_TYPES = ("single", "face3", "face5", "yes_partly_no")
-
-
-@dataclass(frozen=True)
-class ShowIf:
-    question: str  # the earlier question's id
-    answers: tuple[str, ...]  # its option ids that make this question apply
 
 
 def read_show_if(value: Any) -> tuple[ShowIf | None, str | None]:

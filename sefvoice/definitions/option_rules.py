@@ -11,10 +11,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # types only: easyread calls these on the definition it has read
-    from .easyread import SurveyDefinition
+from .model import SurveyDefinition
 
 WAY_OUT_TYPES = ("single", "multiple")
 SCALE_TYPES = ("face3", "face5")
