@@ -61,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             check_migrated(db.engine)
 
     from . import cli, models  # noqa: F401  (models: every table known to Alembic)
+    from .about import bp as about_bp
     from .auth import bp as auth_bp
     from .bulletin import bp as bulletin_bp
     from .bursts import bp as bursts_bp
@@ -78,6 +79,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(manage_bp)
     app.register_blueprint(paper_bp)
     app.register_blueprint(bursts_bp)
+    app.register_blueprint(about_bp)
     cli.register(app)
     _register_error_pages(app)
     add_security_headers(app)

@@ -15,7 +15,7 @@ from sqlalchemy import exists, func, insert, select
 from . import answer_tally
 from .auth import audit
 from .auth import service as auth_service
-from .definitions import Question, SurveyDefinition
+from .definitions import Question, SurveyDefinition, routing
 from .extensions import db
 from .feedback.comments import comment_query, for_officers
 from .models import Answer, AnswerChoice, CommentReview, DemoMark, Response, Survey, User
@@ -191,10 +191,14 @@ def generate_responses(
         ids = [id_of[h] for h in hashes]
         answer_rows, chosen = [], {}
         for response_id, row, mood in zip(ids, rows, moods, strict=True):
+            picked: dict[str, list[str]] = {}
             for question in definition.questions:
+                if not routing.applies(definition, question, picked):
+                    continue  # not asked of this person: no answer, not a skip
                 values = _answer_values(question, rng, mood, comments)
                 if values is None:
                     continue
+                picked[question.id] = values["option_ids"]
                 answer_rows.append(
                     {
                         "response_id": response_id,

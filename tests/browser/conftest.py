@@ -106,7 +106,7 @@ STAFF_FORMS = [
     ("/surveys/manage/all-types/upload", "Check the file"),
     ("/surveys/manage/all-types/v1/preview", "Start the survey"),
     ("/surveys/manage/all-types/v1/preview/q/pick-many", "Save and continue"),
-    ("/surveys/manage/all-types/v1/preview/q/anything-else", "Save and continue"),
+    ("/surveys/manage/all-types/v1/preview/q/weeks-waited", "Save and continue"),
     ("/paper/parent-carer-annual/print", "Make the copies"),
     (PARENT_CARER_ENTRY, "Save this return"),
 ]
