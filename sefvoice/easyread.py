@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from .pictures import picture_problem
+
 CHOICE_TYPES = ("single", "multiple", "face3", "face5", "yes_partly_no")
 ONE_ANSWER_TYPES = ("single", "face3", "face5", "yes_partly_no")  # exactly one option each
 QUESTION_TYPES = (*CHOICE_TYPES, "text", "number")
@@ -24,12 +26,18 @@ TEXT_LIMIT = 2000
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_SENTENCE_WORDS = 15
 MIN_READING_EASE = 70.0
+MAX_ALIAS_NODES = 5_000  # what aliases may add to a definition, in YAML values
+MAX_PROBLEM_CHARS = 400
+MAX_PROBLEMS = 100
 
 
 class SurveyDefinitionError(ValueError):
     """A definition that cannot be used; .problems lists every fault found."""
 
     def __init__(self, problems: list[str]):
+        if len(problems) > MAX_PROBLEMS:
+            more = len(problems) - MAX_PROBLEMS
+            problems = [*problems[:MAX_PROBLEMS], f"and {more:,} more problems like these"]
         self.problems = problems
         super().__init__("\n".join(problems))
 
@@ -153,8 +161,10 @@ class _Reader:
 
     def picture(self, data: dict, where: str) -> str:
         picture = self.text(data, "picture", where)
-        if picture and self.static_dir is not None and not (self.static_dir / picture).is_file():
-            self.problem(where, f"'picture' {picture!r} is not a file under static/", "picture")
+        checked = picture and self.static_dir is not None
+        fault = checked and picture_problem(self.static_dir, picture)
+        if fault:
+            self.problem(where, f"'picture' {picture!r} {fault}", "picture")
         return picture
 
     def option(self, data: Any, where: str) -> Option | None:
@@ -415,7 +425,14 @@ def _problem(
 ) -> str:
     line = lines.get(f"{where} {key}") if key else None
     line = line or lines.get(where)
-    return f"{source}: {f'line {line}: ' if line else ''}{where}: {message}"
+    return _capped(f"{source}: {f'line {line}: ' if line else ''}{where}: {message}")
+
+
+def _capped(problem: str) -> str:
+    """A problem cut to MAX_PROBLEM_CHARS: one that quotes a huge value stays readable."""
+    if len(problem) <= MAX_PROBLEM_CHARS:
+        return problem
+    return problem[: MAX_PROBLEM_CHARS - 1] + "…"
 
 
 def yaml_lines(node: yaml.Node, data: Any) -> dict[str, int]:
@@ -456,20 +473,62 @@ def yaml_lines(node: yaml.Node, data: Any) -> dict[str, int]:
     return lines
 
 
+def _alias_growth(root: yaml.Node) -> int:
+    """How many nodes the document's aliases add when expanded (each node counted once per
+    place it appears, less once): a few for a shared option list, billions for a bomb whose
+    every level repeats the one before. Each node is sized once, so this is quick either way."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        if id(node) in sizes:
+            if sizes[id(node)] < 0:
+                raise SurveyDefinitionError(["an alias refers to the list or mapping it is in"])
+            return sizes[id(node)]
+        sizes[id(node)] = -1
+        children: list = []
+        if isinstance(node, yaml.SequenceNode):
+            children = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        sizes[id(node)] = 1 + sum(size(child) for child in children)
+        return sizes[id(node)]
+
+    return size(root) - len(sizes)
+
+
+def parse_yaml(text: str, source: str) -> tuple[yaml.Node | None, Any]:
+    """The YAML text's nodes (which know their lines) and the data built from them, parsed
+    once; SurveyDefinitionError if it is not YAML, nests too deeply or its aliases (&name,
+    *name) would expand it by more than MAX_ALIAS_NODES."""
+    loader = None
+    try:
+        loader = yaml.SafeLoader(text)  # which refuses control characters at once
+        node = loader.get_single_node()
+        if node is not None and _alias_growth(node) > MAX_ALIAS_NODES:
+            raise SurveyDefinitionError(
+                [
+                    f"its aliases (*name) repeat more than {MAX_ALIAS_NODES:,} values;"
+                    " write the repeated parts out, or repeat them fewer times"
+                ]
+            )
+        return node, loader.construct_document(node) if node is not None else None
+    except SurveyDefinitionError as refused:
+        raise SurveyDefinitionError([f"{source}: {p}" for p in refused.problems]) from None
+    except yaml.YAMLError as error:
+        raise SurveyDefinitionError([_capped(f"{source}: not valid YAML: {error}")]) from None
+    except RecursionError:
+        raise SurveyDefinitionError([f"{source}: lists or mappings nest too deeply"]) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
 def read_survey_text(
     text: str, source: str, charter: Charter, static_dir: Path
 ) -> tuple[SurveyDefinition, dict[str, int]]:
     """Parse and check a definition from YAML text; raise SurveyDefinitionError if it is not
     YAML or has faults. Returns it with its lines (yaml_lines)."""
-    loader = yaml.SafeLoader(text)
-    try:
-        # Parsed once: the nodes (which know their lines), then the data built from them.
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as error:
-        raise SurveyDefinitionError([f"{source}: not valid YAML: {error}"]) from error
-    finally:
-        loader.dispose()
+    node, data = parse_yaml(text, source)
     lines = yaml_lines(node, data)
     return parse_survey(data, source, charter, static_dir, lines), lines
 

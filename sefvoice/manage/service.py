@@ -8,10 +8,15 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import yaml
 from sqlalchemy import case, func, select
 
-from ..easyread import SurveyDefinition, check_survey_text, load_charter
+from ..easyread import (
+    SurveyDefinition,
+    SurveyDefinitionError,
+    check_survey_text,
+    load_charter,
+    parse_yaml,
+)
 from ..extensions import db
 from ..feedback.terms import Term, local_date, utc_midnight
 from ..models import Response, Survey, utcnow
@@ -221,9 +226,9 @@ def check_upload(
             " .yaml file."
         ) from error
     try:
-        fields = yaml.safe_load(text)
-    except yaml.YAMLError:
-        fields = None  # the checker below says where the YAML is broken
+        fields = parse_yaml(text, file_name)[1]
+    except SurveyDefinitionError:
+        fields = None  # the checker below says what is wrong
     if isinstance(fields, dict) and fields.get("slug") != slug:
         raise UploadRefused(
             f"{file_name} is for the survey {fields.get('slug')!r}, not {slug!r}."
