@@ -57,7 +57,7 @@ from svglib.svglib import svg2rlg
 from ..feedback.charts import percent_bars
 from ..feedback.tables import Table
 from ..pictures import PictureRefused, read_picture
-from .brand import WHITE, Look
+from .brand import WHITE, Look, drawable_logo
 from .content import BulletinContent, Card, Figure, Section
 from .easy_read import EasyReadEdition
 from .markdown import Block, to_reportlab
@@ -501,13 +501,17 @@ def picture(data: bytes, kind: str, width: float, height: float) -> Flowable:
     return Image(io.BytesIO(data), natural_width * scale, natural_height * scale)
 
 
+# The logo, drawn once per process for every PDF (a Drawing is not changed by drawing it).
+_logo = lru_cache(maxsize=4)(picture)
+
+
 def _cover(
     look: Look, title: str, heading: str, author: str, audience: str, width: float
 ) -> list[Flowable]:
     """The partnership's logo and name, then the title in white on its main colour."""
     story: list[Flowable] = [Spacer(1, 20 * mm)]
-    if look.logo:
-        logo = picture(look.logo, look.logo_type, width / 2, 35 * mm)
+    if look.logo and drawable_logo(look.logo):
+        logo = _logo(look.logo, look.logo_type, width / 2, 35 * mm)
         logo.hAlign = "LEFT"
         story += [logo, Spacer(1, 10 * mm)]
     story += [Paragraph(escape(look.name), COVER_LINE), Spacer(1, 10 * mm)]
