@@ -62,7 +62,6 @@ def _inline_picture(name: str) -> str | None:
     return f"data:{found.kind};base64,{base64.b64encode(found.data).decode('ascii')}"
 
 
-
 def render_page(content: BulletinContent, standalone: bool = False) -> str:
     """The web version: inside the site, or (standalone) as one file, its style inline, to
     put on the partnership's website."""
