@@ -9,6 +9,7 @@ read the way it was checked.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -125,6 +126,7 @@ class _Reader:
         self.static_dir = static_dir
         self.lines = lines or {}
         self.problems: list[str] = []
+        self.pictures: dict[str, str | None] = {}  # each name's fault, checked once
 
     def problem(self, where: str, message: str, key: str | None = None) -> None:
         """`key`: the field at fault, whose line is given if known (else its mapping's)."""
@@ -161,8 +163,9 @@ class _Reader:
 
     def picture(self, data: dict, where: str) -> str:
         picture = self.text(data, "picture", where)
-        checked = picture and self.static_dir is not None
-        fault = checked and picture_problem(self.static_dir, picture)
+        if picture and self.static_dir is not None and picture not in self.pictures:
+            self.pictures[picture] = picture_problem(self.static_dir, picture)
+        fault = self.pictures.get(picture)
         if fault:
             self.problem(where, f"'picture' {picture!r} {fault}", "picture")
         return picture
@@ -196,8 +199,8 @@ class _Reader:
             self.problem(where, f"'options' must be a list, found {raw!r}", "options")
             return ()
         options = tuple(o for o in (self.option(item, where) for item in raw) if o)
-        ids = [o.id for o in options]
-        for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
+        ids = Counter(o.id for o in options)
+        for duplicate in sorted(i for i, n in ids.items() if n > 1):
             self.problem(where, f"option id {duplicate!r} is used twice")
         return options
 
@@ -377,8 +380,8 @@ def parse_survey(
         )
         if q
     )
-    ids = [q.id for q in questions]
-    for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
+    ids = Counter(q.id for q in questions)
+    for duplicate in sorted(i for i, n in ids.items() if n > 1):
         reader.problem(f"question {duplicate!r}", "this question id is used twice")
 
     definition = SurveyDefinition(

@@ -9,6 +9,7 @@ been published before a rule was added.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -43,13 +44,35 @@ def _inside_folder(static_dir: Path, name: str) -> Path:
         raise PictureRefused("must not go up a folder with '..'")
     if len(relative.parts) < 2 or relative.parts[0] != FOLDER:
         raise PictureRefused(f"must be in static/{FOLDER}/, like pictures/yes.svg")
-    folder = (static_dir / FOLDER).resolve()
-    path = (static_dir / relative).resolve()  # follows every link on the way
-    if not path.is_relative_to(folder):
+    folder = _real_folder(static_dir)
+    listed = _files_in(folder, folder.stat().st_mtime_ns) if folder.is_dir() else {}
+    path = listed.get("/".join(relative.parts[1:]))
+    if path is not None:
+        return path
+    written = static_dir / relative
+    if os.path.lexists(written) and written.resolve().is_file():
         raise PictureRefused(f"leads out of static/{FOLDER}/ through a link")
-    if not path.is_file():
-        raise PictureRefused("is not a file under static/")
-    return path
+    raise PictureRefused("is not a file under static/")
+
+
+@lru_cache(maxsize=8)
+def _real_folder(static_dir: Path) -> Path:
+    return (static_dir / FOLDER).resolve()
+
+
+@lru_cache(maxsize=8)
+def _files_in(folder: Path, modified_ns: int) -> dict[str, Path]:
+    """Every file in the pictures folder whose real path (after any link) is inside it, by
+    its name in the folder: listed once, so that checking a name costs a look-up, however
+    many options a definition has (modified_ns: the folder is listed again if it changes)."""
+    found = {}
+    for directory, _, names in os.walk(folder):
+        for name in names:
+            path = Path(directory, name)
+            real = path.resolve()
+            if real.is_relative_to(folder) and real.is_file():
+                found[path.relative_to(folder).as_posix()] = real
+    return found
 
 
 def _kind(data: bytes) -> str:

@@ -7,6 +7,7 @@ import time
 import tracemalloc
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +17,7 @@ from sefvoice.easyread import (
     SurveyDefinitionError,
     check_survey_text,
     load_charter,
+    parse_survey,
     parse_yaml,
 )
 
@@ -134,3 +136,21 @@ def test_any_text_is_parsed_or_refused_with_a_short_message(text):
     except SurveyDefinitionError as refused:
         assert refused.problems and all(len(p) <= MAX_PROBLEM_CHARS for p in refused.problems)
         assert all(p.startswith("fuzz.yaml: ") for p in refused.problems)
+
+
+def test_twenty_thousand_options_are_checked_in_well_under_a_second():
+    data = yaml.safe_load((FIXTURES / "easyread" / "all-types.yaml").read_text())
+    options = [
+        {"id": f"o{n}", "label": f"Option {n}", "picture": "pictures/yes.svg", "alt": "A"}
+        for n in range(20_000)
+    ]
+    data["questions"][1]["options"] = [*options, options[5], options[7]]
+    charter = load_charter(EASYREAD)
+    started = time.perf_counter()
+    with pytest.raises(SurveyDefinitionError) as refused:
+        parse_survey(data, "many.yaml", charter, STATIC)
+    assert time.perf_counter() - started < 1.5  # 29 s when each id was counted in the list
+    assert [p.split(": ", 2)[-1] for p in refused.value.problems] == [
+        "option id 'o5' is used twice",
+        "option id 'o7' is used twice",
+    ]
