@@ -31,6 +31,7 @@ from datetime import date
 
 import openpyxl
 import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.cell.read_only import EmptyCell, ReadOnlyCell
 from openpyxl.packaging.manifest import Manifest
 from openpyxl.utils import get_column_letter
@@ -59,6 +60,9 @@ MAX_SHARED_STRINGS = (
     50_000  # different texts in a spreadsheet: openpyxl reads about 20,000 a second
 )
 SHARED_STRING = re.compile(rb"<(?:[\w.-]+:)?si[\s>/]")
+CONTROL_CHARACTER = (
+    "holds a control character that a spreadsheet cannot hold (such as a NUL or an escape)"
+)
 READ_SECONDS = 20  # under gunicorn's 30 s timeout, so the officer gets the message
 
 MONTHS = [
@@ -285,7 +289,8 @@ def _check_csv_shape(text: str, file_name: str) -> None:
     budget = _ReadBudget(file_name)
     width = None
     long = []
-    for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
+    rows = csv.reader(io.StringIO(text))
+    for number, cells in enumerate(_csv_rows(rows, budget), start=1):
         budget.row(number)
         budget.width(number, len(cells))
         for _ in cells:
@@ -296,6 +301,24 @@ def _check_csv_shape(text: str, file_name: str) -> None:
             long.append(f"row {number}: has {len(cells)} cells but the header has {width} columns")
     if long:
         raise ImportProblems(long)
+
+
+def _csv_rows(rows: Iterator[list[str]], budget: _ReadBudget) -> Iterator[list[str]]:
+    """The reader's rows; a cell over csv's field limit (128 KB) refused, naming its row."""
+    number = 0
+    while True:
+        number += 1
+        try:
+            yield next(rows)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if "field limit" not in str(error):
+                raise budget.refuse(f"row {number}: cannot be read as CSV ({error})") from None
+            raise budget.refuse(
+                f"row {number}: a cell holds more than {csv.field_size_limit():,} characters;"
+                " sefvoice reads at most that in one cell"
+            ) from None
 
 
 def read_table(data: bytes, file_name: str, sheet: str | None = None) -> pd.DataFrame:
@@ -412,6 +435,9 @@ def _check(rows: list[dict[str, str]], lines: list[int]) -> list[Row]:
             problems.append(f"row {line}, column {column}: {message}, found {found!r}")
 
         cell = {key: str(value).strip() for key, value in raw.items()}
+        for column, text in cell.items():
+            if ILLEGAL_CHARACTERS_RE.search(text):
+                problem(column, CONTROL_CHARACTER, text)
         for column, message in _measure_problems(cell):
             problem(column, message, cell.get(column, ""))
         period = None
