@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..easyread import (
     SurveyDefinition,
@@ -265,9 +266,18 @@ def publish(checked: CheckedUpload, base_version: int) -> Survey:
             f"Version {checked.base_version} was published after you checked this file."
             " Check it again to see the changes against that version."
         )
+    published_since = PublishRefused(
+        f"Version {checked.definition.version} was published by someone else a moment ago."
+        " Check the file again to see the changes against it."
+    )
     try:
-        survey_service.store_definitions([checked.definition])
+        [what] = survey_service.store_definitions([checked.definition])
+    except IntegrityError as error:  # stored by a request running alongside this one
+        db.session.rollback()
+        raise published_since from error
     except ValueError as error:  # the same version stored since, with other wording
         db.session.rollback()
         raise PublishRefused(str(error)) from error
+    if what.endswith("unchanged"):  # the same version stored since, word for word
+        raise published_since
     return survey_service.current_survey(checked.definition.slug)
