@@ -26,6 +26,7 @@ from ..feedback.service import calendar
 from ..feedback.terms import Term
 from ..models import Bulletin
 from ..pictures import PictureRefused, read_picture
+from ..urls import public_root
 from . import service
 from .brand import BrandError, current, save_look, text_pairs
 from .content import BulletinContent, build_content, section_specs
@@ -168,7 +169,7 @@ def easy_read(slug: str) -> str:
 @role_required("officer")
 def download(slug: str, edition: str, kind: str) -> HttpResponse:
     term, _ = _found(slug)
-    body = export(term, edition, kind, base_url=request.host_url)
+    body = export(term, edition, kind, base_url=public_root())
     label = "bulletin" if edition == "bulletin" else "easy-read bulletin"
     audit.record("export", f"{label} {term.name} as {kind}")
     return HttpResponse(

@@ -27,6 +27,7 @@ from ..models import Survey, utcnow
 from ..surveys import service as survey_service
 from ..surveys.forms import FilledByForm, choices, question_form
 from ..surveys.views import page_after, question_page
+from ..urls import public_url
 from . import service, share
 from .forms import PublishForm, ScheduleForm, UploadForm
 
@@ -77,7 +78,7 @@ def _survey_page(
     if not rows:
         abort(404)
     row = rows[0]
-    link = url_for("surveys.start", slug=slug, _external=True)
+    link = public_url("surveys.start", slug=slug)
     status = 400 if problem or (schedule_form and schedule_form.errors) else 200
     return render_template(
         "manage/survey.html",
@@ -199,7 +200,7 @@ def publish(slug: str) -> HttpResponse | tuple[str, int]:
 @bp.get("/<slug>/qr.png")
 def qr_png(slug: str) -> Response:
     _current(slug)
-    link = url_for("surveys.start", slug=slug, _external=True)
+    link = public_url("surveys.start", slug=slug)
     return Response(
         share.qr_png(link),
         mimetype="image/png",
@@ -210,7 +211,7 @@ def qr_png(slug: str) -> Response:
 @bp.get("/<slug>/flyer.pdf")
 def flyer(slug: str) -> Response:
     definition = survey_service.definition_of(_current(slug))
-    link = url_for("surveys.start", slug=slug, _external=True)
+    link = public_url("surveys.start", slug=slug)
     pdf = share.flyer_pdf(definition, link, Path(current_app.static_folder))
     return Response(
         pdf,

@@ -439,5 +439,13 @@ def display() -> HttpResponse:
     """Larger text and higher contrast, remembered in a cookie: works with or without JavaScript."""
     reply = redirect(same_site_path(request.form.get("next")) or url_for(".index"))
     wanted = "large" if request.cookies.get("display") != "large" else "standard"
-    reply.set_cookie("display", wanted, max_age=60 * 60 * 24 * 365, samesite="Lax", httponly=True)
+    reply.set_cookie(
+        "display",
+        wanted,
+        max_age=60 * 60 * 24 * 365,
+        samesite="Lax",
+        httponly=True,
+        # Over HTTPS only, as the session cookie is in production, or on any HTTPS request.
+        secure=current_app.config["SESSION_COOKIE_SECURE"] or request.is_secure,
+    )
     return reply
