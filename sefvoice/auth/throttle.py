@@ -62,7 +62,7 @@ def _count_try(dialect: str):
     statement = module.insert(THROTTLE).values(
         key=bindparam("key"),
         user_id=bindparam("user_id"),
-        address_key=bindparam("address_key"),
+        place_key=bindparam("place_key"),
         tries=1,
         window_started_at=bindparam("now"),
         lockouts=0,
@@ -85,18 +85,18 @@ def count_try(email: str, address: str, user_id: int | None, now: datetime) -> V
     password is checked)."""
     statement = _count_try(db.engine.dialect.name)
     counters, may_check = [], True
-    address_key = _key("address", address)
+    place_key = _key("address", address)
     for key, what, owner, address_of, limit in (
         (
             _key("account", email, address),
             f"{email} from one address",
             user_id,
-            address_key,
+            place_key,
             MAX_TRIES,
         ),
-        (address_key, "one address, for every e-mail", None, None, MAX_ADDRESS_TRIES),
+        (place_key, "one address, for every e-mail", None, None, MAX_ADDRESS_TRIES),
     ):
-        values = {"key": key, "user_id": owner, "address_key": address_of}
+        values = {"key": key, "user_id": owner, "place_key": address_of}
         tries, locked_until, lockouts = db.session.execute(
             statement, {**values, "now": now, "window_start": now - TRY_WINDOW}
         ).one()
@@ -147,8 +147,8 @@ def forget_success(verdict: Verdict) -> None:
 
 def _tried_from(user_id: int):
     """The address counters of the addresses the account was tried from."""
-    return select(THROTTLE.c.address_key).where(
-        THROTTLE.c.user_id == user_id, THROTTLE.c.address_key.is_not(None)
+    return select(THROTTLE.c.place_key).where(
+        THROTTLE.c.user_id == user_id, THROTTLE.c.place_key.is_not(None)
     )
 
 
@@ -176,7 +176,7 @@ def locked_accounts(now: datetime | None = None) -> set[int]:
             select(THROTTLE.c.user_id)
             .where(
                 THROTTLE.c.user_id.is_not(None),
-                (THROTTLE.c.locked_until > now) | THROTTLE.c.address_key.in_(locked_address),
+                (THROTTLE.c.locked_until > now) | THROTTLE.c.place_key.in_(locked_address),
             )
             .group_by(THROTTLE.c.user_id)
         )

@@ -18,9 +18,9 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table('sign_in_throttle', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('address_key', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('place_key', sa.String(length=64), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table('sign_in_throttle', schema=None) as batch_op:
-        batch_op.drop_column('address_key')
+        batch_op.drop_column('place_key')
