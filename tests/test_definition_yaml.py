@@ -11,7 +11,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sefvoice.easyread import (
+from sefvoice.definitions import (
     MAX_PROBLEM_CHARS,
     MAX_PROBLEMS,
     SurveyDefinitionError,

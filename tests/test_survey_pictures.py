@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, update
 
-from sefvoice.easyread import load_charter, parse_survey
+from sefvoice.definitions import load_charter, parse_survey
 from sefvoice.extensions import db
 from sefvoice.models import Survey
 from sefvoice.pictures import PictureRefused, picture_problem, read_picture

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..easyread import (
+from ..definitions import (
     SurveyDefinition,
     SurveyDefinitionError,
     check_survey_text,
@@ -19,9 +19,9 @@ from ..easyread import (
     parse_yaml,
 )
 from ..extensions import db
-from ..feedback.terms import Term, local_date, utc_midnight
 from ..models import Response, Survey, utcnow
-from ..surveys import service as survey_service
+from ..surveys import versions as survey_versions
+from ..terms import Term, local_date, utc_midnight
 from .changes import Changes, compare
 
 MAX_DEFINITION_BYTES = 1024 * 1024
@@ -235,7 +235,7 @@ def check_upload(
             f"{file_name} is for the survey {fields.get('slug')!r}, not {slug!r}."
             " Upload it on that survey's page, or correct its slug."
         )
-    current = survey_service.current_survey(slug)
+    current = survey_versions.current_survey(slug)
     base_version = current.version if current else 0
     definition, problems = check_survey_text(
         text, file_name, load_charter(easyread_dir), static_dir
@@ -248,7 +248,7 @@ def check_upload(
         definition = None
     checked = CheckedUpload(text, problems, definition, base_version=base_version)
     if definition is not None and current is not None:
-        checked.changes = compare(survey_service.definition_of(current), definition)
+        checked.changes = compare(survey_versions.definition_of(current), definition)
     return checked
 
 
@@ -271,7 +271,7 @@ def publish(checked: CheckedUpload, base_version: int) -> Survey:
         " Check the file again to see the changes against it."
     )
     try:
-        [what] = survey_service.store_definitions([checked.definition])
+        [what] = survey_versions.store_definitions([checked.definition])
     except IntegrityError as error:  # stored by a request running alongside this one
         db.session.rollback()
         raise published_since from error
@@ -280,4 +280,4 @@ def publish(checked: CheckedUpload, base_version: int) -> Survey:
         raise PublishRefused(str(error)) from error
     if what.endswith("unchanged"):  # the same version stored since, word for word
         raise published_since
-    return survey_service.current_survey(checked.definition.slug)
+    return survey_versions.current_survey(checked.definition.slug)

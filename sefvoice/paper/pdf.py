@@ -43,7 +43,7 @@ from reportlab.platypus import (
 )
 from svglib.svglib import svg2rlg
 
-from ..easyread import Option, Question, SurveyDefinition
+from ..definitions import Option, Question, SurveyDefinition
 from ..pictures import PNG, PictureRefused, read_picture
 from .words import PaperWords
 
