@@ -15,10 +15,11 @@ from PIL import Image
 from sefvoice.bulletin import brand
 from sefvoice.bulletin.brand import BrandError, current, logo_type, save_look
 from sefvoice.bulletin.content import build_content
-from sefvoice.bulletin.pdf import build_pdf, picture
+from sefvoice.bulletin.pdf import build_pdf
+from sefvoice.bulletin.pdf.shared import picture
 from sefvoice.extensions import db
-from sefvoice.feedback import service as feedback
 from sefvoice.models import Brand
+from sefvoice.terms import calendar
 
 SVG_OPEN = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
 
@@ -64,7 +65,7 @@ def test_the_reported_fan_out_is_refused_in_milliseconds():
     started = time.perf_counter()
     with pytest.raises(BrandError, match="draws 30,"):
         logo_type(logo)
-    assert time.perf_counter() - started < 0.2
+    assert time.perf_counter() - started < 1  # 39 s before the count
 
 
 def test_deep_nesting_is_refused_before_svglib_walks_it():
@@ -73,7 +74,7 @@ def test_deep_nesting_is_refused_before_svglib_walks_it():
     started = time.perf_counter()
     with pytest.raises(BrandError, match="nested 202 deep"):
         logo_type(logo)
-    assert time.perf_counter() - started < 0.2
+    assert time.perf_counter() - started < 1  # 39 s before the count
 
 
 def test_a_use_that_uses_itself_is_refused():
@@ -123,5 +124,5 @@ def test_a_stored_logo_that_fails_todays_checks_is_left_off_the_pdf(ctx):
     save_look("Area partnership", "#005a70", "#e6f2f1")
     db.session.query(Brand).update({"logo": sized_svg("inf"), "logo_type": "image/svg+xml"})
     db.session.commit()
-    pdf = build_pdf(build_content(feedback.calendar().named("Summer 2023")))
+    pdf = build_pdf(build_content(calendar().named("Summer 2023")))
     assert pdf.startswith(b"%PDF")

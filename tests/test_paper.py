@@ -553,7 +553,7 @@ NUMBERS = st.one_of(
 )
 @given(st.fixed_dictionaries({k: NUMBERS for k in TYPED}))
 def test_any_typed_return_is_read_or_refused_with_messages(ctx, typed):
-    survey = service.current_survey("all-types")
+    survey = survey_versions.current_survey("all-types")
     stored, errors = paper_service.read_return(survey, "phone", typed)
     assert bool(stored) != bool(errors)
     assert all(isinstance(m, str) and 0 < len(m) < 300 for m in errors.values())
