@@ -56,7 +56,7 @@ def test_use_fan_out_is_counted_and_refused_quickly(ctx):
         BrandError, match=r"draws 4,\d\d\d shapes nested \d+ deep once each <use> is counted"
     ):
         save_look("Area partnership", "#005a70", "#e6f2f1", logo, "A logo")
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < 2  # 25 s before the count
     assert current() == brand.DEFAULT
 
 

@@ -172,7 +172,9 @@ def test_a_shared_strings_flood_is_refused_before_openpyxl_reads_it(part):
         "flood.xlsx: holds 60,000 different texts; sefvoice reads at most 50,000 from a"
         " spreadsheet (save the sheet as CSV to import it)"
     )
-    assert time.perf_counter() - started < 0.5
+    assert (
+        time.perf_counter() - started < 2
+    )  # openpyxl alone takes 3 s for these, on an idle machine
 
 
 def test_a_part_that_unpacks_to_too_much_is_refused_by_its_size(monkeypatch):
