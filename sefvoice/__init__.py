@@ -9,6 +9,7 @@ from flask import Flask, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, InternalError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
@@ -136,6 +137,11 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return page(400, "csrf")
+
+    @app.errorhandler(SecurityError)
+    def unknown_host(error: SecurityError):
+        # A host not in TRUSTED_HOSTS: no address can be built for it, so no page either.
+        return "This site does not answer to that host name.", 400, {"Content-Type": "text/plain"}
 
     for status in (400, 403, 404, 405, 410, 413, 429, 500):
         app.register_error_handler(

@@ -111,6 +111,13 @@ def from_environment() -> dict:
         "SUPPORT_CONTACTS": os.environ.get(
             "SEFVOICE_SUPPORT_CONTACTS", "Riverside youth support team=01632 960 456"
         ),
+
+        # Where the public reaches the site (scheme and host, like https://voice.example.org):
+        # share links, QR codes and PDFs use it, never a request's Host header, and requests
+        # for any other host are refused (sefvoice.urls). SEFVOICE_TRUSTED_HOSTS: more host
+        # names to answer to (comma-separated), such as the one a health check uses.
+        "PUBLIC_URL": os.environ.get("SEFVOICE_PUBLIC_URL") or None,
+        "EXTRA_TRUSTED_HOSTS": os.environ.get("SEFVOICE_TRUSTED_HOSTS", ""),
         "CHECK_MIGRATED": True,
         "WTF_CSRF_TIME_LIMIT": None,  # a parent may leave a page open for hours
         "SESSION_COOKIE_SAMESITE": "Lax",

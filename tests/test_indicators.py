@@ -757,3 +757,40 @@ def test_rows_longer_than_the_header_are_refused(ctx):
             b"code,name,domain,period,value,unit\na,A,education,2023-01,1,count,extra\n", "long.csv"
         )
     assert raised.value.problems == ["row 2: has 7 cells but the header has 6 columns"]
+
+
+def test_a_csv_cell_over_the_field_limit_gets_a_clear_message():
+    data = csv(f'big,"{"x" * 200_000}",education,2023-01,5,count,,,,3,')
+    with pytest.raises(ImportProblems) as refused:
+        read_rows(data, "big.csv")
+    assert refused.value.problems == [
+        "big.csv: row 2: a cell holds more than 131,072 characters; sefvoice reads at most"
+        " that in one cell"
+    ]
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x07", "\x1b", "\x0b"])
+def test_control_characters_in_a_cell_are_refused(ctx, character):
+    data = csv(f"evil,Plans{character}in 20 weeks,education,2023-01,5,count,,,,3,")
+    with pytest.raises(ImportProblems) as refused:
+        read_rows(data, "control.csv")
+    assert refused.value.problems == [
+        "row 2, column name: holds a control character that a spreadsheet cannot hold"
+        f" (such as a NUL or an escape), found {f'Plans{character}in 20 weeks'!r}"
+    ]
+    assert count(Indicator) == 0
+
+
+def test_a_stored_name_with_a_control_character_still_downloads(app, client):
+    """A measure stored before control characters were refused: the XLSX leaves them out."""
+    with app.app_context():
+        plan = service.plan_import(read_rows(csv(GOOD.decode().splitlines()[1]), "m.csv"))
+        service.apply_import(plan, "m.csv", "test")
+        # (PostgreSQL cannot store a NUL at all.)
+        db.session.execute(update(Indicator).values(name="Plans\x0bin\x1b20 weeks"))
+        db.session.commit()
+    sign_in(client, "pcv_rep")
+    xlsx = client.get("/feedback/download/measures-3.xlsx?term=Summer+2023")
+    assert xlsx.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.data)).active
+    assert [c.value for c in sheet[2]][0] == "Plansin20 weeks"

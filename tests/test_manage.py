@@ -19,7 +19,7 @@ from sefvoice.surveys import held as held_responses
 from sefvoice.surveys import versions as survey_versions
 from sefvoice.terms import TermCalendar, local_date, utc_midnight
 
-from .conftest import FIXTURES, csrf_token, post_form, sign_in
+from .conftest import EASYREAD, FIXTURES, STATIC, csrf_token, post_form, sign_in
 from .test_taking_a_survey import ALL_ANSWERS, answer, start
 
 SLUG = "all-types"
@@ -460,3 +460,34 @@ def test_the_flyer_uses_the_invitation_from_the_definition(app, officer):
     assert post_form(officer, f"{MANAGE}/publish", publish_form(page), MANAGE).status_code == 302
     with pdfplumber.open(io.BytesIO(officer.get(f"{MANAGE}/flyer.pdf").data)) as pdf:
         assert "Tell us what you think." in pdf.pages[0].extract_text()
+
+
+def test_four_publishes_of_one_version_at_once_store_it_once(app, ctx):
+    """Four officers (or four clicks) publish the same checked version together: one is
+    stored, the others are told someone published it first, and none fails."""
+    from .test_database import at_once
+
+    with app.app_context():
+        checked = service.check_upload(
+            SLUG, version_2().encode(), "all-types.yaml", EASYREAD, STATIC
+        )
+    outcomes = []
+
+    def publish() -> None:
+        try:
+            outcomes.append(service.publish(checked, 1).version)
+        except service.PublishRefused as refused:
+            outcomes.append(str(refused))
+
+    at_once(app, publish, publish, publish, publish)
+    assert (
+        sorted(outcomes, key=str)
+        == [2]
+        + [
+            "Version 2 was published by someone else a moment ago. Check the file again to see"
+            " the changes against it."
+        ]
+        * 3
+    )
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Survey.id)).filter_by(slug=SLUG)) == 2

@@ -14,6 +14,8 @@ import segno
 from alembic.config import Config as AlembicConfig
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
 from sefvoice import answer_tally
@@ -396,6 +398,11 @@ def test_a_reference_entered_twice_is_refused_naming_when(app, client):
         ("paper", "valid", {"q-pick-one": "1 2"}, "Type one number, from 1 to 2"),
         ("paper", "valid", {"q-pick-many": "4"}, "from 1 to 3"),
         ("paper", "valid", {"q-weeks-waited": "201"}, "Write a whole number from 0 to 200."),
+        ("paper", "valid", {"q-pick-one": "²"}, "Type the number of each ticked box, from 1 to 2"),
+        ("paper", "valid", {"q-pick-many": "9" * 5000}, "Type the number of each ticked box"),
+        ("paper", "valid", {"filled-by": "1 ²"}, "Type the number of each ticked box"),
+        ("paper", "valid", {"q-weeks-waited": "²"}, "Write a whole number from 0 to 200."),
+        ("paper", "valid", {"q-weeks-waited": "9" * 5000}, "Write a whole number from 0 to 200."),
         ("paper", "valid", {"filled-by": ""}, "Choose who is filling this in."),
         ("phone", "valid", {}, "Only paper copies have a reference."),
         ("online", "", {}, "Choose how the answers came in"),
@@ -566,3 +573,23 @@ def test_the_tab_shows_how_people_answered_under_the_terms_protection(app, clien
         line = build_content(term).feedback_line
     shown = ", ".join(f"{name.lower()} {text}" for name, text in by_channel.items())
     assert f"How people answered: {shown}." in line and "phone 2" not in line
+
+
+NUMBERS = st.one_of(
+    st.text(max_size=12),
+    st.text(alphabet=st.characters(categories=["Nd", "No", "Nl"]), min_size=1, max_size=8),
+    st.integers(-(10**6), 10**6).map(str),
+    st.integers(1, 6000).map(lambda n: "9" * n),
+    st.sampled_from(["²", "١", "½", "Ⅻ", "1e3", "0x1", "1_0", " 1 , 2 ", "-1", "٣ ٤"]),
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.fixed_dictionaries({k: NUMBERS for k in TYPED}))
+def test_any_typed_return_is_read_or_refused_with_messages(ctx, typed):
+    survey = survey_versions.current_survey("all-types")
+    stored, errors = paper_service.read_return(survey, "phone", typed)
+    assert bool(stored) != bool(errors)
+    assert all(isinstance(m, str) and 0 < len(m) < 300 for m in errors.values())

@@ -19,10 +19,13 @@ from flask import (
 )
 from werkzeug.wrappers import Response as HttpResponse
 
+from ..assets import picture_url
 from ..auth import audit, role_required
 from ..feedback.charts import web_svgs
 from ..models import Bulletin
+from ..pictures import PictureRefused, read_picture
 from ..terms import Term, calendar
+from ..urls import public_root
 from . import service
 from .brand import BrandError, current, save_look, text_pairs
 from .content import BulletinContent, build_content, section_specs
@@ -50,14 +53,14 @@ def _css() -> str:
     return Path(current_app.static_folder, "css", "sefvoice.css").read_text(encoding="utf-8")
 
 
-def _inline_picture(path: str) -> str:
-    """A survey picture as a data: URL, so that the one-file web page needs nothing else."""
-    data = Path(current_app.static_folder, path).read_bytes()
-    return f"data:image/svg+xml;base64,{base64.b64encode(data).decode('ascii')}"
-
-
-def _static_picture(path: str) -> str:
-    return url_for("static", filename=path)
+def _inline_picture(name: str) -> str | None:
+    """A survey picture as a data: URL, so that the one-file web page needs nothing else;
+    None (no picture) for a name that is not a picture in static/pictures."""
+    try:
+        found = read_picture(Path(current_app.static_folder), name)
+    except PictureRefused:
+        return None
+    return f"data:{found.kind};base64,{base64.b64encode(found.data).decode('ascii')}"
 
 
 def render_page(content: BulletinContent, standalone: bool = False) -> str:
@@ -79,7 +82,7 @@ def render_easy_read(edition: EasyReadEdition, slug: str, standalone: bool = Fal
     """The easy-read edition's web page, inside the site or as one file."""
     if not standalone:
         return render_template(
-            "bulletin/easy_read.html", edition=edition, slug=slug, picture_src=_static_picture
+            "bulletin/easy_read.html", edition=edition, slug=slug, picture_src=picture_url
         )
     return render_template(
         "bulletin/standalone.html",
@@ -166,7 +169,7 @@ def easy_read(slug: str) -> str:
 @role_required("officer")
 def download(slug: str, edition: str, kind: str) -> HttpResponse:
     term, _ = _found(slug)
-    body = export(term, edition, kind, base_url=request.host_url)
+    body = export(term, edition, kind, base_url=public_root())
     label = "bulletin" if edition == "bulletin" else "easy-read bulletin"
     audit.record("export", f"{label} {term.name} as {kind}")
     return HttpResponse(

@@ -15,10 +15,25 @@ TEXT_LIMIT = 2000
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
+MAX_PROBLEM_CHARS = 400
+MAX_PROBLEMS = 100
+
+
+def capped(problem: str) -> str:
+    """A problem cut to MAX_PROBLEM_CHARS: one that quotes a huge value stays readable."""
+    if len(problem) <= MAX_PROBLEM_CHARS:
+        return problem
+    return problem[: MAX_PROBLEM_CHARS - 1] + "…"
+
+
 class SurveyDefinitionError(ValueError):
-    """A definition that cannot be used; .problems lists every fault found."""
+    """A definition that cannot be used; .problems lists every fault found (at most
+    MAX_PROBLEMS, then how many more)."""
 
     def __init__(self, problems: list[str]):
+        if len(problems) > MAX_PROBLEMS:
+            more = len(problems) - MAX_PROBLEMS
+            problems = [*problems[:MAX_PROBLEMS], f"and {more:,} more problems like these"]
         self.problems = problems
         super().__init__("\n".join(problems))
 

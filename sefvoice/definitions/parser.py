@@ -8,11 +8,13 @@ read the way it was checked.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from ..pictures import picture_problem
 from .model import (
     CHOICE_TYPES,
     FILLED_BY_IDS,
@@ -28,9 +30,11 @@ from .model import (
     Question,
     SurveyDefinition,
     SurveyDefinitionError,
+    capped,
 )
 from .option_rules import picture_problems, way_out_problems
 from .routing import read_show_if, routing_problems
+from .yaml_source import parse_yaml
 
 
 class _Reader:
@@ -41,6 +45,7 @@ class _Reader:
         self.static_dir = static_dir
         self.lines = lines or {}
         self.problems: list[str] = []
+        self.pictures: dict[str, str | None] = {}  # each name's fault, checked once
 
     def problem(self, where: str, message: str, key: str | None = None) -> None:
         """`key`: the field at fault, whose line is given if known (else its mapping's)."""
@@ -77,8 +82,11 @@ class _Reader:
 
     def picture(self, data: dict, where: str) -> str:
         picture = self.text(data, "picture", where)
-        if picture and self.static_dir is not None and not (self.static_dir / picture).is_file():
-            self.problem(where, f"'picture' {picture!r} is not a file under static/", "picture")
+        if picture and self.static_dir is not None and picture not in self.pictures:
+            self.pictures[picture] = picture_problem(self.static_dir, picture)
+        fault = self.pictures.get(picture)
+        if fault:
+            self.problem(where, f"'picture' {picture!r} {fault}", "picture")
         return picture
 
     def option(self, data: Any, where: str) -> Option | None:
@@ -114,8 +122,8 @@ class _Reader:
             self.problem(where, f"'options' must be a list, found {raw!r}", "options")
             return ()
         options = tuple(o for o in (self.option(item, where) for item in raw) if o)
-        ids = [o.id for o in options]
-        for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
+        ids = Counter(o.id for o in options)
+        for duplicate in sorted(i for i, n in ids.items() if n > 1):
             self.problem(where, f"option id {duplicate!r} is used twice")
         return options
 
@@ -302,8 +310,8 @@ def parse_survey(
         )
         if q
     )
-    ids = [q.id for q in questions]
-    for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
+    ids = Counter(q.id for q in questions)
+    for duplicate in sorted(i for i, n in ids.items() if n > 1):
         reader.problem(f"question {duplicate!r}", "this question id is used twice")
 
     support = data.get("support") if isinstance(data.get("support"), dict) else {}
@@ -364,7 +372,7 @@ def problem_at(
 ) -> str:
     line = lines.get(f"{where} {key}") if key else None
     line = line or lines.get(where)
-    return f"{source}: {f'line {line}: ' if line else ''}{where}: {message}"
+    return capped(f"{source}: {f'line {line}: ' if line else ''}{where}: {message}")
 
 
 def yaml_lines(node: yaml.Node, data: Any) -> dict[str, int]:
@@ -410,15 +418,7 @@ def read_survey_text(
 ) -> tuple[SurveyDefinition, dict[str, int]]:
     """Parse and check a definition from YAML text; raise SurveyDefinitionError if it is not
     YAML or has faults. Returns it with its lines (yaml_lines)."""
-    loader = yaml.SafeLoader(text)
-    try:
-        # Parsed once: the nodes (which know their lines), then the data built from them.
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as error:
-        raise SurveyDefinitionError([f"{source}: not valid YAML: {error}"]) from error
-    finally:
-        loader.dispose()
+    node, data = parse_yaml(text, source)
     lines = yaml_lines(node, data)
     return parse_survey(data, source, charter, static_dir, lines), lines
 

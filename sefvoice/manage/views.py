@@ -29,6 +29,7 @@ from ..surveys import versions as survey_versions
 from ..surveys.forms import FilledByForm, choices, question_form
 from ..surveys.views import CARRIED_FORM, carried_over, page_after, question_page
 from ..terms import calendar
+from ..urls import public_url
 from . import service, share
 from .forms import PublishForm, ScheduleForm, UploadForm
 
@@ -79,7 +80,7 @@ def _survey_page(
     if not rows:
         abort(404)
     row = rows[0]
-    link = url_for("surveys.start", slug=slug, _external=True)
+    link = public_url("surveys.start", slug=slug)
     status = 400 if problem or (schedule_form and schedule_form.errors) else 200
     return render_template(
         "manage/survey.html",
@@ -201,7 +202,7 @@ def publish(slug: str) -> HttpResponse | tuple[str, int]:
 @bp.get("/<slug>/qr.png")
 def qr_png(slug: str) -> Response:
     _current(slug)
-    link = url_for("surveys.start", slug=slug, _external=True)
+    link = public_url("surveys.start", slug=slug)
     return Response(
         share.qr_png(link),
         mimetype="image/png",
@@ -212,7 +213,7 @@ def qr_png(slug: str) -> Response:
 @bp.get("/<slug>/flyer.pdf")
 def flyer(slug: str) -> Response:
     definition = survey_versions.definition_of(_current(slug))
-    link = url_for("surveys.start", slug=slug, _external=True)
+    link = public_url("surveys.start", slug=slug)
     pdf = share.flyer_pdf(definition, link, Path(current_app.static_folder))
     return Response(
         pdf,

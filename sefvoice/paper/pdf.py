@@ -25,6 +25,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
@@ -45,6 +46,7 @@ from reportlab.platypus import (
 from svglib.svglib import svg2rlg
 
 from ..definitions import Option, Question, SurveyDefinition, routing
+from ..pictures import PNG, PictureRefused, read_picture
 from .words import PaperWords
 
 FONT, BOLD = "Vera", "Vera-Bold"  # Bitstream Vera Sans, shipped with reportlab, embedded
@@ -110,22 +112,31 @@ class _Styles:
 
 
 @lru_cache(maxsize=128)
-def _svg(path: Path):
+def _svg(data: bytes):
     """A picture's drawing, read once per process: every batch uses the same few."""
-    return svg2rlg(str(path))
+    return svg2rlg(io.BytesIO(data))
 
 
 class _Picture(Flowable):
-    """An option's picture, drawn from a form made the first time it is used."""
+    """An option's picture, drawn from a form made the first time it is used; nothing for
+    a name that is not a picture in static/pictures (a version stored before pictures were
+    checked)."""
 
-    def __init__(self, path: Path, size: float):
+    def __init__(self, static: Path, name: str, size: float):
         super().__init__()
-        self.path, self.size = path, size
+        self.static, self.name, self.size = static, name, size
         self.width = self.height = size
 
     def draw(self) -> None:
-        drawing = _svg(self.path)
-        name = "picture-" + "".join(ch if ch.isalnum() else "-" for ch in self.path.name)
+        try:
+            found = read_picture(self.static, self.name)
+        except PictureRefused:
+            return
+        if found.kind == PNG:
+            self.canv.drawImage(ImageReader(io.BytesIO(found.data)), 0, 0, self.size, self.size)
+            return
+        drawing = _svg(found.data)
+        name = "picture-" + "".join(ch if ch.isalnum() else "-" for ch in found.path.name)
         forms = self.canv.__dict__.setdefault("_sefvoice_forms", set())
         if name not in forms:
             forms.add(name)
@@ -219,7 +230,7 @@ def _choices(
         if option.exclusive:
             label.append(Paragraph(escape(words.instructions["exclusive"]), styles.note))
         box = _Box(size.tick_box, size.tick_box)
-        rows.append([box, _Picture(static / option.picture, size.picture), label])
+        rows.append([box, _Picture(static, option.picture, size.picture), label])
     table = Table(rows, colWidths=columns, hAlign="LEFT")
     table.setStyle(
         TableStyle(

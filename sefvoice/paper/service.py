@@ -9,6 +9,7 @@ or nothing is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +31,7 @@ from .pdf import CopyAddresses, build_pdf, filled_by_question
 from .words import load_paper_words
 
 MAX_COPIES = 5000
+OPTION_NUMBER = re.compile(r"[0-9]{1,6}")  # a ticked box's number, as typed
 STAFF_CHANNELS = ("paper", "phone", "with_help")
 FILLED_BY_FIELD = "filled-by"  # the name of its field on the data-entry page
 
@@ -184,7 +186,9 @@ def _option_ids(question: Question, typed: str) -> list[str]:
     """Options typed by their numbers ("2", or "1 3" for several) as their ids."""
     numbers = typed.replace(",", " ").split()
     count = len(question.options)
-    if not all(n.isdigit() and 1 <= int(n) <= count for n in numbers):
+    # 0-9 only: str.isdigit() is true of "²", which int() refuses; six digits at most, so a
+    # 5,000-digit number is refused before int() is asked to read it.
+    if not all(OPTION_NUMBER.fullmatch(n) and 1 <= int(n) <= count for n in numbers):
         raise PaperError(f"Type the number of each ticked box, from 1 to {count}.")
     if question.type != "multiple" and len(numbers) > 1:
         raise PaperError(f"Type one number, from 1 to {count}: only one box can be ticked.")

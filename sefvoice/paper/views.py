@@ -23,6 +23,7 @@ from ..auth import audit, role_required
 from ..extensions import db
 from ..models import CHANNELS, PaperBatch, Survey
 from ..surveys import versions as survey_versions
+from ..urls import public_url
 from . import service
 from .forms import PrintForm
 from .pdf import CopyAddresses, filled_by_question
@@ -78,8 +79,8 @@ def batch_pdf(batch_id: int) -> HttpResponse:
     found = db.session.get(PaperBatch, batch_id) or abort(404)
     survey = found.survey
     addresses = CopyAddresses(
-        survey=url_for("surveys.start", slug=survey.slug, _external=True),
-        withdraw=url_for("surveys.withdraw", _external=True),
+        survey=public_url("surveys.start", slug=survey.slug),
+        withdraw=public_url("surveys.withdraw"),
     )
     pdf = service.batch_pdf(
         found,

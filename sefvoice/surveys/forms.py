@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from wtforms import (
@@ -25,6 +26,9 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+WHOLE_NUMBER = re.compile(r"[+-]?\d{1,15}")  # \d: any script's digits, which int() reads
+
+
 class WholeNumberField(IntegerField):
     """Accepts " 1,234 " as people type it, and says what is wrong in the question's words."""
 
@@ -35,11 +39,11 @@ class WholeNumberField(IntegerField):
     def process_formdata(self, valuelist: list[str]) -> None:
         if not valuelist or not valuelist[0].strip():
             return
-        try:
-            self.data = int(valuelist[0].strip().replace(",", ""))
-        except ValueError as error:
+        typed = valuelist[0].strip().replace(",", "")
+        if not WHOLE_NUMBER.fullmatch(typed):  # a 300-digit number is not a float either
             self.data = None
-            raise ValueError(self.invalid_message) from error
+            raise ValueError(self.invalid_message)
+        self.data = int(typed)
 
 
 def choices(options: tuple[Option, ...]) -> list[SelectChoice]:

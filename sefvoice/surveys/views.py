@@ -537,5 +537,13 @@ def display() -> HttpResponse:
     carry = back is not None and "carry" in request.form
     reply = redirect(back or url_for(".index"), code=307 if carry else 302)
     wanted = "large" if request.cookies.get("display") != "large" else "standard"
-    reply.set_cookie("display", wanted, max_age=60 * 60 * 24 * 365, samesite="Lax", httponly=True)
+    reply.set_cookie(
+        "display",
+        wanted,
+        max_age=60 * 60 * 24 * 365,
+        samesite="Lax",
+        httponly=True,
+        # Over HTTPS only, as the session cookie is in production, or on any HTTPS request.
+        secure=current_app.config["SESSION_COOKIE_SECURE"] or request.is_secure,
+    )
     return reply

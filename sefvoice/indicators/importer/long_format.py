@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
 from . import ees_shape
 from .readers import ImportProblems
 
@@ -25,6 +27,9 @@ DOMAINS = ("education", "health", "care", "feedback")
 UNITS = ("count", "percent", "rate", "weeks", "days", "score")
 MARKERS = ees_shape.MARKERS  # c, x, z, u, low and :, each kept as what it means
 TRUE, FALSE = ("true", "yes", "y", "1"), ("false", "no", "n", "0")
+CONTROL_CHARACTER = (
+    "holds a control character that a spreadsheet cannot hold (such as a NUL or an escape)"
+)
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,9 @@ def check_rows(rows: list[dict[str, str]], lines: list[int]) -> list[Row]:
             problems.append(f"row {line}, column {column}: {message}, found {found!r}")
 
         cell = {key: str(value).strip() for key, value in raw.items()}
+        for column, text in cell.items():
+            if ILLEGAL_CHARACTERS_RE.search(text):
+                problem(column, CONTROL_CHARACTER, text)
         for column, message in measure_problems(cell):
             problem(column, message, cell.get(column, ""))
         period = None
