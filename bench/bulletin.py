@@ -38,7 +38,7 @@ from sefvoice.bulletin.easy_read import build_easy_read
 from sefvoice.bulletin.pdf import build_easy_read_pdf, build_pdf
 from sefvoice.bulletin.service import load_demo_bulletin
 from sefvoice.bulletin.views import render_page
-from sefvoice.config import PROJECT_ROOT
+from sefvoice.config import EASYREAD_DIR, STATIC_DIR
 from sefvoice.demo import load_demo_data
 from sefvoice.easyread import check_all
 from sefvoice.feedback.service import calendar
@@ -92,7 +92,7 @@ def main() -> None:
         )
         with app.app_context(), app.test_request_context():
             upgrade()
-            definitions, problems = check_all(PROJECT_ROOT / "easyread", PROJECT_ROOT / "static")
+            definitions, problems = check_all(EASYREAD_DIR, STATIC_DIR)
             assert not problems, problems
             service.store_definitions(definitions)
             load_demo_data()

@@ -13,14 +13,15 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
 from sefvoice import create_app
-from sefvoice.config import PROJECT_ROOT
+from sefvoice.config import EASYREAD_DIR, STATIC_DIR
 from sefvoice.easyread import load_charter, load_survey_file, survey_files
 from sefvoice.extensions import db
 from sefvoice.surveys import service
 
 FIXTURES = Path(__file__).parent / "fixtures"
-STATIC = PROJECT_ROOT / "static"
-EASYREAD = PROJECT_ROOT / "easyread"
+STATIC = STATIC_DIR
+EASYREAD = EASYREAD_DIR
+REPOSITORY = Path(__file__).resolve().parent.parent
 
 # The apps' instance folder (uploads waiting for confirmation): a temporary one, removed at
 # exit, so tests leave nothing in the checkout's instance/.
