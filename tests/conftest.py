@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -82,18 +84,27 @@ def definitions() -> list:
     return [load_survey_file(path, charter, STATIC) for path in paths]
 
 
-@pytest.fixture
-def app(database_url, definitions):
+@contextmanager
+def app_with_surveys(database_url: str, definitions: list) -> Iterator:
+    """An app on the test database with the surveys stored; every table emptied after."""
     app = make_app(database_url)
     with app.app_context():
         service.store_definitions(definitions)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
-        db.engine.dispose()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            for table in reversed(db.metadata.sorted_tables):
+                db.session.execute(table.delete())
+            db.session.commit()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url, definitions):
+    with app_with_surveys(database_url, definitions) as app:
+        yield app
 
 
 @pytest.fixture
