@@ -16,9 +16,9 @@ from sqlalchemy import create_engine, text
 
 from sefvoice import create_app
 from sefvoice.config import EASYREAD_DIR, STATIC_DIR
-from sefvoice.easyread import load_charter, load_survey_file, survey_files
+from sefvoice.definitions import load_charter, load_survey_file, survey_files
 from sefvoice.extensions import db
-from sefvoice.surveys import service
+from sefvoice.surveys import versions as survey_versions
 
 FIXTURES = Path(__file__).parent / "fixtures"
 STATIC = STATIC_DIR
@@ -89,7 +89,7 @@ def app_with_surveys(database_url: str, definitions: list) -> Iterator:
     """An app on the test database with the surveys stored; every table emptied after."""
     app = make_app(database_url)
     with app.app_context():
-        service.store_definitions(definitions)
+        survey_versions.store_definitions(definitions)
     try:
         yield app
     finally:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from ..feedback import service
-from .attack import Finding
-from .protect import SHOWN
+from . import service
+
+if TYPE_CHECKING:
+    from .attack import Finding
 
 release_cli = click.Group("release", help="A term's published figures and their protection.")
 
@@ -30,9 +33,9 @@ def release_audit(term_name: str) -> None:
         term = service.calendar().named(term_name)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--term") from error
-    release = service.term_release(term)
+    release = service.protected_figures_for(term)
     findings = release.audit()
-    shown = sum(1 for status in release.protection.counts.values() if status == SHOWN)
+    shown = sum(1 for key in release.protection.counts if release.shown(key))
     click.echo(
         f"{term.name}: {shown:,} counts shown, {len(release.protection.counts) - shown:,} hidden"
         f" ({len(release.protection.secondary):,} of them to protect others);"
