@@ -200,9 +200,7 @@ def main() -> None:
             }
         )
         charter = load_charter(EASYREAD_DIR)
-        definition = load_survey_file(
-            EASYREAD_DIR / f"{SURVEY}.yaml", charter, STATIC_DIR
-        )
+        definition = load_survey_file(EASYREAD_DIR / f"{SURVEY}.yaml", charter, STATIC_DIR)
         with app.app_context():
             upgrade()
             survey_versions.store_definitions([definition])
