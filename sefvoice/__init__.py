@@ -24,6 +24,7 @@ from .database import (
 from .extensions import csrf, db, login_manager, migrate
 from .security import add_security_headers
 from .terms import TermCalendar
+from .words import plural
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -41,6 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     TermCalendar(app.config["TERMS"], app.config["TIMEZONE"])  # a bad setting stops start-up
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["plural"] = plural  # {{ count|plural('comment') }}: "1 comment"
     app.session_interface = SessionInterface()
 
     db.init_app(app)
@@ -58,6 +60,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             check_migrated(db.engine)
 
     from . import cli, models  # noqa: F401  (models: every table known to Alembic)
+    from .about import bp as about_bp
     from .auth import bp as auth_bp
     from .bulletin import bp as bulletin_bp
     from .bursts import bp as bursts_bp
@@ -75,6 +78,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(manage_bp)
     app.register_blueprint(paper_bp)
     app.register_blueprint(bursts_bp)
+    app.register_blueprint(about_bp)
     cli.register(app)
     _register_error_pages(app)
     add_security_headers(app)

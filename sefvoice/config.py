@@ -103,6 +103,27 @@ def from_environment() -> dict:
         "BURST_GAP_MINUTES": int(os.environ.get("SEFVOICE_BURST_GAP_MINUTES", "10")),
         # The hash of where a response came from is blanked this many days after it was sent.
         "SOURCE_HASH_DAYS": int(os.environ.get("SEFVOICE_SOURCE_HASH_DAYS", "90")),
+        # Who runs the service and how a respondent gets help, shown on every respondent
+        # page (header, footer, help, privacy, accessibility and cookies pages). The demo's
+        # values are made up: set each for your partnership.
+        "PARTNERSHIP_NAME": os.environ.get(
+            "SEFVOICE_PARTNERSHIP_NAME", "Riverside Family Partnership"
+        ),
+        "HELP_PHONE": os.environ.get("SEFVOICE_HELP_PHONE", "01632 960 123"),
+        "HELP_HOURS": os.environ.get("SEFVOICE_HELP_HOURS", "Monday to Friday, 9am to 5pm"),
+        "HELP_EMAIL": os.environ.get("SEFVOICE_HELP_EMAIL", "help@example.org"),
+        "PRIVACY_EMAIL": os.environ.get("SEFVOICE_PRIVACY_EMAIL", "privacy@example.org"),
+        # When the accessibility statement's checks were last made (words, like "May 2026").
+        "ACCESSIBILITY_CHECKED": os.environ.get("SEFVOICE_ACCESSIBILITY_CHECKED", "December 2026"),
+        # Where the easy-read results (the bulletin's easy-read edition) are published.
+        "RESULTS_URL": os.environ.get(
+            "SEFVOICE_RESULTS_URL", "https://www.example.org/what-you-told-us"
+        ),
+        # Local people a young person can talk to, shown beside Childline where a survey
+        # asks (its `support`): "name=phone;name=phone".
+        "SUPPORT_CONTACTS": os.environ.get(
+            "SEFVOICE_SUPPORT_CONTACTS", "Riverside youth support team=01632 960 456"
+        ),
         "CHECK_MIGRATED": True,
         "WTF_CSRF_TIME_LIMIT": None,  # a parent may leave a page open for hours
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -19,14 +19,17 @@ from sqlalchemy import func, select, text
 from sefvoice import answer_tally
 from sefvoice.bulletin.content import build_content
 from sefvoice.database import MIGRATIONS_DIR
+from sefvoice.definitions import load_glossary
 from sefvoice.extensions import db
 from sefvoice.models import Answer, AnswerTally, AuditEvent, PaperCopy, Response, utcnow
 from sefvoice.paper import service as paper_service
+from sefvoice.paper.pdf import CopyAddresses, build_pdf
+from sefvoice.paper.words import load_paper_words
 from sefvoice.surveys import codes, retention
 from sefvoice.surveys import held as held_responses
 from sefvoice.surveys import versions as survey_versions
 
-from .conftest import make_app, post_form, sign_in
+from .conftest import EASYREAD, STATIC, make_app, post_form, sign_in
 from .test_database import at_once
 
 # The channel in the tally
@@ -250,8 +253,41 @@ def test_each_question_is_one_block_with_pictures_left_of_options_and_large_text
                 if shape["top"] < bottom and shape["bottom"] > top
             ]
             assert any(s["x1"] <= label[0]["x0"] for s in beside), "no picture left of it"
-            boxes = [s for s in beside if s in page.rects and s["x0"] >= label[-1]["x1"]]
-            assert any(b["width"] >= points * 1.5 and b["stroke"] for b in boxes), "no tick box"
+            # The tick box is beside its words (a picture's width away), not across the page.
+            boxes = [s for s in beside if s in page.rects and s["stroke"]]
+            near = [b for b in boxes if 0 <= label[0]["x0"] - b["x1"] <= points * 4]
+            assert any(b["width"] >= points * 1.5 for b in near), "no tick box beside its words"
+
+
+def test_a_copy_prints_meanings_tick_only_this_where_to_go_and_how_to_post_it(definitions):
+    """The parent carer survey in large print, with an address longer than a line."""
+    definition = next(d for d in definitions if d.slug == "parent-carer-annual")
+    host = "https://surveys.riverside-family-partnership.example.org"
+    addresses = CopyAddresses(f"{host}/s/parent-carer-annual", f"{host}/withdraw")
+    words = load_paper_words(EASYREAD)
+    pdf = build_pdf(
+        definition, words, ["ABCD-2345"], addresses, STATIC, True, load_glossary(EASYREAD)
+    )
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        pages = [page.extract_text() for page in document.pages]
+    text = "\n".join(pages)
+    who = next(p for p in pages if re.search(r"Who helps your child\s+now\?", p))
+    assert "What does “physio” mean?" in who and "Physio is exercises with an expert." in who
+    assert re.search(r"No one\s+Tick only this box\.", text)
+    last = " ".join(pages[-1].split("\n")[1:])  # after the reference line
+    assert last.startswith("Thank you. Now post it back.")
+    assert "You do not need a stamp." in pages[-1]
+    # The address (here the one to withdraw with, a line of its own) is broken only after a
+    # slash, a dot or a dash.
+    lines = text.split("\n")
+    first = lines.index(next(line for line in lines if line.startswith("https://")))
+    joined = ""
+    for line in lines[first : first + 4]:
+        if joined == addresses.withdraw:
+            break
+        assert joined == "" or joined[-1] in "/.-", f"broken in a word: {lines[first:]}"
+        joined += line.strip()
+    assert joined == addresses.withdraw
 
 
 def test_a_batch_over_5000_copies_is_refused_and_nothing_is_stored(app, client):

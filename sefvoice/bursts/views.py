@@ -9,6 +9,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth import audit, role_required
+from ..words import plural
 from . import service
 from .forms import SetAsideForm
 
@@ -60,7 +61,9 @@ def set_aside() -> tuple[str, int] | HttpResponse:
             f"batch {batch.id}: {batch.responses} responses from source {batch.source_hash[:8]}"
             f" sent {first:%Y-%m-%d %H:%M} to {last:%H:%M}: {batch.reason}",
         )
-        flash(f"{batch.responses} responses are set aside from the figures (batch {batch.id}).")
+        flash(
+            f"{plural(batch.responses, 'response')} set aside from the figures (batch {batch.id})."
+        )
     return redirect(url_for(".bursts"))
 
 

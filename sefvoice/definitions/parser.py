@@ -29,6 +29,8 @@ from .model import (
     SurveyDefinition,
     SurveyDefinitionError,
 )
+from .option_rules import picture_problems, way_out_problems
+from .routing import read_show_if, routing_problems
 
 
 class _Reader:
@@ -84,7 +86,10 @@ class _Reader:
             self.problem(where, f"an option must be a mapping, found {data!r}")
             return None
         where = f"{where} option {data.get('id')!r}"
-        flags = {key: data.get(key, False) for key in ("positive", "exclusive", "not_applicable")}
+        flags = {
+            key: data.get(key, False)
+            for key in ("positive", "exclusive", "not_applicable", "way_out")
+        }
         for key, value in flags.items():
             if not isinstance(value, bool):
                 self.problem(where, f"'{key}' must be true or false, found {value!r}", key)
@@ -100,6 +105,7 @@ class _Reader:
             positive=flags["positive"] is True,
             exclusive=flags["exclusive"] is True,
             not_applicable=flags["not_applicable"] is True,
+            way_out=flags["way_out"] is True,
         )
 
     def options(self, data: dict, where: str) -> tuple[Option, ...]:
@@ -213,6 +219,9 @@ def _read_question(
     if not isinstance(explain, list) or not all(isinstance(w, str) and w for w in explain):
         reader.problem(where, f"'explain' must be a list of glossary words, found {explain!r}")
         explain = []
+    show_if, unreadable = read_show_if(data.get("show_if"))
+    if unreadable:
+        reader.problem(where, unreadable, "show_if")
 
     return Question(
         id=qid,
@@ -229,6 +238,8 @@ def _read_question(
         unit=reader.text(data, "unit", where, required=False),
         max_length=max_length,
         explain=tuple(explain),
+        show_if=show_if,
+        no_way_out=reader.text(data, "no_way_out", where, required=False),
     )
 
 
@@ -271,6 +282,8 @@ def parse_survey(
         "anonymous": reader.paragraphs(start, "anonymous", "start"),
         # One line asking people to take part, for the printed flyer (optional).
         "invitation": reader.text(start, "invitation", "start", required=False),
+        # Glossary words the start page explains under "What does … mean?".
+        "explain": tuple(w for w in start.get("explain", []) if isinstance(w, str)),
     }
 
     filled_by = data.get("filled_by") if isinstance(data.get("filled_by"), dict) else {}
@@ -293,6 +306,13 @@ def parse_survey(
     for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
         reader.problem(f"question {duplicate!r}", "this question id is used twice")
 
+    support = data.get("support") if isinstance(data.get("support"), dict) else {}
+    if "support" in data and not support:
+        reader.problem("support", "'support' must be a mapping with 'after' and 'paragraphs'")
+    support_after = support.get("after", [])
+    if not isinstance(support_after, list) or not set(support_after) <= set(ids):
+        reader.problem("support", f"'after' must list question ids, found {support_after!r}")
+        support_after = []
     definition = SurveyDefinition(
         slug=str(slug),
         version=version if _whole_number(version) else 0,
@@ -304,7 +324,14 @@ def parse_survey(
         finish=reader.paragraphs(data, "finish", "finish"),
         questions=questions,
         raw=data,
+        support=reader.paragraphs(support, "paragraphs", "support") if support else (),
+        support_after=tuple(support_after),
     )
+    rules = routing_problems(definition)
+    if charter:  # new definitions only: a stored version reads back as it was checked
+        rules += way_out_problems(definition) + picture_problems(definition)
+    for where, message in rules:
+        reader.problem(where, message)
     if reader.problems:
         raise SurveyDefinitionError(reader.problems)
     return definition

@@ -27,7 +27,7 @@ from ..surveys import codes
 from ..surveys import held as held_responses
 from ..surveys import versions as survey_versions
 from ..surveys.forms import FilledByForm, choices, question_form
-from ..surveys.views import page_after, question_page
+from ..surveys.views import CARRIED_FORM, carried_over, page_after, question_page
 from ..terms import calendar
 from . import service, share
 from .forms import PublishForm, ScheduleForm, UploadForm
@@ -244,10 +244,13 @@ def preview_start(slug: str, version: int) -> HttpResponse | tuple[str, int]:
     definition = _preview(slug, version)
     form = FilledByForm()
     form.filled_by.choices = choices(definition.filled_by)
-    if form.validate_on_submit():
+    if not carried_over() and form.validate_on_submit():
         return redirect(url_for(".preview_code", slug=slug, version=version))
     status = 400 if form.errors else 200
-    return render_template("surveys/start.html", definition=definition, form=form), status
+    page = render_template(
+        "surveys/start.html", definition=definition, form=form, carry_form=CARRIED_FORM
+    )
+    return page, status
 
 
 @bp.get("/<slug>/v<int:version>/preview/code")
@@ -266,11 +269,11 @@ def preview_question(slug: str, version: int, question_id: str) -> HttpResponse 
     definition = _preview(slug, version)
     question = definition.question(question_id) or abort(404)
     changing = request.args.get("change") == "1"
-    after = page_after(definition, question, changing)
+    after = page_after(definition, question, changing, {})  # nothing saved: no answers route
     if request.method == "POST" and "skip" in request.form and question.optional:
         return redirect(after)
     form = question_form(question)
-    if form.validate_on_submit():
+    if not carried_over() and form.validate_on_submit():
         return redirect(after)  # checked as a respondent's answer would be, and not saved
     return question_page(definition, question, form, changing)
 
@@ -283,6 +286,7 @@ def preview_check(slug: str, version: int) -> HttpResponse | str:
     return render_template(
         "surveys/check.html",
         definition=definition,
+        asked=definition.questions,
         answers={},
         missing=[],
         is_skipped=held_responses.is_skipped,

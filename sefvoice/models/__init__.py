@@ -12,6 +12,7 @@ from .comment import REVIEW_STATUSES, CommentReview
 from .demo import DemoMark
 from .indicator import Import, Indicator, IndicatorValue, IndicatorValueHistory
 from .paper import PaperBatch, PaperCopy
+from .register import CLOSED, WE_DID_STATUSES, WeDid, WeDidChange, YouSaid, YouSaidTheme
 from .survey import (
     CHANNELS,
     Answer,
@@ -27,6 +28,7 @@ from .user import AuditEvent, SignInThrottle, StaffSession, User
 
 __all__ = [
     "CHANNELS",
+    "CLOSED",
     "COMMITMENT_STATUSES",
     "REVIEW_STATUSES",
     "Answer",
@@ -54,5 +56,10 @@ __all__ = [
     "StaffSession",
     "Survey",
     "User",
+    "WE_DID_STATUSES",
+    "WeDid",
+    "WeDidChange",
+    "YouSaid",
+    "YouSaidTheme",
     "utcnow",
 ]

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
 from ..auth import audit
-from ..definitions import Question, SurveyDefinition
+from ..definitions import Question, SurveyDefinition, load_glossary, routing
 from ..extensions import db
 from ..models import PaperBatch, PaperCopy, Response, Survey, utcnow
 from ..surveys import codes
@@ -113,6 +113,7 @@ def batch_pdf(
         addresses,
         static,
         batch.large_print,
+        load_glossary(easyread_dir),
     )
 
 
@@ -245,10 +246,20 @@ def read_return(
         filled_by = _filled_by(definition, text.get(FILLED_BY_FIELD, ""))
     except PaperError as error:
         errors[FILLED_BY_FIELD] = str(error)
-    answers = {}
+    answers: dict[str, dict] = {}
     for question in definition.questions:
+        typed_answer = text.get(field_name(question), "")
+        chosen = {qid: answer.get("option_ids") or [] for qid, answer in answers.items()}
+        if not routing.applies(definition, question, chosen):
+            if typed_answer:  # on paper they were sent past it: not a skip, not counted
+                labels, number = routing.condition_words(definition, question)
+                errors[field_name(question)] = (
+                    f"Leave this empty: it is only for people who ticked"
+                    f" {' or '.join(f'“{label}”' for label in labels)} in question {number}."
+                )
+            continue
         try:
-            answers[question.id] = _answer(question, text.get(field_name(question), ""))
+            answers[question.id] = _answer(question, typed_answer)
         except PaperError as error:
             errors[field_name(question)] = str(error)
     if errors:
@@ -298,7 +309,8 @@ def enter_return(
             .values(response_id=response.id)
         )
     for question in definition.questions:
-        held_responses.save_answer(response.id, question, **answers[question.id], commit=False)
+        if question.id in answers:  # a question it was not asked has no answer, not a skip
+            held_responses.save_answer(response.id, question, **answers[question.id], commit=False)
     held_responses.submit_response(response.id, commit=False)
     audit.record(
         "return entered",
