@@ -13,9 +13,10 @@ redirect to the next page). Afterwards every accepted answer must be in the data
 once, with the value sent: the script exits 1 if any is lost, duplicated or different. It
 prints surveys/s, answers/s, p50/p95/p99 and errors (and p95 for each 10 s of the measured
 window, with how busy the machine was and how much the host stole), then drives a bare Flask
-route (bench/bare_flask.py) with the same gunicorn settings, users and pauses, as the ceiling, and
-ends with issue 18's goal, figure by figure: p95 under 100 ms, no failed requests, nothing
-lost, duplicated or different, and sefvoice's CPU per answer at most 3 times the bare route's.
+route (bench/bare_flask.py) with the same gunicorn settings, users and pauses, as the ceiling,
+and ends with the goal (docs/performance.md), figure by figure: p95 under 100 ms, no failed
+requests, nothing lost, duplicated or different, and sefvoice's CPU per answer at most 3 times
+the bare route's.
 The load average before and after each run says how busy the machine was.
 
 --kill-worker: a third of the way in, SIGKILL one gunicorn worker (gunicorn starts another);
@@ -523,7 +524,7 @@ def load_average() -> str:
 
 
 def goal(run: Run, failed: int, wrong: int, ceiling: Run | None) -> bool:
-    """Issue 18's goal, figure by figure. Returns whether all of it was met."""
+    """The goal (docs/performance.md), figure by figure. Returns whether all of it was met."""
     checks = [
         (f"p95 {run.p95:.0f} ms", run.p95 < 100, "under 100 ms"),
         (f"{failed} failed requests", failed == 0, "none"),

@@ -29,7 +29,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from sefvoice import create_app
 from sefvoice.auth import service as auth_service
-from sefvoice.config import PROJECT_ROOT
+from sefvoice.config import EASYREAD_DIR, STATIC_DIR
 from sefvoice.definitions import load_charter, load_survey_file, survey_files
 from sefvoice.demo import demo_comment_list, load_demo_data, mark_as_demo
 from sefvoice.extensions import db
@@ -57,13 +57,13 @@ def demo_app(folder: Path, all_waiting: bool):
         }
     )
     app.instance_path = str(folder)
-    easyread = PROJECT_ROOT / "easyread"
+    easyread = EASYREAD_DIR
     charter = load_charter(easyread)
     with app.app_context():
         upgrade()
         mark_as_demo()
         survey_versions.store_definitions(
-            [load_survey_file(p, charter, PROJECT_ROOT / "static") for p in survey_files(easyread)]
+            [load_survey_file(p, charter, STATIC_DIR) for p in survey_files(easyread)]
         )
         load_demo_data()
         if all_waiting:

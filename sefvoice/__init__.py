@@ -18,7 +18,6 @@ from .assets import add_fingerprints
 from .cookie_session import SessionInterface
 from .database import (
     LOST_AFTER_THE_PAGE,
-    MIGRATIONS_DIR,
     check_migrated,
     replace_dropped_connections,
     tune_sqlite,
@@ -33,8 +32,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app. `config` overrides the settings read from the environment."""
     app = Flask(
         __name__,
-        template_folder=str(settings.PROJECT_ROOT / "templates"),
-        static_folder=str(settings.PROJECT_ROOT / "static"),
+        template_folder=str(settings.TEMPLATES_DIR),
+        static_folder=str(settings.STATIC_DIR),
         instance_path=str(settings.INSTANCE_DIR),
     )
     app.config.update(settings.from_environment())
@@ -49,7 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     _end_sessions_safely(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(settings.MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
     ratelimits.init_app(app)

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 from sqlalchemy import make_url
 
-# templates/, static/, easyread/ and migrations/ sit beside the package, at the repo's top.
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-INSTANCE_DIR = Path(os.environ.get("SEFVOICE_INSTANCE_DIR", PROJECT_ROOT / "instance"))
+PACKAGE_DIR = Path(__file__).resolve().parent
+# templates/, static/, easyread/ and migrations/ sit at the top of a checkout (and so of an
+# editable install); a built wheel carries them inside the package, under resources/.
+INSTALLED = (PACKAGE_DIR / "resources").is_dir()
+RESOURCES_DIR = PACKAGE_DIR / "resources" if INSTALLED else PACKAGE_DIR.parent
+TEMPLATES_DIR = RESOURCES_DIR / "templates"
+STATIC_DIR = RESOURCES_DIR / "static"
+EASYREAD_DIR = RESOURCES_DIR / "easyread"
+MIGRATIONS_DIR = RESOURCES_DIR / "migrations"
+# A checkout keeps its instance folder (git-ignored) beside the code; an installed package
+# keeps it where Flask puts an installed app's: <prefix>/var/sefvoice-instance.
+DEFAULT_INSTANCE_DIR = (
+    Path(sys.prefix) / "var" / "sefvoice-instance" if INSTALLED else PACKAGE_DIR.parent / "instance"
+)
+INSTANCE_DIR = Path(os.environ.get("SEFVOICE_INSTANCE_DIR", DEFAULT_INSTANCE_DIR))
 
 
 class SettingError(RuntimeError):
@@ -49,7 +62,7 @@ def from_environment() -> dict:
             "SEFVOICE_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'sefvoice.db'}"
         ),
         "SECRET_KEY": os.environ.get("SEFVOICE_SECRET_KEY") or None,  # see secret_key()
-        "EASYREAD_DIR": os.environ.get("SEFVOICE_EASYREAD_DIR", str(PROJECT_ROOT / "easyread")),
+        "EASYREAD_DIR": os.environ.get("SEFVOICE_EASYREAD_DIR", str(EASYREAD_DIR)),
         # Unfinished responses are deleted this many days after their last saved answer.
         "UNFINISHED_RESPONSE_DAYS": int(os.environ.get("SEFVOICE_UNFINISHED_RESPONSE_DAYS", "30")),
         # What respondents typed is blanked this many days after they sent it.

@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -13,14 +15,15 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
 from sefvoice import create_app
-from sefvoice.config import PROJECT_ROOT
+from sefvoice.config import EASYREAD_DIR, STATIC_DIR
 from sefvoice.definitions import load_charter, load_survey_file, survey_files
 from sefvoice.extensions import db
 from sefvoice.surveys import versions as survey_versions
 
 FIXTURES = Path(__file__).parent / "fixtures"
-STATIC = PROJECT_ROOT / "static"
-EASYREAD = PROJECT_ROOT / "easyread"
+STATIC = STATIC_DIR
+EASYREAD = EASYREAD_DIR
+REPOSITORY = Path(__file__).resolve().parent.parent
 
 # The apps' instance folder (uploads waiting for confirmation): a temporary one, removed at
 # exit, so tests leave nothing in the checkout's instance/.
@@ -81,18 +84,27 @@ def definitions() -> list:
     return [load_survey_file(path, charter, STATIC) for path in paths]
 
 
-@pytest.fixture
-def app(database_url, definitions):
+@contextmanager
+def app_with_surveys(database_url: str, definitions: list) -> Iterator:
+    """An app on the test database with the surveys stored; every table emptied after."""
     app = make_app(database_url)
     with app.app_context():
         survey_versions.store_definitions(definitions)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
-        db.engine.dispose()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            for table in reversed(db.metadata.sorted_tables):
+                db.session.execute(table.delete())
+            db.session.commit()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url, definitions):
+    with app_with_surveys(database_url, definitions) as app:
+        yield app
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from sefvoice.surveys import held as held_responses
 from sefvoice.surveys import versions as survey_versions
 from sefvoice.terms import calendar
 
-from .conftest import PASSWORD, post_form, sign_in
+from .conftest import PASSWORD, app_with_surveys, post_form, sign_in
 from .test_feedback import _respond
 
 CREATED = datetime(2023, 9, 1, 9, 30)
@@ -126,10 +126,12 @@ def data(app):
     return app
 
 
-@pytest.fixture
-def pdf(data):
-    """The Summer 2023 bulletin as PDF bytes, and its content."""
-    with data.app_context():
+@pytest.fixture(scope="module")
+def pdf(database_url, definitions):
+    """The Summer 2023 bulletin of make_data() as PDF bytes, and its content: made once per
+    database for the tests that only read them."""
+    with app_with_surveys(database_url, definitions) as app, app.app_context():
+        make_data()
         content = build_content(term("Summer 2023"))
         return build_pdf(content, created=CREATED, base_url="https://sefvoice.example/"), content
 
@@ -428,16 +430,17 @@ def test_a_term_with_no_data_still_gives_a_whole_bulletin(ctx):
     assert reader.metadata.title.endswith("Update bulletin 1 (Spring 2031)")
 
 
-@pytest.fixture
-def demo(ctx):
-    """The demo's Summer 2023 bulletin: its content and PDF."""
+@pytest.fixture(scope="module")
+def demo(database_url, definitions):
+    """The demo's Summer 2023 bulletin: its content and PDF, made once per database."""
     from sefvoice.demo import load_demo_data
 
-    load_demo_data()
-    assert service.load_demo_bulletin() == "bulletin: Summer 2023, 8 sections written"
-    assert service.load_demo_bulletin() == "bulletin: Summer 2023 already there"
-    content = build_content(term("Summer 2023"))
-    return content, build_pdf(content, created=CREATED)  # its speed is bench/bulletin.py's
+    with app_with_surveys(database_url, definitions) as app, app.app_context():
+        load_demo_data()
+        assert service.load_demo_bulletin() == "bulletin: Summer 2023, 8 sections written"
+        assert service.load_demo_bulletin() == "bulletin: Summer 2023 already there"
+        content = build_content(term("Summer 2023"))
+        return content, build_pdf(content, created=CREATED)  # its speed is bench/bulletin.py's
 
 
 def test_the_demo_builds_a_full_bulletin(demo):

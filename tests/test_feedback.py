@@ -305,7 +305,7 @@ def test_downloads_hold_numbers_as_numbers(hand_counted, client):
     principles = client.get(url.format("by-principle.csv")).data.decode("utf-8-sig")
     header, *lines = principles.splitlines()
     assert header.endswith('"% positive","Change since last term (points)"')
-    # (How many questions count is issue 12's; here only that it is a plain number.)
+    # (How many questions count is tested in test_release.py; here only that it is a number.)
     assert any(re.fullmatch(r'"Actively listen",\d+,14,64,14', line) for line in lines), lines
     cells = next(
         r for r in _sheet(client.get(url.format("by-principle.xlsx")).data) if r[4][0] == 14

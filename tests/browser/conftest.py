@@ -23,19 +23,18 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from sefvoice.auth import service as auth_service
 from sefvoice.bulletin.service import load_demo_bulletin
-from sefvoice.config import PROJECT_ROOT
 from sefvoice.definitions import SurveyDefinition, survey_files
 from sefvoice.demo import load_demo_data, mark_as_demo
 from sefvoice.extensions import db
 from sefvoice.surveys import versions as survey_versions
 
-from ..conftest import EASYREAD, FIXTURES, PASSWORD, make_app
+from ..conftest import EASYREAD, FIXTURES, PASSWORD, REPOSITORY, make_app
 from . import checks
 from .checks import watch
 
 CHROMIUM = Path("/usr/bin/chromium")
 # The Nu HTML Checker, from npm (`npm install` at the top of the checkout; see .ci/run).
-VNU_JAR = PROJECT_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+VNU_JAR = REPOSITORY / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root
     "--disable-gpu",
