@@ -13,8 +13,10 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 # The columns that say where and when a row is, never filters or measures.
 PLACE_AND_TIME = {
@@ -103,6 +105,8 @@ def period_of(time_period: str, time_identifier: str) -> Period:
 def _holds_figures(column: pd.Series) -> bool:
     """A measure's column: every cell a number, a marker or blank."""
     cells = column.str.strip().str.lower()
+    import pandas as pd  # loaded with the first file read, not with the app
+
     numbers = pd.to_numeric(cells.str.replace(",", "").str.removesuffix("%"), errors="coerce")
     return bool((numbers.notna() | cells.isin(MARKERS) | (cells == "")).all())
 
