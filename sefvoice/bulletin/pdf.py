@@ -56,6 +56,7 @@ from svglib.svglib import svg2rlg
 
 from ..feedback.charts import percent_bars
 from ..feedback.tables import Table
+from ..publishing.service import Status
 from .brand import WHITE, Look
 from .content import BulletinContent, Card, Figure, Section
 from .easy_read import EasyReadEdition
@@ -530,6 +531,15 @@ def _cover(
     return story + [Paragraph(escape(audience), COVER_LINE)]
 
 
+def _status(status: Status) -> list[Flowable]:
+    """Whether the figures are published (which version) or a draft, and any revisions."""
+    story: list[Flowable] = [Paragraph(f"<b>{escape(status.line)}</b>", COVER_LINE)]
+    if status.revisions:
+        story.append(Paragraph("<b>Revisions</b>", BODY))
+        story += [Paragraph(escape(note), BODY) for note in status.revision_notes]
+    return story
+
+
 def _story(content: BulletinContent, width: float, base_url: str | None) -> list[Flowable]:
     contents = TableOfContents(
         levelStyles=TOC_STYLES, tableStyle=TOC_TABLE, dotsMinLevel=0, rightColumnWidth=50
@@ -543,6 +553,7 @@ def _story(content: BulletinContent, width: float, base_url: str | None) -> list
             "For leaders, practitioners and families",
             width,
         ),
+        *_status(content.status),
         PageBreak(),
         Heading("Contents", 0, listed=False),
         contents,
@@ -631,7 +642,11 @@ def _point(picture_path: str, text: str, width: float) -> Flowable:
 def _easy_story(edition: EasyReadEdition, width: float) -> list[Flowable]:
     words = edition.words
     story = _cover(edition.look, edition.title, edition.heading, "", "", width)
-    story += [PageBreak(), *(Paragraph(escape(line), EASY_BODY) for line in edition.intro)]
+    story += [
+        *_status(edition.status),
+        PageBreak(),
+        *(Paragraph(escape(line), EASY_BODY) for line in edition.intro),
+    ]
 
     def heading(text: str, level: int = 0) -> Heading:
         return Heading(text, level, styles=EASY_HEADINGS)

@@ -17,9 +17,10 @@ from ..feedback.service import calendar
 from ..feedback.terms import Term
 from ..models import COMMITMENT_STATUSES, Bulletin, BulletinSection, Commitment
 from .brand import save_look
-from .content import DEFAULT_AUTHOR, DEFAULT_TITLE, previous_bulletin, section_specs
+from .content import DEFAULT_AUTHOR, DEFAULT_TITLE, section_specs
 from .easy_read import EasyReadError, lines, save_commitment_line
 from .markdown import clean
+from .words import previous_bulletin
 
 COMMITMENT_LENGTH = 300
 

@@ -33,11 +33,11 @@ from .easy_read import (
     check_lines,
     figure_points,
     store_lines,
-    written_lines,
 )
 from .forms import CreateForm, DetailsForm, LookForm, ProgressForm, SectionForm
 from .markdown import link_runs, parse
 from .pdf import build_easy_read_pdf, build_pdf
+from .words import written_lines
 
 bp = Blueprint("bulletin", __name__, url_prefix="/bulletins")
 bp.add_app_template_filter(link_runs)
@@ -60,11 +60,21 @@ def _static_picture(path: str) -> str:
     return url_for("static", filename=path)
 
 
+def _version_url(endpoint: str, slug: str):
+    """The address of each published version of a bulletin page (for its status note)."""
+    return lambda number: url_for(endpoint, slug=slug, version=number)
+
+
 def render_page(content: BulletinContent, standalone: bool = False) -> str:
     """The web version: inside the site, or (standalone) as one file, its style inline, to
     put on the partnership's website."""
     if not standalone:
-        return render_template("bulletin/show.html", content=content, chart_svg=web_svgs)
+        return render_template(
+            "bulletin/show.html",
+            content=content,
+            chart_svg=web_svgs,
+            version_url=_version_url(".show", content.term.slug),
+        )
     return render_template(
         "bulletin/standalone.html",
         body="bulletin/_content.html",
@@ -79,7 +89,11 @@ def render_easy_read(edition: EasyReadEdition, slug: str, standalone: bool = Fal
     """The easy-read edition's web page, inside the site or as one file."""
     if not standalone:
         return render_template(
-            "bulletin/easy_read.html", edition=edition, slug=slug, picture_src=_static_picture
+            "bulletin/easy_read.html",
+            edition=edition,
+            slug=slug,
+            picture_src=_static_picture,
+            version_url=_version_url(".easy_read", slug),
         )
     return render_template(
         "bulletin/standalone.html",
@@ -97,10 +111,12 @@ def export(
     kind: str,
     created: datetime | None = None,
     base_url: str | None = None,
+    version: int | None = None,
 ) -> bytes:
     """A term's bulletin (`edition` "bulletin") or its easy-read edition as a PDF or a
-    one-file web page (`kind` "pdf" or "html"), for a download or the export command."""
-    content = build_content(term)
+    one-file web page (`kind` "pdf" or "html"), for a download or the export command: the
+    newest published version of its figures, or `version`, or the draft."""
+    content = build_content(term, version)
     if edition == "easy-read":
         easy = build_easy_read(content)
         if kind == "pdf":
@@ -148,25 +164,45 @@ def create() -> str | HttpResponse:
     return _index(form), 400
 
 
+def _asked_version() -> int | None:
+    """The version asked for (?version=2); 404 for one that is not a number."""
+    asked = request.args.get("version")
+    if asked is None:
+        return None
+    if not asked.isdigit():
+        abort(404)
+    return int(asked)
+
+
+def _content(term: Term) -> BulletinContent:
+    try:
+        return build_content(term, _asked_version())
+    except LookupError:
+        abort(404)
+
+
 @bp.get("/<slug>/")
 @role_required("pcv_rep")
 def show(slug: str) -> str:
     term, _ = _found(slug)
-    return render_page(build_content(term))
+    return render_page(_content(term))
 
 
 @bp.get("/<slug>/easy-read")
 @role_required("pcv_rep")
 def easy_read(slug: str) -> str:
     term, _ = _found(slug)
-    return render_easy_read(build_easy_read(build_content(term)), slug)
+    return render_easy_read(build_easy_read(_content(term)), slug)
 
 
 @bp.get("/<slug>/<any(bulletin, 'easy-read'):edition>.<any(pdf, html):kind>")
 @role_required("officer")
 def download(slug: str, edition: str, kind: str) -> HttpResponse:
     term, _ = _found(slug)
-    body = export(term, edition, kind, base_url=request.host_url)
+    try:
+        body = export(term, edition, kind, base_url=request.host_url, version=_asked_version())
+    except LookupError:
+        abort(404)
     label = "bulletin" if edition == "bulletin" else "easy-read bulletin"
     audit.record("export", f"{label} {term.name} as {kind}")
     return HttpResponse(

@@ -21,6 +21,7 @@ from ..models import AnswerTally
 from ..release.cells import Grouping, scored
 from ..release.shown import Rules, Shown
 from ..release.term import TermCounts, TermRelease, base_key
+from ..release.versions import Earlier
 from .statistics import wilson_interval
 from .terms import Term
 
@@ -92,6 +93,11 @@ class FeedbackSummary:
     by_outcome: list[ScoreRow]
     groups: list[GroupTable]  # by each grouping, then by survey
     by_term: list[GroupRow]
+    # The term's figures before they were shown (for publishing its protection); not part
+    # of what is shown, so not stored with it.
+    release: TermRelease | None = field(
+        default=None, compare=False, repr=False, metadata={"stored": False}
+    )
 
     def group(self, table_id: str) -> GroupTable:
         return next(g for g in self.groups if g.id == table_id)
@@ -334,19 +340,36 @@ def build_summary(
     rules: Rules,
     definitions: list[SurveyDefinition],
     groupings: list[Grouping],
+    published: dict[Term, FeedbackSummary] | None = None,
+    earlier: Sequence[Earlier] = (),
 ) -> FeedbackSummary:
     """Everything the feedback tab shows for a term, from one GROUP BY and one release
-    (one disclosure pass) per term it shows."""
-    terms = sorted({*trend, term, previous})
+    (one disclosure pass) per term it shows. An earlier term in `published` (its summary as
+    published) is shown as published, never recounted: a reader has that release already.
+    `earlier`: the term's own versions already published, when this is a revision."""
+    published = {t: s for t, s in (published or {}).items() if t != term}
+    terms = sorted({*trend, term, previous} - set(published))
     counts = grouped_counts(terms, [g.column for g in groupings])
-    releases = {t: TermRelease(definitions, groupings, counts.of(t.name), rules) for t in terms}
+    releases = {
+        t: TermRelease(
+            definitions, groupings, counts.of(t.name), rules, earlier if t == term else ()
+        )
+        for t in terms
+    }
     numbers = counts.numbers
 
     def results(t: Term) -> list[QuestionResult]:
+        if t in published:
+            return published[t].questions
         return question_results(releases[t], numbers[numbers["term"] == t.name])
 
+    def overall(t: Term) -> GroupRow:
+        if t in published:
+            return next(row for row in published[t].by_term if row.name == t.name)
+        return GroupRow(t.name, releases[t].count(("respondents",)), releases[t].percent(("all",)))
+
     now, before = results(term), results(previous)
-    return FeedbackSummary(
+    summary = FeedbackSummary(
         term=term,
         previous=previous,
         respondents=releases[term].count(("respondents",)),
@@ -358,8 +381,7 @@ def build_summary(
             now, before, "outcome", {o.number: o.name for o in charter.outcomes.values()}, rules
         ),
         groups=group_tables(releases[term], term.name),
-        by_term=[
-            GroupRow(t.name, releases[t].count(("respondents",)), releases[t].percent(("all",)))
-            for t in trend
-        ],
+        by_term=[overall(t) for t in trend],
     )
+    summary.release = releases[term]
+    return summary

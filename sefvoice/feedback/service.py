@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import func, select
 
-from ..easyread import Charter, load_charter
+from ..easyread import Charter, SurveyDefinition, load_charter
 from ..extensions import db
 from ..models import CHANNELS, Response
 from ..release.cells import Grouping
 from ..release.shown import Rules
 from ..release.term import TermRelease
+from ..release.versions import Earlier
 from ..surveys.service import current_surveys, definition_of
 from .aggregates import FeedbackSummary, build_summary, grouped_counts
 from .tables import SummaryTables, summary_tables
@@ -54,13 +56,18 @@ def terms_with_responses() -> list[Term]:
     return list(reversed(terms.between(*days)))
 
 
-def term_release(term: Term) -> TermRelease:
-    """One term's figures and their protection (what `release_for` shows for the term)."""
+def term_release(
+    term: Term,
+    definitions: list[SurveyDefinition] | None = None,
+    earlier: Sequence[Earlier] = (),
+) -> TermRelease:
+    """One term's figures and their protection (what `release_for` shows for the term);
+    `definitions` and `earlier` as for `release_for`."""
     the_charter = charter()
     splits = groupings(the_charter)
     counts = grouped_counts([term], [g.column for g in splits])
-    definitions = [definition_of(s) for s in current_surveys()]
-    return TermRelease(definitions, splits, counts.of(term.name), rules())
+    definitions = definitions or [definition_of(s) for s in current_surveys()]
+    return TermRelease(definitions, splits, counts.of(term.name), rules(), earlier)
 
 
 @dataclass(frozen=True)
@@ -72,9 +79,17 @@ class Release:
     tables: SummaryTables
 
 
-def release_for(term: Term) -> Release:
-    """The term's release; the trend covers up to TREND_TERMS terms, from the first term
-    anyone answered in."""
+def release_for(
+    term: Term,
+    definitions: list[SurveyDefinition] | None = None,
+    published: dict[Term, FeedbackSummary] | None = None,
+    earlier: Sequence[Earlier] = (),
+) -> Release:
+    """The term's release, counted live: the trend covers up to TREND_TERMS terms, from the
+    first term anyone answered in. `definitions`: the survey versions to count by (default:
+    the current ones); `published`: earlier terms' summaries as published, shown as they
+    are; `earlier`: this term's versions already published (a revision is protected over
+    them all)."""
     terms = calendar()
     answered = terms_with_responses()
     trend, current = [], term
@@ -90,7 +105,9 @@ def release_for(term: Term) -> Release:
         trend,
         the_charter,
         rules(),
-        [definition_of(s) for s in current_surveys()],
+        definitions or [definition_of(s) for s in current_surveys()],
         groupings(the_charter),
+        published,
+        earlier,
     )
     return Release(summary, summary_tables(summary))

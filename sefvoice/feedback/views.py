@@ -7,6 +7,8 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth import audit, role_required
 from ..models import utcnow
+from ..publishing import service as publishing
+from ..publishing.service import TermFigures, notes
 from . import bp, service
 from .charts import summary_sentence, web_svgs
 from .exports import to_csv, to_xlsx
@@ -29,12 +31,22 @@ def _chosen_term():
     return (available[0] if available else service.calendar().term_at(utcnow())), available
 
 
+def _figures(term) -> TermFigures:
+    """The term's figures: the version asked for (?version=1), else the newest published,
+    else the draft; 404 for a version not published."""
+    asked = request.args.get("version")
+    try:
+        return publishing.figures_for(term, int(asked) if asked else None)
+    except (ValueError, LookupError):
+        abort(404)
+
+
 @bp.get("/")
 @role_required("pcv_rep")
 def tab() -> str:
     term, available = _chosen_term()
-    release = service.release_for(term)
-    summary, tables = release.summary, release.tables
+    figures = _figures(term)
+    summary, tables = figures.release.summary, figures.release.tables
     charts = {
         t.id: (web_svgs(t), summary_sentence(t))
         for t in tables.overview
@@ -49,6 +61,8 @@ def tab() -> str:
         outcomes=tables.outcomes,
         available=available,
         rules=service.rules(),
+        status=figures.status,
+        version=request.args.get("version"),
     )
 
 
@@ -58,7 +72,8 @@ def download(table_id: str, kind: str) -> HttpResponse:
     if kind not in EXPORTS:
         abort(404)
     term, _ = _chosen_term()
-    tables = service.release_for(term).tables
+    figures = _figures(term)
+    tables = figures.release.tables
     table = next((t for t in tables.every_table() if t.id == table_id), None)
     if table is None:
         abort(404)
@@ -66,7 +81,7 @@ def download(table_id: str, kind: str) -> HttpResponse:
     audit.record("export", f"{table.title} ({term.name}) as {kind}")
     filename = f"sefvoice-{term.slug}-{table.id}.{kind}"
     return HttpResponse(
-        render(table),
+        render(table, notes(figures.status)),
         mimetype=mimetype,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -12,6 +12,7 @@ from .comment import REVIEW_STATUSES, CommentReview
 from .demo import DemoMark
 from .indicator import Import, Indicator, IndicatorValue, IndicatorValueHistory
 from .paper import PaperBatch, PaperCopy
+from .release import PublishedBulletin, PublishedRelease
 from .survey import (
     CHANNELS,
     Answer,
@@ -48,6 +49,8 @@ __all__ = [
     "PaperCopy",
     "PendingUpload",
     "PendingUploadFile",
+    "PublishedBulletin",
+    "PublishedRelease",
     "Response",
     "SetAsideBatch",
     "SignInThrottle",
