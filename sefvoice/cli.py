@@ -144,7 +144,13 @@ def retention_run() -> None:
 @click.option("--port", default=5000, show_default=True)
 def demo(no_serve: bool, reset: bool, port: int) -> None:
     """Migrate the database, load the surveys and demo data, and serve on 127.0.0.1."""
-    from .demo import NotADemoDatabase, demo_accounts, load_demo_data, mark_as_demo
+    from .demo import (
+        NotADemoDatabase,
+        demo_accounts,
+        load_demo_data,
+        mark_as_demo,
+        publish_demo_terms,
+    )
 
     url = db.engine.url
     if reset and url.get_backend_name() == "sqlite" and url.database:
@@ -164,6 +170,8 @@ def demo(no_serve: bool, reset: bool, port: int) -> None:
     for line in load_demo_data():
         click.echo(line)
     click.echo(load_demo_bulletin())
+    for line in publish_demo_terms():
+        click.echo(line)
     click.echo("\nDemo sign-ins (new passwords each time the demo starts), at /sign-in:")
     for email, role, password in demo_accounts():
         click.echo(f"  {ROLE_NAMES[role]:<24} {email:<24} password: {password}")

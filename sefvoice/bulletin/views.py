@@ -37,7 +37,7 @@ from .easy_read import (
 from .forms import CreateForm, DetailsForm, LookForm, ProgressForm, SectionForm
 from .markdown import link_runs, parse
 from .pdf import build_easy_read_pdf, build_pdf
-from .words import written_lines
+from .words import published_bulletin, written_lines
 
 bp = Blueprint("bulletin", __name__, url_prefix="/bulletins")
 bp.add_app_template_filter(link_runs)
@@ -127,8 +127,10 @@ def export(
     return render_page(content, standalone=True).encode("utf-8")
 
 
-def _found(slug: str) -> tuple[Term, Bulletin]:
-    """The term named in the URL (summer-2023) and its bulletin; 404 if either is missing."""
+def _found(slug: str, editing: bool = False) -> tuple[Term, Bulletin]:
+    """The term named in the URL (summer-2023) and its bulletin; 404 if either is missing.
+    `editing`: a published bulletin's words are frozen, so its edit pages send the reader
+    to the bulletin instead (409 for a form sent from a page left open)."""
     try:
         term = calendar().named(slug.replace("-", " "))
     except ValueError:
@@ -136,6 +138,11 @@ def _found(slug: str) -> tuple[Term, Bulletin]:
     bulletin = service.bulletin_for(term)
     if bulletin is None:
         abort(404)
+    if editing and published_bulletin(bulletin) is not None:
+        if request.method == "POST":
+            abort(409, description="This bulletin is published: its words can no longer change.")
+        flash("This bulletin is published: its words can no longer change.")
+        abort(redirect(url_for(".show", slug=slug)))
     return term, bulletin
 
 
@@ -239,17 +246,30 @@ def _progress_form(bulletin: Bulletin) -> ProgressForm:
     return ProgressForm(data={"items": items})
 
 
+@bp.post("/<slug>/publish")
+@role_required("officer")
+def publish(slug: str) -> HttpResponse:
+    term, bulletin = _found(slug, editing=True)
+    try:
+        service.publish_bulletin(bulletin, term)
+    except service.BulletinError as error:
+        flash(f"Not published: {error}.")
+        return redirect(url_for(".edit", slug=slug))
+    flash(f"The {term.name} bulletin is published: its words are frozen as they are.")
+    return redirect(url_for(".show", slug=slug))
+
+
 @bp.get("/<slug>/edit")
 @role_required("officer")
 def edit(slug: str) -> tuple[str, int]:
-    term, bulletin = _found(slug)
+    term, bulletin = _found(slug, editing=True)
     return _edit_page(term, bulletin, DetailsForm(obj=bulletin), _progress_form(bulletin))
 
 
 @bp.post("/<slug>/details")
 @role_required("officer")
 def save_details(slug: str) -> tuple[str, int] | HttpResponse:
-    term, bulletin = _found(slug)
+    term, bulletin = _found(slug, editing=True)
     form = DetailsForm()
     if not form.validate_on_submit():
         return _edit_page(term, bulletin, form, _progress_form(bulletin), 400)
@@ -261,7 +281,7 @@ def save_details(slug: str) -> tuple[str, int] | HttpResponse:
 @bp.post("/<slug>/progress")
 @role_required("officer")
 def save_progress(slug: str) -> tuple[str, int] | HttpResponse:
-    term, bulletin = _found(slug)
+    term, bulletin = _found(slug, editing=True)
     form = ProgressForm()
     if form.validate_on_submit():
         try:
@@ -283,7 +303,7 @@ def save_progress(slug: str) -> tuple[str, int] | HttpResponse:
 @bp.route("/<slug>/sections/<key>", methods=["GET", "POST"])
 @role_required("officer")
 def section(slug: str, key: str) -> tuple[str, int] | HttpResponse:
-    term, bulletin = _found(slug)
+    term, bulletin = _found(slug, editing=True)
     spec = next((s for s in section_specs() if s.key == key), None)
     if spec is None:
         abort(404)

@@ -21,7 +21,7 @@ EXPORTS = {  # Werkzeug adds "; charset=utf-8" to text types itself
 
 def _chosen_term():
     """The term asked for (?term=Summer 2023), else the newest with responses; 404 if unknown."""
-    available = service.terms_with_responses()
+    available = publishing.terms_shown()
     asked = request.args.get("term")
     if asked:
         try:

@@ -201,6 +201,14 @@ def published_summaries(term: Term) -> dict[Term, FeedbackSummary]:
     return found
 
 
+def terms_shown() -> list[Term]:
+    """Every term with responses or a published release, newest first (a published term
+    stays listed after the retention run deletes its answers)."""
+    terms = feedback.calendar()
+    found = {*feedback.terms_with_responses(), *map(terms.named, published_terms())}
+    return sorted(found, reverse=True)
+
+
 # Drafts
 
 

@@ -28,7 +28,7 @@ def _term(slug: str) -> Term:
 @role_required("pcv_rep")
 def index() -> str:
     published = service.published_terms()
-    terms = [(term, published.get(term.name)) for term in feedback.terms_with_responses()]
+    terms = [(term, published.get(term.name)) for term in service.terms_shown()]
     return render_template("publishing/index.html", terms=terms)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..easyread import SurveyDefinition
-from .attack import Finding
+from .attack import Finding, Known
 from .cells import Cells, Figure, Grouping, Key, make_cells, make_figures, scored
 from .protect import SHOWN, SMALL, TOO_FEW, Count, Percent, protect
 from .shown import HIDDEN, Rules, Shown
@@ -176,12 +176,16 @@ class TermRelease:
         value = 100 * self.value(key) / n
         return Shown(round(value), f"{value:.0f}%")
 
+    def published_facts(self) -> list[Known]:
+        """What a reader learns from this release alone."""
+        state = self.protection
+        known = self._pass.known(state.counts, state.percents)
+        return known[: len(known) - len(self._pass.extra_known)]
+
     def facts(self) -> dict:
         """This release's cells and what it publishes about them, stored with a published
         version so that a revision can be protected against it."""
-        state = self.protection
-        known = self._pass.known(state.counts, state.percents)
-        return stored_facts(self.cells, known[: len(known) - len(self._pass.extra_known)])
+        return stored_facts(self.cells, self.published_facts())
 
     def audit(self) -> list[Finding]:
         """The attacker's best range, in whole numbers, for every figure that must stay

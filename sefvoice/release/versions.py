@@ -15,8 +15,9 @@ needs no raw answer from before.
 
 Beyond every target of the release itself, the people added or removed must not be
 recovered: for each answer (and each group), the number of them who gave it must keep
-every value from 0 up to how many of them answered (5 values, when 5 or more did). How
-many people were added is not a secret; how they answered is.
+every value from 0 up to how many of them answered (5 values, when 5 or more did), or
+up to how many gave that answer in all (an answer no one gave now, no one added gave).
+How many people were added is not a secret; how they answered is.
 """
 
 from __future__ import annotations
@@ -122,28 +123,36 @@ def _then(cells: np.ndarray, weights: np.ndarray, added: int, removed: int):
 
 
 def _change_targets(
-    figures: dict[Key, Figure], block: np.ndarray, offset: int, label: str, rules: Rules
+    figures: dict[Key, Figure],
+    block: np.ndarray,
+    within: np.ndarray,
+    offset: int,
+    label: str,
+    rules: Rules,
 ) -> tuple[list[Figure], dict[Key, int]]:
     """The answers (and groups) of the people in one change: each a target, needing as
-    many values as the people who could have given it allow (up to min_count)."""
+    many values as the people who could have given it allow (up to min_count): no more
+    than answered, nor than gave that answer in the version they are part of (`within`:
+    the cells now, for people added; then, for people removed)."""
 
-    def value(figure: Figure) -> int:
-        return int(block[figure.cells].sum())
+    def value(figure: Figure, cells: np.ndarray) -> int:
+        return int(cells[figure.cells].sum())
 
-    everyone = value(figures[("respondents",)])
+    everyone = value(figures[("respondents",)], block)
     targets, needed = [], {}
     for key, figure in figures.items():
         if key[0] == "chose":
-            people = value(figures[("answering", *key[1:3])])
+            people = value(figures[("answering", *key[1:3])], block)
         elif key[0] == "respondents" and len(key) == 3 and key[1] != "survey":
             people = everyone
         else:
             continue
-        if people == 0:
+        values = min(rules.min_count, people + 1, value(figure, within) + 1)
+        if values < 2:  # nothing to learn: no one it could be
             continue
-        target = Figure((label, *key), figure.cells + offset, value(figure))
+        target = Figure((label, *key), figure.cells + offset, value(figure, block))
         targets.append(target)
-        needed[target.key] = min(rules.min_count, people + 1)
+        needed[target.key] = values
     return targets, needed
 
 
@@ -211,9 +220,13 @@ def stack(
                 fact_weights,
             )
             known.append(Known(figure, low, high))
-        for block, offset, word in ((added, a, "added"), (removed, r, "removed")):
+        now_values = now["n"].to_numpy()
+        for block, within, offset, word in (
+            (added, now_values, a, "added"),
+            (removed, then, r, "removed"),
+        ):
             found, wanted = _change_targets(
-                figures, block, offset, f"{word} since version {version.version}", rules
+                figures, block, within, offset, f"{word} since version {version.version}", rules
             )
             targets += found
             needed |= wanted
