@@ -129,9 +129,8 @@ def demo(url: str) -> None:
 
         first = _timed(lambda: publish_and_audit(""))
         survey = service.current_surveys()[0]
-        generate_responses(
-            survey, service.definition_of(survey), 1, datetime(2023, 6, 20), datetime(2023, 6, 21)
-        )
+        late = (datetime(2023, 6, 20), datetime(2023, 6, 21))
+        generate_responses(survey, service.definition_of(survey), 1, *late, seed=99)
         tally.recount()
         revision = _timed(lambda: publish_and_audit("One late paper return"))
     print(

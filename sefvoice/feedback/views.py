@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import weakref
+
 from flask import abort, render_template, request
+from markupsafe import Markup
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth import audit, role_required
@@ -12,6 +15,7 @@ from ..publishing.service import TermFigures, notes
 from . import bp, service
 from .charts import summary_sentence, web_svgs
 from .exports import to_csv, to_xlsx
+from .service import Release
 
 EXPORTS = {  # Werkzeug adds "; charset=utf-8" to text types itself
     "csv": ("text/csv", to_csv),
@@ -41,28 +45,55 @@ def _figures(term) -> TermFigures:
         abort(404)
 
 
+RENDERED_KEPT = 64
+_rendered: dict[tuple[int, str | None], tuple[weakref.ref, Markup]] = {}
+
+
+def _figures_html(release: Release, version: str | None) -> Markup:
+    """The tab's tables and charts, drawn once per release: a published version, or a kept
+    draft, is the same object until it changes (drawing them is most of a view's work)."""
+    key = (id(release), version)
+    kept = _rendered.get(key)
+    if kept and kept[0]() is release:
+        return kept[1]
+    tables = release.tables
+    charts = {
+        t.id: (web_svgs(t), summary_sentence(t))
+        for t in tables.overview
+        if t.chart_value is not None
+    }
+    html = Markup(
+        render_template(
+            "feedback/_figures.html",
+            summary=release.summary,
+            overview=tables.overview,
+            charts=charts,
+            questions=tables.questions,
+            outcomes=tables.outcomes,
+            rules=service.rules(),
+            version=version,
+        )
+    )
+    if len(_rendered) >= RENDERED_KEPT:
+        _rendered.pop(next(iter(_rendered)))
+    _rendered[key] = (weakref.ref(release), html)
+    return html
+
+
 @bp.get("/")
 @role_required("pcv_rep")
 def tab() -> str:
     term, available = _chosen_term()
     figures = _figures(term)
     summary, tables = figures.release.summary, figures.release.tables
-    charts = {
-        t.id: (web_svgs(t), summary_sentence(t))
-        for t in tables.overview
-        if t.chart_value is not None
-    }
     return render_template(
         "feedback/tab.html",
         summary=summary,
         overview=tables.overview,
-        charts=charts,
-        questions=tables.questions,
-        outcomes=tables.outcomes,
+        figures=_figures_html(figures.release, request.args.get("version")),
         available=available,
         rules=service.rules(),
         status=figures.status,
-        version=request.args.get("version"),
     )
 
 
