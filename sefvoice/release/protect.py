@@ -91,12 +91,17 @@ class Pass:
         rules: Rules,
         known: Sequence[Known] = (),
         needed: dict[Key, int] | None = None,
+        tries: int | None = None,
     ):
         """`known`: facts a reader has from elsewhere (earlier versions of the release);
         `needed`: for targets that need fewer than `min_count` possible values, how many
-        (a change of fewer than 5 people can take no more values than there are people)."""
+        (a change of fewer than 5 people can take no more values than there are people);
+        `tries`: how many of the figures an attack relied on to try hiding, alone and in
+        pairs (None: all; a revision, whose attacks rely on many figures, tries the
+        smallest few, then falls back as below)."""
         self.cells, self.rules = cells, rules
         self.extra_known, self.needed = list(known), dict(needed or {})
+        self.tries = tries
         self.counts = {c.figure.key: c for c in counts}
         self.percents = {p.key: p for p in percents}
         self.extra_targets = list(extra_targets)
@@ -251,7 +256,7 @@ class Pass:
         counts, percents = self.state.counts, self.state.percents
         candidates = self._candidates(finding, counts, percents)
         widest, tried = None, []
-        for key in candidates:
+        for key in candidates[: self.tries]:
             trial = self._try(*self._hide(counts, percents, key), target)
             if trial.safe:
                 return [key]
@@ -262,7 +267,7 @@ class Pass:
                 widest = (key, trial)
         for key, trial in tried:
             after = self._hide(counts, percents, key)
-            for second in self._candidates(trial, *after):
+            for second in self._candidates(trial, *after)[: self.tries]:
                 if self._try(*self._hide(*after, second), target).safe:
                     return [key, second]
         if widest:
@@ -351,8 +356,9 @@ def protect(
     rules: Rules,
     known: Sequence[Known] = (),
     needed: dict[Key, int] | None = None,
+    tries: int | None = None,
 ) -> tuple[Protection, Pass]:
     """Decide what the release shows; every hidden figure checked by the attacker. Returns
-    the pass too, to audit the result with. (`known`, `needed`: see Pass.)"""
-    decided = Pass(cells, counts, percents, extra_targets, rules, known, needed)
+    the pass too, to audit the result with. (`known`, `needed`, `tries`: see Pass.)"""
+    decided = Pass(cells, counts, percents, extra_targets, rules, known, needed, tries)
     return decided.run(), decided

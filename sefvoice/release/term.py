@@ -21,6 +21,7 @@ from .shown import HIDDEN, Rules, Shown
 from .versions import Earlier, stack, stored_facts
 
 TOO_FEW_ANSWERS = "too few answers"
+REVISION_TRIES = 4  # see protect.Pass: how many figures a revision tries hiding at each step
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class TermRelease:
                 rules,
                 over.known,
                 over.needed,
+                tries=REVISION_TRIES,
             )
         else:
             self.protection, self._pass = protect(

@@ -114,11 +114,12 @@ def _shifted(relation: Relation, offset: int) -> Relation:
     return Relation(relation.cells + offset, relation.coefficients, relation.low, relation.high)
 
 
-def _then(cells: np.ndarray, weights: np.ndarray, added: int, removed: int):
-    """A sum over the earlier cells, written over now - added + removed."""
+def _then(cells: np.ndarray, weights: np.ndarray, blocks: list[tuple[int, int]]):
+    """A sum over the earlier cells, written over now - added + removed (`blocks`: each
+    change's offset and sign, -1 for added, +1 for removed)."""
     return (
-        np.concatenate([cells, cells + added, cells + removed]),
-        np.concatenate([weights, -weights, weights]),
+        np.concatenate([cells, *(cells + offset for offset, _ in blocks)]),
+        np.concatenate([weights, *(sign * weights for _, sign in blocks)]),
     )
 
 
@@ -177,42 +178,48 @@ def stack(
     targets: list[Figure] = []
     needed: dict[Key, int] = {}
     whole = np.arange(size)
-    for number, version in enumerate(earlier):
+    now_values = now["n"].to_numpy()
+    for version in earlier:
         then = np.zeros(size, dtype=np.int64)
         for identity, n in version.cells.items():
             then[index[identity]] = n
-        change = now["n"].to_numpy() - then
-        added, removed = np.maximum(change, 0), np.maximum(-change, 0)
-        a, r = size * (1 + 2 * number), size * (2 + 2 * number)
-        frames += [
-            now.assign(n=added, layer=f"added since version {version.version}"),
-            now.assign(n=removed, layer=f"removed since version {version.version}"),
-        ]
+        change = now_values - then
+        # Only a change there was gets cells: a reader is taken to know which way the
+        # data changed (the stronger reader), so a direction with none is none.
+        changes = []
+        for word, block, sign, within in (
+            ("added", np.maximum(change, 0), -1, now_values),
+            ("removed", np.maximum(-change, 0), 1, then),
+        ):
+            if block.any():
+                offset = sum(len(f) for f in frames)
+                label = f"{word} since version {version.version}"
+                frames.append(now.assign(n=block, layer=label))
+                changes.append((label, block, sign, within, offset))
+        blocks = [(offset, sign) for _, _, sign, _, offset in changes]
         for relation in cells.relations:
-            for block, offset in ((added, a), (removed, r)):
+            for _, block, _, _, offset in changes:
                 if _holds(relation, block):
                     relations.append(_shifted(relation, offset))
-            if _holds(relation, then):
+            if blocks and _holds(relation, then):
                 relations.append(
                     Relation(
-                        *_then(relation.cells, relation.coefficients, a, r),
+                        *_then(relation.cells, relation.coefficients, blocks),
                         relation.low,
                         relation.high,
                     )
                 )
-        ones = np.ones(size)
-        for i in whole:  # each earlier cell is 0 or more; the people added are there now
-            relations.append(
-                Relation(np.array([i, a + i, r + i]), np.array([1.0, -1, 1]), 0, np.inf)
-            )
-            relations.append(Relation(np.array([a + i, i]), np.array([1.0, -1]), -np.inf, 0))
-        for block, offset, word in ((added, a, "added"), (removed, r, "removed")):
-            if not block.any():  # the stronger reader: they know nothing was
-                key = (f"nothing {word} since version {version.version}",)
-                known.append(Known(Figure(key, whole + offset, 0, ones), 0, 0))
+        for i in whole if blocks else ():  # each earlier cell is 0 or more
+            relations.append(Relation(*_then(np.array([i]), np.ones(1), blocks), 0, np.inf))
+        for _, _, sign, _, offset in changes:
+            if sign == -1:  # the people added are there now
+                relations += [
+                    Relation(np.array([offset + i, i]), np.array([1.0, -1]), -np.inf, 0)
+                    for i in whole
+                ]
         for key, members, weights, low, high in version.facts:
             mapped = np.array([index[m] for m in members], dtype=int)
-            fact_cells, fact_weights = _then(mapped, weights, a, r)
+            fact_cells, fact_weights = _then(mapped, weights, blocks)
             figure = Figure(
                 ("version", str(version.version), *key),
                 fact_cells,
@@ -220,14 +227,8 @@ def stack(
                 fact_weights,
             )
             known.append(Known(figure, low, high))
-        now_values = now["n"].to_numpy()
-        for block, within, offset, word in (
-            (added, now_values, a, "added"),
-            (removed, then, r, "removed"),
-        ):
-            found, wanted = _change_targets(
-                figures, block, within, offset, f"{word} since version {version.version}", rules
-            )
+        for label, block, _, within, offset in changes:
+            found, wanted = _change_targets(figures, block, within, offset, label, rules)
             targets += found
             needed |= wanted
     return Stacked(Cells(pd.concat(frames, ignore_index=True), relations), known, targets, needed)
