@@ -59,7 +59,7 @@ from sqlalchemy.pool import NullPool
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this checkout's sefvoice, and tests/cluster.py
 
-from sefvoice.easyread import (  # noqa: E402
+from sefvoice.definitions import (  # noqa: E402
     Question,
     SurveyDefinition,
     load_charter,

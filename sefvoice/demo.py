@@ -10,14 +10,14 @@ from importlib.resources import files
 
 from sqlalchemy import exists, func, insert, select
 
-from . import tally
+from . import answer_tally
 from .auth import audit
 from .auth import service as auth_service
-from .easyread import Question, SurveyDefinition
+from .definitions import Question, SurveyDefinition
 from .extensions import db
 from .models import Answer, AnswerChoice, DemoMark, Response, Survey, User
 from .models.demo import DEMO_ACCOUNTS, is_demo_database
-from .surveys.service import current_surveys, definition_of
+from .surveys.versions import current_surveys, definition_of
 
 DEMO_FIRST_DAY = datetime(2022, 9, 1)
 DEMO_LAST_DAY = datetime(2023, 8, 31)
@@ -172,7 +172,7 @@ def generate_responses(
         ]
         if choice_rows:
             connection.execute(insert(AnswerChoice), choice_rows)
-        tally.add_responses(Response.id.in_(ids))
+        answer_tally.add_responses(Response.id.in_(ids))
         db.session.commit()
         written += len(answer_rows)
     return written
@@ -220,8 +220,8 @@ DEMO_PUBLISHED = ("Autumn 2022", "Spring 2023")  # Summer 2023 stays a draft
 def publish_demo_terms() -> list[str]:
     """Publish the demo's two earlier terms and leave Summer 2023 a draft, so that a
     newcomer sees both. Safe to run twice."""
-    from .feedback.service import calendar
     from .publishing.service import publish_term, versions_of
+    from .terms import calendar
 
     report = []
     for name in DEMO_PUBLISHED:

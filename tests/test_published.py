@@ -16,23 +16,24 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 from sqlalchemy import delete, select
 
-from sefvoice import tally
+from sefvoice import answer_tally as tally
 from sefvoice.bulletin import service as bulletins
 from sefvoice.bulletin.views import export
-from sefvoice.easyread import parse_survey
+from sefvoice.definitions import parse_survey
 from sefvoice.extensions import db
-from sefvoice.feedback import service as feedback
-from sefvoice.feedback.aggregates import grouped_counts
 from sefvoice.indicators import service as indicators
 from sefvoice.indicators.importer import read_rows
 from sefvoice.models import AuditEvent, PublishedRelease, Response
 from sefvoice.publishing import service as publishing
+from sefvoice.release import service as feedback
 from sefvoice.release.attack import Attack, Known
-from sefvoice.release.cells import Figure
+from sefvoice.release.finest_cells import Figure
+from sefvoice.release.grouped_counts import grouped_counts
+from sefvoice.release.protected_figures import ProtectedFigures as TermRelease
 from sefvoice.release.shown import Rules
-from sefvoice.release.term import TermRelease
 from sefvoice.release.versions import Earlier, read_facts, stack
-from sefvoice.surveys import service as surveys
+from sefvoice.surveys import retention
+from sefvoice.surveys import versions as surveys
 
 from .conftest import sign_in
 from .test_bulletin import CREATED, make_data, term
@@ -86,7 +87,7 @@ def outputs(client, app) -> dict:
 
 def _live_tables(app) -> list:
     with app.app_context():
-        release = feedback.release_for(term(SUMMER))
+        release = feedback.publication_for(term(SUMMER))
         return [t.text_rows() for t in release.tables.every_table()]
 
 
@@ -135,7 +136,7 @@ def _later_import(app) -> None:
 def _withdrawal(app) -> None:
     with app.app_context():
         first = db.session.scalar(select(Response).order_by(Response.id).limit(1))
-        surveys.withdraw_response(first)
+        retention.withdraw_response(first)
 
 
 def _late_return(app, answer: str = "cats") -> None:
@@ -152,7 +153,7 @@ def _retention(app) -> None:
     """Every raw answer deleted (the retention run, and then some): only counts were kept,
     and now not even those."""
     with app.app_context():
-        surveys.delete_old_free_text(0, now=datetime(2030, 1, 1))
+        retention.delete_old_free_text(0, now=datetime(2030, 1, 1))
         db.session.execute(delete(Response))
         db.session.commit()
         tally.recount()
@@ -271,7 +272,7 @@ def test_one_late_response_cannot_be_recovered_by_differencing(published):
         summer = term(SUMMER)
         first = read_facts(1, publishing.versions_of(summer)[0].facts)
         definitions = [surveys.definition_of(s) for s in surveys.current_surveys()]
-        splits = feedback.groupings(feedback.charter())
+        splits = feedback.groupings(surveys.charter())
         columns = [g.column for g in splits]
     _late_return(published, "dogs")
     with published.app_context():
@@ -283,7 +284,7 @@ def test_one_late_response_cannot_be_recovered_by_differencing(published):
         publishing.publish_term(summer, "officer@example.org", "One late paper return")
         second = read_facts(2, publishing.versions_of(summer)[1].facts)
         assert not _recoverable(first, second, now)
-        release, versions = publishing.audited_release(summer)
+        release, versions = feedback.audited_figures_for(summer)
         assert versions == 2 and all(finding.safe for finding in release.audit())
 
 
@@ -354,9 +355,9 @@ def test_a_draft_is_counted_once_until_its_data_changes(data, monkeypatch):
         summer = term(SUMMER)
         first = publishing.draft_release(summer)
         calls = []
-        real = feedback.release_for
+        real = feedback.publication_for
         monkeypatch.setattr(
-            feedback, "release_for", lambda *a, **k: calls.append(1) or real(*a, **k)
+            feedback, "publication_for", lambda *a, **k: calls.append(1) or real(*a, **k)
         )
         assert publishing.draft_release(summer) is first and not calls
     _late_return(data)

@@ -14,16 +14,17 @@ from datetime import datetime
 from itertools import groupby
 from typing import ClassVar
 
-from ..feedback import service as feedback
-from ..feedback.aggregates import QuestionResult, ScoreRow
 from ..feedback.charts import summary_sentence
 from ..feedback.comments import ApprovedComment, quotes_for
-from ..feedback.tables import Table
-from ..feedback.terms import Term, local_date
 from ..models import COMMITMENT_STATUSES, Bulletin
 from ..publishing import service as publishing
 from ..publishing.service import Status
+from ..release.service import rules as release_rules
 from ..release.shown import Rules, Shown
+from ..release.summary import QuestionResult, ScoreRow
+from ..release.tables import Table
+from ..surveys.versions import charter
+from ..terms import Term, local_date
 from .brand import Look, current
 from .markdown import Block, parse
 from .words import FrozenBulletin, number_of, previous_bulletin, words_for
@@ -42,7 +43,7 @@ class SectionSpec:
 
 def section_specs() -> list[SectionSpec]:
     """The officer-written sections, in bulletin order (outcome names from the charter)."""
-    outcomes = feedback.charter().outcomes.values()
+    outcomes = charter().outcomes.values()
     return [
         SectionSpec("welcome", "Welcome"),
         SectionSpec("strategy", "Our SEND strategy"),
@@ -414,7 +415,7 @@ def build_content(term: Term, version: int | None = None) -> BulletinContent:
         term=term,
         number=bulletin.number if isinstance(bulletin, FrozenBulletin) else number_of(term),
         respondents=summary.respondents,
-        rules=feedback.rules(),
+        rules=release_rules(),
         channels=[(row.name, row.respondents) for row in summary.group("by-channel").rows],
         intro=[s for s in sections if s.feedback is None],
         progress=progress,

@@ -17,9 +17,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from ..feedback.service import calendar
 from ..forms import PageForm
 from ..models import COMMITMENT_STATUSES
+from ..terms import calendar
 from .easy_read import written_line_problems
 from .markdown import MAX_LENGTH
 from .service import COMMITMENT_LENGTH, commitment_lines

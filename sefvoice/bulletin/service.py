@@ -13,8 +13,6 @@ from sqlalchemy import delete, select
 
 from ..auth import audit
 from ..extensions import db
-from ..feedback.service import calendar
-from ..feedback.terms import Term
 from ..models import (
     COMMITMENT_STATUSES,
     Bulletin,
@@ -23,6 +21,7 @@ from ..models import (
     PublishedBulletin,
 )
 from ..publishing import service as publishing
+from ..terms import Term, calendar
 from .brand import save_look
 from .content import DEFAULT_AUTHOR, DEFAULT_TITLE, section_specs
 from .easy_read import EasyReadError, lines, save_commitment_line

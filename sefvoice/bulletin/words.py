@@ -10,8 +10,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..feedback.terms import Term
 from ..models import Bulletin, EasyReadLine, PublishedBulletin
+from ..terms import Term
 
 
 @dataclass(frozen=True)

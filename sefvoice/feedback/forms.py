@@ -9,7 +9,7 @@ from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from ..easyread import TEXT_LIMIT, CharterPrinciple
+from ..definitions import TEXT_LIMIT, CharterPrinciple
 from ..forms import PageForm
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import weakref
 
-from flask import abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 from markupsafe import Markup
 from werkzeug.wrappers import Response as HttpResponse
 
@@ -12,10 +12,13 @@ from ..auth import audit, role_required
 from ..models import utcnow
 from ..publishing import service as publishing
 from ..publishing.service import TermFigures, notes
-from . import bp, service
+from ..release import service
+from ..release.service import Publication
+from ..terms import calendar
 from .charts import summary_sentence, web_svgs
 from .exports import to_csv, to_xlsx
-from .service import Release
+
+bp = Blueprint("feedback", __name__, url_prefix="/feedback")
 
 EXPORTS = {  # Werkzeug adds "; charset=utf-8" to text types itself
     "csv": ("text/csv", to_csv),
@@ -29,10 +32,10 @@ def _chosen_term():
     asked = request.args.get("term")
     if asked:
         try:
-            return service.calendar().named(asked), available
+            return calendar().named(asked), available
         except ValueError:
             abort(404)
-    return (available[0] if available else service.calendar().term_at(utcnow())), available
+    return (available[0] if available else calendar().term_at(utcnow())), available
 
 
 def _figures(term) -> TermFigures:
@@ -49,7 +52,7 @@ RENDERED_KEPT = 64
 _rendered: dict[tuple[int, str | None], tuple[weakref.ref, Markup]] = {}
 
 
-def _figures_html(release: Release, version: str | None) -> Markup:
+def _figures_html(release: Publication, version: str | None) -> Markup:
     """The tab's tables and charts, drawn once per release: a published version, or a kept
     draft, is the same object until it changes (drawing them is most of a view's work)."""
     key = (id(release), version)

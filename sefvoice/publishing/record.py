@@ -9,39 +9,44 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..feedback.aggregates import (
-    FeedbackSummary,
-    GroupRow,
-    GroupTable,
-    OptionResult,
-    QuestionResult,
-    ScoreRow,
-)
-from ..feedback.comments import ApprovedComment
-from ..feedback.service import Release
-from ..feedback.tables import SummaryTables, Table
-from ..feedback.terms import Term
-from ..release.shown import Shown
+from ..terms import Term
 
-CLASSES: dict[str, type] = {
-    cls.__name__: cls
-    for cls in (
-        ApprovedComment,
+
+@lru_cache(maxsize=1)
+def classes() -> dict[str, type]:
+    """The classes a record may hold, by name (imported here: the feedback views import
+    this package, and the summary's module loads pandas)."""
+    from ..feedback.comments import ApprovedComment
+    from ..release.service import Publication
+    from ..release.shown import Shown
+    from ..release.summary import (
         FeedbackSummary,
         GroupRow,
         GroupTable,
         OptionResult,
         QuestionResult,
-        Release,
+        ScoreRow,
+    )
+    from ..release.tables import SummaryTables, Table
+
+    found = (
+        ApprovedComment,
+        FeedbackSummary,
+        GroupRow,
+        GroupTable,
+        OptionResult,
+        Publication,
+        QuestionResult,
         ScoreRow,
         Shown,
         SummaryTables,
         Table,
     )
-}
+    return {cls.__name__: cls for cls in found}
 
 
 def encode(value: Any) -> Any:
@@ -56,7 +61,7 @@ def encode(value: Any) -> Any:
         }
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         name = type(value).__name__
-        if CLASSES.get(name) is not type(value):
+        if classes().get(name) is not type(value):
             raise TypeError(f"{name} cannot be stored in a release record")
         fields = {
             f.name: encode(getattr(value, f.name))
@@ -102,7 +107,7 @@ def decode(data: Any) -> Any:
             data["name"],
             ZoneInfo(data["zone"]),
         )
-    cls = CLASSES[name]
+    cls = classes()[name]
     return cls(**{k: decode(v) for k, v in data.items() if k != "@"})
 
 

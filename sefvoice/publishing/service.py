@@ -11,26 +11,27 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..auth import audit
-from ..easyread import SurveyDefinition
+from ..definitions import SurveyDefinition
 from ..extensions import db
-from ..feedback import service as feedback
-from ..feedback.aggregates import FeedbackSummary
-from ..feedback.comments import ApprovedComment, quotes_for
-from ..feedback.service import Release
-from ..feedback.tables import SummaryTables
-from ..feedback.terms import Term
 from ..indicators.service import measures_for_outcome, period_end
 from ..models import AnswerTally, Import, IndicatorValue, PublishedRelease, Response, Survey
-from ..release.term import TermRelease
-from ..release.versions import read_facts
-from ..surveys.service import current_surveys, definition_of
+from ..release import service as release_service
+from ..release.service import Publication
+from ..release.summary import FeedbackSummary
+from ..release.tables import SummaryTables
+from ..surveys.versions import charter, current_surveys, definition_of
+from ..terms import Term, calendar
 from .record import decode, encode
+
+if TYPE_CHECKING:
+    from ..feedback.comments import ApprovedComment
 
 DRAFT = "Draft: these figures may change"
 REASON_LENGTH = 500
@@ -110,7 +111,7 @@ class TermFigures:
     live)."""
 
     term: Term
-    release: Release
+    release: Publication
     status: Status
     quotes: dict[int, list[ApprovedComment]] | None = None
     pictures: dict[str, tuple[str, str]] | None = None
@@ -121,13 +122,7 @@ class TermFigures:
 
 def versions_of(term: Term) -> list[PublishedRelease]:
     """The term's published versions, oldest first (records not loaded)."""
-    return list(
-        db.session.scalars(
-            select(PublishedRelease)
-            .filter_by(term_name=term.name)
-            .order_by(PublishedRelease.version)
-        )
-    )
+    return release_service.published_versions(term)
 
 
 def published_terms() -> dict[str, PublishedRelease]:
@@ -140,7 +135,7 @@ def published_terms() -> dict[str, PublishedRelease]:
 def _stored(row_id: int) -> tuple:
     """A version's record, read once per process (a published version never changes)."""
     record = db.session.scalar(select(PublishedRelease.record).filter_by(id=row_id))
-    release = Release(decode(record["summary"]), decode(record["tables"]))
+    release = Publication(decode(record["summary"]), decode(record["tables"]))
     quotes = {int(k): decode(v) for k, v in record["quotes"].items()}
     pictures = {k: tuple(v) for k, v in record["pictures"].items()}
     return release, quotes, pictures
@@ -193,7 +188,7 @@ _stored_rows: dict[int, tuple] = {}
 def published_summaries(term: Term) -> dict[Term, FeedbackSummary]:
     """Every other published term's summary as published: the trend and "change since
     last term" show those, never a recount."""
-    terms = feedback.calendar()
+    terms = calendar()
     found = {}
     for name, row in published_terms().items():
         if name != term.name:
@@ -204,15 +199,15 @@ def published_summaries(term: Term) -> dict[Term, FeedbackSummary]:
 def terms_shown() -> list[Term]:
     """Every term with responses or a published release, newest first (a published term
     stays listed after the retention run deletes its answers)."""
-    terms = feedback.calendar()
-    found = {*feedback.terms_with_responses(), *map(terms.named, published_terms())}
+    terms = calendar()
+    found = {*release_service.terms_with_responses(), *map(terms.named, published_terms())}
     return sorted(found, reverse=True)
 
 
 # Drafts
 
 
-_drafts: dict[tuple, tuple[tuple, Release]] = {}
+_drafts: dict[tuple, tuple[tuple, Publication]] = {}
 
 
 def _fingerprint() -> tuple:
@@ -233,7 +228,7 @@ def _fingerprint() -> tuple:
     return tuple(db.session.execute(select(*(p.scalar_subquery() for p in parts))).one())
 
 
-def draft_release(term: Term) -> Release:
+def draft_release(term: Term) -> Publication:
     """The term's figures counted live, kept until the data they read changes."""
     config = current_app.config
     key = (
@@ -247,7 +242,7 @@ def draft_release(term: Term) -> Release:
     kept = _drafts.get(key)
     if kept and kept[0] == stamp:
         return kept[1]
-    release = feedback.release_for(term, published=published_summaries(term))
+    release = release_service.publication_for(term, published=published_summaries(term))
     if len(_drafts) >= DRAFTS_KEPT:
         _drafts.pop(next(iter(_drafts)))
     _drafts[key] = (stamp, release)
@@ -262,15 +257,7 @@ def _definitions(row: PublishedRelease | None) -> list[SurveyDefinition]:
     revision keeps the wording as published), else the current ones."""
     if row is None:
         return [definition_of(s) for s in current_surveys()]
-    covered = row.record["surveys"]
-    found = []
-    for survey in covered:
-        stored = db.session.scalar(
-            select(Survey).filter_by(slug=survey["slug"], version=survey["version"])
-        )
-        if stored is not None:
-            found.append(definition_of(stored))
-    return found
+    return release_service.published_definitions(row)
 
 
 def _pictures(definitions: list[SurveyDefinition]) -> dict[str, tuple[str, str]]:
@@ -287,7 +274,7 @@ def _pictures(definitions: list[SurveyDefinition]) -> dict[str, tuple[str, str]]
 def _indicators(term: Term) -> list[dict]:
     """The measures' values the release shows, each with its period."""
     shown = []
-    for outcome in (None, *sorted(feedback.charter().outcomes)):
+    for outcome in (None, *sorted(charter().outcomes)):
         for measure in measures_for_outcome(outcome, term.ends_on):
             for point in measure.series:
                 shown.append(
@@ -304,20 +291,22 @@ def _indicators(term: Term) -> list[dict]:
     return shown
 
 
-def _record(term: Term, release: Release, definitions: list[SurveyDefinition]) -> dict:
-    summary, charter = release.summary, feedback.charter()
+def _record(term: Term, release: Publication, definitions: list[SurveyDefinition]) -> dict:
+    from ..feedback.comments import quotes_for  # here: the feedback views import this module
+
+    summary, the_charter = release.summary, charter()
     protection = summary.release.protection if summary.release else None
     start, end = term.bounds()
-    rules = feedback.rules()
+    rules = release_service.rules()
     return {
         "summary": encode(summary),
         "tables": encode(release.tables),
-        "quotes": {str(n): encode(quotes_for(start, end, n)) for n in sorted(charter.outcomes)},
+        "quotes": {str(n): encode(quotes_for(start, end, n)) for n in sorted(the_charter.outcomes)},
         "pictures": _pictures(definitions),
         "surveys": [{"slug": d.slug, "version": d.version, "title": d.title} for d in definitions],
         "charter": {
-            "principles": {p.id: p.name for p in charter.principles.values()},
-            "outcomes": {str(o.number): o.name for o in charter.outcomes.values()},
+            "principles": {p.id: p.name for p in the_charter.principles.values()},
+            "outcomes": {str(o.number): o.name for o in the_charter.outcomes.values()},
         },
         "indicators": _indicators(term),
         "rules": {"min_count": rules.min_count, "min_base": rules.min_base},
@@ -360,20 +349,13 @@ class Pending:
     changes: list[Change]
 
 
-def _revision_release(term: Term, rows: list[PublishedRelease]) -> Release:
+def _revision_release(term: Term, rows: list[PublishedRelease]) -> Publication:
     """The term counted live as a revision: by the survey versions it was published with,
     protected against every version published."""
-    earlier = [read_facts(r.version, r.facts) for r in rows]
-    return feedback.release_for(term, _definitions(rows[0]), published_summaries(term), earlier)
-
-
-def audited_release(term: Term) -> tuple[TermRelease, int]:
-    """The term's figures as they would be published now, protected against every version
-    already published (a reader has them all), and how many versions that is."""
-    rows = versions_of(term)
-    earlier = [read_facts(r.version, r.facts) for r in rows]
-    definitions = _definitions(rows[0]) if rows else None
-    return feedback.term_release(term, definitions, earlier), len(rows)
+    earlier = release_service.earlier_versions(rows)
+    return release_service.publication_for(
+        term, _definitions(rows[0]), published_summaries(term), earlier
+    )
 
 
 def pending_revision(term: Term) -> Pending | None:
@@ -407,7 +389,7 @@ def publish_term(term: Term, actor: str, reason: str = "") -> int:
             )
     else:
         definitions = [definition_of(s) for s in current_surveys()]
-        release = feedback.release_for(term, definitions, published_summaries(term))
+        release = release_service.publication_for(term, definitions, published_summaries(term))
         changes = []
     version = rows[-1].version + 1 if rows else 1
     term_release = release.summary.release
@@ -453,5 +435,5 @@ def what_is_frozen(term: Term) -> Frozen:
         questions=len(release.summary.questions),
         surveys=[{"title": d.title, "version": d.version} for d in definitions],
         measures=len(_indicators(term)),
-        min_count=feedback.rules().min_count,
+        min_count=release_service.rules().min_count,
     )

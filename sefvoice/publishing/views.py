@@ -9,8 +9,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth import role_required
-from ..feedback import service as feedback
-from ..feedback.terms import Term
+from ..terms import Term, calendar
 from . import service
 from .forms import PublishForm
 
@@ -19,7 +18,7 @@ bp = Blueprint("publishing", __name__, url_prefix="/releases")
 
 def _term(slug: str) -> Term:
     try:
-        return feedback.calendar().named(slug.replace("-", " "))
+        return calendar().named(slug.replace("-", " "))
     except ValueError:
         abort(404)
 

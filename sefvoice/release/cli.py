@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from ..feedback import service
-from ..publishing import service as publishing
-from .attack import Finding
-from .protect import SHOWN
+from . import service
+
+if TYPE_CHECKING:
+    from .attack import Finding
 
 release_cli = click.Group("release", help="A term's published figures and their protection.")
 
@@ -21,42 +23,23 @@ def _range(finding: Finding) -> str:
     return f"{finding.low:,} to {high}"
 
 
-@release_cli.command("publish")
-@click.option("--term", "term_name", required=True, help='The term, like "Summer 2023".')
-@click.option("--reason", default="", help="Why the figures are revised (a revision needs one).")
-@click.option("--by", "actor", default="command line", help="Who publishes, for the record.")
-def release_publish(term_name: str, reason: str, actor: str) -> None:
-    """Publish the term's release as a stored record (version 1, or a revision protected
-    against every earlier version) and print its version."""
-    term = _term(term_name)
-    try:
-        version = publishing.publish_term(term, actor, reason)
-    except publishing.PublishError as error:
-        raise click.ClickException(str(error)) from error
-    click.echo(f"{term.name}: published version {version}")
-
-
-def _term(name: str):
-    try:
-        return service.calendar().named(name)
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--term") from error
-
-
 @release_cli.command("audit")
 @click.option("--term", "term_name", required=True, help='The term, like "Summer 2023".')
 def release_audit(term_name: str) -> None:
     """For every figure of the term's release that must stay uncertain, the narrowest
     range a reader can work out from everything published (an integer programme, HiGHS),
-    every version already published of the term included (and how the people added or
-    removed since each answered).
-    Exits 1 if any can be narrowed to fewer than the smallest count shown (5)."""
-    term = _term(term_name)
-    release, versions = publishing.audited_release(term)
+    every version of the term already published included (and how the people added or
+    removed since each answered). Exits 1 if any can be narrowed to fewer than the
+    smallest count shown (5)."""
+    try:
+        term = service.calendar().named(term_name)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--term") from error
+    release, versions = service.audited_figures_for(term)
     if versions:
         click.echo(f"{term.name}: attacked with its {versions} published versions known.")
     findings = release.audit()
-    shown = sum(1 for status in release.protection.counts.values() if status == SHOWN)
+    shown = sum(1 for key in release.protection.counts if release.shown(key))
     click.echo(
         f"{term.name}: {shown:,} counts shown, {len(release.protection.counts) - shown:,} hidden"
         f" ({len(release.protection.secondary):,} of them to protect others);"

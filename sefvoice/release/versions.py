@@ -29,7 +29,8 @@ import numpy as np
 import pandas as pd
 
 from .attack import WHOLE, Known
-from .cells import Cells, Figure, Key, Relation
+from .finest_cells import Cells, Figure, Relation
+from .keys import Key
 from .shown import Rules
 
 
