@@ -33,16 +33,18 @@ from flask_migrate import upgrade
 from fresh import fresh_database
 from sqlalchemy import func, select, text
 
-from sefvoice import create_app, tally
+from sefvoice import answer_tally as tally
+from sefvoice import create_app
 from sefvoice.auth import service as auth_service
 from sefvoice.config import PROJECT_ROOT
+from sefvoice.definitions import check_all
 from sefvoice.demo import generate_responses, load_demo_data
-from sefvoice.easyread import check_all
 from sefvoice.extensions import db
-from sefvoice.feedback import service as feedback
 from sefvoice.models import Answer
 from sefvoice.publishing import service as publishing
-from sefvoice.surveys import service
+from sefvoice.release import service as feedback
+from sefvoice.surveys import versions as service
+from sefvoice.terms import calendar
 
 PASSWORD = "benchmark password"
 TAB = "/feedback/?term=Summer+2023"
@@ -102,7 +104,7 @@ def tabs(url: str, size: int) -> None:
     first = _timed(lambda: _view(client))
     repeat = min(_timed(lambda: _view(client)) for _ in range(3))
     with app.app_context():
-        term = feedback.calendar().named("Summer 2023")
+        term = calendar().named("Summer 2023")
         publish = _timed(lambda: publishing.publish_term(term, "benchmark"))
     _view(client)  # the record read once
     published = min(_timed(lambda: _view(client)) for _ in range(3))
@@ -119,11 +121,11 @@ def demo(url: str) -> None:
     with app.app_context():
         load_demo_data()
         _analyse()
-        term = feedback.calendar().named("Summer 2023")
+        term = calendar().named("Summer 2023")
 
         def publish_and_audit(reason: str) -> int:
             version = publishing.publish_term(term, "benchmark", reason)
-            release, versions = publishing.audited_release(term)
+            release, versions = feedback.audited_figures_for(term)
             assert versions == version and all(f.safe for f in release.audit())
             return version
 
