@@ -69,6 +69,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .indicators import bp as indicators_bp
     from .manage import bp as manage_bp
     from .paper import bp as paper_bp
+    from .publishing.views import bp as publishing_bp
     from .surveys import bp as surveys_bp
 
     app.register_blueprint(surveys_bp)
@@ -80,6 +81,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(paper_bp)
     app.register_blueprint(bursts_bp)
     app.register_blueprint(about_bp)
+    app.register_blueprint(publishing_bp)
     cli.register(app)
     _register_error_pages(app)
     add_security_headers(app)

@@ -22,6 +22,7 @@ from .definitions import SurveyDefinitionError, check_all
 from .extensions import db
 from .indicators.cli import indicators_cli
 from .paper.words import load_paper_words
+from .publishing.cli import release_publish
 from .release.cli import release_cli
 from .surveys import retention
 from .surveys import versions as survey_versions
@@ -145,7 +146,13 @@ def retention_run() -> None:
 @click.option("--port", default=5000, show_default=True)
 def demo(no_serve: bool, reset: bool, port: int) -> None:
     """Migrate the database, load the surveys and demo data, and serve on 127.0.0.1."""
-    from .demo import NotADemoDatabase, demo_accounts, load_demo_data, mark_as_demo
+    from .demo import (
+        NotADemoDatabase,
+        demo_accounts,
+        load_demo_data,
+        mark_as_demo,
+        publish_demo_terms,
+    )
 
     url = db.engine.url
     if reset and url.get_backend_name() == "sqlite" and url.database:
@@ -165,6 +172,8 @@ def demo(no_serve: bool, reset: bool, port: int) -> None:
     for line in load_demo_data():
         click.echo(line)
     click.echo(load_demo_bulletin())
+    for line in publish_demo_terms():
+        click.echo(line)
     click.echo("\nDemo sign-ins (new passwords each time the demo starts), at /sign-in:")
     for email, role, password in demo_accounts():
         click.echo(f"  {ROLE_NAMES[role]:<24} {email:<24} password: {password}")
@@ -197,5 +206,6 @@ def register(app: Flask) -> None:
     app.cli.add_command(feedback_cli)
     app.cli.add_command(indicators_cli)
     app.cli.add_command(bulletin_cli)
+    release_cli.add_command(release_publish)
     app.cli.add_command(release_cli)
     app.cli.add_command(demo)

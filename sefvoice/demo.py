@@ -265,3 +265,23 @@ def load_demo_data() -> list[str]:
     approved = moderate_before(last_term.bounds()[0])
     report.append(f"comments: {approved} sent before {last_term.name} approved")
     return report
+
+
+DEMO_PUBLISHED = ("Autumn 2022", "Spring 2023")  # Summer 2023 stays a draft
+
+
+def publish_demo_terms() -> list[str]:
+    """Publish the demo's two earlier terms and leave Summer 2023 a draft, so that a
+    newcomer sees both. Safe to run twice."""
+    from .publishing.service import publish_term, versions_of
+    from .terms import calendar
+
+    report = []
+    for name in DEMO_PUBLISHED:
+        term = calendar().named(name)
+        published = versions_of(term)
+        if published:
+            report.append(f"{name}: published already (version {published[-1].version})")
+        else:
+            report.append(f"{name}: published version {publish_term(term, 'sefvoice demo')}")
+    return report

@@ -14,13 +14,21 @@ from sqlalchemy import delete, select
 
 from ..auth import audit
 from ..extensions import db
-from ..models import COMMITMENT_STATUSES, Bulletin, BulletinSection, Commitment
+from ..models import (
+    COMMITMENT_STATUSES,
+    Bulletin,
+    BulletinSection,
+    Commitment,
+    PublishedBulletin,
+)
+from ..publishing import service as publishing
 from ..terms import Term, calendar
 from . import register
 from .brand import save_look
-from .content import DEFAULT_AUTHOR, DEFAULT_TITLE, previous_bulletin, section_specs
+from .content import DEFAULT_AUTHOR, DEFAULT_TITLE, section_specs
 from .easy_read import EasyReadError, lines, save_commitment_line
 from .markdown import clean
+from .words import freeze, previous_bulletin, published_bulletin
 
 COMMITMENT_LENGTH = 300
 
@@ -200,6 +208,25 @@ def save_progress(
         f"{bulletin.term_name}: progress on {len(progress)} commitments",
         actor=actor,
     )
+
+
+def publish_bulletin(bulletin: Bulletin, term: Term, actor: str | None = None) -> None:
+    """Freeze the bulletin's words as they are now: its figures come from the term's
+    published release, so that is published first. No later edit changes what the
+    published bulletin says."""
+    if not publishing.versions_of(term):
+        raise BulletinError(f"publish the {term.name} figures first: the bulletin shows them")
+    if published_bulletin(bulletin) is not None:
+        raise BulletinError(f"the {term.name} bulletin is published already")
+    db.session.add(
+        PublishedBulletin(
+            bulletin_id=bulletin.id,
+            published_by=actor or audit.current_actor(),
+            words=freeze(bulletin, term),
+        )
+    )
+    db.session.flush()
+    audit.record("publish bulletin", term.name, actor=actor)
 
 
 def load_demo_bulletin() -> str:

@@ -35,12 +35,12 @@ from .easy_read import (
     check_lines,
     figure_points,
     store_lines,
-    written_lines,
 )
 from .forms import CreateForm, DetailsForm, LookForm, ProgressForm, SectionForm
 from .markdown import link_runs, parse
 from .pdf.easy_read import build_easy_read_pdf
 from .pdf.full import build_pdf
+from .words import published_bulletin, written_lines
 
 bp = Blueprint("bulletins", __name__, url_prefix="/bulletins")
 bp.add_app_template_filter(link_runs)
@@ -63,11 +63,21 @@ def _inline_picture(name: str) -> str | None:
     return f"data:{found.kind};base64,{base64.b64encode(found.data).decode('ascii')}"
 
 
+def _version_url(endpoint: str, slug: str):
+    """The address of each published version of a bulletin page (for its status note)."""
+    return lambda number: url_for(endpoint, slug=slug, version=number)
+
+
 def render_page(content: BulletinContent, standalone: bool = False) -> str:
     """The web version: inside the site, or (standalone) as one file, its style inline, to
     put on the partnership's website."""
     if not standalone:
-        return render_template("bulletin/show.html", content=content, chart_svg=web_svgs)
+        return render_template(
+            "bulletin/show.html",
+            content=content,
+            chart_svg=web_svgs,
+            version_url=_version_url(".show", content.term.slug),
+        )
     return render_template(
         "bulletin/standalone.html",
         body="bulletin/_content.html",
@@ -82,7 +92,11 @@ def render_easy_read(edition: EasyReadEdition, slug: str, standalone: bool = Fal
     """The easy-read edition's web page, inside the site or as one file."""
     if not standalone:
         return render_template(
-            "bulletin/easy_read.html", edition=edition, slug=slug, picture_src=picture_url
+            "bulletin/easy_read.html",
+            edition=edition,
+            slug=slug,
+            picture_src=picture_url,
+            version_url=_version_url(".easy_read", slug),
         )
     return render_template(
         "bulletin/standalone.html",
@@ -100,10 +114,12 @@ def export(
     kind: str,
     created: datetime | None = None,
     base_url: str | None = None,
+    version: int | None = None,
 ) -> bytes:
     """A term's bulletin (`edition` "bulletin") or its easy-read edition as a PDF or a
-    one-file web page (`kind` "pdf" or "html"), for a download or the export command."""
-    content = build_content(term)
+    one-file web page (`kind` "pdf" or "html"), for a download or the export command: the
+    newest published version of its figures, or `version`, or the draft."""
+    content = build_content(term, version)
     if edition == "easy-read":
         easy = build_easy_read(content)
         if kind == "pdf":
@@ -114,8 +130,10 @@ def export(
     return render_page(content, standalone=True).encode("utf-8")
 
 
-def _found(slug: str) -> tuple[Term, Bulletin]:
-    """The term named in the URL (summer-2023) and its bulletin; 404 if either is missing."""
+def _found(slug: str, editing: bool = False) -> tuple[Term, Bulletin]:
+    """The term named in the URL (summer-2023) and its bulletin; 404 if either is missing.
+    `editing`: a published bulletin's words are frozen, so its edit pages send the reader
+    to the bulletin instead (409 for a form sent from a page left open)."""
     try:
         term = calendar().named(slug.replace("-", " "))
     except ValueError:
@@ -123,6 +141,11 @@ def _found(slug: str) -> tuple[Term, Bulletin]:
     bulletin = service.bulletin_for(term)
     if bulletin is None:
         abort(404)
+    if editing and published_bulletin(bulletin) is not None:
+        if request.method == "POST":
+            abort(409, description="This bulletin is published: its words can no longer change.")
+        flash("This bulletin is published: its words can no longer change.")
+        abort(redirect(url_for(".show", slug=slug)))
     return term, bulletin
 
 
@@ -151,25 +174,45 @@ def create() -> str | HttpResponse:
     return _index(form), 400
 
 
+def _asked_version() -> int | None:
+    """The version asked for (?version=2); 404 for one that is not a number."""
+    asked = request.args.get("version")
+    if asked is None:
+        return None
+    if not asked.isdigit():
+        abort(404)
+    return int(asked)
+
+
+def _content(term: Term) -> BulletinContent:
+    try:
+        return build_content(term, _asked_version())
+    except LookupError:
+        abort(404)
+
+
 @bp.get("/<slug>/")
 @role_required("pcv_rep")
 def show(slug: str) -> str:
     term, _ = _found(slug)
-    return render_page(build_content(term))
+    return render_page(_content(term))
 
 
 @bp.get("/<slug>/easy-read")
 @role_required("pcv_rep")
 def easy_read(slug: str) -> str:
     term, _ = _found(slug)
-    return render_easy_read(build_easy_read(build_content(term)), slug)
+    return render_easy_read(build_easy_read(_content(term)), slug)
 
 
 @bp.get("/<slug>/<any(bulletin, 'easy-read'):edition>.<any(pdf, html):kind>")
 @role_required("officer")
 def download(slug: str, edition: str, kind: str) -> HttpResponse:
     term, _ = _found(slug)
-    body = export(term, edition, kind, base_url=public_root())
+    try:
+        body = export(term, edition, kind, base_url=public_root(), version=_asked_version())
+    except LookupError:
+        abort(404)
     label = "bulletin" if edition == "bulletin" else "easy-read bulletin"
     audit.record("export", f"{label} {term.name} as {kind}")
     return HttpResponse(
@@ -206,17 +249,30 @@ def _progress_form(bulletin: Bulletin) -> ProgressForm:
     return ProgressForm(data={"items": items})
 
 
+@bp.post("/<slug>/publish")
+@role_required("officer")
+def publish(slug: str) -> HttpResponse:
+    term, bulletin = _found(slug, editing=True)
+    try:
+        service.publish_bulletin(bulletin, term)
+    except service.BulletinError as error:
+        flash(f"Not published: {error}.")
+        return redirect(url_for(".edit", slug=slug))
+    flash(f"The {term.name} bulletin is published: its words are frozen as they are.")
+    return redirect(url_for(".show", slug=slug))
+
+
 @bp.get("/<slug>/edit")
 @role_required("officer")
 def edit(slug: str) -> tuple[str, int]:
-    term, bulletin = _found(slug)
+    term, bulletin = _found(slug, editing=True)
     return _edit_page(term, bulletin, DetailsForm(obj=bulletin), _progress_form(bulletin))
 
 
 @bp.post("/<slug>/details")
 @role_required("officer")
 def save_details(slug: str) -> tuple[str, int] | HttpResponse:
-    term, bulletin = _found(slug)
+    term, bulletin = _found(slug, editing=True)
     form = DetailsForm()
     if not form.validate_on_submit():
         return _edit_page(term, bulletin, form, _progress_form(bulletin), 400)
@@ -228,7 +284,7 @@ def save_details(slug: str) -> tuple[str, int] | HttpResponse:
 @bp.post("/<slug>/progress")
 @role_required("officer")
 def save_progress(slug: str) -> tuple[str, int] | HttpResponse:
-    term, bulletin = _found(slug)
+    term, bulletin = _found(slug, editing=True)
     form = ProgressForm()
     if form.validate_on_submit():
         try:
@@ -250,7 +306,7 @@ def save_progress(slug: str) -> tuple[str, int] | HttpResponse:
 @bp.route("/<slug>/sections/<key>", methods=["GET", "POST"])
 @role_required("officer")
 def section(slug: str, key: str) -> tuple[str, int] | HttpResponse:
-    term, bulletin = _found(slug)
+    term, bulletin = _found(slug, editing=True)
     spec = next((s for s in section_specs() if s.key == key), None)
     if spec is None:
         abort(404)

@@ -323,3 +323,22 @@ def themes() -> list[str]:
             .order_by(CommentReview.theme)
         )
     )
+
+
+QUOTES_PER_OUTCOME = 3
+QUOTE_LENGTH = 300  # longer comments are quoted only when no shorter one is left
+
+
+def quotes_for(start: datetime, end: datetime, outcome: int) -> list[ApprovedComment]:
+    """The comments a bulletin quotes for an outcome, from those sent in [start, end): one
+    per theme (so the quotes say different things), fullest first but short enough to
+    quote, newest first among equals."""
+    comments = approved_comments(start=start, end=end, outcome=outcome, limit=500)
+    ranked = sorted(
+        comments,
+        key=lambda c: (len(c.text) > QUOTE_LENGTH, -len(c.text), -c.submitted_at.timestamp()),
+    )
+    by_theme: dict[str, ApprovedComment] = {}
+    for comment in ranked:
+        by_theme.setdefault(comment.theme.lower(), comment)
+    return list(by_theme.values())[:QUOTES_PER_OUTCOME]

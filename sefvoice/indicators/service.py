@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import Row as StoredValue
 from sqlalchemy import insert, select, update
@@ -251,8 +252,26 @@ class MeasureSummary:
     series: tuple[Point, ...]
 
 
-def measures_for_outcome(outcome: int | None) -> list[MeasureSummary]:
-    """Every measure of an outcome (None: those with no outcome yet), latest first figures."""
+YEAR_LABEL = re.compile(r"\d{4}")  # "2023": a calendar year
+SPAN_LABEL = re.compile(r"\d{4}[/-]\d{2}")  # "2023/24": a year from the period's start
+
+
+def period_end(period: date, label: str) -> date:
+    """The last day a value's period covers, from its start and label: "2023" is the
+    calendar year, "2023/24" the year from its start, anything else the month it starts in."""
+    label = label.strip()
+    if YEAR_LABEL.fullmatch(label):
+        return date(period.year, 12, 31)
+    if SPAN_LABEL.fullmatch(label):
+        return date(period.year + 1, period.month, 1) - timedelta(days=1)
+    following = date(period.year + period.month // 12, period.month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def measures_for_outcome(outcome: int | None, until: date | None = None) -> list[MeasureSummary]:
+    """Every measure of an outcome (None: those with no outcome yet), latest first figures;
+    with `until`, only values whose period ends on or before that day (a term's release
+    shows what was known for the term, never a later period)."""
     condition = Indicator.outcome.is_(None) if outcome is None else Indicator.outcome == outcome
     indicators = list(
         db.session.scalars(
@@ -265,7 +284,8 @@ def measures_for_outcome(outcome: int | None) -> list[MeasureSummary]:
         .where(IndicatorValue.indicator_id.in_(values))
         .order_by(IndicatorValue.period)
     ):
-        values[value.indicator_id].append(value)
+        if until is None or period_end(value.period, value.period_label) <= until:
+            values[value.indicator_id].append(value)
     summaries = []
     for indicator in indicators:
         series = tuple(

@@ -13,6 +13,7 @@ from .demo import DemoMark
 from .indicator import Import, Indicator, IndicatorValue, IndicatorValueHistory
 from .paper import PaperBatch, PaperCopy
 from .register import CLOSED, WE_DID_STATUSES, WeDid, WeDidChange, YouSaid, YouSaidTheme
+from .release import PublishedBulletin, PublishedRelease
 from .survey import (
     CHANNELS,
     Answer,
@@ -50,6 +51,8 @@ __all__ = [
     "PaperCopy",
     "PendingUpload",
     "PendingUploadFile",
+    "PublishedBulletin",
+    "PublishedRelease",
     "Response",
     "SetAsideBatch",
     "SignInThrottle",

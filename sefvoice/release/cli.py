@@ -27,13 +27,17 @@ def _range(finding: Finding) -> str:
 @click.option("--term", "term_name", required=True, help='The term, like "Summer 2023".')
 def release_audit(term_name: str) -> None:
     """For every figure of the term's release that must stay uncertain, the narrowest
-    range a reader can work out from everything published (an integer programme, HiGHS).
-    Exits 1 if any can be narrowed to fewer than the smallest count shown (5)."""
+    range a reader can work out from everything published (an integer programme, HiGHS),
+    every version of the term already published included (and how the people added or
+    removed since each answered). Exits 1 if any can be narrowed to fewer than the
+    smallest count shown (5)."""
     try:
         term = service.calendar().named(term_name)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--term") from error
-    release = service.protected_figures_for(term)
+    release, versions = service.audited_figures_for(term)
+    if versions:
+        click.echo(f"{term.name}: attacked with its {versions} published versions known.")
     findings = release.audit()
     shown = sum(1 for key in release.protection.counts if release.shown(key))
     click.echo(

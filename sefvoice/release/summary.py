@@ -90,6 +90,11 @@ class FeedbackSummary:
     by_outcome: list[ScoreRow]
     groups: list[GroupTable]  # by each grouping, then by survey
     by_term: list[GroupRow]
+    # The term's figures before they were shown (for publishing its protection); not part
+    # of what is shown, so not stored with it.
+    release: ProtectedFigures | None = field(
+        default=None, compare=False, repr=False, metadata={"stored": False}
+    )
 
     def group(self, table_id: str) -> GroupTable:
         return next(g for g in self.groups if g.id == table_id)

@@ -31,6 +31,7 @@ from .shared import (
     paragraph_style,
     picture,
     register_fonts,
+    release_status,
 )
 
 EASY_SIZE = 16
@@ -83,7 +84,8 @@ def _point(picture_path: str, text: str, width: float) -> Flowable:
 def _easy_story(edition: EasyReadEdition, width: float) -> list[Flowable]:
     words = edition.words
     story = cover(edition.look, edition.title, edition.heading, "", "", width)
-    story += [PageBreak(), *(Paragraph(escape(line), EASY_BODY) for line in edition.intro)]
+    story += [*release_status(edition.status), PageBreak()]
+    story += [Paragraph(escape(line), EASY_BODY) for line in edition.intro]
 
     def heading(text: str, level: int = 0) -> Heading:
         return Heading(text, level, styles=EASY_HEADINGS)

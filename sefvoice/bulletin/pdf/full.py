@@ -72,6 +72,7 @@ from .shared import (
     NumberedCanvas,
     cover,
     register_fonts,
+    release_status,
 )
 
 
@@ -331,6 +332,7 @@ def _story(content: BulletinContent, width: float, base_url: str | None) -> list
             "For leaders, practitioners and families",
             width,
         ),
+        *release_status(content.status),
         PageBreak(),
         Heading("Contents", 0, listed=False),
         contents,

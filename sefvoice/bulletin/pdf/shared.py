@@ -30,6 +30,7 @@ from reportlab.platypus import (
 from reportlab.platypus import Table as PdfTable
 from svglib.svglib import svg2rlg
 
+from ...publishing.service import Status
 from ..brand import WHITE, Look, drawable_logo
 
 FONT, BOLD = "Vera", "Vera-Bold"
@@ -230,6 +231,15 @@ def picture(data: bytes, kind: str, width: float, height: float) -> Flowable:
 
 # The logo, drawn once per process for every PDF (a Drawing is not changed by drawing it).
 _logo = lru_cache(maxsize=4)(picture)
+
+
+def release_status(status: Status) -> list[Flowable]:
+    """Whether the figures are published (which version) or a draft, and any revisions."""
+    story: list[Flowable] = [Paragraph(f"<b>{escape(status.line)}</b>", COVER_LINE)]
+    if status.revisions:
+        story.append(Paragraph("<b>Revisions</b>", BODY))
+        story += [Paragraph(escape(note), BODY) for note in status.revision_notes]
+    return story
 
 
 def cover(
