@@ -64,8 +64,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .bursts import bp as bursts_bp
     from .feedback import bp as feedback_bp
     from .indicators import bp as indicators_bp
+    from .jobs import bp as jobs_bp
+    from .jobs import init_app as init_jobs
     from .manage import bp as manage_bp
     from .paper import bp as paper_bp
+    from .release.views import bp as release_bp
     from .surveys import bp as surveys_bp
 
     app.register_blueprint(surveys_bp)
@@ -76,6 +79,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(manage_bp)
     app.register_blueprint(paper_bp)
     app.register_blueprint(bursts_bp)
+    app.register_blueprint(jobs_bp)
+    app.register_blueprint(release_bp)
+    init_jobs(app)
     cli.register(app)
     _register_error_pages(app)
     add_security_headers(app)

@@ -24,7 +24,7 @@ from sefvoice.models import Answer, AnswerTally, AuditEvent, PaperCopy, Response
 from sefvoice.paper import service as paper_service
 from sefvoice.surveys import service
 
-from .conftest import make_app, post_form, sign_in
+from .conftest import job_result, make_app, post_form, sign_in
 from .test_database import at_once
 
 # The channel in the tally
@@ -140,10 +140,8 @@ def _print(client, copies: str, large: bool = False, slug: str = "all-types"):
 
 
 def _batch_pdf(client, reply) -> pdfplumber.PDF:
-    assert reply.status_code == 302, reply.get_data(as_text=True)[:500]
-    batch_page = client.get(reply.headers["Location"])
-    assert batch_page.status_code == 200
-    pdf = client.get(reply.headers["Location"] + "/copies.pdf")
+    """The PDF a print made, from its job's progress page (the job ran in the request)."""
+    pdf = job_result(client, reply)
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     return pdfplumber.open(io.BytesIO(pdf.data))
 

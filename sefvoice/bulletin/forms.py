@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from ..feedback.service import calendar
+from ..feedback.forms import TermForm
 from ..forms import PageForm
 from ..models import COMMITMENT_STATUSES
 from .easy_read import written_line_problems
@@ -27,16 +27,8 @@ from .service import COMMITMENT_LENGTH, commitment_lines
 TOO_LONG = f"Use at most {MAX_LENGTH:,} characters."
 
 
-class CreateForm(PageForm):
-    term = StringField(
-        validators=[InputRequired("Enter a term, like Summer 2023."), Length(max=40)]
-    )
-
-    def validate_term(self, field: StringField) -> None:
-        try:
-            calendar().named(field.data)
-        except ValueError as error:
-            raise ValidationError(str(error)) from error
+class CreateForm(TermForm):
+    """Start a term's bulletin."""
 
 
 class DetailsForm(PageForm):

@@ -17,12 +17,14 @@ from flask import (
     request,
     url_for,
 )
+from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth import audit, role_required
 from ..feedback.charts import web_svgs
 from ..feedback.service import calendar
 from ..feedback.terms import Term
+from ..jobs import service as jobs
 from ..models import Bulletin
 from . import service
 from .brand import BrandError, current, save_look, text_pairs
@@ -36,6 +38,7 @@ from .easy_read import (
     written_lines,
 )
 from .forms import CreateForm, DetailsForm, LookForm, ProgressForm, SectionForm
+from .jobs import BULLETIN_PDF, LABELS, export_subject
 from .markdown import link_runs, parse
 from .pdf import build_easy_read_pdf, build_pdf
 
@@ -165,13 +168,22 @@ def easy_read(slug: str) -> str:
 @bp.get("/<slug>/<any(bulletin, 'easy-read'):edition>.<any(pdf, html):kind>")
 @role_required("officer")
 def download(slug: str, edition: str, kind: str) -> HttpResponse:
+    """The web page at once; the PDF is made by a worker: its progress page, then the file."""
     term, _ = _found(slug)
+    if kind == "pdf":
+        job = jobs.start(
+            BULLETIN_PDF,
+            export_subject(term.name, edition),
+            {"term": term.name, "edition": edition, "base_url": request.host_url},
+            current_user.email,
+        )
+        audit.record("export", f"{LABELS[edition]} {term.name} as pdf")
+        return redirect(url_for("jobs.show", job_id=job.id))
     body = export(term, edition, kind, base_url=request.host_url)
-    label = "bulletin" if edition == "bulletin" else "easy-read bulletin"
-    audit.record("export", f"{label} {term.name} as {kind}")
+    audit.record("export", f"{LABELS[edition]} {term.name} as {kind}")
     return HttpResponse(
         body,
-        mimetype="application/pdf" if kind == "pdf" else "text/html",  # Flask adds the charset
+        mimetype="text/html",  # Flask adds the charset
         headers={"Content-Disposition": f'attachment; filename="{edition}-{term.slug}.{kind}"'},
     )
 

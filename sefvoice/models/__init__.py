@@ -11,6 +11,7 @@ from .bulletin import (
 from .comment import REVIEW_STATUSES, CommentReview
 from .demo import DemoMark
 from .indicator import Import, Indicator, IndicatorValue, IndicatorValueHistory
+from .job import JOB_STATES, Job, JobFile
 from .paper import PaperBatch, PaperCopy
 from .survey import (
     CHANNELS,
@@ -28,6 +29,7 @@ from .user import AuditEvent, SignInThrottle, StaffSession, User
 __all__ = [
     "CHANNELS",
     "COMMITMENT_STATUSES",
+    "JOB_STATES",
     "REVIEW_STATUSES",
     "Answer",
     "AnswerChoice",
@@ -44,6 +46,8 @@ __all__ = [
     "Indicator",
     "IndicatorValue",
     "IndicatorValueHistory",
+    "Job",
+    "JobFile",
     "PaperBatch",
     "PaperCopy",
     "PendingUpload",

@@ -12,6 +12,7 @@ No words here: the survey's come from its definition, the fixed ones from easyre
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -362,8 +363,10 @@ def build_pdf(
     addresses: CopyAddresses,
     static: Path,
     large_print: bool = False,
+    drew: Callable[[int, int], None] | None = None,
 ) -> bytes:
-    """One PDF holding a copy of the survey for each reference, in that order."""
+    """One PDF holding a copy of the survey for each reference, in that order.
+    `drew(done, total)` is told of each copy drawn."""
     _register_fonts()
     size = LARGE_PRINT if large_print else STANDARD
     buffer = io.BytesIO()
@@ -378,7 +381,7 @@ def build_pdf(
     qr_page, qr_area = canvas.qr_link
     width, height = A4
     top = height - MARGIN - size.text * 1.2
-    for reference in references:
+    for done, reference in enumerate(references, 1):
         for number, form in enumerate(canvas.page_forms, 1):
             canvas.doForm(form)
             canvas.setFillColor(INK)
@@ -393,5 +396,7 @@ def build_pdf(
             if number == qr_page:
                 canvas.linkURL(addresses.survey, qr_area, relative=0, thickness=0)
             canvas.showPage()
+        if drew:
+            drew(done, len(references))
     canvas.save()
     return buffer.getvalue()

@@ -9,7 +9,7 @@ or nothing is.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -100,17 +100,25 @@ def batch_references(batch_id: int) -> list[str]:
 
 
 def batch_pdf(
-    batch: PaperBatch, addresses: CopyAddresses, easyread_dir: Path, static: Path
+    batch: PaperBatch,
+    addresses: CopyAddresses,
+    easyread_dir: Path,
+    static: Path,
+    drew: Callable[[int, int], None] | None = None,
 ) -> bytes:
-    """The batch's copies as one PDF, made afresh from the stored references."""
+    """The batch's copies as one PDF, made afresh from the stored references. `drew(done,
+    total)` is told of each copy drawn."""
     references = [surveys.format_code(r) for r in batch_references(batch.id)]
+    definition, large_print = surveys.definition_of(batch.survey), batch.large_print
+    db.session.commit()  # nothing held open in the database while the pages are drawn
     return build_pdf(
-        surveys.definition_of(batch.survey),
+        definition,
         load_paper_words(easyread_dir),
         references,
         addresses,
         static,
-        batch.large_print,
+        large_print,
+        drew,
     )
 
 
