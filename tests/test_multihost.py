@@ -267,7 +267,7 @@ def test_a_worker_killed_mid_job_leaves_it_to_another_that_makes_it_whole(cluste
     follow(officer, progress, until="Drawing copy")
     cluster.worker.send_signal(signal.SIGKILL)
     cluster.worker.wait()
-    assert "Download the result" not in officer.get(progress).text
+    assert "/result" not in officer.get(progress).text
     cluster.worker = start_worker(cluster.env, cluster.folder, "second-worker")
     follow(officer, progress)
     pdf = officer.get(progress + "/result")

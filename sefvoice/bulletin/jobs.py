@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from ..feedback.service import calendar
-from ..jobs import JobError, Made, Progress, register
+from ..jobs import JobError, Made, Progress, register, size_in_words
 from .content import build_content
 from .easy_read import build_easy_read
 from .pdf import build_easy_read_pdf, build_pdf
@@ -36,7 +36,7 @@ def make_bulletin_pdf(arguments: dict, progress: Progress) -> Made:
         progress.step(1, steps, "Laying out the pages and drawing the charts")
         pdf = build_pdf(content, base_url=arguments.get("base_url"))
     return Made(
-        f"The {LABELS[edition]} for {term.name}: a PDF of {len(pdf) / 1e6:.1f} MB.",
+        f"The {LABELS[edition]} for {term.name}: a PDF of {size_in_words(len(pdf))}.",
         content=pdf,
         file_name=f"{edition}-{term.slug}.pdf",
         media_type="application/pdf",

@@ -7,10 +7,10 @@ service.start(); `sefvoice worker` runs them (`sefvoice demo` starts one by itse
 from flask import Flask
 
 from . import queue, service
-from .registry import JobError, Made, Progress, register
+from .registry import JobError, Made, Progress, register, size_in_words
 from .views import bp
 
-__all__ = ["JobError", "Made", "Progress", "bp", "init_app", "register"]
+__all__ = ["JobError", "Made", "Progress", "bp", "init_app", "register", "size_in_words"]
 
 
 def init_app(app: Flask) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
 
@@ -45,6 +46,14 @@ class JobKind:
 
 
 KINDS: dict[str, JobKind] = {}
+
+
+def size_in_words(size: int) -> str:
+    """A file's size for people: "49.7 MB", "312 kB" (rounded half up)."""
+    if size >= 100_000:
+        megabytes = (Decimal(size) / 10**6).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        return f"{megabytes} MB"
+    return f"{max((Decimal(size) / 10**3).quantize(Decimal(1), ROUND_HALF_UP), 1)} kB"
 
 
 def register(name: str, title: str) -> Callable:

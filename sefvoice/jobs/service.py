@@ -84,9 +84,11 @@ def result_file(job_id: int) -> JobFile | None:
     return db.session.get(JobFile, job_id)
 
 
-def file_size(job_id: int) -> int | None:
-    """The size of the file the job made; None if it made none (yet)."""
-    return db.session.scalar(select(JobFile.size).where(JobFile.job_id == job_id))
+def file_details(job_id: int) -> tuple[str, int] | None:
+    """The name and size of the file the job made; None if it made none (yet)."""
+    return db.session.execute(
+        select(JobFile.name, JobFile.size).where(JobFile.job_id == job_id)
+    ).first()
 
 
 def retry(job: Job) -> bool:
@@ -127,7 +129,7 @@ class Estimate:
         if self.seconds < 10:
             return "a few seconds"
         if self.seconds < 90:
-            return f"about {round(self.seconds / 10) * 10 or 10} seconds"
+            return f"about {int(self.seconds / 10 + 0.5) * 10} seconds"
         return f"about {int(self.seconds / 60 + 0.5)} minutes"
 
 
@@ -282,7 +284,8 @@ def run(job_id: int) -> None:
             message = str(error)
         else:
             log.exception("job %s (%s) failed", job_id, kind.name)
-            message = FAILED.format(what=kind.title.lower(), error=type(error).__name__)
+            what = kind.title[:1].lower() + kind.title[1:]
+            message = FAILED.format(what=what, error=type(error).__name__)
         with contextlib.suppress(Superseded):  # another worker runs it now
             _finish(job_id, number, {"state": "failed", "error": message, "doing": "Stopped"})
 

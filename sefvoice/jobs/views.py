@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response as HttpResponse
 from ..auth import audit, role_required
 from ..models import Job
 from . import service
+from .registry import size_in_words
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
@@ -31,7 +32,8 @@ def _status(job: Job) -> dict:
         "estimate": service.estimate(job),
         "result_url": url_for(".result", job_id=job.id) if job.state == "done" else None,
         "next_url": url_for(next_page["endpoint"], **next_page["values"]) if next_page else None,
-        "has_file": job.state == "done" and service.file_size(job.id) is not None,
+        "file": service.file_details(job.id) if job.state == "done" else None,
+        "size_in_words": size_in_words,
     }
 
 

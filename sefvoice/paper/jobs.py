@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import current_app
 
 from ..extensions import db
-from ..jobs import JobError, Made, Progress, register
+from ..jobs import JobError, Made, Progress, register, size_in_words
 from ..models import PaperBatch
 from . import service
 from .pdf import CopyAddresses
@@ -18,7 +18,7 @@ BATCH_PDF = "paper-batch"
 def batch_subject(batch: PaperBatch) -> str:
     """What the job makes, in words; the same words find a batch's stored PDF."""
     return (
-        f"batch {batch.id} of the {batch.survey.title} survey, version {batch.survey.version}:"
+        f"batch {batch.id} of {batch.survey.title}, version {batch.survey.version}:"
         f" {batch.copies:,} copies" + (", large print" if batch.large_print else "")
     )
 
@@ -33,6 +33,8 @@ def make_batch_pdf(arguments: dict, progress: Progress) -> Made:
     if batch is None:
         raise JobError("That batch is no longer stored, so there is nothing to print.")
     name, copies = file_name(batch), batch.copies
+    progress.step(0, None, "Choosing a reference for each copy")
+    service.store_references(batch)
     pdf = service.batch_pdf(
         batch,
         CopyAddresses(**arguments["addresses"]),
@@ -41,7 +43,7 @@ def make_batch_pdf(arguments: dict, progress: Progress) -> Made:
         drew=lambda done, total: progress.step(done, total, "Drawing copy {done} of {total}"),
     )
     return Made(
-        f"{copies:,} copies in one PDF ({len(pdf) / 1e6:.1f} MB).",
+        f"{copies:,} copies in one PDF ({size_in_words(len(pdf))}).",
         content=pdf,
         file_name=name,
         media_type="application/pdf",

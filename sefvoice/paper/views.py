@@ -54,7 +54,7 @@ def print_copies(slug: str) -> str | HttpResponse:
     form = PrintForm()
     if form.validate_on_submit():
         try:
-            batch = service.print_batch(survey, form.copies.data, form.large_print.data)
+            batch = service.new_batch(survey, form.copies.data, form.large_print.data)
         except service.PaperError as error:
             form.copies.errors.append(str(error))
         else:
