@@ -25,6 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import psutil
 from flask_migrate import upgrade
 from fresh import fresh_database
 
@@ -71,13 +72,22 @@ def follow(app, client, progress: str) -> tuple[float, list[str]]:
         time.sleep(0.5)
 
 
-def report(what: str, started, app, client) -> None:
+def worker_cpu(worker: psutil.Process) -> float:
+    times = worker.cpu_times()
+    return times.user + times.system
+
+
+def report(what: str, started, app, client, worker: psutil.Process) -> None:
+    before = worker_cpu(worker)
     wall, cpu, reply = started
     progress = reply.headers["Location"]
     print(f"{what}")
     print(f"  the request starting it  {wall * 1000:7.0f} ms ({cpu * 1000:.0f} ms CPU)")
     seconds, said = follow(app, client, progress)
-    print(f"  the job, queued to done  {seconds:7.1f} s")
+    print(
+        f"  the job, queued to done  {seconds:7.1f} s ({worker_cpu(worker) - before:.1f} s of"
+        f" the worker's CPU; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
     shown = said if len(said) <= 6 else [*said[:3], "...", *said[-2:]]
     print(f"  its page said            {' | '.join(shown)}")
     times, size = [], 0
@@ -129,7 +139,8 @@ def main() -> None:
                 {"copies": str(args.copies), "large_print": "y"},
                 f"/paper/{SURVEY}/print",
             )
-            report(f"{args.copies:,} large-print copies", printed, app, client)
+            watched = psutil.Process(worker.pid)
+            report(f"{args.copies:,} large-print copies", printed, app, client, watched)
             for edition in ("bulletin", "easy-read"):
                 path = f"/bulletins/summer-2023/{edition}.pdf"
                 report(

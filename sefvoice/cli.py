@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import signal
@@ -173,8 +174,13 @@ def demo(no_serve: bool, reset: bool, port: int) -> None:
     for email, role, password in demo_accounts():
         click.echo(f"  {ROLE_NAMES[role]:<24} {email:<24} password: {password}")
     if not no_serve:
-        # The jobs' worker (one machine: its queue is a SQLite file), as production runs it.
-        worker = subprocess.Popen([sys.executable, "-m", "sefvoice", "worker"])
+        # The jobs' worker (one machine: its queue is a SQLite file), as production runs it;
+        # its log (stderr) shows here. It stops with the demo, even one killed outright.
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "sefvoice", "worker"],
+            stdout=subprocess.DEVNULL,
+            preexec_fn=_stop_with_parent,
+        )
         try:
             serve(current_app._get_current_object(), port)
         finally:
@@ -203,6 +209,15 @@ def worker(threads: int, nice: int) -> None:
     queue.sweep()  # jobs a worker on this machine was running when it stopped
     click.echo(f"sefvoice worker: {threads} at once, pid {os.getpid()} (Ctrl+C to stop)")
     queue.consumer(threads).run()
+
+
+def _stop_with_parent() -> None:
+    """In the demo's worker, before it starts: Linux sends it SIGTERM when the demo ends."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def serve(app: Flask, port: int) -> None:
