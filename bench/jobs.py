@@ -148,6 +148,7 @@ def main() -> None:
                     timed(lambda p=path: client.get(p)),
                     app,
                     client,
+                    watched,
                 )
         finally:
             worker.terminate()

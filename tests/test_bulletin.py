@@ -594,7 +594,7 @@ def test_downloads_are_audited(data, client):
     sign_in(client, "officer")
     reply = job_result(client, client.get("/bulletins/summer-2023/bulletin.pdf"))
     assert reply.status_code == 200 and reply.mimetype == "application/pdf"
-    assert "filename=bulletin-summer-2023.pdf" in reply.headers["Content-Disposition"]
+    assert 'filename="bulletin-summer-2023.pdf"' in reply.headers["Content-Disposition"]
     assert len(PdfReader(io.BytesIO(reply.data)).pages) >= 20
     html = client.get("/bulletins/summer-2023/bulletin.html")
     assert html.headers["Content-Type"] == "text/html; charset=utf-8"  # once

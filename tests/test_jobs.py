@@ -52,7 +52,7 @@ def test_each_kind_of_job_runs_from_its_page_and_its_file_is_made_once(app, clie
     assert post_form(client, "/bulletins/", {"term": "Summer 2023"}).status_code == 302
     for edition in ("bulletin", "easy-read"):
         pdf = job_result(client, client.get(f"/bulletins/summer-2023/{edition}.pdf"))
-        assert f"filename={edition}-summer-2023.pdf" in pdf.headers["Content-Disposition"]
+        assert f'filename="{edition}-summer-2023.pdf"' in pdf.headers["Content-Disposition"]
         assert len(PdfReader(io.BytesIO(pdf.data)).pages) >= 2
 
     assert upload(client, GOOD).status_code == 200
