@@ -87,6 +87,8 @@ STAFF_PAGES = [
     "/paper/",
     "/paper/parent-carer-annual/print",
     PARENT_CARER_ENTRY,
+    "/jobs/",
+    "/release/audit",
 ]
 # Forms sent empty, to see their error state: (page, its button).
 PUBLIC_FORMS = [
@@ -106,6 +108,7 @@ STAFF_FORMS = [
     ("/surveys/manage/all-types/v1/preview/q/pick-many", "Save and continue"),
     ("/surveys/manage/all-types/v1/preview/q/anything-else", "Save and continue"),
     ("/paper/parent-carer-annual/print", "Make the copies"),
+    ("/release/audit", "Check the release"),
     (PARENT_CARER_ENTRY, "Save this return"),
 ]
 STAFF_EMAIL = "admin@example.org"
