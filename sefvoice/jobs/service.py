@@ -172,7 +172,7 @@ class Attempt:
 
     def __init__(self, engine: Engine, job_id: int, number: int):
         self.engine, self.job_id, self.number = engine, job_id, number
-        self._written = 0.0
+        self._written, self._doing = 0.0, ""
         self._stopped = threading.Event()
         self._heart = threading.Thread(target=self._beat, name=f"job-{job_id}", daemon=True)
 
@@ -188,10 +188,12 @@ class Attempt:
             )
 
     def step(self, done: int, total: int | None, doing: str) -> None:
+        """Written at once for a new step or the last count; otherwise at most every
+        PROGRESS_EVERY seconds. Raises Superseded if the job is no longer this attempt's."""
         now = time.monotonic()
-        if done != total and now - self._written < PROGRESS_EVERY:
+        if doing == self._doing and done != total and now - self._written < PROGRESS_EVERY:
             return
-        self._written = now
+        self._written, self._doing = now, doing
         if not self._write(done=done, total=total, doing=doing[:200]):
             raise Superseded
 

@@ -41,6 +41,7 @@ def make_batch_pdf(arguments: dict, progress: Progress) -> Made:
         Path(current_app.config["EASYREAD_DIR"]),
         Path(current_app.static_folder),
         drew=lambda done, total: progress.step(done, total, "Drawing copy {done} of {total}"),
+        drawn=lambda: progress.step(0, None, "Writing the PDF file"),
     )
     return Made(
         f"{copies:,} copies in one PDF ({size_in_words(len(pdf))}).",

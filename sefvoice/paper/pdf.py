@@ -364,9 +364,10 @@ def build_pdf(
     static: Path,
     large_print: bool = False,
     drew: Callable[[int, int], None] | None = None,
+    drawn: Callable[[], None] | None = None,
 ) -> bytes:
     """One PDF holding a copy of the survey for each reference, in that order.
-    `drew(done, total)` is told of each copy drawn."""
+    `drew(done, total)` is told of each copy drawn, `drawn()` before the file is written."""
     _register_fonts()
     size = LARGE_PRINT if large_print else STANDARD
     buffer = io.BytesIO()
@@ -398,5 +399,7 @@ def build_pdf(
             canvas.showPage()
         if drew:
             drew(done, len(references))
+    if drawn:
+        drawn()
     canvas.save()
     return buffer.getvalue()

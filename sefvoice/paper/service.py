@@ -124,9 +124,10 @@ def batch_pdf(
     easyread_dir: Path,
     static: Path,
     drew: Callable[[int, int], None] | None = None,
+    drawn: Callable[[], None] | None = None,
 ) -> bytes:
     """The batch's copies as one PDF, made afresh from the stored references. `drew(done,
-    total)` is told of each copy drawn."""
+    total)` is told of each copy drawn, and `drawn()` when the file is being written."""
     references = [surveys.format_code(r) for r in batch_references(batch.id)]
     definition, large_print = surveys.definition_of(batch.survey), batch.large_print
     db.session.commit()  # nothing held open in the database while the pages are drawn
@@ -138,6 +139,7 @@ def batch_pdf(
         static,
         large_print,
         drew,
+        drawn,
     )
 
 
