@@ -42,11 +42,12 @@ def import_waiting(waiting: uploads.Waiting, actor: str, user_id: int) -> str:
 
 @register(INDICATOR_IMPORT, "Importing indicators")
 def import_large_file(arguments: dict, progress: Progress) -> Made:
-    progress.step(0, 2, "Reading the file")
+    # Said before the import's transaction begins: on SQLite it holds the database's write
+    # lock until it commits, and the progress is written on another connection.
+    progress.step(0, None, "Checking and storing the figures")
     waiting = uploads.take(arguments["token"], UPLOAD_KIND, arguments["user_id"])
     if waiting is None:
         raise JobError(GONE)
-    progress.step(1, 2, "Checking and storing the figures")
     try:
         said = import_waiting(waiting, arguments["actor"], arguments["user_id"])
     except ImportProblems as error:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy.exc import OperationalError
 
 from ..extensions import db
 from ..models import Job, JobFile, utcnow
@@ -194,7 +195,12 @@ class Attempt:
         if doing == self._doing and done != total and now - self._written < PROGRESS_EVERY:
             return
         self._written, self._doing = now, doing
-        if not self._write(done=done, total=total, doing=doing[:200]):
+        try:
+            written = self._write(done=done, total=total, doing=doing[:200])
+        except OperationalError as error:  # SQLite: the job's own write holds the lock
+            log.warning("job %s: progress not written (%s)", self.job_id, error.orig)
+            return
+        if not written:
             raise Superseded
 
     def _beat(self) -> None:
