@@ -3,7 +3,8 @@
     python bench/jobs.py                         # 5,000 large-print copies, a fresh SQLite database
     python bench/jobs.py --copies 500 --database postgresql+psycopg://postgres@127.0.0.1/bench
 
-On a fresh database with the shipped surveys and the demo's Summer 2023 bulletin, signed in
+On a fresh database with the demo's data (surveys, responses, measures, the Summer 2023
+bulletin), signed in
 as an officer through Flask's test client in this process, with a real worker (`sefvoice
 worker`, a process of its own, the queue a SQLite file) it times:
 - the request that prints a batch of --copies large-print copies (it stores a reference for
@@ -33,6 +34,7 @@ from sefvoice import create_app
 from sefvoice.auth import service as auth_service
 from sefvoice.bulletin.service import load_demo_bulletin
 from sefvoice.config import PROJECT_ROOT
+from sefvoice.demo import load_demo_data
 from sefvoice.easyread import check_all
 from sefvoice.extensions import db
 from sefvoice.models import Job
@@ -117,6 +119,7 @@ def main() -> None:
             definitions, problems = check_all(PROJECT_ROOT / "easyread", PROJECT_ROOT / "static")
             assert not problems, problems
             service.store_definitions(definitions)
+            load_demo_data()
             load_demo_bulletin()
             auth_service.create_user(OFFICER, PASSWORD, "officer")
         env = {

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, Row, delete, insert, select, update
 from sqlalchemy.exc import OperationalError
 
 from ..extensions import db
@@ -81,8 +81,12 @@ def recent(limit: int = 50) -> list[Job]:
     return list(db.session.scalars(select(Job).order_by(Job.id.desc()).limit(limit)))
 
 
-def result_file(job_id: int) -> JobFile | None:
-    return db.session.get(JobFile, job_id)
+def result_file(job_id: int) -> Row | None:
+    """The file a job made (name, media_type, content), read once: a plain row, not an
+    object a later commit would expire and read again."""
+    return db.session.execute(
+        select(JobFile.name, JobFile.media_type, JobFile.content).where(JobFile.job_id == job_id)
+    ).first()
 
 
 def file_details(job_id: int) -> tuple[str, int] | None:
