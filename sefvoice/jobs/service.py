@@ -349,13 +349,3 @@ def sweep() -> None:
         log.warning("job %s: its worker stopped; queued again", job_id)
         queue.enqueue(job_id)
 
-
-def all_ended_within(seconds: float) -> bool:
-    """Whether every job has ended within `seconds` (the tests and benchmarks wait so)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        db.session.expire_all()
-        if not db.session.scalar(select(Job.id).where(Job.state.in_(("queued", "running")))):
-            return True
-        time.sleep(0.1)
-    return False
