@@ -35,14 +35,15 @@ from pypdf import PdfReader
 from sefvoice import create_app
 from sefvoice.bulletin.content import build_content
 from sefvoice.bulletin.easy_read import build_easy_read
-from sefvoice.bulletin.pdf import build_easy_read_pdf, build_pdf
+from sefvoice.bulletin.pdf.easy_read import build_easy_read_pdf
+from sefvoice.bulletin.pdf.full import build_pdf
 from sefvoice.bulletin.service import load_demo_bulletin
 from sefvoice.bulletin.views import render_page
 from sefvoice.config import PROJECT_ROOT
+from sefvoice.definitions import check_all
 from sefvoice.demo import load_demo_data
-from sefvoice.easyread import check_all
-from sefvoice.feedback.service import calendar
-from sefvoice.surveys import service
+from sefvoice.surveys import versions as survey_versions
+from sefvoice.terms import calendar
 
 TERM = "Summer 2023"
 
@@ -94,7 +95,7 @@ def main() -> None:
             upgrade()
             definitions, problems = check_all(PROJECT_ROOT / "easyread", PROJECT_ROOT / "static")
             assert not problems, problems
-            service.store_definitions(definitions)
+            survey_versions.store_definitions(definitions)
             load_demo_data()
             load_demo_bulletin()
             term = calendar().named(TERM)

@@ -28,12 +28,13 @@ from sqlalchemy import func, select, text
 from sefvoice import create_app
 from sefvoice.auth import service as auth_service
 from sefvoice.config import PROJECT_ROOT
+from sefvoice.definitions import check_all
 from sefvoice.demo import generate_responses
-from sefvoice.easyread import check_all
 from sefvoice.extensions import db
-from sefvoice.feedback import service as feedback_service
 from sefvoice.models import Answer
-from sefvoice.surveys import service
+from sefvoice.release import service as release_service
+from sefvoice.surveys import versions as survey_versions
+from sefvoice.terms import calendar
 
 PASSWORD = "benchmark password"
 
@@ -46,13 +47,13 @@ def run(url: str, size: int) -> None:
         upgrade()
         definitions, problems = check_all(PROJECT_ROOT / "easyread", PROJECT_ROOT / "static")
         assert not problems, problems
-        service.store_definitions(definitions)
+        survey_versions.store_definitions(definitions)
         started = time.perf_counter()
-        surveys = service.current_surveys()
+        surveys = survey_versions.current_surveys()
         for seed, survey in enumerate(surveys):
             generate_responses(
                 survey,
-                service.definition_of(survey),
+                survey_versions.definition_of(survey),
                 size // len(surveys),
                 datetime(2022, 9, 1),
                 datetime(2023, 8, 31, 23, 59),
@@ -79,7 +80,7 @@ def run(url: str, size: int) -> None:
     best = min(times)
     with app.app_context():  # what `sefvoice release audit` does: the pass, then the attack
         started = time.perf_counter()
-        release = feedback_service.term_release(feedback_service.calendar().named("Summer 2023"))
+        release = release_service.protected_figures_for(calendar().named("Summer 2023"))
         findings = release.audit()
         audit = time.perf_counter() - started
     print(

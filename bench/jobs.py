@@ -34,11 +34,11 @@ from sefvoice import create_app
 from sefvoice.auth import service as auth_service
 from sefvoice.bulletin.service import load_demo_bulletin
 from sefvoice.config import PROJECT_ROOT
+from sefvoice.definitions import check_all
 from sefvoice.demo import load_demo_data
-from sefvoice.easyread import check_all
 from sefvoice.extensions import db
 from sefvoice.models import Job
-from sefvoice.surveys import service
+from sefvoice.surveys import versions as survey_versions
 
 SURVEY = "parent-carer-annual"
 OFFICER, PASSWORD = "officer@example.org", "a long bench password"
@@ -118,7 +118,7 @@ def main() -> None:
             upgrade()
             definitions, problems = check_all(PROJECT_ROOT / "easyread", PROJECT_ROOT / "static")
             assert not problems, problems
-            service.store_definitions(definitions)
+            survey_versions.store_definitions(definitions)
             load_demo_data()
             load_demo_bulletin()
             auth_service.create_user(OFFICER, PASSWORD, "officer")

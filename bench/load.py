@@ -65,7 +65,7 @@ sys.path.insert(0, str(ROOT))  # this checkout's sefvoice, and tests/cluster.py
 
 import long_jobs  # noqa: E402  (beside this file)
 
-from sefvoice.easyread import (  # noqa: E402
+from sefvoice.definitions import (  # noqa: E402
     Question,
     SurveyDefinition,
     load_charter,

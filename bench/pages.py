@@ -42,8 +42,8 @@ from psycopg import Connection, Cursor
 
 from sefvoice import create_app
 from sefvoice.config import PROJECT_ROOT
-from sefvoice.easyread import Question, SurveyDefinition, load_charter, load_survey_file
-from sefvoice.surveys import service
+from sefvoice.definitions import Question, SurveyDefinition, load_charter, load_survey_file
+from sefvoice.surveys import versions as survey_versions
 
 SURVEY = "parent-carer-annual"
 UNDER_CALLGRIND = "SEFVOICE_BENCH_UNDER_CALLGRIND"
@@ -205,7 +205,7 @@ def main() -> None:
         )
         with app.app_context():
             upgrade()
-            service.store_definitions([definition])
+            survey_versions.store_definitions([definition])
         timings: list[tuple[float, float]] = []
         for _ in range(2):
             take_survey(app.test_client(), definition, timings)

@@ -26,10 +26,10 @@ from pypdf import PdfReader
 
 from sefvoice import create_app
 from sefvoice.config import PROJECT_ROOT
-from sefvoice.easyread import check_all
+from sefvoice.definitions import check_all
 from sefvoice.paper import service as paper
 from sefvoice.paper.pdf import CopyAddresses
-from sefvoice.surveys import service
+from sefvoice.surveys import versions as survey_versions
 
 SURVEY = "parent-carer-annual"
 EASYREAD, STATIC = PROJECT_ROOT / "easyread", PROJECT_ROOT / "static"
@@ -46,7 +46,7 @@ def timed(work):
 
 
 def run(copies: int, large_print: bool, repeat: int) -> None:
-    survey = service.current_survey(SURVEY)
+    survey = survey_versions.current_survey(SURVEY)
     store_times, pdf_times = [], []
     for _ in range(repeat + 1):  # the first is the cold one
         seconds, batch = timed(lambda: paper.print_batch(survey, copies, large_print))
@@ -81,7 +81,7 @@ def main() -> None:
             upgrade()
             definitions, problems = check_all(EASYREAD, STATIC)
             assert not problems, problems
-            service.store_definitions(definitions)
+            survey_versions.store_definitions(definitions)
             for large_print in (False, True):
                 run(args.copies, large_print, args.repeat)
 

@@ -23,8 +23,8 @@ from .database import (
     tune_sqlite,
 )
 from .extensions import csrf, db, login_manager, migrate
-from .feedback.terms import TermCalendar
 from .security import add_security_headers
+from .terms import TermCalendar
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

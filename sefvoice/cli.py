@@ -16,20 +16,21 @@ from flask.cli import FlaskGroup
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
-from . import tally, uploads
+from . import answer_tally, uploads
 from .auth import ROLES, audit
 from .auth import service as auth_service
 from .auth.roles import ROLE_NAMES
 from .bulletin.cli import bulletin_cli
 from .bulletin.service import load_demo_bulletin
 from .config import SettingError
-from .easyread import SurveyDefinitionError, check_all
+from .definitions import SurveyDefinitionError, check_all
 from .extensions import db
 from .indicators.cli import indicators_cli
 from .jobs.queue import job_queue
 from .paper.words import load_paper_words
 from .release.cli import release_cli
-from .surveys import service
+from .surveys import retention
+from .surveys import versions as survey_versions
 from .surveys.pagecheck import page_problems
 
 
@@ -70,7 +71,7 @@ def _check_and_store_surveys(easy_read: bool = True) -> list[str]:
     if problems:
         raise click.ClickException("the survey definitions have problems:\n" + "\n".join(problems))
     try:
-        return service.store_definitions(definitions)
+        return survey_versions.store_definitions(definitions)
     except ValueError as error:
         raise click.ClickException(str(error)) from error
 
@@ -122,7 +123,7 @@ feedback_cli = click.Group("feedback", help="The feedback tab's counts.")
 @feedback_cli.command("recount")
 def feedback_recount() -> None:
     """Rebuild the answer tally from the stored answers (after a bulk load or a repair)."""
-    click.echo(f"answer tally rebuilt: {tally.recount():,} rows")
+    click.echo(f"answer tally rebuilt: {answer_tally.recount():,} rows")
 
 
 retention_cli = click.Group("retention", help="Delete what sefvoice no longer needs to keep.")
@@ -133,13 +134,13 @@ def retention_run() -> None:
     """Delete unfinished responses, old free text and unconfirmed uploads past their keeping
     times. Safe to run from cron, as often as you like."""
     days = current_app.config["UNFINISHED_RESPONSE_DAYS"]
-    deleted = service.delete_expired_responses(days)
+    deleted = retention.delete_expired_responses(days)
     click.echo(f"deleted {deleted} unfinished responses older than {days} days")
     text_days = current_app.config["FREE_TEXT_DAYS"]
-    blanked = service.delete_old_free_text(text_days)
+    blanked = retention.delete_old_free_text(text_days)
     click.echo(f"deleted the free text of {blanked} answers sent more than {text_days} days ago")
     hash_days = current_app.config["SOURCE_HASH_DAYS"]
-    hashes = service.delete_old_source_hashes(hash_days)
+    hashes = retention.delete_old_source_hashes(hash_days)
     click.echo(f"deleted the source hash of {hashes} responses sent more than {hash_days} days ago")
     click.echo(f"deleted {uploads.forget_expired()} uploads never confirmed")
 

@@ -10,14 +10,14 @@ from importlib.resources import files
 
 from sqlalchemy import exists, func, insert, select
 
-from . import tally
+from . import answer_tally
 from .auth import audit
 from .auth import service as auth_service
-from .easyread import Question, SurveyDefinition
+from .definitions import Question, SurveyDefinition
 from .extensions import db
 from .models import Answer, AnswerChoice, DemoMark, Response, Survey, User
 from .models.demo import DEMO_ACCOUNTS, is_demo_database
-from .surveys.service import current_surveys, definition_of
+from .surveys.versions import current_surveys, definition_of
 
 DEMO_FIRST_DAY = datetime(2022, 9, 1)
 DEMO_LAST_DAY = datetime(2023, 8, 31)
@@ -172,7 +172,7 @@ def generate_responses(
         ]
         if choice_rows:
             connection.execute(insert(AnswerChoice), choice_rows)
-        tally.add_responses(Response.id.in_(ids))
+        answer_tally.add_responses(Response.id.in_(ids))
         db.session.commit()
         written += len(answer_rows)
     return written

@@ -14,9 +14,9 @@ from sqlalchemy import create_engine, text
 
 from sefvoice import create_app
 from sefvoice.config import PROJECT_ROOT
-from sefvoice.easyread import load_charter, load_survey_file, survey_files
+from sefvoice.definitions import load_charter, load_survey_file, survey_files
 from sefvoice.extensions import db
-from sefvoice.surveys import service
+from sefvoice.surveys import versions as survey_versions
 
 FIXTURES = Path(__file__).parent / "fixtures"
 STATIC = PROJECT_ROOT / "static"
@@ -86,7 +86,7 @@ def definitions() -> list:
 def app(database_url, definitions):
     app = make_app(database_url)
     with app.app_context():
-        service.store_definitions(definitions)
+        survey_versions.store_definitions(definitions)
     yield app
     with app.app_context():
         db.session.remove()

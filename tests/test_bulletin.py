@@ -18,14 +18,16 @@ from sqlalchemy import func, select
 from sefvoice.auth import service as auth_service
 from sefvoice.bulletin import service
 from sefvoice.bulletin.content import build_content
-from sefvoice.bulletin.pdf import MARGIN, build_pdf
+from sefvoice.bulletin.pdf.full import build_pdf
+from sefvoice.bulletin.pdf.shared import MARGIN
 from sefvoice.extensions import db
 from sefvoice.feedback import comments
-from sefvoice.feedback import service as feedback
 from sefvoice.indicators import service as indicators
 from sefvoice.indicators.importer import read_rows
 from sefvoice.models import AuditEvent, Commitment, Response
-from sefvoice.surveys import service as surveys
+from sefvoice.surveys import held as held_responses
+from sefvoice.surveys import versions as survey_versions
+from sefvoice.terms import calendar
 
 from .conftest import PASSWORD, job_result, post_form, sign_in
 from .test_feedback import _respond
@@ -48,7 +50,7 @@ HOSTILE = (
 
 
 def term(name: str):
-    return feedback.calendar().named(name)
+    return calendar().named(name)
 
 
 def officer(email: str = "officer@example.org"):
@@ -59,7 +61,7 @@ def make_data() -> None:
     """Summer 2023 on the test survey: 14 people (pick-one 9 cats 5 dogs; views-included
     6 yes, 5 partly, 3 no), three approved comments and one rejected; the measures above;
     a Spring 2023 bulletin with two commitments and a Summer 2023 one reporting on them."""
-    survey = surveys.current_survey("all-types")
+    survey = survey_versions.current_survey("all-types")
     views = ["yes"] * 6 + ["partly"] * 5 + ["no"] * 3
     for i in range(14):
         _respond(
@@ -68,9 +70,9 @@ def make_data() -> None:
             {"pick-one": ["cats" if i < 9 else "dogs"], "views-included": [views[i]]},
             datetime(2023, 6, 1 + i),
         )
-    from sefvoice import tally
+    from sefvoice import answer_tally
 
-    tally.recount()
+    answer_tally.recount()
     reviewer = officer("moderator@example.org")
     typed = [
         ("Ring me on 07700 900123, the wait was long", "Waiting", "approved"),
@@ -79,12 +81,12 @@ def make_data() -> None:
         ("Rejected words never printed", "Plans", "rejected"),
     ]
     for i, (text, theme, status) in enumerate(typed):
-        response = db.session.get(Response, surveys.start_response(survey, "me")[0])
-        definition = surveys.definition_of(survey)
-        answer_id = surveys.save_answer(
+        response = db.session.get(Response, held_responses.start_response(survey, "me")[0])
+        definition = survey_versions.definition_of(survey)
+        answer_id = held_responses.save_answer(
             response.id, definition.question("anything-else"), text=text
         )
-        surveys.submit_response(response.id)
+        held_responses.submit_response(response.id)
         response.submitted_at = datetime(2023, 7, 1 + i)
         db.session.commit()
         redacted = comments.get_comment(answer_id).suggested

@@ -21,8 +21,8 @@ from sefvoice.bulletin.easy_read import (
     wording_problems,
     written_line_problems,
 )
-from sefvoice.bulletin.pdf import build_easy_read_pdf
-from sefvoice.feedback import service as feedback
+from sefvoice.bulletin.pdf.easy_read import build_easy_read_pdf
+from sefvoice.release import service as release_service
 
 from .conftest import job_result, post_form, sign_in
 from .test_bulletin import CREATED, make_data, term
@@ -113,7 +113,7 @@ def data(app):
 def release_figures() -> dict[str, object]:
     """Each question's published % positive, and (as "answered") how many people answered,
     as the feedback tab publishes them."""
-    summary = feedback.release_for(term("Summer 2023")).summary
+    summary = release_service.publication_for(term("Summer 2023")).summary
     found = {f"{q.survey_slug}/{q.question_id}": q.positive for q in summary.questions}
     return {**found, "answered": summary.respondents}
 

@@ -12,8 +12,8 @@ from PIL import Image
 from sefvoice.bulletin import brand
 from sefvoice.bulletin.brand import BrandError, contrast, current, save_look
 from sefvoice.bulletin.content import build_content
-from sefvoice.bulletin.pdf import build_pdf
-from sefvoice.feedback import service as feedback
+from sefvoice.bulletin.pdf.full import build_pdf
+from sefvoice.terms import calendar
 
 from .conftest import post_form, sign_in
 
@@ -80,7 +80,7 @@ def test_the_look_is_kept_in_the_database_and_used_on_the_cover_and_headers(ctx)
     save_look("Area partnership", "#6f2c91", "#fde9b6", png(), "A teal box")
     save_look("Area partnership", "#6f2c91", "#fde9b6")  # no new logo: the PNG stays
     assert current().logo_type == "image/png"
-    data = build_pdf(build_content(feedback.calendar().named("Summer 2023")))
+    data = build_pdf(build_content(calendar().named("Summer 2023")))
     with pdfplumber.open(io.BytesIO(data)) as document:
         cover, second = document.pages[0], document.pages[1]
         assert cover.images  # the logo

@@ -6,8 +6,8 @@ import pytest
 from reportlab.graphics.shapes import String
 
 from sefvoice.feedback import charts
-from sefvoice.feedback.tables import Table
 from sefvoice.release.shown import Shown
+from sefvoice.release.tables import Table
 
 
 @pytest.mark.parametrize("stacked", [False, True])

@@ -7,13 +7,14 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from sefvoice.easyread import parse_survey
+from sefvoice.definitions import parse_survey
 from sefvoice.extensions import db
 from sefvoice.feedback import comments
 from sefvoice.feedback.comments import ReviewError
-from sefvoice.feedback.terms import TermCalendar
 from sefvoice.models import AuditEvent, CommentReview, Response, Survey, User
-from sefvoice.surveys import service
+from sefvoice.surveys import held as held_responses
+from sefvoice.surveys import versions as survey_versions
+from sefvoice.terms import TermCalendar
 
 from .conftest import PASSWORD, post_form, sign_in
 
@@ -28,12 +29,14 @@ def send(
     """A response to the test survey with `text` as its comment, sent at submitted_at (None:
     not sent). Returns the comment's answer id."""
     survey = db.session.scalar(select(Survey).filter_by(slug=SLUG, version=version))
-    definition = service.definition_of(survey)
-    response = db.session.get(Response, service.start_response(survey, "me")[0])
-    service.save_answer(response.id, definition.question("pick-one"), option_ids=["cats"])
-    answer_id = service.save_answer(response.id, definition.question("anything-else"), text=text)
+    definition = survey_versions.definition_of(survey)
+    response = db.session.get(Response, held_responses.start_response(survey, "me")[0])
+    held_responses.save_answer(response.id, definition.question("pick-one"), option_ids=["cats"])
+    answer_id = held_responses.save_answer(
+        response.id, definition.question("anything-else"), text=text
+    )
     if submitted_at is not None:
-        service.submit_response(response.id)
+        held_responses.submit_response(response.id)
         response.submitted_at = submitted_at
         db.session.commit()
     return answer_id
@@ -224,7 +227,7 @@ def test_approved_comments_by_the_outcome_of_the_version_answered(ctx, definitio
         {**q, "outcome": 3} if q["id"] == "anything-else" else q
         for q in test_survey.raw["questions"]
     ]
-    service.store_definitions(
+    survey_versions.store_definitions(
         [parse_survey({**test_survey.raw, "version": 2, "questions": questions}, "v2")]
     )
     reviewer = officer()

@@ -83,7 +83,7 @@ def test_old_free_text_is_deleted_with_its_moderated_copy(app, client):
 
     from sefvoice.feedback.comments import review_comment
     from sefvoice.models import CommentReview, User, utcnow
-    from sefvoice.surveys import service
+    from sefvoice.surveys import retention
 
     for _ in range(2):
         complete(app.test_client())
@@ -98,7 +98,7 @@ def test_old_free_text_is_deleted_with_its_moderated_copy(app, client):
             review_comment(
                 text_answer.id, "approved", "Thanks", "other", "actively-listen", officer
             )
-        assert service.delete_old_free_text(730) == 1
+        assert retention.delete_old_free_text(730) == 1
         texts = {
             r.id: [a.text for a in r.answers if a.question_id == "anything-else"][0]
             for r in db.session.scalars(select(Response))
@@ -107,7 +107,7 @@ def test_old_free_text_is_deleted_with_its_moderated_copy(app, client):
         assert db.session.scalar(select(func.count(CommentReview.id))) == 1
         # The rest of the old response stays, and so do the counts.
         assert len(old.answers) == len(ALL_ANSWERS)
-        assert service.delete_old_free_text(730) == 0
+        assert retention.delete_old_free_text(730) == 0
 
 
 def test_retention_command(app, database_url, monkeypatch):

@@ -20,7 +20,9 @@ from sefvoice.database import DatabaseNotMigrated
 from sefvoice.demo import load_demo_data
 from sefvoice.extensions import db
 from sefvoice.models import Answer, AnswerChoice, AnswerTally, Response, Survey, utcnow
-from sefvoice.surveys import service
+from sefvoice.surveys import codes, retention
+from sefvoice.surveys import held as held_responses
+from sefvoice.surveys import versions as survey_versions
 
 from .conftest import make_app
 
@@ -78,29 +80,29 @@ def test_the_production_entry_point_keeps_what_starting_made_out_of_full_collect
 
 
 def _response(survey: Survey, saved_days_ago: int, submitted: bool) -> Response:
-    response = db.session.get(Response, service.start_response(survey, "me")[0])
+    response = db.session.get(Response, held_responses.start_response(survey, "me")[0])
     response.last_saved_at = utcnow() - timedelta(days=saved_days_ago)
     response.submitted_at = utcnow() if submitted else None
     db.session.commit()
-    definition = service.definition_of(survey)
-    service.save_answer(response.id, definition.questions[0], option_ids=["cats"])
+    definition = survey_versions.definition_of(survey)
+    held_responses.save_answer(response.id, definition.questions[0], option_ids=["cats"])
     response.last_saved_at = utcnow() - timedelta(days=saved_days_ago)
     db.session.commit()
     return response
 
 
 def test_retention_deletes_only_unfinished_responses_past_30_days(ctx):
-    survey = service.current_survey("all-types")
+    survey = survey_versions.current_survey("all-types")
     old_unfinished = _response(survey, 31, submitted=False).id
     recent_unfinished = _response(survey, 29, submitted=False).id
     old_submitted = _response(survey, 400, submitted=True).id
-    assert service.delete_expired_responses(30) == 1
+    assert retention.delete_expired_responses(30) == 1
     remaining = set(db.session.scalars(select(Response.id)))
     assert remaining == {recent_unfinished, old_submitted}
     assert old_unfinished not in remaining
     assert db.session.scalar(select(func.count()).select_from(Answer)) == 2
     assert db.session.scalar(select(func.count()).select_from(AnswerChoice)) == 2
-    assert service.delete_expired_responses(30) == 0  # safe to run again
+    assert retention.delete_expired_responses(30) == 0  # safe to run again
 
 
 def test_demo_data_loads_once(ctx):
@@ -114,8 +116,8 @@ def test_demo_data_loads_once(ctx):
     assert all("already has" in line for line in again[1:])
     assert db.session.scalar(select(func.count()).select_from(Response)) == responses
     # Every stored choice is an option of its question: the demo speaks the definitions' ids.
-    for survey in service.current_surveys():
-        definition = service.definition_of(survey)
+    for survey in survey_versions.current_surveys():
+        definition = survey_versions.definition_of(survey)
         rows = db.session.execute(
             select(Answer.question_id, AnswerChoice.option_id)
             .join(AnswerChoice)
@@ -152,14 +154,17 @@ def at_once(app, *calls) -> None:
 def test_the_same_page_sent_at_once_leaves_one_answer(app, ctx):
     """Two sends of one question racing (a double click on a slow line) meet in the
     database's upsert: one answer row, holding one send's choices whole, never a mix."""
-    survey = service.current_survey("all-types")
-    question = service.definition_of(survey).question("pick-many")
-    response_id, _code = service.start_response(survey, "me")
+    survey = survey_versions.current_survey("all-types")
+    question = survey_versions.definition_of(survey).question("pick-many")
+    response_id, _code = held_responses.start_response(survey, "me")
     sends = [["bus"], ["car", "walk"]]
     for _round in range(10):
         at_once(
             app,
-            *(partial(service.save_answer, response_id, question, option_ids=ids) for ids in sends),
+            *(
+                partial(held_responses.save_answer, response_id, question, option_ids=ids)
+                for ids in sends
+            ),
         )
         answers = db.session.scalars(select(Answer).filter_by(response_id=response_id)).all()
         assert len(answers) == 1
@@ -167,21 +172,23 @@ def test_the_same_page_sent_at_once_leaves_one_answer(app, ctx):
 
 
 def test_a_respondents_sends_at_once_leave_one_whole_answer(app, ctx):
-    """The same race through the respondent's save (service.save_held_answer), which on
+    """The same race through the respondent's save (held_responses.save_held_answer), which on
     PostgreSQL claims and stores a first answer in one statement: whichever send is second
     finds the answer there and replaces it whole."""
-    survey = service.current_survey("all-types")
-    version = service.survey_version(survey.id)
-    question = service.definition_of(survey).question("pick-many")
+    survey = survey_versions.current_survey("all-types")
+    version = survey_versions.survey_version(survey.id)
+    question = survey_versions.definition_of(survey).question("pick-many")
     sends = [["bus"], ["car", "walk"]]
 
     def send(response_id: int, token: str, ids: list[str]) -> None:
-        saved = service.save_held_answer(response_id, token, version, 30, question, option_ids=ids)
+        saved = held_responses.save_held_answer(
+            response_id, token, version, 30, question, option_ids=ids
+        )
         assert saved
 
     for _round in range(10):
-        token = service.new_token()
-        response_id, _code = service.start_response(survey, "me", holder_token=token)
+        token = held_responses.new_token()
+        response_id, _code = held_responses.start_response(survey, "me", holder_token=token)
         at_once(app, *(partial(send, response_id, token, ids) for ids in sends))
         answers = db.session.scalars(select(Answer).filter_by(response_id=response_id)).all()
         assert len(answers) == 1
@@ -189,11 +196,11 @@ def test_a_respondents_sends_at_once_leave_one_whole_answer(app, ctx):
 
 
 def test_a_survey_sent_twice_at_once_is_counted_once(app, ctx):
-    survey = service.current_survey("all-types")
-    question = service.definition_of(survey).question("pick-one")
-    response_id, _code = service.start_response(survey, "me")
-    service.save_answer(response_id, question, option_ids=["cats"])
-    at_once(app, *[partial(service.submit_response, response_id)] * 2)
+    survey = survey_versions.current_survey("all-types")
+    question = survey_versions.definition_of(survey).question("pick-one")
+    response_id, _code = held_responses.start_response(survey, "me")
+    held_responses.save_answer(response_id, question, option_ids=["cats"])
+    at_once(app, *[partial(held_responses.submit_response, response_id)] * 2)
     counted = select(AnswerTally.count).filter_by(kind="response", survey_slug="all-types")
     assert db.session.scalars(counted).all() == [1]
 
@@ -202,12 +209,12 @@ def test_a_resume_code_drawn_twice_is_drawn_again(ctx, monkeypatch):
     """Two responses never share a code: the database refuses the second, which draws anew
     (and a token given to hold it is kept with the response it ends up as)."""
     drawn = iter(["AAAAAAAA", "AAAAAAAA", "BBBBBBBB"])
-    monkeypatch.setattr(service, "new_code", lambda: next(drawn))
-    survey = service.current_survey("all-types")
-    first_id, first_code = service.start_response(survey, "me")
-    token = service.new_token()
-    second_id, second_code = service.start_response(survey, "me", holder_token=token)
+    monkeypatch.setattr(held_responses, "new_code", lambda: next(drawn))
+    survey = survey_versions.current_survey("all-types")
+    first_id, first_code = held_responses.start_response(survey, "me")
+    token = held_responses.new_token()
+    second_id, second_code = held_responses.start_response(survey, "me", holder_token=token)
     assert (first_code, second_code) == ("AAAAAAAA", "BBBBBBBB")
-    assert service.find_response("BBBB-BBBB").id == second_id != first_id
-    held, is_open = service.held_response("all-types", second_id, token)
+    assert codes.find_response("BBBB-BBBB").id == second_id != first_id
+    held, is_open = held_responses.held_response("all-types", second_id, token)
     assert held.id == second_id and is_open

@@ -10,7 +10,7 @@ import yaml
 from click.testing import CliRunner
 
 from sefvoice.cli import main
-from sefvoice.easyread import (
+from sefvoice.definitions import (
     SurveyDefinitionError,
     check_all,
     check_survey_text,

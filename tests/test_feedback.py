@@ -13,16 +13,17 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from sefvoice import tally
+from sefvoice import answer_tally
+from sefvoice.definitions import load_charter
 from sefvoice.demo import load_demo_data
-from sefvoice.easyread import load_charter
 from sefvoice.extensions import db
-from sefvoice.feedback.statistics import wilson_interval
-from sefvoice.feedback.terms import TermCalendar
 from sefvoice.models import AnswerTally, AuditEvent, Response
 from sefvoice.release import shown
 from sefvoice.release.shown import Rules, Shown
-from sefvoice.surveys import service
+from sefvoice.release.statistics import wilson_interval
+from sefvoice.surveys import held as held_responses
+from sefvoice.surveys import versions as survey_versions
+from sefvoice.terms import TermCalendar, calendar
 
 from .conftest import EASYREAD, post_form, sign_in
 
@@ -118,17 +119,17 @@ def test_a_quoted_comment_is_dated_by_its_local_month():
 def test_the_tally_counts_each_answer_in_its_local_term(app):
     """Each response is tallied as at its submission, then recounted: both put it in the
     term of its local date, on SQLite (a Python function) and PostgreSQL (AT TIME ZONE)."""
-    from sefvoice.feedback.aggregates import grouped_counts
+    from sefvoice.release.grouped_counts import grouped_counts
 
     with app.app_context():
-        survey = service.current_survey("all-types")
+        survey = survey_versions.current_survey("all-types")
         for moment, _ in TERM_EDGES:
             _respond(survey, "me", {"pick-one": ["cats"]}, moment)
-            tally.add_responses(Response.submitted_at == moment)
+            answer_tally.add_responses(Response.submitted_at == moment)
         db.session.commit()
         rows = select(AnswerTally).order_by(*AnswerTally.__table__.primary_key.columns)
         as_kept = [(t.kind, t.key, t.month, t.count) for t in db.session.scalars(rows)]
-        tally.recount()
+        answer_tally.recount()
         assert [(t.kind, t.key, t.month, t.count) for t in db.session.scalars(rows)] == as_kept
         terms = TermCalendar()
         names = ["Spring 2023", "Summer 2023", "Autumn 2023", "Spring 2024"]
@@ -162,15 +163,15 @@ def test_small_counts_are_shown_as_fewer_than_5():
 
 
 def _respond(survey, filled_by: str, answers: dict, submitted: datetime) -> None:
-    response_id, _ = service.start_response(survey, filled_by)
+    response_id, _ = held_responses.start_response(survey, filled_by)
     response = db.session.get(Response, response_id)
-    definition = service.definition_of(survey)
+    definition = survey_versions.definition_of(survey)
     for question_id, value in answers.items():
         question = definition.question(question_id)
         if question.type == "number":
-            service.save_answer(response.id, question, number=value)
+            held_responses.save_answer(response.id, question, number=value)
         else:
-            service.save_answer(response.id, question, option_ids=value)
+            held_responses.save_answer(response.id, question, option_ids=value)
     response.submitted_at = submitted
     db.session.commit()
 
@@ -180,7 +181,7 @@ def hand_counted(app):
     """Summer 2023: 14 people. pick-one: 9 cats, 5 dogs. views-included: 6 yes, 5 partly,
     3 no. weeks-waited: 1..14. Spring 2023: 10 people, pick-one 5 cats, 5 dogs."""
     with app.app_context():
-        survey = service.current_survey("all-types")
+        survey = survey_versions.current_survey("all-types")
         views = ["yes"] * 6 + ["partly"] * 5 + ["no"] * 3
         for i in range(14):
             _respond(
@@ -198,8 +199,8 @@ def hand_counted(app):
                 survey, "me", {"pick-one": ["cats" if i < 5 else "dogs"]}, datetime(2023, 2, 1 + i)
             )
         # Not submitted: must not count.
-        service.start_response(survey, "me")
-        tally.recount()  # the responses were back-dated by hand, so count them afresh
+        held_responses.start_response(survey, "me")
+        answer_tally.recount()  # the responses were back-dated by hand, so count them afresh
     return app
 
 
@@ -218,7 +219,7 @@ def test_the_tally_kept_at_submission_equals_a_recount(app, client):
             (t.survey_slug, t.question_id, t.kind, t.key, t.filled_by, t.count)
             for t in db.session.scalars(rows)
         ]
-        tally.recount()
+        answer_tally.recount()
         recounted = [
             (t.survey_slug, t.question_id, t.kind, t.key, t.filled_by, t.count)
             for t in db.session.scalars(rows)
@@ -239,12 +240,10 @@ def test_the_tabs_numbers_equal_a_hand_count(hand_counted, client):
     sign_in(client, "pcv_rep")
     page = client.get("/feedback/?term=Summer+2023").get_data(as_text=True)
     assert "14 people sent answers" in page
-    from sefvoice.feedback import service as feedback_service
+    from sefvoice.release import service as release_service
 
     with hand_counted.app_context():
-        summary = feedback_service.release_for(
-            feedback_service.calendar().named("Summer 2023")
-        ).summary
+        summary = release_service.publication_for(calendar().named("Summer 2023")).summary
     pick_one = _result(summary, "pick-one")
     assert [(o.count.text, o.percent.text) for o in pick_one.options] == [
         ("9", "64%"),
@@ -333,7 +332,7 @@ HOSTILE = [
 
 def test_exported_text_cannot_run_as_a_formula():
     from sefvoice.feedback.exports import to_csv, to_xlsx
-    from sefvoice.feedback.tables import Table
+    from sefvoice.release.tables import Table
 
     table = Table(
         "t",

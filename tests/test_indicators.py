@@ -502,7 +502,7 @@ def test_status_words(latest, previous, higher, target, words):
 
 
 def test_the_same_status_words_on_the_measures_page_the_tab_and_the_bulletin(app, client):
-    from sefvoice.feedback.tables import measures_table
+    from sefvoice.release.tables import measures_table
 
     with app.app_context():
         import_bytes(

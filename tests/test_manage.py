@@ -13,10 +13,11 @@ import yaml
 from sqlalchemy import func, select
 
 from sefvoice.extensions import db
-from sefvoice.feedback.terms import TermCalendar, local_date, utc_midnight
 from sefvoice.manage import service
 from sefvoice.models import Answer, AuditEvent, Response, Survey, utcnow
-from sefvoice.surveys import service as survey_service
+from sefvoice.surveys import held as held_responses
+from sefvoice.surveys import versions as survey_versions
+from sefvoice.terms import TermCalendar, local_date, utc_midnight
 
 from .conftest import FIXTURES, csrf_token, post_form, sign_in
 from .test_taking_a_survey import ALL_ANSWERS, answer, start
@@ -69,7 +70,7 @@ def test_forum_reps_get_403_and_visitors_the_sign_in_page(app, client):
     for url in FORMS:
         assert client.post(url, data={"csrf_token": token}).status_code == 403, url
     with app.app_context():
-        assert survey_service.current_survey(SLUG).is_open
+        assert survey_versions.current_survey(SLUG).is_open
     assert "/surveys/manage/" not in client.get("/feedback/").get_data(as_text=True)
 
 
@@ -94,8 +95,8 @@ def test_responses_started_and_sent_are_counted_this_term_and_in_all(app, client
     term = TermCalendar().term_at(utcnow())
     with app.app_context():
         # One more, sent in an earlier term: in all, not this term.
-        survey = survey_service.current_survey(SLUG)
-        old = db.session.get(Response, survey_service.start_response(survey, "me")[0])
+        survey = survey_versions.current_survey(SLUG)
+        old = db.session.get(Response, held_responses.start_response(survey, "me")[0])
         old.started_at = old.submitted_at = old.last_saved_at = datetime(2020, 3, 1)
         db.session.commit()
         counts = service.response_counts(term)[survey.id]
@@ -143,7 +144,7 @@ def test_a_scheduled_survey_opens_and_closes_on_its_dates(app, officer):
 
     # Two days on: open. (Time moves by moving the dates back.)
     with app.app_context():
-        survey = survey_service.current_survey(SLUG)
+        survey = survey_versions.current_survey(SLUG)
         survey.opens_at -= timedelta(days=2)
         db.session.commit()
     assert client_status(app, f"/s/{SLUG}") == 200
@@ -154,7 +155,7 @@ def test_a_scheduled_survey_opens_and_closes_on_its_dates(app, officer):
     start(respondent)
     assert respondent.get(f"/s/{SLUG}/q/pick-one").status_code == 200
     with app.app_context():
-        survey = survey_service.current_survey(SLUG)
+        survey = survey_versions.current_survey(SLUG)
         # Midnight after the closing day, in the partnership's time zone, stored as UTC.
         assert survey.closes_at == utc_midnight(today + timedelta(days=1), LONDON)
         survey.closes_at = utcnow() - timedelta(seconds=1)
@@ -187,7 +188,7 @@ def test_dates_that_cannot_be_kept_are_refused_with_the_reason(app, officer, ope
     assert reply.status_code == 400
     assert reason in reply.get_data(as_text=True)
     with app.app_context():
-        survey = survey_service.current_survey(SLUG)
+        survey = survey_versions.current_survey(SLUG)
         assert (survey.is_open, survey.opens_at, survey.closes_at) == (True, None, None)
     assert audited(app, "schedule survey") == []
 
@@ -201,14 +202,14 @@ def test_a_date_that_is_not_a_date_is_refused(officer):
 def test_the_sql_and_python_open_checks_agree(ctx):
     """Survey.takes_answers and the SQL the survey pages use (TAKES_ANSWERS) are one rule."""
     now = utcnow()
-    survey = survey_service.current_survey(SLUG)
+    survey = survey_versions.current_survey(SLUG)
     hour = timedelta(hours=1)
     for is_open in (True, False):
         for opens_at in (None, now - hour, now + hour):
             for closes_at in (None, now - hour, now + hour):
                 survey.is_open, survey.opens_at, survey.closes_at = is_open, opens_at, closes_at
                 db.session.commit()
-                assert survey_service.survey_is_open(SLUG) == survey.takes_answers(utcnow())
+                assert survey_versions.survey_is_open(SLUG) == survey.takes_answers(utcnow())
 
 
 def test_days_are_read_in_the_partnerships_time_zone():
@@ -226,9 +227,9 @@ def test_days_are_read_in_the_partnerships_time_zone():
 
 
 def test_preview_walks_every_page_with_errors_and_saves_nothing(app, officer):
-    definition = survey_service.definition_of
+    definition = survey_versions.definition_of
     with app.app_context():
-        questions = definition(survey_service.current_survey(SLUG)).questions
+        questions = definition(survey_versions.current_survey(SLUG)).questions
     before = count(app, Response), count(app, Answer)
     page = officer.get(PREVIEW).get_data(as_text=True)
     assert "Preview: answers are not saved" in page and "Who is filling this in?" in page
@@ -343,14 +344,14 @@ def test_a_new_version_shows_its_changes_then_is_published(app, officer):
     assert "three-faces" in meaning and "its type changed from face3 to yes_partly_no" in meaning
     assert "pick-one" not in meaning  # reworded, same meaning
     with app.app_context():
-        assert survey_service.current_survey(SLUG).version == 1  # nothing stored yet
+        assert survey_versions.current_survey(SLUG).version == 1  # nothing stored yet
 
     published = post_form(officer, f"{MANAGE}/publish", publish_form(page), MANAGE)
     assert published.status_code == 302
     with app.app_context():
-        current = survey_service.current_survey(SLUG)
+        current = survey_versions.current_survey(SLUG)
         assert current.version == 2 and current.is_open
-        assert survey_service.definition_of(current).question("new-question")
+        assert survey_versions.definition_of(current).question("new-question")
     assert audited(app, "publish survey version") == [f"{SLUG} v2 from all-types.yaml"]
     # The response started in version 1 keeps it; a new one gets version 2, without a restart.
     assert "Which do you like best?" in respondent.get(f"/s/{SLUG}/q/pick-one").get_data(
@@ -405,7 +406,7 @@ def test_a_definition_near_1_mb_is_published(app, officer):
     reply = officer.post(f"{MANAGE}/publish", data=form, content_type="multipart/form-data")
     assert reply.status_code == 302, reply.get_data(as_text=True)[:500]
     with app.app_context():
-        assert survey_service.current_survey(SLUG).version == 2
+        assert survey_versions.current_survey(SLUG).version == 2
 
 
 def test_publish_checks_the_text_again_and_the_version_it_was_compared_with(app, officer):
@@ -418,7 +419,7 @@ def test_publish_checks_the_text_again_and_the_version_it_was_compared_with(app,
     reply = post_form(officer, f"{MANAGE}/publish", stale, MANAGE)
     assert reply.status_code == 400 and "Check it again" in reply.get_data(as_text=True)
     with app.app_context():
-        assert survey_service.current_survey(SLUG).version == 1
+        assert survey_versions.current_survey(SLUG).version == 1
 
 
 # Sharing

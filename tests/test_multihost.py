@@ -34,7 +34,7 @@ from sefvoice.auth import service as auth_service
 from sefvoice.auth import throttle
 from sefvoice.extensions import db
 from sefvoice.models import Answer, IndicatorValue, Response
-from sefvoice.surveys import service
+from sefvoice.surveys import versions as survey_versions
 
 from .cluster import (
     NGINX,
@@ -80,7 +80,7 @@ def database(definitions) -> str:
     app = make_app(url, CHECK_MIGRATED=False)
     with app.app_context():
         upgrade()
-        service.store_definitions(definitions)
+        survey_versions.store_definitions(definitions)
         auth_service.create_user(OFFICER, PASSWORD, "officer")
         db.session.remove()
         db.engine.dispose()

@@ -16,13 +16,15 @@ from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, select, text
 
-from sefvoice import tally
+from sefvoice import answer_tally
 from sefvoice.bulletin.content import build_content
 from sefvoice.database import MIGRATIONS_DIR
 from sefvoice.extensions import db
 from sefvoice.models import Answer, AnswerTally, AuditEvent, PaperCopy, Response, utcnow
 from sefvoice.paper import service as paper_service
-from sefvoice.surveys import service
+from sefvoice.surveys import codes, retention
+from sefvoice.surveys import held as held_responses
+from sefvoice.surveys import versions as survey_versions
 
 from .conftest import job_result, make_app, post_form, sign_in
 from .test_database import at_once
@@ -33,12 +35,12 @@ CHANNEL_REVISION = "0009"  # the migration that adds the channel
 
 
 def _sent(survey, channel: str, pick: str, submitted: datetime) -> Response:
-    response = db.session.get(Response, service.start_response(survey, "me")[0])
+    response = db.session.get(Response, held_responses.start_response(survey, "me")[0])
     response.channel = channel
     db.session.commit()
-    question = service.definition_of(survey).question("pick-one")
-    service.save_answer(response.id, question, option_ids=[pick])
-    service.submit_response(response.id)
+    question = survey_versions.definition_of(survey).question("pick-one")
+    held_responses.save_answer(response.id, question, option_ids=[pick])
+    held_responses.submit_response(response.id)
     return response
 
 
@@ -52,7 +54,7 @@ def _tally_rows(kind: str, key: str) -> dict[str, int]:
 
 
 def test_the_tally_counts_each_channel_apart_and_a_recount_agrees(ctx):
-    survey = service.current_survey("all-types")
+    survey = survey_versions.current_survey("all-types")
     for channel, pick in [
         ("online", "cats"),
         ("online", "cats"),
@@ -72,7 +74,7 @@ def test_the_tally_counts_each_channel_apart_and_a_recount_agrees(ctx):
         "cats": {"online": 2, "paper": 1, "with_help": 1},
         "dogs": {"paper": 1, "phone": 1},
     }
-    tally.recount()
+    answer_tally.recount()
     assert {
         "responses": _tally_rows("response", ""),
         "cats": _tally_rows("choice", "cats"),
@@ -81,7 +83,9 @@ def test_the_tally_counts_each_channel_apart_and_a_recount_agrees(ctx):
 
 
 def test_a_new_response_is_online_unless_said_otherwise(ctx):
-    response_id, _code = service.start_response(service.current_survey("all-types"), "me")
+    response_id, _code = held_responses.start_response(
+        survey_versions.current_survey("all-types"), "me"
+    )
     assert db.session.get(Response, response_id).channel == "online"
 
 
@@ -123,10 +127,10 @@ def test_the_migration_makes_existing_responses_and_counts_online(tmp_path):
 
 @pytest.mark.parametrize("channel", ["paper", "phone"])
 def test_withdrawing_takes_the_response_out_of_its_channels_count(ctx, channel):
-    survey = service.current_survey("all-types")
+    survey = survey_versions.current_survey("all-types")
     kept = _sent(survey, "online", "cats", datetime(2023, 6, 1))
     leaving = _sent(survey, channel, "cats", datetime(2023, 6, 1))
-    service.withdraw_response(leaving)
+    retention.withdraw_response(leaving)
     assert _tally_rows("choice", "cats") == {"online": 1}
     assert db.session.get(Response, kept.id) is not None
 
@@ -164,7 +168,7 @@ def test_a_batch_prints_each_copy_with_its_stored_reference_and_the_surveys_qr_c
     pdf = _batch_pdf(client, _print(client, "3"))
     copies = _copies(pdf)
     with app.app_context():
-        stored = {service.format_code(c.reference) for c in db.session.scalars(select(PaperCopy))}
+        stored = {codes.format_code(c.reference) for c in db.session.scalars(select(PaperCopy))}
     assert set(copies) == stored and len(stored) == 3
     for reference in copies:
         assert not set(reference) & set("01OIL")
@@ -282,9 +286,9 @@ TYPED = {
 
 def _references(app, copies: int, slug: str = "all-types") -> list[str]:
     with app.app_context():
-        survey = service.current_survey(slug)
+        survey = survey_versions.current_survey(slug)
         batch = paper_service.print_batch(survey, copies, large_print=False)
-        return [service.format_code(r) for r in paper_service.batch_references(batch.id)]
+        return [codes.format_code(r) for r in paper_service.batch_references(batch.id)]
 
 
 def _enter(client, channel: str, reference: str = "", **changes):
@@ -313,12 +317,12 @@ def test_a_paper_return_is_stored_with_its_channel_counted_and_audited(app, clie
         response = db.session.scalar(select(Response))
         assert (response.channel, response.filled_by) == ("paper", "me-with-help")
         assert response.submitted_at is not None
-        answers = service.answers_by_question(response.id)
+        answers = held_responses.answers_by_question(response.id)
         assert answers["pick-many"].option_ids == ["bus", "walk"]
         assert answers["views-included"].option_ids == ["partly"]
         assert answers["weeks-waited"].number == 12
-        assert service.is_skipped(answers["anything-else"])
-        copy = db.session.get(PaperCopy, service.normalise_code(reference))
+        assert held_responses.is_skipped(answers["anything-else"])
+        copy = db.session.get(PaperCopy, codes.normalise_code(reference))
         assert copy.response_id == response.id and copy.entered_at is not None
         counted = _tally_rows("choice", "cats")
         assert counted == {"paper": 1}
@@ -394,7 +398,7 @@ def test_a_phone_answer_gets_a_code_to_withdraw_with_and_online_answers_are_unto
         answer(online, question_id, value)
     post_form(online, "/s/all-types/check", {})
     with app.app_context():
-        online_before = service.response_record(db.session.scalar(select(Response)))
+        online_before = retention.response_record(db.session.scalar(select(Response)))
 
     sign_in(client, "officer")
     reply = _enter(client, "phone")
@@ -403,8 +407,8 @@ def test_a_phone_answer_gets_a_code_to_withdraw_with_and_online_answers_are_unto
     with app.app_context():
         responses = db.session.scalars(select(Response).order_by(Response.id)).all()
         assert [r.channel for r in responses] == ["online", "phone"]
-        assert service.response_record(responses[0]) == online_before
-        assert service.find_response(code).id == responses[1].id
+        assert retention.response_record(responses[0]) == online_before
+        assert codes.find_response(code).id == responses[1].id
 
 
 def test_a_paper_response_is_withdrawn_with_its_reference_and_cannot_come_back(app, client):
@@ -428,7 +432,7 @@ def test_a_paper_response_is_withdrawn_with_its_reference_and_cannot_come_back(a
 def test_one_copy_entered_by_two_people_at_once_is_stored_once(app, ctx):
     (reference,) = _references(app, 1)
     with app.app_context():
-        survey = service.current_survey("all-types")
+        survey = survey_versions.current_survey("all-types")
         checked, errors = paper_service.read_return(
             survey, "paper", {**TYPED, "reference": reference}
         )
@@ -438,7 +442,9 @@ def test_one_copy_entered_by_two_people_at_once_is_stored_once(app, ctx):
     def enter() -> None:
         with app.test_request_context():
             try:
-                paper_service.enter_return(service.current_survey("all-types"), "paper", **checked)
+                paper_service.enter_return(
+                    survey_versions.current_survey("all-types"), "paper", **checked
+                )
             except paper_service.PaperError as error:
                 refused.append(str(error))
 
@@ -496,15 +502,16 @@ def test_a_paper_responses_record_is_found_by_its_reference_and_says_paper(app, 
 def test_the_tab_shows_how_people_answered_under_the_terms_protection(app, client):
     """The channel is one more grouping of the term's release: its table is protected with
     every other figure (a channel with fewer than 5 people is not shown as a number)."""
-    from sefvoice.feedback import service as feedback_service
+    from sefvoice.release import service as release_service
+    from sefvoice.terms import calendar
 
     with app.app_context():
-        survey = service.current_survey("all-types")
+        survey = survey_versions.current_survey("all-types")
         for channel, people in (("online", 9), ("paper", 6), ("phone", 2)):
             for _ in range(people):
                 _sent(survey, channel, "cats", datetime(2023, 6, 1))
-        term = feedback_service.calendar().term_at(utcnow())
-        release = feedback_service.release_for(term)
+        term = calendar().term_at(utcnow())
+        release = release_service.publication_for(term)
     by_channel = {
         row.name: row.respondents.text for row in release.summary.group("by-channel").rows
     }

@@ -12,15 +12,16 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sefvoice.definitions import load_charter, load_survey_file, parse_survey
 from sefvoice.demo import generate_responses
-from sefvoice.easyread import load_charter, load_survey_file, parse_survey
-from sefvoice.feedback import service as feedback
-from sefvoice.feedback.aggregates import grouped_counts
-from sefvoice.release.cells import Grouping
+from sefvoice.release import service as release_service
+from sefvoice.release.grouped_counts import TermCounts, grouped_counts
+from sefvoice.release.keys import Grouping
 from sefvoice.release.protect import SHOWN
+from sefvoice.release.protected_figures import ProtectedFigures
 from sefvoice.release.shown import Rules
-from sefvoice.release.term import TermCounts, TermRelease
-from sefvoice.surveys.service import current_surveys, definition_of
+from sefvoice.surveys.versions import current_surveys, definition_of
+from sefvoice.terms import calendar
 
 from .conftest import EASYREAD, FIXTURES, STATIC
 
@@ -119,7 +120,7 @@ def _all_types(slug: str = "all-types"):
     return dataclasses.replace(definition, slug=slug)
 
 
-def _unsafe(release: TermRelease) -> list:
+def _unsafe(release: ProtectedFigures) -> list:
     return [f for f in release.audit() if not f.safe]
 
 
@@ -127,7 +128,7 @@ def test_a_small_option_takes_a_second_option_with_it():
     definition = _all_types()
     answers = ["cats"] * 30 + ["dogs"] * 3
     responses = [("all-types", "me", {"pick-one": [a]}) for a in answers]
-    release = TermRelease([definition], [FILLED_BY], _counts([definition], responses), RULES)
+    release = ProtectedFigures([definition], [FILLED_BY], _counts([definition], responses), RULES)
     assert release.count(("chose", "all-types", "pick-one", "dogs")).text == "fewer than 5"
     # 33 answered, shown: the 30 goes too, or 33 - 30 would give the 3 away.
     assert release.count(("answering", "all-types", "pick-one")).text == "33"
@@ -141,7 +142,9 @@ def test_two_small_counts_that_make_a_shown_total_say_nothing_of_size():
     first, second = _all_types("first"), _all_types("second")
     responses = [("first", "me", {})] * 2 + [("first", "me-with-help", {})]
     responses += [("second", "someone-for-me", {})] * 4
-    release = TermRelease([first, second], [FILLED_BY], _counts([first, second], responses), RULES)
+    release = ProtectedFigures(
+        [first, second], [FILLED_BY], _counts([first, second], responses), RULES
+    )
     assert release.count(("respondents",)).text == "7"
     labels = {release.count(("respondents", "survey", s)).text for s in ("first", "second")}
     assert labels == {"hidden"}
@@ -162,11 +165,11 @@ def test_a_small_survey_cannot_be_recovered_from_any_table(app):
     commit of this file). Over the whole release, nothing can be narrowed."""
     with app.app_context():
         _load(SMALL_BESIDE_LARGE)
-        term = feedback.calendar().named("Summer 2023")
+        term = calendar().named("Summer 2023")
         counts = grouped_counts([term])
         definitions = [definition_of(s) for s in current_surveys()]
-        release = TermRelease(definitions, [FILLED_BY], counts.of(term.name), RULES)
-        summary = feedback.release_for(term).summary
+        release = ProtectedFigures(definitions, [FILLED_BY], counts.of(term.name), RULES)
+        summary = release_service.publication_for(term).summary
     assert not _unsafe(release)
     by_survey = {row.name: row.respondents.text for row in summary.group("by-survey").rows}
     assert by_survey["Parent carer survey"] in ("fewer than 5", "hidden")
@@ -215,7 +218,7 @@ def releases(draw):
 @given(releases())
 def test_the_attacker_finds_nothing_in_random_releases(release_input):
     surveys, responses = release_input
-    release = TermRelease(surveys, [FILLED_BY], _counts(surveys, responses), RULES)
+    release = ProtectedFigures(surveys, [FILLED_BY], _counts(surveys, responses), RULES)
     assert not _unsafe(release)
     # Whatever is shown is the true count.
     for key, status in release.protection.counts.items():
@@ -236,7 +239,7 @@ def test_does_not_apply_answers_are_left_out_of_the_base_and_shown_beside_it():
     ]
     # Five more skip it (were none to skip, "people who answered" would say so).
     responses += [("small", "me", {"feel": ["happy"]})] * 5
-    release = TermRelease([survey], [FILLED_BY], _counts([survey], responses), RULES)
+    release = ProtectedFigures([survey], [FILLED_BY], _counts([survey], responses), RULES)
     assert release.percent(("question", "small", "website")).text == "50%"  # not 31%
     assert release.count(("base", "question", "small", "website")).text == "20"
     assert release.count(("chose", "small", "website", "not-used")).text == "12"
@@ -268,7 +271,7 @@ def test_group_figures_count_only_scored_questions():
     responses = [
         ("small", "me", {"feel": [f], "next": [n]}) for f, n in zip(feel, next_steps, strict=True)
     ]
-    release = TermRelease([survey], [FILLED_BY], _counts([survey], responses), RULES)
+    release = ProtectedFigures([survey], [FILLED_BY], _counts([survey], responses), RULES)
     assert release.percent(("survey", "small")).text == "50%"  # 10 of 20, not 10 of 40
     assert release.percent(("all",)).text == "50%"
     assert release.percent(("filled_by", "me")).text == "50%"
@@ -278,8 +281,8 @@ def test_group_figures_count_only_scored_questions():
 
 
 def _result(question_id: str, published: tuple[int, int] | None):
-    from sefvoice.feedback.aggregates import QuestionResult
     from sefvoice.release.shown import Shown
+    from sefvoice.release.summary import QuestionResult
 
     return QuestionResult(
         "s", "S", question_id, "Q", "single", "p", 1, Shown(None, ""), published_positive=published
@@ -287,7 +290,7 @@ def _result(question_id: str, published: tuple[int, int] | None):
 
 
 def test_change_since_last_term_compares_the_same_questions_unrounded():
-    from sefvoice.feedback.aggregates import scorecard
+    from sefvoice.release.summary import scorecard
 
     now = [_result("a", (50, 100)), _result("b", (90, 100)), _result("c", None)]
     # Last term "b" was not published and "c" was: neither is compared.
@@ -326,7 +329,7 @@ def test_the_audit_command_prints_each_hidden_figure_and_fails_when_one_is_unsaf
     assert result.output.startswith("Summer 2023: ")
     assert "No hidden figure can be narrowed to fewer than 5 values." in result.output
     unsafe = Finding(("respondents", "survey", "all-types"), 3, 3, 3, False)
-    monkeypatch.setattr(TermRelease, "audit", lambda self: [unsafe])
+    monkeypatch.setattr(ProtectedFigures, "audit", lambda self: [unsafe])
     result = CliRunner().invoke(main, ["release", "audit", "--term", "Summer 2023"])
     assert result.exit_code == 1
     assert "respondents / survey / all-types  true     3  a reader can tell: 3 to 3  UNSAFE" in (

@@ -12,12 +12,14 @@ import pytest
 import redis
 from sqlalchemy import func, select
 
-from sefvoice import tally
+from sefvoice import answer_tally
 from sefvoice.bursts import service as bursts
 from sefvoice.extensions import db
 from sefvoice.models import AnswerTally, AuditEvent, Response, SetAsideBatch
 from sefvoice.ratelimits import shared_limits_warning
-from sefvoice.surveys import service
+from sefvoice.surveys import held as held_responses
+from sefvoice.surveys import retention
+from sefvoice.surveys import versions as survey_versions
 
 from .conftest import csrf_token, make_app, post_form, sign_in
 
@@ -84,10 +86,10 @@ def test_the_app_warns_at_start_up(database_url, monkeypatch, caplog):
 
 
 def send(survey, source: str | None, at: datetime, pet: str = "cats") -> int:
-    response_id, _ = service.start_response(survey, "me")
-    definition = service.definition_of(survey)
-    service.save_answer(response_id, definition.question("pick-one"), option_ids=[pet])
-    service.submit_response(response_id, service.source_hash(source, "test-secret"))
+    response_id, _ = held_responses.start_response(survey, "me")
+    definition = survey_versions.definition_of(survey)
+    held_responses.save_answer(response_id, definition.question("pick-one"), option_ids=[pet])
+    held_responses.submit_response(response_id, held_responses.source_hash(source, "test-secret"))
     db.session.execute(
         Response.__table__.update().where(Response.id == response_id).values(submitted_at=at)
     )
@@ -108,9 +110,9 @@ def test_a_sent_survey_keeps_a_keyed_hash_of_its_address_never_the_address(app, 
     )
     with app.app_context():
         stored = db.session.scalar(select(Response.source_hash))
-    assert stored == service.source_hash("192.0.2.44", "test-secret")
-    assert stored != service.source_hash("192.0.2.45", "test-secret")
-    assert stored != service.source_hash("192.0.2.44", "another key")
+    assert stored == held_responses.source_hash("192.0.2.44", "test-secret")
+    assert stored != held_responses.source_hash("192.0.2.45", "test-secret")
+    assert stored != held_responses.source_hash("192.0.2.44", "another key")
     assert "192.0.2.44" not in stored and len(stored) == 32
 
 
@@ -119,13 +121,13 @@ def burst(app):
     """Twelve sends from one place within two minutes (dogs), and three real ones (cats)."""
     start = datetime(2023, 6, 1, 9, 0)
     with app.app_context():
-        survey = service.current_survey("all-types")
+        survey = survey_versions.current_survey("all-types")
         for n in range(12):
             send(survey, "203.0.113.66", start + timedelta(seconds=10 * n), "dogs")
         for n, place in enumerate(["198.51.100.1", "198.51.100.2", "198.51.100.3"]):
             send(survey, place, start + timedelta(hours=n))
         send(survey, "203.0.113.66", start + timedelta(days=2))  # later, on its own
-        tally.recount()  # the sends were back-dated by hand
+        answer_tally.recount()  # the sends were back-dated by hand
     return start
 
 
@@ -140,7 +142,7 @@ def test_officers_see_a_burst(app, burst):
         [found] = bursts.find_bursts(10, timedelta(minutes=10))
     assert found.responses == 12 and found.first_sent_at == burst
     assert found.last_sent_at == burst + timedelta(seconds=110)
-    assert found.source_hash == service.source_hash("203.0.113.66", "test-secret")
+    assert found.source_hash == held_responses.source_hash("203.0.113.66", "test-secret")
 
 
 def test_a_burst_is_set_aside_kept_audited_and_put_back(app, client, burst):
@@ -176,7 +178,7 @@ def test_a_burst_is_set_aside_kept_audited_and_put_back(app, client, burst):
         batch_id = batch.id
         marked = select(func.count(Response.id)).filter_by(set_aside_batch_id=batch_id)
         assert db.session.scalar(marked) == 12
-        tally.recount()  # `sefvoice feedback recount` leaves them out too
+        answer_tally.recount()  # `sefvoice feedback recount` leaves them out too
         assert counted() == 0 and counted("response", "") == 4
         assert bursts.find_bursts(10, timedelta(minutes=10)) == []
         event = db.session.scalar(select(AuditEvent).filter_by(action="set aside responses"))
@@ -202,10 +204,10 @@ def test_a_burst_is_set_aside_kept_audited_and_put_back(app, client, burst):
 def test_source_hashes_are_blanked_after_90_days(app, burst):
     with app.app_context():
         later = burst + timedelta(days=91, minutes=30)  # the burst and the three real sends
-        assert service.delete_old_source_hashes(90, now=later) == 15
+        assert retention.delete_old_source_hashes(90, now=later) == 15
         left = select(func.count(Response.id)).where(Response.source_hash.is_not(None))
         assert db.session.scalar(left) == 1  # the one sent two days later
-        assert service.delete_old_source_hashes(90, now=later) == 0
+        assert retention.delete_old_source_hashes(90, now=later) == 0
 
 
 @pytest.mark.parametrize(("role", "status"), [("pcv_rep", 403), ("officer", 200)])

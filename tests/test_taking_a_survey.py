@@ -11,7 +11,8 @@ from sqlalchemy import event, func, select
 
 from sefvoice.extensions import db
 from sefvoice.models import Answer, AnswerChoice, Response, Survey, utcnow
-from sefvoice.surveys import service
+from sefvoice.surveys import held as held_responses
+from sefvoice.surveys import versions as survey_versions
 
 from .conftest import CSRF_PATTERN as CSRF
 from .conftest import csrf_token, post_form, sign_in
@@ -337,7 +338,7 @@ def _closed(app) -> None:
 def _held_elsewhere(app) -> None:
     with app.app_context():
         response_id = db.session.scalar(select(Response.id))
-        service.hold_response(response_id)
+        held_responses.hold_response(response_id)
 
 
 @pytest.mark.parametrize(
@@ -352,7 +353,7 @@ def _held_elsewhere(app) -> None:
 def test_an_answer_is_not_saved_to_a_response_that_may_not_take_it(
     app, half_done, change, status, says
 ):
-    """A save claims the response in one statement (service.save_held_answer); when it may
+    """A save claims the response in one statement (held_responses.save_held_answer); when it may
     not be saved to, the page says why, as the pages shown do, and nothing is stored."""
     with app.app_context():
         saved_before = db.session.scalar(select(Response.last_saved_at))
@@ -420,16 +421,16 @@ def test_an_answer_is_saved_when_its_response_could_take_it_by_the_second_look(
     the two), the response is claimed again and the answer saved; if that fails too, the
     respondent is asked to send the page again and nothing is stored."""
     start(client)
-    save, saves = service.save_held_answer, []
+    save, saves = held_responses.save_held_answer, []
 
     def refused_once(*args, **answer):
         saves.append(args)
         return False if len(saves) == 1 else save(*args, **answer)
 
-    monkeypatch.setattr(service, "save_held_answer", refused_once)
+    monkeypatch.setattr(held_responses, "save_held_answer", refused_once)
     assert answer(client, "pick-one", "cats").status_code == 302
     assert stored(app, "pick-one").option_ids == ["cats"] and len(saves) == 2
-    monkeypatch.setattr(service, "save_held_answer", lambda *args, **answer: False)
+    monkeypatch.setattr(held_responses, "save_held_answer", lambda *args, **answer: False)
     reply = answer(client, "pick-one", "dogs")
     assert reply.status_code == 400 and "Please go back and try again" in reply.text
     assert stored(app, "pick-one").option_ids == ["cats"]
@@ -497,13 +498,13 @@ def test_answers_keep_the_version_they_were_given_in(app, client, definitions, c
     test_survey = next(d for d in definitions if d.slug == SLUG)
     changed = {**test_survey.raw, "version": 2, "title": "Test survey, new wording"}
     changed["questions"] = [{**test_survey.raw["questions"][0], "text": "Which pet is best?"}]
-    from sefvoice.easyread import parse_survey
+    from sefvoice.definitions import parse_survey
 
-    service.store_definitions([parse_survey(changed, "v2")])
+    survey_versions.store_definitions([parse_survey(changed, "v2")])
     page = client.get(f"/s/{SLUG}/check").get_data(as_text=True)
     assert "Which do you like best?" in page and "Which pet is best?" not in page
     with pytest.raises(ValueError, match="Raise 'version' to 3"):
-        service.store_definitions([parse_survey({**changed, "version": 1}, "v1 changed")])
+        survey_versions.store_definitions([parse_survey({**changed, "version": 1}, "v1 changed")])
 
 
 @pytest.mark.parametrize(

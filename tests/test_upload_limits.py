@@ -10,8 +10,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from sefvoice.indicators import importer
-from sefvoice.indicators.importer import ImportProblems, read_rows
+from sefvoice.indicators.importer import ImportProblems, read_rows, readers
 
 from .conftest import sign_in
 
@@ -72,14 +71,14 @@ def test_the_reviews_far_cell_is_refused_by_its_row():
     assert len(data) < 6000
     assert refusal(data, "far.xlsx") == [
         f"far.xlsx: row 1048576: too many rows; sefvoice reads at most"
-        f" {importer.MAX_ROWS:,} rows under the header"
+        f" {readers.MAX_ROWS:,} rows under the header"
     ]
 
 
 def test_a_far_column_is_refused():
     assert refusal(far_cell("A1:XFD3", "XFD3"), "wide.xlsx") == [
         "wide.xlsx: row 3: has a cell in column XFD (16,384);"
-        f" sefvoice reads at most {importer.MAX_COLUMNS} columns"
+        f" sefvoice reads at most {readers.MAX_COLUMNS} columns"
     ]
 
 
@@ -88,7 +87,7 @@ def test_a_csv_with_60000_columns_is_refused_from_its_header():
     data = f"{header}\n{','.join(ROW)}\n".encode()
     assert 400_000 < len(data) < 800_000
     assert refusal(data, "wide.csv") == [
-        f"wide.csv: row 1: has 60,000 columns; sefvoice reads at most {importer.MAX_COLUMNS}"
+        f"wide.csv: row 1: has 60,000 columns; sefvoice reads at most {readers.MAX_COLUMNS}"
     ]
 
 
@@ -107,12 +106,12 @@ def test_rows_and_cells_are_counted_as_they_are_read(monkeypatch, name):
         if name.endswith(".xlsx")
         else "\n".join(",".join(row) for row in rows).encode()
     )
-    monkeypatch.setattr(importer, "MAX_ROWS", 20)
+    monkeypatch.setattr(readers, "MAX_ROWS", 20)
     assert refusal(data, name) == [
         f"{name}: row 22: too many rows; sefvoice reads at most 20 rows under the header"
     ]
-    monkeypatch.setattr(importer, "MAX_ROWS", 1000)
-    monkeypatch.setattr(importer, "MAX_CELLS", 100)
+    monkeypatch.setattr(readers, "MAX_ROWS", 1000)
+    monkeypatch.setattr(readers, "MAX_CELLS", 100)
     assert refusal(data, name) == [f"{name}: has more than 100 cells; split it into smaller files"]
 
 
@@ -124,7 +123,7 @@ def test_reading_has_a_time_budget(monkeypatch, name):
         if name.endswith(".xlsx")
         else "\n".join(",".join(row) for row in rows).encode()
     )
-    monkeypatch.setattr(importer, "READ_SECONDS", 0)
+    monkeypatch.setattr(readers, "READ_SECONDS", 0)
     assert refusal(data, name) == [
         f"{name}: took more than 0 seconds to read; split it into smaller files"
     ]
@@ -132,7 +131,7 @@ def test_reading_has_a_time_budget(monkeypatch, name):
 
 def test_a_zip_that_unpacks_to_too_much_is_refused_before_it_is_opened(monkeypatch):
     data = workbook(HEADER, ROW, ["b", "x" * 50_000, "education", "2023-01", "1", "count"])
-    monkeypatch.setattr(importer, "MAX_UNPACKED_BYTES", 40_000)
+    monkeypatch.setattr(readers, "MAX_UNPACKED_BYTES", 40_000)
     [problem] = refusal(data, "bomb.xlsx")
     assert re.fullmatch(
         r"bomb\.xlsx: unpacks to [\d,]+ bytes; sefvoice reads at most 40,000", problem

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response as HttpResponse
 from ..models.demo import DEMO_ACCOUNTS, is_demo_database
 from ..ratelimits import limited
 from ..security import same_site_path
-from ..surveys import service as survey_service
+from ..surveys import codes, retention
 from ..surveys.forms import ResumeForm
 from . import audit, service, sessions, throttle
 from .forms import AccountActionForm, AddUserForm, ChangePasswordForm, SignInForm
@@ -154,13 +154,13 @@ def response_record() -> str | HttpResponse:
     """Everything held about one response, for a subject access request (by its code)."""
     form = ResumeForm()
     if form.validate_on_submit():
-        response = survey_service.find_response(form.code.data)
+        response = codes.find_response(form.code.data)
         if response is None:
             form.code.errors.append("No response has that code.")
         else:
             audit.record("export response record", f"response {response.id}")
             return HttpResponse(
-                json.dumps(survey_service.response_record(response), indent=2),
+                json.dumps(retention.response_record(response), indent=2),
                 mimetype="application/json",
                 headers={"Content-Disposition": 'attachment; filename="response-record.json"'},
             )

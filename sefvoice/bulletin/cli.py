@@ -9,7 +9,7 @@ import click
 from flask import current_app
 
 from ..auth import audit
-from ..feedback.service import calendar
+from ..terms import calendar
 from .views import EDITIONS, export
 
 bulletin_cli = click.Group("bulletin", help="The termly SEF update bulletin.")

@@ -1,9 +1,9 @@
 """A bulletin's content, assembled once from the database: the one source that the web page
 and the PDF both render, so the two can never show different numbers.
 
-Feedback numbers come from the term's release (`service.release_for`, the one the feedback
-tab shows) as `Shown` values, already through disclosure control; the measures come as the
-tab's measures table. Nothing here counts or formats a figure of its own.
+Feedback numbers come from the term's publication (`release.service.publication_for`, the
+one the feedback tab shows) as `Shown` values, already through disclosure control; the
+measures come as the tab's measures table. Nothing here counts or formats a figure of its own.
 """
 
 from __future__ import annotations
@@ -16,14 +16,15 @@ from typing import ClassVar
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..feedback import service as feedback
-from ..feedback.aggregates import QuestionResult, ScoreRow
 from ..feedback.charts import summary_sentence
 from ..feedback.comments import ApprovedComment, approved_comments
-from ..feedback.tables import Table
-from ..feedback.terms import Term, local_date
 from ..models import COMMITMENT_STATUSES, Bulletin
+from ..release import service as release_service
 from ..release.shown import Rules, Shown
+from ..release.summary import QuestionResult, ScoreRow
+from ..release.tables import Table
+from ..surveys.versions import charter
+from ..terms import Term, local_date
 from .brand import Look, current
 from .markdown import Block, parse
 
@@ -43,7 +44,7 @@ class SectionSpec:
 
 def section_specs() -> list[SectionSpec]:
     """The officer-written sections, in bulletin order (outcome names from the charter)."""
-    outcomes = feedback.charter().outcomes.values()
+    outcomes = charter().outcomes.values()
     return [
         SectionSpec("welcome", "Welcome"),
         SectionSpec("strategy", "Our SEND strategy"),
@@ -388,7 +389,7 @@ def build_content(term: Term) -> BulletinContent:
     """Everything a bulletin for `term` shows. A term with no bulletin written, no answers
     or no measures still gives a whole bulletin, which says what is missing."""
     bulletin = db.session.scalar(select(Bulletin).filter_by(term_name=term.name))
-    release = feedback.release_for(term)
+    release = release_service.publication_for(term)
     summary, tables = release.summary, release.tables
     questions = tables.questions
     measures = {row.key: table for row, table in tables.outcomes}
@@ -427,7 +428,7 @@ def build_content(term: Term) -> BulletinContent:
         term=term,
         number=number_of(term),
         respondents=summary.respondents,
-        rules=feedback.rules(),
+        rules=release_service.rules(),
         channels=[(row.name, row.respondents) for row in summary.group("by-channel").rows],
         intro=[s for s in sections if s.feedback is None],
         progress=progress,

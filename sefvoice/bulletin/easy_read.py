@@ -8,7 +8,8 @@ the full bulletin): a hidden % positive gives no point. For each figure sefvoice
 line written from the number by the rules in data/easy-read-bulletin.yaml (never rounding
 into a different claim: 48% is "fewer than half", not "about half"); an officer accepts it
 or writes their own, which may only give that figure's own numbers. Every line is checked
-by the surveys' easy-read rules (sefvoice.easyread: 15 words a sentence, reading ease 70).
+by the surveys' easy-read rules (sefvoice.definitions.readability: 15 words a sentence,
+reading ease 70).
 """
 
 from __future__ import annotations
@@ -24,13 +25,13 @@ import yaml
 from flask import current_app
 from sqlalchemy import select
 
-from ..easyread import glossary_words_in, hard_to_read, load_glossary, long_sentences
+from ..definitions import glossary_words_in, hard_to_read, load_glossary, long_sentences
 from ..extensions import db
-from ..feedback.aggregates import QuestionResult
-from ..feedback.service import calendar
 from ..models import Bulletin, Commitment, EasyReadLine
 from ..release.shown import Shown
-from ..surveys import service as surveys
+from ..release.summary import QuestionResult
+from ..surveys import versions as survey_versions
+from ..terms import calendar
 from .brand import Look
 from .content import BulletinContent, Section
 from .markdown import clean
@@ -198,8 +199,10 @@ def point_key(result: QuestionResult) -> str:
 
 def _answer_picture(result: QuestionResult, fallback: tuple[str, str]) -> tuple[str, str]:
     """The picture of the answer the figure counts (the tick for "Yes")."""
-    survey = surveys.current_survey(result.survey_slug)
-    question = surveys.definition_of(survey).question(result.question_id) if survey else None
+    survey = survey_versions.current_survey(result.survey_slug)
+    question = (
+        survey_versions.definition_of(survey).question(result.question_id) if survey else None
+    )
     positive = [o for o in question.options if o.positive] if question else []
     return (positive[-1].picture, positive[-1].alt) if positive else fallback
 

@@ -17,8 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from ..feedback.forms import TermForm
-from ..forms import PageForm
+from ..forms import PageForm, TermForm
 from ..models import COMMITMENT_STATUSES
 from .easy_read import written_line_problems
 from .markdown import MAX_LENGTH

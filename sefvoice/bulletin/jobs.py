@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from ..feedback.service import calendar
 from ..jobs import JobError, Made, Progress, register, size_in_words
+from ..terms import calendar
 from .content import build_content
 from .easy_read import build_easy_read
-from .pdf import build_easy_read_pdf, build_pdf
+from .pdf.easy_read import build_easy_read_pdf
+from .pdf.full import build_pdf
 
 BULLETIN_PDF = "bulletin-pdf"
 LABELS = {"bulletin": "bulletin", "easy-read": "easy-read bulletin"}

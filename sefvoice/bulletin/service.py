@@ -13,9 +13,8 @@ from sqlalchemy import delete, select
 
 from ..auth import audit
 from ..extensions import db
-from ..feedback.service import calendar
-from ..feedback.terms import Term
 from ..models import COMMITMENT_STATUSES, Bulletin, BulletinSection, Commitment
+from ..terms import Term, calendar
 from .brand import save_look
 from .content import DEFAULT_AUTHOR, DEFAULT_TITLE, previous_bulletin, section_specs
 from .easy_read import EasyReadError, lines, save_commitment_line

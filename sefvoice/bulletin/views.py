@@ -22,10 +22,9 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth import audit, role_required
 from ..feedback.charts import web_svgs
-from ..feedback.service import calendar
-from ..feedback.terms import Term
 from ..jobs import service as jobs
 from ..models import Bulletin
+from ..terms import Term, calendar
 from . import service
 from .brand import BrandError, current, save_look, text_pairs
 from .content import BulletinContent, build_content, section_specs
@@ -40,9 +39,10 @@ from .easy_read import (
 from .forms import CreateForm, DetailsForm, LookForm, ProgressForm, SectionForm
 from .jobs import BULLETIN_PDF, LABELS, export_subject
 from .markdown import link_runs, parse
-from .pdf import build_easy_read_pdf, build_pdf
+from .pdf.easy_read import build_easy_read_pdf
+from .pdf.full import build_pdf
 
-bp = Blueprint("bulletin", __name__, url_prefix="/bulletins")
+bp = Blueprint("bulletins", __name__, url_prefix="/bulletins")
 bp.add_app_template_filter(link_runs)
 
 

@@ -1,7 +1,7 @@
 """Finding bursts of sends from one source, and setting a batch of responses aside.
 
 Each sent response carries a keyed hash of the address it was sent from (never the address;
-surveys.service.source_hash). Many sends from one source close together may be one family
+surveys.held.source_hash). Many sends from one source close together may be one family
 filling in for each child, a class at a school event, or someone stuffing the figures: an
 officer looks and decides. A batch set aside is kept and marked, leaves the answer tally in
 the same transaction (sefvoice.tally counts only responses not set aside), is audited, and
@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from sqlalchemy import func, select, update
 
-from .. import tally
+from .. import answer_tally
 from ..extensions import db
 from ..models import Response, SetAsideBatch, Survey, utcnow
 
@@ -90,7 +90,7 @@ def set_aside(
     ids = list(db.session.scalars(select(Response.id).where(which)))
     if not ids:
         raise NothingToSetAside("Those responses are no longer in the figures.")
-    tally.add_responses(Response.id.in_(ids), sign=-1)  # while they still count
+    answer_tally.add_responses(Response.id.in_(ids), sign=-1)  # while they still count
     batch = SetAsideBatch(
         source_hash=source_hash,
         first_sent_at=first,
@@ -121,7 +121,7 @@ def put_back(batch_id: int, actor: str) -> SetAsideBatch:
         db.session.execute(
             update(Response).where(Response.id.in_(ids)).values(set_aside_batch_id=None)
         )
-        tally.add_responses(Response.id.in_(ids))
+        answer_tally.add_responses(Response.id.in_(ids))
     batch.restored_at, batch.restored_by = utcnow(), actor
     db.session.commit()
     return batch

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth import audit, role_required
-from . import bp, service
+from . import service
 from .forms import SetAsideForm
+
+bp = Blueprint("responses", __name__, url_prefix="/responses")
 
 
 def _page(form: SetAsideForm | None = None, status: int = 200) -> tuple[str, int]:

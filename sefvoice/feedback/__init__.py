@@ -1,9 +1,7 @@
-"""The feedback tab of the SEND data dashboard: aggregates, disclosure control, charts, exports."""
+"""The feedback tab of the SEND data dashboard: the tab, its charts and downloads, and
+comment moderation. Its figures come from sefvoice.release."""
 
-from flask import Blueprint
-
-bp = Blueprint("feedback", __name__, url_prefix="/feedback")
-
-from . import moderation, views  # noqa: E402,F401  (routes attach themselves to bp)
+from . import moderation  # noqa: F401  (the moderation pages attach themselves to bp)
+from .views import bp
 
 __all__ = ["bp"]

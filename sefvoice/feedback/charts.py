@@ -14,7 +14,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import simpleSplit
 
 from ..release.shown import Shown
-from .tables import Table
+from ..release.tables import Table
 
 INK = HexColor("#0b0c0c")
 BAR = HexColor("#1d70b8")  # 5.2:1 on white

@@ -17,12 +17,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..auth import audit
-from ..easyread import Question
+from ..definitions import Question
 from ..extensions import db
 from ..models import REVIEW_STATUSES, Answer, CommentReview, Response, Survey, User, utcnow
-from ..surveys.service import definition_of
+from ..surveys.versions import charter, definition_of
 from .redaction import redact
-from .service import charter
 
 
 class ReviewError(ValueError):

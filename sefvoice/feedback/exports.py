@@ -25,7 +25,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 
 from ..release.shown import Shown
-from .tables import Table
+from ..release.tables import Table
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # How every number is written on the page: sign, digits with thousands commas, decimals,

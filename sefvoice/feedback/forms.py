@@ -1,4 +1,4 @@
-"""The officers' comment review form, and a term typed by its name."""
+"""The officers' comment review form."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ from typing import Any
 
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import Length, Optional
 
-from ..easyread import TEXT_LIMIT, CharterPrinciple
+from ..definitions import TEXT_LIMIT, CharterPrinciple
 from ..forms import PageForm
-from .service import calendar
 
 
 class ReviewForm(PageForm):
@@ -44,17 +43,3 @@ class ReviewForm(PageForm):
                     field.errors.append(message)
                     valid = False
         return valid
-
-
-class TermForm(PageForm):
-    """A term, typed by its name ("Summer 2023")."""
-
-    term = StringField(
-        validators=[InputRequired("Enter a term, like Summer 2023."), Length(max=40)]
-    )
-
-    def validate_term(self, field: StringField) -> None:
-        try:
-            calendar().named(field.data)
-        except ValueError as error:
-            raise ValidationError(str(error)) from error

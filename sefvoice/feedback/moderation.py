@@ -7,9 +7,10 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth import role_required
-from . import bp, comments
+from ..surveys.versions import charter
+from . import comments
 from .forms import ReviewForm
-from .service import charter
+from .views import bp
 
 QUEUE_SIZE = 50
 RECENTLY_REVIEWED = 20

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth import audit, role_required
 from ..models import utcnow
-from . import bp, service
+from ..release import service
+from ..terms import calendar
 from .charts import summary_sentence, web_svgs
 from .exports import to_csv, to_xlsx
+
+bp = Blueprint("feedback", __name__, url_prefix="/feedback")
 
 EXPORTS = {  # Werkzeug adds "; charset=utf-8" to text types itself
     "csv": ("text/csv", to_csv),
@@ -23,17 +26,17 @@ def _chosen_term():
     asked = request.args.get("term")
     if asked:
         try:
-            return service.calendar().named(asked), available
+            return calendar().named(asked), available
         except ValueError:
             abort(404)
-    return (available[0] if available else service.calendar().term_at(utcnow())), available
+    return (available[0] if available else calendar().term_at(utcnow())), available
 
 
 @bp.get("/")
 @role_required("pcv_rep")
 def tab() -> str:
     term, available = _chosen_term()
-    release = service.release_for(term)
+    release = service.publication_for(term)
     summary, tables = release.summary, release.tables
     charts = {
         t.id: (web_svgs(t), summary_sentence(t))
@@ -58,7 +61,7 @@ def download(table_id: str, kind: str) -> HttpResponse:
     if kind not in EXPORTS:
         abort(404)
     term, _ = _chosen_term()
-    tables = service.release_for(term).tables
+    tables = service.publication_for(term).tables
     table = next((t for t in tables.every_table() if t.id == table_id), None)
     if table is None:
         abort(404)

@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from .. import uploads
 from ..auth import audit, role_required
-from ..easyread import load_charter
+from ..definitions import load_charter
 from ..extensions import db
 from ..jobs.service import start as start_job
 from ..models import Indicator

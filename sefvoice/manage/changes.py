@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from ..easyread import Question, SurveyDefinition
+from ..definitions import Question, SurveyDefinition
 
 # Below this share of the same words (difflib's ratio on the lower-cased words), a reworded
 # question is taken to ask something else.

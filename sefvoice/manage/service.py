@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 import yaml
 from sqlalchemy import case, func, select
 
-from ..easyread import SurveyDefinition, check_survey_text, load_charter
+from ..definitions import SurveyDefinition, check_survey_text, load_charter
 from ..extensions import db
-from ..feedback.terms import Term, local_date, utc_midnight
 from ..models import Response, Survey, utcnow
-from ..surveys import service as survey_service
+from ..surveys import versions as survey_versions
+from ..terms import Term, local_date, utc_midnight
 from .changes import Changes, compare
 
 MAX_DEFINITION_BYTES = 1024 * 1024
@@ -229,7 +229,7 @@ def check_upload(
             f"{file_name} is for the survey {fields.get('slug')!r}, not {slug!r}."
             " Upload it on that survey's page, or correct its slug."
         )
-    current = survey_service.current_survey(slug)
+    current = survey_versions.current_survey(slug)
     base_version = current.version if current else 0
     definition, problems = check_survey_text(
         text, file_name, load_charter(easyread_dir), static_dir
@@ -242,7 +242,7 @@ def check_upload(
         definition = None
     checked = CheckedUpload(text, problems, definition, base_version=base_version)
     if definition is not None and current is not None:
-        checked.changes = compare(survey_service.definition_of(current), definition)
+        checked.changes = compare(survey_versions.definition_of(current), definition)
     return checked
 
 
@@ -261,8 +261,8 @@ def publish(checked: CheckedUpload, base_version: int) -> Survey:
             " Check it again to see the changes against that version."
         )
     try:
-        survey_service.store_definitions([checked.definition])
+        survey_versions.store_definitions([checked.definition])
     except ValueError as error:  # the same version stored since, with other wording
         db.session.rollback()
         raise PublishRefused(str(error)) from error
-    return survey_service.current_survey(checked.definition.slug)
+    return survey_versions.current_survey(checked.definition.slug)

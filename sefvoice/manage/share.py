@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 from svglib.svglib import svg2rlg
 
-from ..easyread import SurveyDefinition
+from ..definitions import SurveyDefinition
 
 INK = HexColor("#0b0c0c")
 MARGIN = 18 * mm

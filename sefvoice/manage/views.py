@@ -21,12 +21,14 @@ from flask import (
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth import audit, role_required
-from ..easyread import SurveyDefinition
-from ..feedback.service import calendar
+from ..definitions import SurveyDefinition
 from ..models import Survey, utcnow
-from ..surveys import service as survey_service
+from ..surveys import codes
+from ..surveys import held as held_responses
+from ..surveys import versions as survey_versions
 from ..surveys.forms import FilledByForm, choices, question_form
 from ..surveys.views import page_after, question_page
+from ..terms import calendar
 from . import service, share
 from .forms import PublishForm, ScheduleForm, UploadForm
 
@@ -40,7 +42,7 @@ def officers_only() -> None:
 
 
 def _current(slug: str) -> Survey:
-    return survey_service.current_survey(slug) or abort(404)
+    return survey_versions.current_survey(slug) or abort(404)
 
 
 def _this_term():
@@ -209,7 +211,7 @@ def qr_png(slug: str) -> Response:
 
 @bp.get("/<slug>/flyer.pdf")
 def flyer(slug: str) -> Response:
-    definition = survey_service.definition_of(_current(slug))
+    definition = survey_versions.definition_of(_current(slug))
     link = url_for("surveys.start", slug=slug, _external=True)
     pdf = share.flyer_pdf(definition, link, Path(current_app.static_folder))
     return Response(
@@ -234,7 +236,7 @@ EXAMPLE_CODE = "ABCD2345"  # the code shown in a preview: the example the resume
 def _preview(slug: str, version: int) -> SurveyDefinition:
     survey = service.survey_version(slug, version) or abort(404)
     g.preview = Preview(slug, version)
-    return survey_service.definition_of(survey)
+    return survey_versions.definition_of(survey)
 
 
 @bp.route("/<slug>/v<int:version>/preview", methods=["GET", "POST"])
@@ -254,7 +256,7 @@ def preview_code(slug: str, version: int) -> str:
     return render_template(
         "surveys/code.html",
         definition=definition,
-        code=survey_service.format_code(EXAMPLE_CODE),
+        code=codes.format_code(EXAMPLE_CODE),
         next_question=definition.questions[0],
     )
 
@@ -283,7 +285,7 @@ def preview_check(slug: str, version: int) -> HttpResponse | str:
         definition=definition,
         answers={},
         missing=[],
-        is_skipped=survey_service.is_skipped,
+        is_skipped=held_responses.is_skipped,
     )
 
 

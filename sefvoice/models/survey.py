@@ -26,7 +26,7 @@ class Survey(db.Model):
     version: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
     # Loaded only when asked for: pages need the parsed definition, which is cached
-    # (surveys.service.definition_of), not this JSON on every row they read.
+    # (surveys.versions.definition_of), not this JSON on every row they read.
     definition: Mapped[dict] = mapped_column(JSON, deferred=True)
     # The newest version carries the survey's state: is_open is the officers' switch, and
     # opens_at/closes_at (naive UTC, either may be empty) a schedule within it.
@@ -36,7 +36,7 @@ class Survey(db.Model):
     loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def takes_answers(self, now: datetime) -> bool:
-        """Open, and `now` within the schedule (surveys.service.TAKES_ANSWERS in SQL)."""
+        """Open, and `now` within the schedule (surveys.statements.TAKES_ANSWERS in SQL)."""
         return (
             self.is_open
             and (self.opens_at is None or self.opens_at <= now)

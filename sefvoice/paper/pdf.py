@@ -43,7 +43,7 @@ from reportlab.platypus import (
 )
 from svglib.svglib import svg2rlg
 
-from ..easyread import Option, Question, SurveyDefinition
+from ..definitions import Option, Question, SurveyDefinition
 from .words import PaperWords
 
 FONT, BOLD = "Vera", "Vera-Bold"  # Bitstream Vera Sans, shipped with reportlab, embedded

@@ -19,10 +19,12 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
 from ..auth import audit
-from ..easyread import Question, SurveyDefinition
+from ..definitions import Question, SurveyDefinition
 from ..extensions import db
 from ..models import PaperBatch, PaperCopy, Response, Survey, utcnow
-from ..surveys import service as surveys
+from ..surveys import codes
+from ..surveys import held as held_responses
+from ..surveys import versions as survey_versions
 from ..surveys.forms import FilledByForm, answer_from_form, choices, question_form
 from .pdf import CopyAddresses, build_pdf, filled_by_question
 from .words import load_paper_words
@@ -47,7 +49,7 @@ def _unused_references(count: int) -> list[str]:
     """count new references, none printed before nor equal to anyone's resume code."""
     found: set[str] = set()
     while len(found) < count:
-        drawn = {surveys.new_code() for _ in range(count - len(found))} - found
+        drawn = {codes.new_code() for _ in range(count - len(found))} - found
         taken = set()
         for chunk in _chunks(sorted(drawn), 500):
             taken |= set(
@@ -55,7 +57,7 @@ def _unused_references(count: int) -> list[str]:
                     select(PaperCopy.reference).where(PaperCopy.reference.in_(chunk))
                 )
             )
-            hashes = {surveys.hash_code(reference): reference for reference in chunk}
+            hashes = {codes.hash_code(reference): reference for reference in chunk}
             held = select(Response.resume_code_hash).where(Response.resume_code_hash.in_(hashes))
             taken |= {hashes[h] for h in db.session.scalars(held)}
         found |= drawn - taken
@@ -128,8 +130,8 @@ def batch_pdf(
 ) -> bytes:
     """The batch's copies as one PDF, made afresh from the stored references. `drew(done,
     total)` is told of each copy drawn, and `drawn()` when the file is being written."""
-    references = [surveys.format_code(r) for r in batch_references(batch.id)]
-    definition, large_print = surveys.definition_of(batch.survey), batch.large_print
+    references = [codes.format_code(r) for r in batch_references(batch.id)]
+    definition, large_print = survey_versions.definition_of(batch.survey), batch.large_print
     db.session.commit()  # nothing held open in the database while the pages are drawn
     return build_pdf(
         definition,
@@ -176,8 +178,8 @@ def _when(moment: datetime) -> str:
 def check_reference(survey: Survey, typed: str) -> str:
     """The paper copy's reference if a return from it can be entered on this survey version;
     PaperError saying why not otherwise."""
-    reference = surveys.normalise_code(typed)
-    shown = surveys.format_code(reference) if reference else typed
+    reference = codes.normalise_code(typed)
+    shown = codes.format_code(reference) if reference else typed
     if not reference:
         raise PaperError("Type the reference printed at the top of each page, like ABCD-2345.")
     copy = db.session.get(PaperCopy, reference)
@@ -253,11 +255,11 @@ def read_return(
 ) -> tuple[dict[str, object], dict[str, str]]:
     """Check a typed return: (what to store, {} ) or ({}, a message for each field in error,
     keyed by field name). `typed` holds "reference", "filled-by" and "q-<question id>"."""
-    definition = surveys.definition_of(survey)
+    definition = survey_versions.definition_of(survey)
     errors: dict[str, str] = {}
     reference = None
     text = {key: str(value).strip() for key, value in typed.items()}
-    if not surveys.survey_is_open(survey.slug):
+    if not survey_versions.survey_is_open(survey.slug):
         errors["channel"] = "This survey is closed: like the online survey, it takes no answers."
     elif channel not in STAFF_CHANNELS:
         errors["channel"] = "Choose how the answers came in: paper, phone or with help."
@@ -290,7 +292,7 @@ def enter_return(
     transaction; which staff member entered it goes in the audit log only. A paper copy
     is claimed first, in the same transaction, so two people entering it at once store it
     once: the second waits for the first, then finds it entered."""
-    definition = surveys.definition_of(survey)
+    definition = survey_versions.definition_of(survey)
     entered_at = utcnow()
     if reference is not None:
         claimed = db.session.execute(
@@ -305,12 +307,12 @@ def enter_return(
         if claimed.rowcount != 1:
             db.session.rollback()
             check_reference(survey, reference)  # raises, saying why (entered just now)
-    code = reference or surveys.new_code()
+    code = reference or codes.new_code()
     response = Response(
         survey_id=survey.id,
         filled_by=filled_by,
         channel=channel,
-        resume_code_hash=surveys.hash_code(code),
+        resume_code_hash=codes.hash_code(code),
     )
     try:
         db.session.add(response)
@@ -325,11 +327,11 @@ def enter_return(
             .values(response_id=response.id)
         )
     for question in definition.questions:
-        surveys.save_answer(response.id, question, **answers[question.id], commit=False)
-    surveys.submit_response(response.id, commit=False)
+        held_responses.save_answer(response.id, question, **answers[question.id], commit=False)
+    held_responses.submit_response(response.id, commit=False)
     audit.record(
         "return entered",
         f"{survey.slug} v{survey.version}: {channel} response {response.id}"
-        + (f", reference {surveys.format_code(reference)}" if reference else ""),
+        + (f", reference {codes.format_code(reference)}" if reference else ""),
     )  # commits the whole return
-    return Entered(response.id, channel, surveys.format_code(code))
+    return Entered(response.id, channel, codes.format_code(code))

@@ -21,7 +21,7 @@ from ..auth import role_required
 from ..extensions import db
 from ..jobs import service as jobs
 from ..models import CHANNELS, Job, PaperBatch, Survey
-from ..surveys import service as surveys
+from ..surveys import versions as survey_versions
 from . import service
 from .forms import PrintForm
 from .jobs import BATCH_PDF, batch_subject
@@ -41,14 +41,14 @@ def _survey_version(slug: str, version: int) -> Survey:
 @role_required("officer")
 def index() -> str:
     return render_template(
-        "paper/index.html", surveys=surveys.current_surveys(), batches=service.batches()
+        "paper/index.html", surveys=survey_versions.current_surveys(), batches=service.batches()
     )
 
 
 @bp.route("/<slug>/print", methods=["GET", "POST"])
 @role_required("officer")
 def print_copies(slug: str) -> str | HttpResponse:
-    survey = surveys.current_survey(slug)
+    survey = survey_versions.current_survey(slug)
     if survey is None:
         abort(404)
     form = PrintForm()
@@ -103,7 +103,7 @@ def batch_pdf(batch_id: int) -> HttpResponse:
 def enter(slug: str, version: int) -> str | HttpResponse:
     """All the questions on one page, answered by typing option numbers: keyboard only."""
     survey = _survey_version(slug, version)
-    definition = surveys.definition_of(survey)
+    definition = survey_versions.definition_of(survey)
     channel = request.form.get("channel") or request.args.get("channel", "paper")
     errors: dict[str, str] = {}
     if request.method == "POST":  # CSRFProtect has checked the token

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from ..easyread import MAX_SENTENCE_WORDS, SurveyDefinitionError, sentences
+from ..definitions import MAX_SENTENCE_WORDS, SurveyDefinitionError, sentences
 
 HEADINGS = ("what_for", "who_sees", "how_long", "anonymous", "online", "send_back", "reference")
 PARAGRAPHS = ("anonymous", "withdraw", "online", "send_back")

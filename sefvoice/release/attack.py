@@ -19,7 +19,7 @@ import numpy as np
 from scipy.optimize import LinearConstraint, linprog, milp
 from scipy.sparse import vstack
 
-from .cells import Cells, Figure, Key, sparse_rows
+from .finest_cells import Cells, Figure, Key, sparse_rows
 
 WHOLE = 1e-6  # how near a whole number a solver's value must be to count as one
 

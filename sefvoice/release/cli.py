@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..feedback import service
+from . import service
 from .report import audit_report
 
 release_cli = click.Group("release", help="A term's published figures and their protection.")
@@ -20,7 +20,7 @@ def release_audit(term_name: str) -> None:
         term = service.calendar().named(term_name)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--term") from error
-    report = audit_report(term, service.term_release(term))
+    report = audit_report(term, service.protected_figures_for(term))
     click.echo(report.heading)
     for line in report.lines:
         click.echo(line)

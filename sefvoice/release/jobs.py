@@ -3,21 +3,23 @@ run by a worker; its report is stored as a text file."""
 
 from __future__ import annotations
 
-from ..feedback import service
 from ..jobs import JobError, Made, Progress, register
-from .report import audit_report
 
 RELEASE_AUDIT = "release-audit"
 
 
 @register(RELEASE_AUDIT, "Checking a term's release")
 def audit_release(arguments: dict, progress: Progress) -> Made:
+    # Here, not at the top: the release's solver (scipy) loads with the first release.
+    from . import service
+    from .report import audit_report
+
     try:
         term = service.calendar().named(arguments["term"])
     except ValueError as error:
         raise JobError(str(error)) from None
     progress.step(0, 2, "Counting and protecting the term's figures")
-    release = service.term_release(term)
+    release = service.protected_figures_for(term)
     progress.step(1, 2, "Working out what a reader could tell of each hidden figure")
     report = audit_report(term, release)
     return Made(

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .attack import Attack, Finding, Known
-from .cells import Cells, Figure, Key
+from .finest_cells import Cells, Figure, Key
 from .shown import Rules
 
 SHOWN, SMALL, HIDDEN, WITHHELD, TOO_FEW = "shown", "small", "hidden", "withheld", "too few"

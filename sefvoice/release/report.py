@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..feedback.terms import Term
-from .attack import Finding
-from .protect import SHOWN
-from .term import TermRelease
+if TYPE_CHECKING:
+    from ..terms import Term
+    from .attack import Finding
+    from .protected_figures import ProtectedFigures
 
 
 def _describe(finding: Finding) -> str:
@@ -30,12 +31,12 @@ class AuditReport:
         return "\n".join([self.heading, *self.lines, self.verdict]) + "\n"
 
 
-def audit_report(term: Term, release: TermRelease) -> AuditReport:
-    """Attack the term's release (TermRelease.audit, a solver over every hidden figure)
+def audit_report(term: Term, release: ProtectedFigures) -> AuditReport:
+    """Attack the term's release (ProtectedFigures.audit, a solver over every hidden figure)
     and say what a reader could work out."""
     findings = release.audit()
     counts = release.protection.counts
-    shown = sum(1 for status in counts.values() if status == SHOWN)
+    shown = sum(1 for key in counts if release.shown(key))
     heading = (
         f"{term.name}: {shown:,} counts shown, {len(counts) - shown:,} hidden"
         f" ({len(release.protection.secondary):,} of them to protect others);"

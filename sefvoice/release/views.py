@@ -7,9 +7,9 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth import role_required
-from ..feedback.forms import TermForm
-from ..feedback.service import calendar
+from ..forms import TermForm
 from ..jobs import service as jobs
+from ..terms import calendar
 from .jobs import RELEASE_AUDIT
 
 bp = Blueprint("release", __name__, url_prefix="/release")

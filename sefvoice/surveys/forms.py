@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..easyread import Option, Question
+from ..definitions import Option, Question
 from ..forms import PageForm
 
 

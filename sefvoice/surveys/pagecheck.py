@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
-from ..easyread import Question, SurveyDefinition, glossary_words_in, load_glossary
+from ..definitions import Question, SurveyDefinition, glossary_words_in, load_glossary
 
 VOID_ELEMENTS = {
     "area",
@@ -137,7 +137,7 @@ def page_problems(easyread_dir: Path, definitions: list[SurveyDefinition]) -> li
     and name each glossary word a page uses without explaining it."""
     from .. import create_app  # the app is built here, not on import: the app imports this
     from ..extensions import db
-    from . import service
+    from . import versions as survey_versions
 
     glossary = load_glossary(easyread_dir)
     if not glossary:
@@ -156,7 +156,7 @@ def page_problems(easyread_dir: Path, definitions: list[SurveyDefinition]) -> li
         )
         with app.app_context():
             db.create_all()
-            service.store_definitions(definitions)
+            survey_versions.store_definitions(definitions)
             problems = [
                 f"{address}: uses {word!r} without saying what it means"
                 " (reword it, or list it in the question's 'explain')"

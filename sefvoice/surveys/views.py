@@ -1,4 +1,4 @@
-"""Survey-taking pages: public, no sign-in. Thin views over surveys.service."""
+"""Survey-taking pages: public, no sign-in. Thin views over the surveys package's functions."""
 
 from __future__ import annotations
 
@@ -23,13 +23,15 @@ from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..database import close_after_the_page
-from ..easyread import Question, SurveyDefinition, load_glossary
+from ..definitions import Question, SurveyDefinition, load_glossary
 from ..extensions import db
 from ..models import utcnow
 from ..ratelimits import limited, remote_address
 from ..security import same_site_path
 from ..urls import fixed_url
-from . import service
+from . import codes, retention
+from . import held as held_responses
+from . import versions as survey_versions
 from .forms import (
     FilledByForm,
     ResumeForm,
@@ -90,11 +92,11 @@ def _held(slug: str) -> dict:
 
 def _held_response(
     slug: str, answer_to: str | None = None
-) -> tuple[service.HeldResponse | None, bool | None]:
+) -> tuple[held_responses.HeldResponse | None, bool | None]:
     """The response this browser's session holds for the survey (with its saved answer to
     the question `answer_to`), and whether the survey is open."""
     held = _held(slug)
-    return service.held_response(slug, held.get("id"), held.get("token"), answer_to)
+    return held_responses.held_response(slug, held.get("id"), held.get("token"), answer_to)
 
 
 def _forget_code(slug: str) -> None:
@@ -106,7 +108,7 @@ def _forget_code(slug: str) -> None:
 
 def _current_response(
     slug: str, keep_code: bool = False, answer_to: str | None = None
-) -> tuple[service.HeldResponse, SurveyDefinition]:
+) -> tuple[held_responses.HeldResponse, SurveyDefinition]:
     """The response this browser is filling in for the survey, checked for state. The new
     response's code leaves the session here, unless this is the code page."""
     if not keep_code:
@@ -117,30 +119,32 @@ def _current_response(
         abort(redirect(url_for(".start", slug=slug)))
     if response.submitted_at is not None:
         abort(redirect(url_for(".done", slug=slug)))
-    if service.is_expired(response, current_app.config["UNFINISHED_RESPONSE_DAYS"]):
+    if held_responses.is_expired(response, current_app.config["UNFINISHED_RESPONSE_DAYS"]):
         abort(410, description="expired")
-    return response, service.definition_of(response.survey)
+    return response, survey_versions.definition_of(response.survey)
 
 
-def _held_survey(slug: str) -> service.SurveyVersion:
+def _held_survey(slug: str) -> survey_versions.SurveyVersion:
     """The survey version of the response this browser holds, to check an answer against
     before it is saved: from the session, where starting and resuming put it, or read with
     the response (a session from before it was kept there), with _current_response's checks."""
     held = _held(slug)
-    survey = service.survey_version(held["survey"]) if "survey" in held else None
+    survey = survey_versions.survey_version(held["survey"]) if "survey" in held else None
     if survey is None or survey.slug != slug:
         survey = _current_response(slug)[0].survey
     return survey
 
 
-def _save(slug: str, survey: service.SurveyVersion, question: Question, **answer) -> None:
-    """Save an answer to the response this browser holds (service.save_held_answer). When it
+def _save(slug: str, survey: survey_versions.SurveyVersion, question: Question, **answer) -> None:
+    """Save an answer to the response this browser holds (held_responses.save_held_answer). When it
     may not be saved to, the checks of _current_response, one by one, give the page that says
     why; if they pass, what refused the save changed between the two (a survey opening at
     that moment, say), so it is tried once more."""
     held = _held(slug)
     keep_days = current_app.config["UNFINISHED_RESPONSE_DAYS"]
-    save = partial(service.save_held_answer, held.get("id"), held.get("token"), survey, keep_days)
+    save = partial(
+        held_responses.save_held_answer, held.get("id"), held.get("token"), survey, keep_days
+    )
     if not save(question, **answer):
         _current_response(slug)
         if not save(question, **answer):
@@ -148,7 +152,7 @@ def _save(slug: str, survey: service.SurveyVersion, question: Question, **answer
 
 
 def on_own_connection(view: Callable) -> Callable:
-    """Run a survey page on its own Core connection (service.connection), not the ORM
+    """Run a survey page on its own Core connection (statements.connection), not the ORM
     session's, and close it when the page is made (closing rolls back anything not committed;
     a connection lost by then does not stop the page: database.close_after_the_page).
 
@@ -186,7 +190,11 @@ def meanings_of(words: tuple[str, ...]) -> list[str]:
 @bp.get("/")
 def index() -> str:
     now = utcnow()
-    surveys = [service.definition_of(s) for s in service.current_surveys() if s.takes_answers(now)]
+    surveys = [
+        survey_versions.definition_of(s)
+        for s in survey_versions.current_surveys()
+        if s.takes_answers(now)
+    ]
     return render_template("surveys/index.html", surveys=surveys)
 
 
@@ -194,9 +202,9 @@ def index() -> str:
 @limited("START_LIMIT")
 @on_own_connection
 def start(slug: str) -> str | HttpResponse:
-    survey, is_open = service.newest_version(slug)
+    survey, is_open = survey_versions.newest_version(slug)
     _abort_unless_open(is_open)
-    definition = service.definition_of(survey)
+    definition = survey_versions.definition_of(survey)
 
     def start_page(form: FilledByForm, **context) -> tuple[str, int]:
         status = 400 if form.errors else 200
@@ -211,8 +219,8 @@ def start(slug: str) -> str | HttpResponse:
         return shown_afresh(survey, blank_page)
     form = _filled_by_form(definition)
     if form.validate_on_submit():
-        token = service.new_token()
-        response_id, code = service.start_response(survey, form.filled_by.data, token)
+        token = held_responses.new_token()
+        response_id, code = held_responses.start_response(survey, form.filled_by.data, token)
         _remember(slug, response_id, token, survey.id, code)
         return redirect(url_for(".code", slug=slug))
     return start_page(form)
@@ -229,17 +237,19 @@ def _filled_by_form(definition: SurveyDefinition) -> FilledByForm:
 def code(slug: str) -> str:
     response, definition = _current_response(slug, keep_code=True)
     code = session["responses"][slug].get("code")
-    next_question = service.first_unanswered(definition, service.answers_by_question(response.id))
+    next_question = held_responses.first_unanswered(
+        definition, held_responses.answers_by_question(response.id)
+    )
     return render_template(
         "surveys/code.html",
         definition=definition,
-        code=service.format_code(code) if code else None,
+        code=codes.format_code(code) if code else None,
         next_question=next_question,
     )
 
 
 def _form_data_from_answer(question: Question, answer) -> dict:
-    if answer is None or service.is_skipped(answer):
+    if answer is None or held_responses.is_skipped(answer):
         return {}
     if question.type == "multiple":
         return {"answer": answer.option_ids}
@@ -291,7 +301,7 @@ def question_page(
 
 
 def shown_afresh(
-    survey: service.SurveyVersion, make_page: Callable[..., tuple[str, int]]
+    survey: survey_versions.SurveyVersion, make_page: Callable[..., tuple[str, int]]
 ) -> tuple[str, int]:
     """A page of a survey version that is the same for every respondent who asks for it at
     its address but for its CSRF token: made once, with a stand-in for the token, and
@@ -327,7 +337,7 @@ def question(slug: str, question_id: str) -> str | HttpResponse:
     else:
         _forget_code(slug)
         survey, saved = _held_survey(slug), None
-        definition = service.definition_of(survey)
+        definition = survey_versions.definition_of(survey)
     question = definition.question(question_id)
     if question is None:
         abort(404)
@@ -357,11 +367,13 @@ def question(slug: str, question_id: str) -> str | HttpResponse:
 @on_own_connection
 def check(slug: str) -> str | HttpResponse:
     response, definition = _current_response(slug)
-    answers = service.answers_by_question(response.id)
-    missing = service.missing_required(definition, answers)
+    answers = held_responses.answers_by_question(response.id)
+    missing = held_responses.missing_required(definition, answers)
     if request.method == "POST" and not missing:  # CSRFProtect has checked the token
         secret = current_app.config["SECRET_KEY"]
-        service.submit_response(response.id, service.source_hash(request.remote_addr, secret))
+        held_responses.submit_response(
+            response.id, held_responses.source_hash(request.remote_addr, secret)
+        )
         return redirect(url_for(".done", slug=slug))
     status = 400 if request.method == "POST" else 200
     return render_template(
@@ -369,7 +381,7 @@ def check(slug: str) -> str | HttpResponse:
         definition=definition,
         answers=answers,
         missing=missing,
-        is_skipped=service.is_skipped,
+        is_skipped=held_responses.is_skipped,
     ), status
 
 
@@ -381,7 +393,9 @@ def done(slug: str) -> str:
         abort(404)
     if response is None or response.survey.slug != slug or response.submitted_at is None:
         return redirect(url_for(".start", slug=slug))
-    return render_template("surveys/done.html", definition=service.definition_of(response.survey))
+    return render_template(
+        "surveys/done.html", definition=survey_versions.definition_of(response.survey)
+    )
 
 
 @bp.route("/resume", methods=["GET", "POST"])
@@ -389,21 +403,23 @@ def done(slug: str) -> str:
 def resume() -> str | HttpResponse:
     form = ResumeForm()
     if form.validate_on_submit():
-        response = service.find_response(form.code.data)
+        response = codes.find_response(form.code.data)
         if response is None:
             form.code.errors.append(
                 "We cannot find that code. Check each letter and number, then try again."
             )
-        elif service.is_expired(response, current_app.config["UNFINISHED_RESPONSE_DAYS"]):
+        elif held_responses.is_expired(response, current_app.config["UNFINISHED_RESPONSE_DAYS"]):
             abort(410, description="expired")
         else:
             slug = response.survey.slug
-            _remember(slug, response.id, service.hold_response(response.id), response.survey_id)
+            _remember(
+                slug, response.id, held_responses.hold_response(response.id), response.survey_id
+            )
             if response.submitted_at is not None:
                 return redirect(url_for(".done", slug=slug))
-            definition = service.definition_of(response.survey)
-            answers = service.answers_by_question(response.id)
-            next_question = service.first_unanswered(definition, answers)
+            definition = survey_versions.definition_of(response.survey)
+            answers = held_responses.answers_by_question(response.id)
+            next_question = held_responses.first_unanswered(definition, answers)
             if next_question is None:
                 return redirect(url_for(".check", slug=slug))
             return redirect(url_for(".question", slug=slug, question_id=next_question.id))
@@ -417,8 +433,8 @@ def withdraw() -> str | HttpResponse:
     """A respondent deletes their answers with their code."""
     form = WithdrawForm()
     if form.validate_on_submit():
-        response = service.find_response(form.code.data)
-        if response is None and service.withdraw_unentered_copy(form.code.data):
+        response = codes.find_response(form.code.data)
+        if response is None and retention.withdraw_unentered_copy(form.code.data):
             return render_template("surveys/withdrawn.html")  # a paper copy not entered yet
         if response is None:
             form.code.errors.append(
@@ -426,7 +442,7 @@ def withdraw() -> str | HttpResponse:
             )
         else:
             slug = response.survey.slug
-            service.withdraw_response(response)
+            retention.withdraw_response(response)
             session.get("responses", {}).pop(slug, None)
             session.modified = True
             return render_template("surveys/withdrawn.html")

@@ -24,10 +24,10 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from sefvoice.auth import service as auth_service
 from sefvoice.bulletin.service import load_demo_bulletin
 from sefvoice.config import PROJECT_ROOT
+from sefvoice.definitions import SurveyDefinition, survey_files
 from sefvoice.demo import load_demo_data, mark_as_demo
-from sefvoice.easyread import SurveyDefinition, survey_files
 from sefvoice.extensions import db
-from sefvoice.surveys import service
+from sefvoice.surveys import versions as survey_versions
 
 from ..conftest import EASYREAD, FIXTURES, PASSWORD, make_app
 from . import checks
@@ -141,7 +141,7 @@ def live_server(tmp_path_factory, definitions) -> Iterator[LiveServer]:
     with app.app_context():
         upgrade()
         mark_as_demo()  # the sign-in page then says where the demo sign-ins are: checked too
-        service.store_definitions(definitions)
+        survey_versions.store_definitions(definitions)
         load_demo_data()
         load_demo_bulletin()
         auth_service.create_user(STAFF_EMAIL, PASSWORD, "admin")

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from sefvoice.easyread import SurveyDefinition
+from sefvoice.definitions import SurveyDefinition
 
 from .conftest import SURVEY_SLUGS, new_page, send
 from .test_pages import start_survey

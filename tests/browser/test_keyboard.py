@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from sefvoice.easyread import QUESTION_TYPES, Question, SurveyDefinition
+from sefvoice.definitions import QUESTION_TYPES, Question, SurveyDefinition
 
 from .checks import focus_state, go_round, tab_to
 from .conftest import sign_in

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from sefvoice.easyread import Question, SurveyDefinition
+from sefvoice.definitions import Question, SurveyDefinition
 
 from .checks import assert_page_passes
 from .conftest import (

@@ -10,7 +10,7 @@ import pdfplumber
 import pytest
 from playwright.sync_api import Page, expect
 
-from sefvoice.easyread import Question
+from sefvoice.definitions import Question
 
 from .checks import go_round, tab_to
 from .conftest import PARENT_CARER_ENTRY

@@ -1,6 +1,6 @@
 """One term's figures, counted once and protected once over the whole term.
 
-`TermRelease` holds every figure any output shows for a term (the question tables, the
+`ProtectedFigures` holds every figure any output shows for a term (the question tables, the
 by-group tables, the headline and its % positive) with the one disclosure pass that
 decides which are shown. Outputs ask it for `Shown` values; none counts or protects a
 number itself.
@@ -9,37 +9,19 @@ number itself.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-import pandas as pd
-
-from ..easyread import SurveyDefinition
+from ..definitions import SurveyDefinition
 from .attack import Finding
-from .cells import Cells, Figure, Grouping, Key, make_cells, make_figures, scored
+from .finest_cells import Cells, Figure, make_cells, make_figures
+from .grouped_counts import TermCounts
+from .keys import Grouping, Key, base_key, scored
 from .protect import SHOWN, SMALL, TOO_FEW, Count, Percent, protect
 from .shown import HIDDEN, Rules, Shown
 
 TOO_FEW_ANSWERS = "too few answers"
 
 
-@dataclass(frozen=True)
-class TermCounts:
-    """One term's grouped counts (each with the grouping columns and n)."""
-
-    respondents: pd.DataFrame  # slug, groups, n
-    answering: pd.DataFrame  # slug, question_id, groups, n
-    choices: pd.DataFrame  # slug, question_id, option_id, groups, n
-
-
-def base_key(slug: str, question) -> Key:
-    """The count a question's percentages are out of: the people who answered, less any
-    who said it does not apply to them."""
-    if any(o.not_applicable for o in question.options):
-        return ("base", "question", slug, question.id)
-    return ("answering", slug, question.id)
-
-
-class TermRelease:
+class ProtectedFigures:
     """Every figure of one term, and which of them may be shown."""
 
     def __init__(

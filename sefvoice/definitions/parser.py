@@ -1,4 +1,4 @@
-"""Load and validate the survey definitions in easyread/.
+"""Reading a survey definition from YAML (a file, or a stored version) and checking it.
 
 Every problem is reported as "file: line N: question id: field: what is wrong", so
 whoever edits the YAML can find it (the line is known when it was read from YAML text).
@@ -8,105 +8,27 @@ read the way it was checked.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-CHOICE_TYPES = ("single", "multiple", "face3", "face5", "yes_partly_no")
-ONE_ANSWER_TYPES = ("single", "face3", "face5", "yes_partly_no")  # exactly one option each
-QUESTION_TYPES = (*CHOICE_TYPES, "text", "number")
-FILLED_BY_IDS = ("me", "me-with-help", "someone-for-me")
-YES_PARTLY_NO = ("yes", "partly", "no")
-TEXT_LIMIT = 2000
-ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-MAX_SENTENCE_WORDS = 15
-MIN_READING_EASE = 70.0
-
-
-class SurveyDefinitionError(ValueError):
-    """A definition that cannot be used; .problems lists every fault found."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-
-@dataclass(frozen=True)
-class CharterPrinciple:
-    id: str
-    name: str
-
-
-@dataclass(frozen=True)
-class Outcome:
-    number: int
-    name: str
-
-
-@dataclass(frozen=True)
-class Charter:
-    principles: dict[str, CharterPrinciple]
-    outcomes: dict[int, Outcome]
-    filled_by: dict[str, str]  # staff-facing names for who filled a response in
-
-
-@dataclass(frozen=True)
-class Option:
-    id: str
-    label: str
-    picture: str
-    alt: str
-    positive: bool = False
-    not_applicable: bool = False  # "does not apply to me": left out of every % base
-    exclusive: bool = False  # "No one", "None of these": chosen only on its own
-
-
-@dataclass(frozen=True)
-class Question:
-    id: str
-    text: str
-    type: str
-    principle: str
-    outcome: int
-    optional: bool
-    hint: str = ""
-    options: tuple[Option, ...] = ()
-    min: int | None = None
-    max: int | None = None
-    unit: str = ""
-    max_length: int = TEXT_LIMIT
-    scored: bool = True  # False: a one-answer question that no "% positive" counts
-    explain: tuple[str, ...] = ()  # glossary words explained under the question
-
-    @property
-    def is_choice(self) -> bool:
-        return self.type in CHOICE_TYPES
-
-    def option(self, option_id: str) -> Option | None:
-        return next((o for o in self.options if o.id == option_id), None)
-
-
-@dataclass(frozen=True)
-class SurveyDefinition:
-    slug: str
-    version: int
-    title: str
-    audience: str
-    start: dict[str, Any]
-    filled_by_question: str
-    filled_by: tuple[Option, ...]
-    finish: tuple[str, ...]
-    questions: tuple[Question, ...]
-    raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
-
-    def question(self, question_id: str) -> Question | None:
-        return next((q for q in self.questions if q.id == question_id), None)
-
-    def index_of(self, question_id: str) -> int:
-        return next(i for i, q in enumerate(self.questions) if q.id == question_id)
+from .model import (
+    CHOICE_TYPES,
+    FILLED_BY_IDS,
+    ID_PATTERN,
+    ONE_ANSWER_TYPES,
+    QUESTION_TYPES,
+    TEXT_LIMIT,
+    YES_PARTLY_NO,
+    Charter,
+    CharterPrinciple,
+    Option,
+    Outcome,
+    Question,
+    SurveyDefinition,
+    SurveyDefinitionError,
+)
 
 
 class _Reader:
@@ -120,7 +42,7 @@ class _Reader:
 
     def problem(self, where: str, message: str, key: str | None = None) -> None:
         """`key`: the field at fault, whose line is given if known (else its mapping's)."""
-        self.problems.append(_problem(self.source, self.lines, where, message, key))
+        self.problems.append(problem_at(self.source, self.lines, where, message, key))
 
     def text(self, data: dict, key: str, where: str, required: bool = True) -> str:
         value = data.get(key)
@@ -410,7 +332,7 @@ def survey_files(easyread_dir: Path) -> list[Path]:
     return sorted(p for p in Path(easyread_dir).glob("*.yaml") if p.name not in NOT_SURVEYS)
 
 
-def _problem(
+def problem_at(
     source: str, lines: dict[str, int], where: str, message: str, key: str | None = None
 ) -> str:
     line = lines.get(f"{where} {key}") if key else None
@@ -476,154 +398,3 @@ def read_survey_text(
 
 def load_survey_file(path: Path, charter: Charter, static_dir: Path) -> SurveyDefinition:
     return read_survey_text(path.read_text(encoding="utf-8"), path.name, charter, static_dir)[0]
-
-
-def check_survey_text(
-    text: str, source: str, charter: Charter, static_dir: Path, easy_read: bool = True
-) -> tuple[SurveyDefinition | None, list[str]]:
-    """Everything `sefvoice surveys check` checks, for one definition: the definition (None
-    if it has faults) and every problem, each with its line. `easy_read=False` leaves out
-    the easy-read rules, the slow part (for the demo, which loads the shipped surveys that
-    CI has checked)."""
-    try:
-        definition, lines = read_survey_text(text, source, charter, static_dir)
-    except SurveyDefinitionError as error:
-        return None, error.problems
-    problems = easy_read_problems(definition, source, lines) if easy_read else []
-    return (None if problems else definition), problems
-
-
-def respondent_texts(definition: SurveyDefinition) -> list[tuple[str, str]]:
-    """Every text a respondent reads, as (where, text), for the easy-read check."""
-    start = definition.start
-    texts = [("title", definition.title), ("start how_long", start["how_long"])]
-    texts += [("start invitation", start["invitation"])] if start.get("invitation") else []
-    for key in ("what_for", "who_sees", "anonymous"):
-        texts += [(f"start {key}", p) for p in start[key]]
-    texts += [("filled_by", definition.filled_by_question)]
-    texts += [(f"filled_by option {o.id!r}", o.label) for o in definition.filled_by]
-    texts += [("finish", p) for p in definition.finish]
-    for q in definition.questions:
-        texts += [(f"question {q.id!r} text", q.text)]
-        texts += [(f"question {q.id!r} hint", q.hint)] if q.hint else []
-        texts += [(f"question {q.id!r} option {o.id!r}", o.label) for o in q.options]
-    return texts
-
-
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()]
-
-
-def long_sentences(text: str) -> list[str]:
-    """Each sentence of `text` over 15 words, saying how long it is."""
-    found = []
-    for sentence in sentences(text):
-        words = len(sentence.split())
-        if words > MAX_SENTENCE_WORDS:
-            found.append(
-                f"a sentence has {words} words (at most {MAX_SENTENCE_WORDS}): {sentence!r}"
-            )
-    return found
-
-
-def hard_to_read(text: str) -> str | None:
-    """Why `text` is below reading ease 70 (Flesch), or None when it is easy enough."""
-    import textstat  # imported here: only the checker needs it, and it is slow to import
-
-    score = textstat.flesch_reading_ease(text)
-    if score < MIN_READING_EASE:
-        return f"reading ease {score:.0f} (at least {MIN_READING_EASE:.0f}): {text!r}"
-    return None
-
-
-def easy_read_problems(
-    definition: SurveyDefinition, source: str, lines: dict[str, int] | None = None
-) -> list[str]:
-    """Sentences over 15 words, and questions (with their options) below reading ease 70."""
-    lines = lines or {}
-    problems = []
-    for where, text in respondent_texts(definition):
-        problems += [_problem(source, lines, where, p) for p in long_sentences(text)]
-    for q in definition.questions:
-        parts = [q.text, q.hint, *(o.label for o in q.options)]
-        problem = hard_to_read(". ".join(p.rstrip(".?!") for p in parts if p) + ".")
-        if problem:
-            problems.append(_problem(source, lines, f"question {q.id!r}", problem))
-    return problems
-
-
-def load_glossary(easyread_dir: Path) -> dict[str, str]:
-    """glossary.yaml: each word a respondent may not know, and its meaning in easy read."""
-    path = Path(easyread_dir) / "glossary.yaml"
-    if not path.is_file():
-        return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    try:
-        return {str(entry["word"]): str(entry["means"]).strip() for entry in data["words"]}
-    except (KeyError, TypeError) as error:
-        raise SurveyDefinitionError(
-            [f"{path.name}: needs 'words', a list of {{word, means}}"]
-        ) from error
-
-
-def glossary_pattern(word: str) -> re.Pattern:
-    """The word as a whole word, plural or not, across line breaks. Capitals (SEND) must
-    match exactly, so that "Send my answers" is not the word SEND."""
-    words = r"\s+".join(re.escape(w) for w in word.split())
-    return re.compile(rf"\b{words}s?\b", 0 if word.isupper() else re.IGNORECASE)
-
-
-def glossary_words_in(text: str, glossary: dict[str, str]) -> list[str]:
-    return [word for word in glossary if glossary_pattern(word).search(text)]
-
-
-def glossary_problems(glossary: dict[str, str], definitions: list[SurveyDefinition]) -> list[str]:
-    """Each meaning names its word and uses no other listed word; each question explains
-    only listed words."""
-    problems = []
-    for word, meaning in glossary.items():
-        if not glossary_pattern(word).search(meaning):
-            problems.append(f"glossary.yaml: {word!r}: the meaning must use the word itself")
-        for other in glossary_words_in(meaning, glossary):
-            if other != word:
-                problems.append(
-                    f"glossary.yaml: {word!r}: the meaning uses {other!r}, also a hard word"
-                )
-        for sentence in sentences(meaning):
-            if len(sentence.split()) > MAX_SENTENCE_WORDS:
-                problems.append(
-                    f"glossary.yaml: {word!r}: a sentence has more than"
-                    f" {MAX_SENTENCE_WORDS} words: {sentence!r}"
-                )
-    for definition in definitions:
-        for question in definition.questions:
-            for word in question.explain:
-                if word not in glossary:
-                    problems.append(
-                        f"{definition.slug}: question {question.id!r}: 'explain':"
-                        f" {word!r} is not in glossary.yaml"
-                    )
-    return problems
-
-
-def check_all(
-    easyread_dir: Path, static_dir: Path, easy_read: bool = True
-) -> tuple[list[SurveyDefinition], list[str]]:
-    """Validate every survey file: the definitions that passed and every problem found."""
-    charter = load_charter(easyread_dir)
-    definitions, problems = [], []
-    for path in survey_files(easyread_dir):
-        definition, faults = check_survey_text(
-            path.read_text(encoding="utf-8"), path.name, charter, static_dir, easy_read
-        )
-        problems += faults
-        if definition is not None:
-            definitions.append(definition)
-    slugs = [d.slug for d in definitions]
-    problems += [
-        f"slug {s!r} is used by more than one file"
-        for s in sorted(set(slugs))
-        if slugs.count(s) > 1
-    ]
-    problems += glossary_problems(load_glossary(easyread_dir), definitions)
-    return definitions, problems

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask import current_app
+
 DEFAULT_TERMS = "Spring=01-01,Summer=05-01,Autumn=09-01"
 DEFAULT_TIMEZONE = "Europe/London"
 TERM_NAME = re.compile(r"^\s*(?P<season>[A-Za-z ]+?)\s+(?P<year>\d{4})\s*$")
@@ -123,3 +125,8 @@ class TermCalendar:
             terms.append(term)
             term = self.term_for(term.ends_on + timedelta(days=1))
         return terms
+
+
+def calendar() -> TermCalendar:
+    """The app's terms (SEFVOICE_TERMS, SEFVOICE_TIMEZONE)."""
+    return TermCalendar(current_app.config["TERMS"], current_app.config["TIMEZONE"])

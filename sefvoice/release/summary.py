@@ -1,28 +1,24 @@
-"""What families said, counted in the database and protected once per term before anything
-is shown.
+"""What families said, as the feedback tab, its downloads and the bulletin show it.
 
-Counting is one SQL GROUP BY over the answer tally (a few thousand grouped rows at most);
-pandas only reshapes those grouped rows. Each term's figures go through one disclosure pass
-over the whole term (sefvoice.release), and every number leaves this module as a `Shown`
-value from it.
+Each term's figures go through one disclosure pass over the whole term
+(protected_figures.py), and every number leaves this module as a `Shown` value from it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pandas as pd
-from sqlalchemy import and_, case, func, literal, select
-
-from ..easyread import SurveyDefinition
-from ..extensions import db
-from ..models import AnswerTally
-from ..release.cells import Grouping, scored
-from ..release.shown import Rules, Shown
-from ..release.term import TermCounts, TermRelease, base_key
+from ..definitions import SurveyDefinition
+from ..terms import Term
+from .keys import base_key, scored
+from .shown import Rules, Shown
 from .statistics import wilson_interval
-from .terms import Term
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .protected_figures import ProtectedFigures
 
 
 @dataclass
@@ -97,71 +93,6 @@ class FeedbackSummary:
         return next(g for g in self.groups if g.id == table_id)
 
 
-def _term_case(terms: list[Term]):
-    """SQL CASE that names the term a tally month falls in."""
-    whens = [
-        (
-            and_(AnswerTally.month >= t.starts_on, AnswerTally.month <= t.ends_on),
-            t.name,
-        )
-        for t in terms
-    ]
-    return case(*whens, else_=literal(None))
-
-
-@dataclass
-class Counts:
-    """Grouped counts for some terms, split by kind of tally row (see AnswerTally)."""
-
-    choices: pd.DataFrame  # term, slug, question_id, option_id, groups..., n
-    answering: pd.DataFrame  # term, slug, question_id, groups..., n
-    numbers: pd.DataFrame  # term, slug, question_id, number, n
-    respondents: pd.DataFrame  # term, slug, groups..., n
-
-    def of(self, term: str) -> TermCounts:
-        def only(frame: pd.DataFrame) -> pd.DataFrame:
-            return frame[frame["term"] == term].drop(columns="term")
-
-        return TermCounts(only(self.respondents), only(self.answering), only(self.choices))
-
-
-def grouped_counts(terms: list[Term], group_columns: Sequence[str] = ("filled_by",)) -> Counts:
-    """One GROUP BY over the tally for the terms given (contiguous, oldest first)."""
-    term = _term_case(terms).label("term")
-    groups = [getattr(AnswerTally, c) for c in group_columns]
-    columns = [term, AnswerTally.survey_slug, AnswerTally.question_id, AnswerTally.kind]
-    columns += [AnswerTally.key, *groups]
-    statement = (
-        select(*columns, func.sum(AnswerTally.count))
-        .where(
-            AnswerTally.month >= terms[0].starts_on,
-            AnswerTally.month <= terms[-1].ends_on,
-        )
-        .group_by(*columns)
-    )
-    rows = pd.DataFrame(
-        db.session.execute(statement).all(),
-        columns=["term", "slug", "question_id", "kind", "key", *group_columns, "n"],
-    ).astype({"n": "int64"})
-
-    def kind(name: str, keep: list[str]) -> pd.DataFrame:
-        return rows.loc[rows["kind"] == name, keep].reset_index(drop=True)
-
-    per_group = [*group_columns, "n"]
-    numbers = kind("number", ["term", "slug", "question_id", "key", "n"])
-    numbers = numbers.rename(columns={"key": "number"}).astype({"number": "int64"})
-    return Counts(
-        choices=kind("choice", ["term", "slug", "question_id", "key", *per_group]).rename(
-            columns={"key": "option_id"}
-        ),
-        answering=kind("answered", ["term", "slug", "question_id", *per_group]),
-        numbers=numbers.groupby(["term", "slug", "question_id", "number"], as_index=False)[
-            "n"
-        ].sum(),
-        respondents=kind("response", ["term", "slug", *per_group]),
-    )
-
-
 def _median(values: pd.DataFrame) -> float:
     """Median from (number, n) rows, without expanding them into one row per person."""
     ordered = values.sort_values("number")
@@ -177,7 +108,7 @@ def _percent_of_one(value: float) -> Shown:
 
 
 def question_result(
-    release: TermRelease, definition: SurveyDefinition, question, numbers: pd.DataFrame
+    release: ProtectedFigures, definition: SurveyDefinition, question, numbers: pd.DataFrame
 ) -> QuestionResult:
     """One question's results, as the term's release shows them."""
     slug, qid = definition.slug, question.id
@@ -229,7 +160,7 @@ def question_result(
     return result
 
 
-def question_results(release: TermRelease, numbers: pd.DataFrame) -> list[QuestionResult]:
+def question_results(release: ProtectedFigures, numbers: pd.DataFrame) -> list[QuestionResult]:
     """Results for every question of every survey, for one term, in survey order."""
     grouped = {key: rows for key, rows in numbers.groupby(["slug", "question_id"])}
     empty = numbers.iloc[0:0]
@@ -296,7 +227,7 @@ def scorecard(
     return rows
 
 
-def group_tables(release: TermRelease, term: str) -> list[GroupTable]:
+def group_tables(release: ProtectedFigures, term: str) -> list[GroupTable]:
     """Respondents and % positive by each grouping, then by survey."""
     tables = [
         GroupTable(
@@ -324,42 +255,3 @@ def group_tables(release: TermRelease, term: str) -> list[GroupTable]:
         for d in release.definitions
     ]
     return [*tables, GroupTable("by-survey", f"By survey, {term}", "Survey", by_survey)]
-
-
-def build_summary(
-    term: Term,
-    previous: Term,
-    trend: list[Term],
-    charter,
-    rules: Rules,
-    definitions: list[SurveyDefinition],
-    groupings: list[Grouping],
-) -> FeedbackSummary:
-    """Everything the feedback tab shows for a term, from one GROUP BY and one release
-    (one disclosure pass) per term it shows."""
-    terms = sorted({*trend, term, previous})
-    counts = grouped_counts(terms, [g.column for g in groupings])
-    releases = {t: TermRelease(definitions, groupings, counts.of(t.name), rules) for t in terms}
-    numbers = counts.numbers
-
-    def results(t: Term) -> list[QuestionResult]:
-        return question_results(releases[t], numbers[numbers["term"] == t.name])
-
-    now, before = results(term), results(previous)
-    return FeedbackSummary(
-        term=term,
-        previous=previous,
-        respondents=releases[term].count(("respondents",)),
-        questions=now,
-        by_principle=scorecard(
-            now, before, "principle", {p.id: p.name for p in charter.principles.values()}, rules
-        ),
-        by_outcome=scorecard(
-            now, before, "outcome", {o.number: o.name for o in charter.outcomes.values()}, rules
-        ),
-        groups=group_tables(releases[term], term.name),
-        by_term=[
-            GroupRow(t.name, releases[t].count(("respondents",)), releases[t].percent(("all",)))
-            for t in trend
-        ],
-    )

@@ -1,6 +1,6 @@
 """The feedback summary as plain tables: one shape for the web page, CSV/XLSX and the bulletin.
 
-Everything here is already protected (aggregates.py hands over `Shown` values only), so no
+Everything here is already protected (summary.py hands over `Shown` values only), so no
 output built from these tables can show a hidden number.
 """
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..release.shown import Shown
-from .aggregates import FeedbackSummary, GroupTable, QuestionResult, ScoreRow
+from .shown import Shown
+from .summary import FeedbackSummary, GroupTable, QuestionResult, ScoreRow
 
 
 @dataclass

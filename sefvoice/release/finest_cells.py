@@ -22,31 +22,9 @@ import numpy as np
 import pandas as pd
 from scipy.sparse import csr_array
 
-from ..easyread import ONE_ANSWER_TYPES as ONE_ANSWER
-from ..easyread import Question, SurveyDefinition
-
-Key = tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Grouping:
-    """A way of splitting the respondents (a column of the tally), shown as its own table."""
-
-    column: str  # the tally column, e.g. filled_by
-    id: str  # the table's id, e.g. by-filled-by
-    title: str  # "By who filled it in"
-    label: str  # the first column's heading, e.g. "Who"
-    names: dict[str, str]  # value -> what the table calls it, in table order
-
-
-def scored(question: Question) -> bool:
-    """True when the question's answers count towards a "% positive": one answer each, at
-    least one positive option, and not marked `scored: false`."""
-    return (
-        question.type in ONE_ANSWER
-        and question.scored
-        and any(o.positive for o in question.options)
-    )
+from ..definitions import ONE_ANSWER_TYPES as ONE_ANSWER
+from ..definitions import SurveyDefinition
+from .keys import Grouping, Key, scored
 
 
 @dataclass

@@ -1,0 +1,65 @@
+"""The glossary of hard words a survey may explain (easyread/glossary.yaml)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from .model import SurveyDefinition, SurveyDefinitionError
+from .readability import MAX_SENTENCE_WORDS, sentences
+
+
+def load_glossary(easyread_dir: Path) -> dict[str, str]:
+    """glossary.yaml: each word a respondent may not know, and its meaning in easy read."""
+    path = Path(easyread_dir) / "glossary.yaml"
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        return {str(entry["word"]): str(entry["means"]).strip() for entry in data["words"]}
+    except (KeyError, TypeError) as error:
+        raise SurveyDefinitionError(
+            [f"{path.name}: needs 'words', a list of {{word, means}}"]
+        ) from error
+
+
+def glossary_pattern(word: str) -> re.Pattern:
+    """The word as a whole word, plural or not, across line breaks. Capitals (SEND) must
+    match exactly, so that "Send my answers" is not the word SEND."""
+    words = r"\s+".join(re.escape(w) for w in word.split())
+    return re.compile(rf"\b{words}s?\b", 0 if word.isupper() else re.IGNORECASE)
+
+
+def glossary_words_in(text: str, glossary: dict[str, str]) -> list[str]:
+    return [word for word in glossary if glossary_pattern(word).search(text)]
+
+
+def glossary_problems(glossary: dict[str, str], definitions: list[SurveyDefinition]) -> list[str]:
+    """Each meaning names its word and uses no other listed word; each question explains
+    only listed words."""
+    problems = []
+    for word, meaning in glossary.items():
+        if not glossary_pattern(word).search(meaning):
+            problems.append(f"glossary.yaml: {word!r}: the meaning must use the word itself")
+        for other in glossary_words_in(meaning, glossary):
+            if other != word:
+                problems.append(
+                    f"glossary.yaml: {word!r}: the meaning uses {other!r}, also a hard word"
+                )
+        for sentence in sentences(meaning):
+            if len(sentence.split()) > MAX_SENTENCE_WORDS:
+                problems.append(
+                    f"glossary.yaml: {word!r}: a sentence has more than"
+                    f" {MAX_SENTENCE_WORDS} words: {sentence!r}"
+                )
+    for definition in definitions:
+        for question in definition.questions:
+            for word in question.explain:
+                if word not in glossary:
+                    problems.append(
+                        f"{definition.slug}: question {question.id!r}: 'explain':"
+                        f" {word!r} is not in glossary.yaml"
+                    )
+    return problems

@@ -1,0 +1,60 @@
+"""Reading indicator files (CSV or XLSX) into checked rows, all or nothing.
+
+Two layouts are read:
+- the long format, one row per measure per period, with the headers
+  code, name, domain, period, value, unit (required) and period_label, england, target,
+  higher_is_better, source, outcome (optional), in any order; other columns are not read,
+  but one spelt nearly like these is refused;
+- the tidy open-data CSV of the DfE's Explore Education Statistics service (time_period,
+  time_identifier, geographic_level, ... new_la_code, la_name, then a column per measure),
+  of which the officer picks one local authority and the measure columns; England rows
+  become the comparator.
+
+Every problem is reported as "row N, column C: what is wrong, what was found", where N is
+the row number a spreadsheet shows (the header is row 1). Rows with every cell blank are
+skipped.
+"""
+
+from __future__ import annotations
+
+from .ees import EesMeasure, from_ees, is_ees, read_ees_measures, some_la_codes
+from .long_format import UNITS, Row, parse_long, parse_number
+from .readers import ImportProblems, read_table
+
+
+def read_rows(
+    data: bytes,
+    file_name: str,
+    sheet: str | None = None,
+    la_code: str | None = None,
+    ees_measures: list[EesMeasure] | None = None,
+) -> list[Row]:
+    """A file's checked rows, in whichever layout it is. Raises ImportProblems."""
+    frame = read_table(data, file_name, sheet)
+    if is_ees(frame):
+        if not (la_code and ees_measures):
+            columns = list(frame.columns)
+            after_la = columns[columns.index("la_name") + 1 :] if "la_name" in columns else []
+            raise ImportProblems(
+                [
+                    f"{file_name} is an Explore Education Statistics file: give the local"
+                    f" authority's new_la_code (for example {some_la_codes(frame)}) and a"
+                    " measures file naming the columns to import (this file's columns after"
+                    f" la_name: {', '.join(after_la)})"
+                ]
+            )
+        return from_ees(frame, la_code, ees_measures)
+    return parse_long(frame)
+
+
+__all__ = [
+    "UNITS",
+    "EesMeasure",
+    "ImportProblems",
+    "Row",
+    "from_ees",
+    "parse_number",
+    "read_ees_measures",
+    "read_rows",
+    "read_table",
+]

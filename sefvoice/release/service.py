@@ -1,0 +1,148 @@
+"""A term's release, from the app's settings: which terms, which rules, which tables.
+
+The figures are counted and protected only when a release is asked for: pandas and scipy
+load then, not with the app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from ..definitions import Charter, SurveyDefinition
+from ..extensions import db
+from ..models import CHANNELS, Response
+from ..surveys.versions import charter, current_surveys, definition_of
+from ..terms import Term, calendar, local_date
+from .keys import Grouping
+from .shown import Rules
+from .summary import (
+    FeedbackSummary,
+    GroupRow,
+    QuestionResult,
+    group_tables,
+    question_results,
+    scorecard,
+)
+from .tables import SummaryTables, summary_tables
+
+if TYPE_CHECKING:
+    from .protected_figures import ProtectedFigures
+
+
+def rules() -> Rules:
+    config = current_app.config
+    return Rules(config["DISCLOSURE_MIN_COUNT"], config["DISCLOSURE_MIN_BASE"])
+
+
+def groupings(charter: Charter) -> list[Grouping]:
+    """The ways the tab splits respondents, each its own table. A further one (a column of
+    the tally) is one more entry here."""
+    return [
+        Grouping("filled_by", "by-filled-by", "By who filled it in", "Who", charter.filled_by),
+        Grouping("channel", "by-channel", "How people answered", "How", CHANNELS),
+    ]
+
+
+def terms_with_responses() -> list[Term]:
+    """Every term from the first submitted response to the last, newest first."""
+    first, last = db.session.execute(
+        select(func.min(Response.submitted_at), func.max(Response.submitted_at))
+    ).one()
+    if first is None:
+        return []
+    terms = calendar()
+    days = (local_date(first, terms.zone), local_date(last, terms.zone))
+    return list(reversed(terms.between(*days)))
+
+
+def protected_figures_for(term: Term) -> ProtectedFigures:
+    """One term's figures and their protection (what `publication_for` shows for the term)."""
+    from .grouped_counts import grouped_counts
+    from .protected_figures import ProtectedFigures
+
+    the_charter = charter()
+    splits = groupings(the_charter)
+    counts = grouped_counts([term], [g.column for g in splits])
+    definitions = [definition_of(s) for s in current_surveys()]
+    return ProtectedFigures(definitions, splits, counts.of(term.name), rules())
+
+
+def build_summary(
+    term: Term,
+    previous: Term,
+    trend: list[Term],
+    charter,
+    rules: Rules,
+    definitions: list[SurveyDefinition],
+    groupings: list[Grouping],
+) -> FeedbackSummary:
+    """Everything the feedback tab shows for a term, from one GROUP BY and one release
+    (one disclosure pass) per term it shows."""
+    from .grouped_counts import grouped_counts
+    from .protected_figures import ProtectedFigures
+
+    terms = sorted({*trend, term, previous})
+    counts = grouped_counts(terms, [g.column for g in groupings])
+    releases = {
+        t: ProtectedFigures(definitions, groupings, counts.of(t.name), rules) for t in terms
+    }
+    numbers = counts.numbers
+
+    def results(t: Term) -> list[QuestionResult]:
+        return question_results(releases[t], numbers[numbers["term"] == t.name])
+
+    now, before = results(term), results(previous)
+    return FeedbackSummary(
+        term=term,
+        previous=previous,
+        respondents=releases[term].count(("respondents",)),
+        questions=now,
+        by_principle=scorecard(
+            now, before, "principle", {p.id: p.name for p in charter.principles.values()}, rules
+        ),
+        by_outcome=scorecard(
+            now, before, "outcome", {o.number: o.name for o in charter.outcomes.values()}, rules
+        ),
+        groups=group_tables(releases[term], term.name),
+        by_term=[
+            GroupRow(t.name, releases[t].count(("respondents",)), releases[t].percent(("all",)))
+            for t in trend
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Everything any output shows for a term: the tab, its downloads and the bulletin all
+    read this one object (one disclosure pass per term over every table)."""
+
+    summary: FeedbackSummary
+    tables: SummaryTables
+
+
+def publication_for(term: Term) -> Publication:
+    """The term's release; the trend covers up to TREND_TERMS terms, from the first term
+    anyone answered in."""
+    terms = calendar()
+    answered = terms_with_responses()
+    trend, current = [], term
+    for _ in range(current_app.config["TREND_TERMS"]):
+        trend.insert(0, current)
+        current = terms.previous(current)
+    if answered:
+        trend = [t for t in trend if t >= answered[-1]] or [term]
+    the_charter = charter()
+    summary = build_summary(
+        term,
+        terms.previous(term),
+        trend,
+        the_charter,
+        rules(),
+        [definition_of(s) for s in current_surveys()],
+        groupings(the_charter),
+    )
+    return Publication(summary, summary_tables(summary))
