@@ -9,6 +9,7 @@ from flask import Flask, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, InternalError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
@@ -25,6 +26,7 @@ from .database import (
 from .extensions import csrf, db, login_manager, migrate
 from .security import add_security_headers
 from .terms import TermCalendar
+from .words import plural
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -42,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     TermCalendar(app.config["TERMS"], app.config["TIMEZONE"])  # a bad setting stops start-up
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["plural"] = plural  # {{ count|plural('comment') }}: "1 comment"
     app.session_interface = SessionInterface()
 
     db.init_app(app)
@@ -59,6 +62,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             check_migrated(db.engine)
 
     from . import cli, models  # noqa: F401  (models: every table known to Alembic)
+    from .about import bp as about_bp
     from .auth import bp as auth_bp
     from .bulletin import bp as bulletin_bp
     from .bursts import bp as bursts_bp
@@ -82,6 +86,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(jobs_bp)
     app.register_blueprint(release_bp)
     init_jobs(app)
+    app.register_blueprint(about_bp)
     cli.register(app)
     _register_error_pages(app)
     add_security_headers(app)
@@ -138,6 +143,11 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return page(400, "csrf")
+
+    @app.errorhandler(SecurityError)
+    def unknown_host(error: SecurityError):
+        # A host not in TRUSTED_HOSTS: no address can be built for it, so no page either.
+        return "This site does not answer to that host name.", 400, {"Content-Type": "text/plain"}
 
     for status in (400, 403, 404, 405, 410, 413, 429, 500):
         app.register_error_handler(

@@ -97,6 +97,34 @@ def from_environment() -> dict:
         "JOBS_IMMEDIATE": False,  # True: a job runs inside the request that starts it (tests)
         # An indicator file larger than this is imported by a worker, with a progress page.
         "IMPORT_JOB_BYTES": int(os.environ.get("SEFVOICE_IMPORT_JOB_BYTES", str(256 * 1024))),
+        # Who runs the service and how a respondent gets help, shown on every respondent
+        # page (header, footer, help, privacy, accessibility and cookies pages). The demo's
+        # values are made up: set each for your partnership.
+        "PARTNERSHIP_NAME": os.environ.get(
+            "SEFVOICE_PARTNERSHIP_NAME", "Riverside Family Partnership"
+        ),
+        "HELP_PHONE": os.environ.get("SEFVOICE_HELP_PHONE", "01632 960 123"),
+        "HELP_HOURS": os.environ.get("SEFVOICE_HELP_HOURS", "Monday to Friday, 9am to 5pm"),
+        "HELP_EMAIL": os.environ.get("SEFVOICE_HELP_EMAIL", "help@example.org"),
+        "PRIVACY_EMAIL": os.environ.get("SEFVOICE_PRIVACY_EMAIL", "privacy@example.org"),
+        # When the accessibility statement's checks were last made (words, like "May 2026").
+        "ACCESSIBILITY_CHECKED": os.environ.get("SEFVOICE_ACCESSIBILITY_CHECKED", "December 2026"),
+        # Where the easy-read results (the bulletin's easy-read edition) are published.
+        "RESULTS_URL": os.environ.get(
+            "SEFVOICE_RESULTS_URL", "https://www.example.org/what-you-told-us"
+        ),
+        # Local people a young person can talk to, shown beside Childline where a survey
+        # asks (its `support`): "name=phone;name=phone".
+        "SUPPORT_CONTACTS": os.environ.get(
+            "SEFVOICE_SUPPORT_CONTACTS", "Riverside youth support team=01632 960 456"
+        ),
+
+        # Where the public reaches the site (scheme and host, like https://voice.example.org):
+        # share links, QR codes and PDFs use it, never a request's Host header, and requests
+        # for any other host are refused (sefvoice.urls). SEFVOICE_TRUSTED_HOSTS: more host
+        # names to answer to (comma-separated), such as the one a health check uses.
+        "PUBLIC_URL": os.environ.get("SEFVOICE_PUBLIC_URL") or None,
+        "EXTRA_TRUSTED_HOSTS": os.environ.get("SEFVOICE_TRUSTED_HOSTS", ""),
         "CHECK_MIGRATED": True,
         "WTF_CSRF_TIME_LIMIT": None,  # a parent may leave a page open for hours
         "SESSION_COOKIE_SAMESITE": "Lax",

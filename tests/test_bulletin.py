@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from sefvoice.auth import service as auth_service
-from sefvoice.bulletin import service
+from sefvoice.bulletin import register, service
 from sefvoice.bulletin.content import build_content
 from sefvoice.bulletin.pdf.full import build_pdf
 from sefvoice.bulletin.pdf.shared import MARGIN
@@ -24,7 +24,7 @@ from sefvoice.extensions import db
 from sefvoice.feedback import comments
 from sefvoice.indicators import service as indicators
 from sefvoice.indicators.importer import read_rows
-from sefvoice.models import AuditEvent, Commitment, Response
+from sefvoice.models import Answer, AuditEvent, CommentReview, Commitment, Response
 from sefvoice.surveys import held as held_responses
 from sefvoice.surveys import versions as survey_versions
 from sefvoice.terms import calendar
@@ -107,6 +107,15 @@ def make_data() -> None:
             progress["Therapy waits update"]: ("in-progress", "Waits are down to 44 weeks"),
             progress["Dropped"]: ("dropped", "Merged into the therapy work"),
         },
+    )
+    said = register.save_you_said(None, "The wait for therapy is too long", ["Waiting"])
+    waits = register.add_commitment(said, "Therapy waits update", term("Spring 2023"))
+    dropped = register.add_commitment(said, "Dropped", term("Spring 2023"))
+    register.change_commitment(
+        waits, term("Summer 2023"), waits.text, "in-progress", "Waits are down to 44 weeks"
+    )
+    register.change_commitment(
+        dropped, term("Summer 2023"), dropped.text, "dropped", "Merged into the therapy work"
     )
 
 
@@ -196,6 +205,30 @@ def test_a_bulletin_reports_on_the_latest_one_before_it(ctx):
     db.session.expire_all()
     assert [c.text for c in autumn.commitments if c.carried_from_id] == ["From spring"]
     assert [c.text for c in spring_2024.commitments] == ["From autumn"]
+
+
+def test_a_reworded_commitment_keeps_its_progress(ctx):
+    spring, summer = (
+        service.create_bulletin(term("Spring 2023")),
+        service.create_bulletin(term("Summer 2023")),
+    )
+    service.save_section(spring, "governance", "", "", ["Joint commissioning review", "Other"])
+    carried = {c.text: c for c in summer.commitments if c.carried_from_id}
+    service.save_progress(
+        summer, {carried["Joint commissioning review"].id: ("in-progress", "Half done")}
+    )
+    service.save_section(
+        spring, "governance", "", "", ["Joint commissioning review.", "Something else entirely"]
+    )
+    carried = {c.text: c for c in summer.commitments if c.carried_from_id}
+    assert (
+        carried["Joint commissioning review."].status,
+        carried["Joint commissioning review."].note,
+    ) == (
+        "in-progress",
+        "Half done",
+    )
+    assert carried["Something else entirely"].status is None
 
 
 def test_progress_needs_a_known_commitment_a_known_status_and_a_line(ctx):
@@ -311,8 +344,11 @@ def test_the_pdf_prints_the_figures_in_the_database(pdf):
         assert any(p[: len(row)] == row for p in printed), row
     assert any(p[0] == "Trend: Jan 2017 866, Jan 2023 1,212" for p in printed)
     statuses = {p[0]: p[5] for p in printed if len(p) >= 6}
-    assert statuses["New EHC plans issued within 20 weeks"] == "On target, getting worse"
-    assert statuses["Longest wait for therapy"] == "Above target"  # lower is better; no earlier
+    assert statuses["New EHC plans issued within 20 weeks"] == (
+        "Higher than the target of 90% (better), falling (worse)"
+    )
+    # Lower is better; no earlier figure.
+    assert statuses["Longest wait for therapy"] == "Longer than the target of 30 weeks (worse)"
     assert outcome_1.measures.rows and outcome_3.measures.rows
 
 
@@ -334,12 +370,13 @@ def test_you_said_we_did_and_the_next_bulletins_list(pdf):
     data, _ = pdf
     rows = read_pdf(data)[1]
     assert (
-        "Outcome 3: The right help at the right time",
+        "The wait for therapy is too long",
+        "Waiting: fewer than 5",
         "Therapy waits update",
-        "In progress",
-        "Waits are down to 44 weeks",
+        "In progress: Waits are down to 44 weeks",
+        "Spring 2023: Planned; Summer 2023: In progress",
     ) in rows
-    assert any(row[1:3] == ("Dropped", "Dropped") for row in rows)
+    assert any(row[2:4] == ("Dropped", "Dropped: Merged into the therapy work") for row in rows)
     text = flat(" ".join(pages_text(data)))
     assert "In the next bulletin • Next" in text
 
@@ -387,7 +424,7 @@ def test_a_term_with_no_data_still_gives_a_whole_bulletin(ctx):
     assert "Fewer than 5 people sent survey answers in Spring 2031" in text
     assert "There is no update for this section this term." in text
     assert "No measures are linked to this outcome yet." in text
-    assert "This is the first bulletin" in text
+    assert "There is nothing in the register of commitments for Spring 2031." in text
     assert reader.metadata.title.endswith("Update bulletin 1 (Spring 2031)")
 
 
@@ -414,6 +451,32 @@ def test_the_demo_builds_a_full_bulletin(demo):
     assert "Joint commissioning review, supported by a system risk review" in text
 
 
+def test_the_demos_you_said_we_did_comes_from_the_register(demo):
+    content, _ = demo
+    rows = {row[2]: row for row in content.progress.text_rows()}
+    therapists = rows["Recruit two more speech and language therapists."]
+    _, end = term("Summer 2023").bounds()
+    behind = db.session.scalar(
+        select(func.count(CommentReview.id))
+        .join(Answer, Answer.id == CommentReview.answer_id)
+        .join(Response, Response.id == Answer.response_id)
+        .where(
+            CommentReview.theme == "Waiting for therapy",
+            CommentReview.status == "approved",
+            Response.submitted_at < end,
+        )
+    )
+    assert behind >= 5
+    assert therapists[:2] == [
+        "We wait too long for speech and language therapy.",
+        f"Waiting for therapy: {behind}",
+    ]
+    assert (
+        therapists[4] == "Autumn 2022: Planned; Spring 2023: In progress; Summer 2023: In progress"
+    )
+    assert rows["Hold annual reviews in the evening at every school"][3].startswith("Dropped: ")
+
+
 def page_fill(page) -> float:
     """How far down the text frame (between the 20 mm margins, so not the running header
     or footer) the page's lowest letter, line or picture reaches: 0 empty, 1 full."""
@@ -426,13 +489,15 @@ def page_fill(page) -> float:
     return (max(found, default=top) - top) / (bottom - top)
 
 
-def test_the_demo_main_body_fits_16_pages_and_no_page_is_left_half_empty(demo):
+def test_the_demo_main_body_fits_17_pages_and_no_page_is_left_half_empty(demo):
+    """16 pages of sections and figures, and a page for "You said, we did" (the register's
+    four commitments)."""
     content, data = demo
     reader = PdfReader(io.BytesIO(data))
     marks = outline(reader)
     starts = sorted({page for level, _, page in marks if level == 0})
     appendix = next(page for level, title, page in marks if title == content.APPENDIX)
-    assert appendix - 1 <= 16, f"the main body has {appendix - 1} pages"
+    assert appendix - 1 <= 17, f"the main body has {appendix - 1} pages"
     # A section's last page may be short: the one before a section starts on a new page.
     last_of_a_section = {page - 1 for page in starts}
     with pdfplumber.open(io.BytesIO(data)) as document:

@@ -417,7 +417,8 @@ def test_the_tab_with_every_survey_answered(app, client):
     # The measures sit beside the feedback of their outcome, with status in words.
     outcome_3 = page[page.index('id="outcome-3"') : page.index('id="outcome-4"')]
     assert "Longest wait for paediatric therapy" in outcome_3
-    assert "52 weeks (Jul 2023)" in outcome_3 and "Above target" in outcome_3
+    assert "52 weeks (Jul 2023)" in outcome_3
+    assert "Longer than the target of 30 weeks (worse)" in outcome_3
     assert "New EHC plans issued within 20 weeks" in outcome_3
     assert "Jun 2022 70.5%, Apr 2023 100%, May 2023 95%" in outcome_3
     csv = client.get("/feedback/download/measures-3.csv?term=Summer+2023")

@@ -1,7 +1,7 @@
 """jobs: long work done by a worker, its progress, and the file it made
 
 Revision ID: 0015
-Revises: 0011
+Revises: 0019
 Create Date: 2026-12-06 10:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0011'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..feedback.charts import summary_sentence
 from ..feedback.comments import ApprovedComment, approved_comments
-from ..models import COMMITMENT_STATUSES, Bulletin
+from ..models import Bulletin
 from ..release import service as release_service
 from ..release.shown import Rules, Shown
 from ..release.summary import QuestionResult, ScoreRow
@@ -27,6 +27,7 @@ from ..surveys.versions import charter
 from ..terms import Term, local_date
 from .brand import Look, current
 from .markdown import Block, parse
+from .register import register_for
 
 DEFAULT_TITLE = "Local Area SEND Self-Evaluation Framework"
 DEFAULT_AUTHOR = "The local area SEND partnership"
@@ -158,7 +159,7 @@ class BulletinContent:
     # How people answered (online, paper, ...): each channel's count from the term's release.
     channels: list[tuple[str, Shown]]
     intro: list[Section]  # welcome, strategy, governance
-    progress: Table  # "you said, we did": the previous bulletin's commitments
+    progress: Table  # "you said, we did": the register as it stood in the term
     progress_note: str  # says why the table is empty, when it is
     overview: list[Figure]  # feedback by SEF outcome and by term
     outcomes: list[Section]
@@ -351,37 +352,27 @@ def previous_bulletin(starts_on: date) -> Bulletin | None:
     )
 
 
-def _progress(bulletin: Bulletin | None, term: Term, specs: list[SectionSpec]) -> tuple[Table, str]:
-    """ "You said, we did": the commitments carried in from the previous bulletin."""
-    previous = previous_bulletin(term.starts_on)
-    titles = {spec.key: spec.title for spec in specs}
-    order = {spec.key: i for i, spec in enumerate(specs)}
-    carried = sorted(
-        (c for c in (bulletin.commitments if bulletin else []) if c.carried_from_id),
-        key=lambda c: (order.get(c.section, len(order)), c.position),
-    )
+def _progress(term: Term) -> tuple[Table, str]:
+    """ "You said, we did": the register's commitments as they stood in `term`, each with
+    what families said and how many approved comments said it (protected)."""
+    rows = register_for(term, release_service.rules())
     table = Table(
         id="you-said-we-did",
-        title=f"Commitments from the {previous.term_name if previous else 'last'} bulletin,"
-        " and what happened",
-        columns=["Section", "We said", "Progress", "What happened"],
+        title=f"What families told us, what we committed to do, and where it stood in {term.name}",
+        columns=["You said", "Comments behind it", "We did", "Status", "Progress so far"],
         rows=[
             [
-                titles.get(c.section, c.section),
-                c.text,
-                COMMITMENT_STATUSES.get(c.status, "Not yet reported"),
-                c.note or "",
+                row.you_said,
+                "; ".join(f"{theme}: {shown.text}" for theme, shown in row.themes),
+                row.commitment,
+                f"{row.status}: {row.note}" if row.note else row.status,
+                "; ".join(f"{name}: {status}" for name, status in row.history),
             ]
-            for c in carried
+            for row in rows
         ],
     )
-    if previous is None:
-        return (
-            table,
-            "This is the first bulletin, so there are no earlier commitments to report on.",
-        )
-    if not carried:
-        return table, f"The {previous.term_name} bulletin made no commitments for this one."
+    if not rows:
+        return table, f"There is nothing in the register of commitments for {term.name}."
     return table, ""
 
 
@@ -421,7 +412,7 @@ def build_content(term: Term) -> BulletinContent:
                 else None,
             )
         )
-    progress, progress_note = _progress(bulletin, term, specs)
+    progress, progress_note = _progress(term)
     return BulletinContent(
         title=bulletin.title if bulletin else DEFAULT_TITLE,
         author=bulletin.author if bulletin else DEFAULT_AUTHOR,

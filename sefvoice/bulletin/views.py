@@ -20,11 +20,14 @@ from flask import (
 from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
 
+from ..assets import picture_url
 from ..auth import audit, role_required
 from ..feedback.charts import web_svgs
 from ..jobs import service as jobs
 from ..models import Bulletin
+from ..pictures import PictureRefused, read_picture
 from ..terms import Term, calendar
+from ..urls import public_root
 from . import service
 from .brand import BrandError, current, save_look, text_pairs
 from .content import BulletinContent, build_content, section_specs
@@ -53,14 +56,14 @@ def _css() -> str:
     return Path(current_app.static_folder, "css", "sefvoice.css").read_text(encoding="utf-8")
 
 
-def _inline_picture(path: str) -> str:
-    """A survey picture as a data: URL, so that the one-file web page needs nothing else."""
-    data = Path(current_app.static_folder, path).read_bytes()
-    return f"data:image/svg+xml;base64,{base64.b64encode(data).decode('ascii')}"
-
-
-def _static_picture(path: str) -> str:
-    return url_for("static", filename=path)
+def _inline_picture(name: str) -> str | None:
+    """A survey picture as a data: URL, so that the one-file web page needs nothing else;
+    None (no picture) for a name that is not a picture in static/pictures."""
+    try:
+        found = read_picture(Path(current_app.static_folder), name)
+    except PictureRefused:
+        return None
+    return f"data:{found.kind};base64,{base64.b64encode(found.data).decode('ascii')}"
 
 
 def render_page(content: BulletinContent, standalone: bool = False) -> str:
@@ -82,7 +85,7 @@ def render_easy_read(edition: EasyReadEdition, slug: str, standalone: bool = Fal
     """The easy-read edition's web page, inside the site or as one file."""
     if not standalone:
         return render_template(
-            "bulletin/easy_read.html", edition=edition, slug=slug, picture_src=_static_picture
+            "bulletin/easy_read.html", edition=edition, slug=slug, picture_src=picture_url
         )
     return render_template(
         "bulletin/standalone.html",
@@ -174,12 +177,12 @@ def download(slug: str, edition: str, kind: str) -> HttpResponse:
         job = jobs.start(
             BULLETIN_PDF,
             export_subject(term.name, edition),
-            {"term": term.name, "edition": edition, "base_url": request.host_url},
+            {"term": term.name, "edition": edition, "base_url": public_root()},
             current_user.email,
         )
         audit.record("export", f"{LABELS[edition]} {term.name} as pdf")
         return redirect(url_for("jobs.show", job_id=job.id))
-    body = export(term, edition, kind, base_url=request.host_url)
+    body = export(term, edition, kind, base_url=public_root())
     audit.record("export", f"{LABELS[edition]} {term.name} as {kind}")
     return HttpResponse(
         body,

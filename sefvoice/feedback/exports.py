@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
 
 from ..release.shown import Shown
 from ..release.tables import Table
@@ -88,7 +88,8 @@ def _text(cell: str | int | Shown) -> str:
 
 
 def _put_text(cell, text: str) -> None:
-    cell.value = text
+    # Control characters (a NUL, an escape) cannot be in a worksheet: left out.
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", text)
     cell.data_type = TYPE_STRING  # a string, whatever it starts with
 
 

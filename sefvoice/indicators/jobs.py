@@ -22,6 +22,7 @@ def plan(details: dict, data: bytes, measures: bytes | None) -> service.Plan:
         details["sheet"],
         details["la_code"],
         (measures, details["measures_name"]) if measures is not None else None,
+        details.get("filters"),
     )
 
 

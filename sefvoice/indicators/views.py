@@ -33,6 +33,18 @@ bp = Blueprint("indicators", __name__, url_prefix="/indicators")
 
 
 
+def _preview(details: dict, files: dict[str, bytes], plan: service.Plan) -> str:
+    """Keep the upload for the confirm, and show what it would import."""
+    session["indicator_upload"] = uploads.keep(UPLOAD_KIND, current_user.id, details, files)
+    return render_template(
+        "indicators/preview.html",
+        plan=plan,
+        file_name=details["file_name"],
+        form=ConfirmForm(),
+        format_value=service.format_value,
+    )
+
+
 @bp.get("/")
 @role_required("pcv_rep")
 def measures() -> str:
@@ -49,6 +61,7 @@ def measures() -> str:
         rag_status=service.rag_status,
         status_words=service.status_words,
         format_value=service.format_value,
+        england_words=service.england_words,
     )
 
 
@@ -64,6 +77,7 @@ def upload() -> str | HttpResponse:
             "sheet": form.sheet.data or None,
             "la_code": (form.la_code.data or "").strip() or None,
             "measures_name": Path(measures_file.filename).name if measures_file else None,
+            "filters": {},
         }
         data = form.file.data.read()
         measures = measures_file.read() if measures_file else None
@@ -74,15 +88,36 @@ def upload() -> str | HttpResponse:
             problems = error.problems
         else:
             files = {"file": data} | ({"measures": measures} if measures is not None else {})
-            session["indicator_upload"] = uploads.keep(UPLOAD_KIND, current_user.id, details, files)
-            return render_template(
-                "indicators/preview.html",
-                plan=plan,
-                file_name=details["file_name"],
-                form=ConfirmForm(),
-            )
+            return _preview(details, files, plan)
     status = 400 if form.errors or problems else 200
     return render_template("indicators/upload.html", form=form, problems=problems), status
+
+
+@bp.post("/upload/filters")
+@role_required("officer")
+def choose_filters() -> tuple[str, int] | str | HttpResponse:
+    """Show the waiting upload's figures again at other values of its filter columns."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    waiting = uploads.take(session.pop("indicator_upload", None), UPLOAD_KIND, current_user.id)
+    if waiting is None:
+        flash("That upload is no longer waiting. Please upload the file again.")
+        return redirect(url_for(".upload"))
+    details = waiting.details | {
+        "filters": {
+            name.removeprefix("filter-"): value
+            for name, value in request.form.items()
+            if name.startswith("filter-") and value
+        }
+    }
+    try:
+        plan = jobs.plan(details, waiting.files["file"], waiting.files.get("measures"))
+    except ImportProblems as error:
+        db.session.commit()  # used up: the officer uploads the file again with a choice
+        return render_template(
+            "indicators/upload.html", form=UploadForm(), problems=error.problems
+        ), 400
+    return _preview(details, waiting.files, plan)
 
 
 @bp.post("/upload/confirm")

@@ -13,6 +13,7 @@ from .demo import DemoMark
 from .indicator import Import, Indicator, IndicatorValue, IndicatorValueHistory
 from .job import JOB_STATES, Job, JobFile
 from .paper import PaperBatch, PaperCopy
+from .register import CLOSED, WE_DID_STATUSES, WeDid, WeDidChange, YouSaid, YouSaidTheme
 from .survey import (
     CHANNELS,
     Answer,
@@ -28,6 +29,7 @@ from .user import AuditEvent, SignInThrottle, StaffSession, User
 
 __all__ = [
     "CHANNELS",
+    "CLOSED",
     "COMMITMENT_STATUSES",
     "JOB_STATES",
     "REVIEW_STATUSES",
@@ -58,5 +60,10 @@ __all__ = [
     "StaffSession",
     "Survey",
     "User",
+    "WE_DID_STATUSES",
+    "WeDid",
+    "WeDidChange",
+    "YouSaid",
+    "YouSaidTheme",
     "utcnow",
 ]

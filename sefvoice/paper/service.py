@@ -9,6 +9,7 @@ or nothing is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
 from ..auth import audit
-from ..definitions import Question, SurveyDefinition
+from ..definitions import Question, SurveyDefinition, load_glossary, routing
 from ..extensions import db
 from ..models import PaperBatch, PaperCopy, Response, Survey, utcnow
 from ..surveys import codes
@@ -30,6 +31,7 @@ from .pdf import CopyAddresses, build_pdf, filled_by_question
 from .words import load_paper_words
 
 MAX_COPIES = 5000
+OPTION_NUMBER = re.compile(r"[0-9]{1,6}")  # a ticked box's number, as typed
 STAFF_CHANNELS = ("paper", "phone", "with_help")
 FILLED_BY_FIELD = "filled-by"  # the name of its field on the data-entry page
 
@@ -140,6 +142,7 @@ def batch_pdf(
         addresses,
         static,
         large_print,
+        load_glossary(easyread_dir),
         drew,
         drawn,
     )
@@ -212,7 +215,9 @@ def _option_ids(question: Question, typed: str) -> list[str]:
     """Options typed by their numbers ("2", or "1 3" for several) as their ids."""
     numbers = typed.replace(",", " ").split()
     count = len(question.options)
-    if not all(n.isdigit() and 1 <= int(n) <= count for n in numbers):
+    # 0-9 only: str.isdigit() is true of "²", which int() refuses; six digits at most, so a
+    # 5,000-digit number is refused before int() is asked to read it.
+    if not all(OPTION_NUMBER.fullmatch(n) and 1 <= int(n) <= count for n in numbers):
         raise PaperError(f"Type the number of each ticked box, from 1 to {count}.")
     if question.type != "multiple" and len(numbers) > 1:
         raise PaperError(f"Type one number, from 1 to {count}: only one box can be ticked.")
@@ -274,10 +279,20 @@ def read_return(
         filled_by = _filled_by(definition, text.get(FILLED_BY_FIELD, ""))
     except PaperError as error:
         errors[FILLED_BY_FIELD] = str(error)
-    answers = {}
+    answers: dict[str, dict] = {}
     for question in definition.questions:
+        typed_answer = text.get(field_name(question), "")
+        chosen = {qid: answer.get("option_ids") or [] for qid, answer in answers.items()}
+        if not routing.applies(definition, question, chosen):
+            if typed_answer:  # on paper they were sent past it: not a skip, not counted
+                labels, number = routing.condition_words(definition, question)
+                errors[field_name(question)] = (
+                    f"Leave this empty: it is only for people who ticked"
+                    f" {' or '.join(f'“{label}”' for label in labels)} in question {number}."
+                )
+            continue
         try:
-            answers[question.id] = _answer(question, text.get(field_name(question), ""))
+            answers[question.id] = _answer(question, typed_answer)
         except PaperError as error:
             errors[field_name(question)] = str(error)
     if errors:
@@ -327,7 +342,8 @@ def enter_return(
             .values(response_id=response.id)
         )
     for question in definition.questions:
-        held_responses.save_answer(response.id, question, **answers[question.id], commit=False)
+        if question.id in answers:  # a question it was not asked has no answer, not a skip
+            held_responses.save_answer(response.id, question, **answers[question.id], commit=False)
     held_responses.submit_response(response.id, commit=False)
     audit.record(
         "return entered",

@@ -22,6 +22,7 @@ from ..extensions import db
 from ..jobs import service as jobs
 from ..models import CHANNELS, Job, PaperBatch, Survey
 from ..surveys import versions as survey_versions
+from ..urls import public_url
 from . import service
 from .forms import PrintForm
 from .jobs import BATCH_PDF, batch_subject
@@ -68,8 +69,8 @@ def print_copies(slug: str) -> str | HttpResponse:
 def _start_pdf(batch: PaperBatch) -> Job:
     """The job making the batch's PDF (a worker draws it; the PDF is stored once)."""
     addresses = CopyAddresses(
-        survey=url_for("surveys.start", slug=batch.survey.slug, _external=True),
-        withdraw=url_for("surveys.withdraw", _external=True),
+        survey=public_url("surveys.start", slug=batch.survey.slug),
+        withdraw=public_url("surveys.withdraw"),
     )
     return jobs.start(
         BATCH_PDF,

@@ -9,9 +9,15 @@ import yaml
 
 from ..definitions import MAX_SENTENCE_WORDS, SurveyDefinitionError, sentences
 
-HEADINGS = ("what_for", "who_sees", "how_long", "anonymous", "online", "send_back", "reference")
+HEADINGS = (
+    *("what_for", "who_sees", "how_long", "anonymous", "online", "send_back", "reference"),
+    "thanks",
+)
 PARAGRAPHS = ("anonymous", "withdraw", "online", "send_back")
-INSTRUCTIONS = ("single", "multiple", "number", "text", "optional")
+INSTRUCTIONS = (
+    *("single", "multiple", "number", "text", "optional"),
+    *("only_if", "go_to", "go_to_end", "exclusive", "meaning"),
+)
 
 
 @dataclass(frozen=True)

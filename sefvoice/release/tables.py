@@ -121,7 +121,12 @@ def summary_tables(summary: FeedbackSummary) -> SummaryTables:
 
 def measures_table(outcome: int, title: str) -> Table:
     """The outcome's measures: latest, previous, England, target, status and trend in words."""
-    from ..indicators.service import format_value, measures_for_outcome, status_words
+    from ..indicators.service import (
+        england_words,
+        format_value,
+        measures_for_outcome,
+        status_words,
+    )
 
     def figure(point) -> str:
         return (
@@ -132,11 +137,6 @@ def measures_table(outcome: int, title: str) -> Table:
 
     rows = []
     for m in measures_for_outcome(outcome):
-        england = (
-            format_value(m.england, m.england_marker, m.unit)
-            if m.england is not None or m.england_marker
-            else "none"
-        )
         target = format_value(m.target, None, m.unit) if m.target is not None else "none"
         trend = ", ".join(
             f"{p.label} {format_value(p.value, p.marker, m.unit)}" for p in m.series[-4:]
@@ -146,7 +146,7 @@ def measures_table(outcome: int, title: str) -> Table:
                 m.name,
                 figure(m.latest),
                 figure(m.previous),
-                england,
+                england_words(m),
                 target,
                 status_words(m),
                 trend,

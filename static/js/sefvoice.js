@@ -66,12 +66,12 @@
   });
 
   // "Read this to me": the browser's own speech reads the page's words in order (headings,
-  // the question, its hint, each answer), showing which part it is reading, with a Stop
-  // button. Without speech in the browser there is no button at all.
+  // the question, its hint, each answer and whether it is ticked, the buttons), showing which
+  // part it is reading, with a Stop button. Without speech in the browser there is no button.
   var area = document.querySelector("[data-read-aloud]");
   if (!area || !window.speechSynthesis || !window.SpeechSynthesisUtterance) { return; }
   var speech = window.speechSynthesis;
-  var PARTS = "h1, h2, h3, .caption, p, li, dt, dd, label, summary";
+  var PARTS = "h1, h2, h3, .caption, p, li, dt, dd, label, summary, button, a.button";
   var SKIP = ".read-aloud, .summary-list__actions, [aria-hidden='true']";
 
   function makeButton(text, className) {
@@ -94,6 +94,11 @@
         hidden.remove();
       });
       var words = copy.textContent.replace(/\s+/g, " ").trim();
+      if (el.control && (el.control.type === "radio" || el.control.type === "checkbox")) {
+        words += el.control.checked ? ". Ticked." : ". Not ticked.";
+      } else if (el.matches("button, a.button")) {
+        words = "Button: " + words + ".";
+      }
       if (words) { spoken.push({ el: el, words: words }); }
     });
     return spoken;
