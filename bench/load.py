@@ -23,6 +23,10 @@ The load average before and after each run says how busy the machine was.
 two thirds in, on PostgreSQL, end all the app's connections (pg_terminate_backend). Requests
 may fail (the users retry, as a person would); no accepted answer may be lost.
 
+--jobs: a worker (`sefvoice worker`) runs beside the servers, and as the measured window
+opens an officer prints 5,000 large-print copies and exports the bulletin's PDF (bench/
+long_jobs.py); how long each job took is printed after the run.
+
 --hosts N: the same load through nginx (round robin, no sticky sessions) to N gunicorn
 servers, each with its own empty instance folder, sharing the PostgreSQL database, the secret
 key and, with --redis, the rate-limit counts (tests/cluster.py starts them, as the multi-host
@@ -60,6 +64,8 @@ from sqlalchemy.pool import NullPool
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this checkout's sefvoice, and tests/cluster.py
 
+import long_jobs  # noqa: E402  (beside this file)
+
 from sefvoice.definitions import (  # noqa: E402
     Question,
     SurveyDefinition,
@@ -71,6 +77,7 @@ from tests.cluster import (  # noqa: E402
     recreate_postgresql_database,
     start_cluster,
     start_gunicorn,
+    start_worker,
 )
 
 SURVEY = "parent-carer-annual"
@@ -559,6 +566,9 @@ def main() -> int:
     parser.add_argument("--kill-worker", action="store_true", help="inject faults mid-load")
     parser.add_argument("--no-ceiling", action="store_true", help="skip the bare Flask run")
     parser.add_argument(
+        "--jobs", action="store_true", help="a paper batch and a bulletin PDF made meanwhile"
+    )
+    parser.add_argument(
         "--hosts", type=int, help="this many gunicorn servers behind nginx (PostgreSQL only)"
     )
     parser.add_argument(
@@ -578,6 +588,8 @@ def main() -> int:
             env["SEFVOICE_REDIS_URL"] = args.redis
         if args.hosts:
             env["SEFVOICE_PROXY_COUNT"] = "1"  # nginx
+        if args.jobs:  # the servers and the worker share the queue
+            env["SEFVOICE_QUEUE_URL"] = args.redis or f"sqlite:///{folder / 'queue.db'}"
         for command in (["db", "upgrade"], ["surveys", "load"]):
             subprocess.run(
                 [sys.executable, "-c", "from sefvoice.cli import main; main()", *command],
@@ -586,6 +598,9 @@ def main() -> int:
                 capture_output=True,
             )
         app = serve("wsgi:app", ROOT, env, folder / "app", args.hosts, args.workers, args.threads)
+        if args.jobs:
+            long_jobs.prepare(url)
+            app.worker = start_worker(env, folder)
         servers = f"{args.hosts} servers behind nginx, each" if args.hosts else "one server,"
         limits = env.get("SEFVOICE_REDIS_URL", "each process's memory")
         print(
@@ -599,6 +614,8 @@ def main() -> int:
             faults.append((1 / 3, lambda: kill_a_worker(app.servers)))
             if make_url(url).get_backend_name() == "postgresql":
                 faults.append((2 / 3, lambda: end_connections(url)))
+        if args.jobs:
+            faults.append((0.0, lambda: long_jobs.start(app.url)))
         Respondent.survey, Respondent.think, Respondent.tally = survey, args.think, Tally()
         try:
             run = drive(Respondent, app, args.users, args.duration, faults)
@@ -609,6 +626,8 @@ def main() -> int:
         lost, duplicated, different, unsent = check_stored(url, tally)
         print(f"  after the run: {load_average()}")
         report("sefvoice", run)
+        if args.jobs:
+            long_jobs.report(url)
         print(
             f"  checked {len(tally.accepted):,} accepted answers and {len(tally.completed):,}"
             f" sent surveys: {lost} lost, {duplicated} duplicated, {different} different,"

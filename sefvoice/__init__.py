@@ -67,9 +67,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .bursts import bp as bursts_bp
     from .feedback import bp as feedback_bp
     from .indicators import bp as indicators_bp
+    from .jobs import bp as jobs_bp
+    from .jobs import init_app as init_jobs
     from .manage import bp as manage_bp
     from .paper import bp as paper_bp
     from .publishing.views import bp as publishing_bp
+    from .release.views import bp as release_bp
     from .surveys import bp as surveys_bp
 
     app.register_blueprint(surveys_bp)
@@ -80,6 +83,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(manage_bp)
     app.register_blueprint(paper_bp)
     app.register_blueprint(bursts_bp)
+    app.register_blueprint(jobs_bp)
+    app.register_blueprint(release_bp)
+    init_jobs(app)
     app.register_blueprint(about_bp)
     app.register_blueprint(publishing_bp)
     cli.register(app)

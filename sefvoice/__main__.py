@@ -1,4 +1,4 @@
-"""`python -m sefvoice`: the `sefvoice` command, run by this interpreter."""
+"""`python -m sefvoice` is the `sefvoice` command (the demo starts its worker so)."""
 
 from .cli import main
 

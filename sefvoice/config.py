@@ -103,6 +103,13 @@ def from_environment() -> dict:
         "BURST_GAP_MINUTES": int(os.environ.get("SEFVOICE_BURST_GAP_MINUTES", "10")),
         # The hash of where a response came from is blanked this many days after it was sent.
         "SOURCE_HASH_DAYS": int(os.environ.get("SEFVOICE_SOURCE_HASH_DAYS", "90")),
+        # Jobs (sefvoice.jobs): where their queue lives. Several servers share Redis; alone,
+        # a SQLite file in the instance folder. SEFVOICE_QUEUE_URL chooses (redis:// or sqlite:///).
+        "QUEUE_URL": os.environ.get("SEFVOICE_QUEUE_URL") or None,
+        "REDIS_URL": os.environ.get("SEFVOICE_REDIS_URL") or None,
+        "JOBS_IMMEDIATE": False,  # True: a job runs inside the request that starts it (tests)
+        # An indicator file larger than this is imported by a worker, with a progress page.
+        "IMPORT_JOB_BYTES": int(os.environ.get("SEFVOICE_IMPORT_JOB_BYTES", str(256 * 1024))),
         # Who runs the service and how a respondent gets help, shown on every respondent
         # page (header, footer, help, privacy, accessibility and cookies pages). The demo's
         # values are made up: set each for your partnership.

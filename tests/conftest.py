@@ -48,6 +48,7 @@ def make_app(url: str, **config) -> object:
             "SQLALCHEMY_DATABASE_URI": url,
             "TESTING": True,
             "SECRET_KEY": "test-secret",
+            "JOBS_IMMEDIATE": True,  # a job runs in the request that starts it (test_jobs: not)
             **config,
         }
     )
@@ -146,3 +147,14 @@ def sign_in(client, role: str, email: str | None = None):
     reply = post_form(client, "/sign-in", {"email": email, "password": PASSWORD})
     assert reply.status_code == 302, reply.get_data(as_text=True)[:300]
     return user
+
+
+def job_result(client, started):
+    """Follow a reply that started a job (which ran in the request: JOBS_IMMEDIATE) to the
+    job's progress page, and download what it made from there."""
+    assert started.status_code == 302, started.get_data(as_text=True)[:300]
+    progress = started.headers["Location"]
+    assert re.search(r"/jobs/\d+$", progress), progress
+    page = client.get(progress).get_data(as_text=True)
+    assert "Finished." in page and f'href="{progress}/result"' in page, page[:2000]
+    return client.get(f"{progress}/result")

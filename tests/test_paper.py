@@ -31,7 +31,7 @@ from sefvoice.surveys import codes, retention
 from sefvoice.surveys import held as held_responses
 from sefvoice.surveys import versions as survey_versions
 
-from .conftest import EASYREAD, STATIC, make_app, post_form, sign_in
+from .conftest import EASYREAD, STATIC, job_result, make_app, post_form, sign_in
 from .test_database import at_once
 
 # The channel in the tally
@@ -149,10 +149,8 @@ def _print(client, copies: str, large: bool = False, slug: str = "all-types"):
 
 
 def _batch_pdf(client, reply) -> pdfplumber.PDF:
-    assert reply.status_code == 302, reply.get_data(as_text=True)[:500]
-    batch_page = client.get(reply.headers["Location"])
-    assert batch_page.status_code == 200
-    pdf = client.get(reply.headers["Location"] + "/copies.pdf")
+    """The PDF a print made, from its job's progress page (the job ran in the request)."""
+    pdf = job_result(client, reply)
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     return pdfplumber.open(io.BytesIO(pdf.data))
 

@@ -17,11 +17,13 @@ from flask import (
     request,
     url_for,
 )
+from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..assets import picture_url
 from ..auth import audit, role_required
 from ..feedback.charts import web_svgs
+from ..jobs import service as jobs
 from ..models import Bulletin
 from ..pictures import PictureRefused, read_picture
 from ..terms import Term, calendar
@@ -37,6 +39,7 @@ from .easy_read import (
     store_lines,
 )
 from .forms import CreateForm, DetailsForm, LookForm, ProgressForm, SectionForm
+from .jobs import BULLETIN_PDF, LABELS, export_subject
 from .markdown import link_runs, parse
 from .pdf.easy_read import build_easy_read_pdf
 from .pdf.full import build_pdf
@@ -208,16 +211,26 @@ def easy_read(slug: str) -> str:
 @bp.get("/<slug>/<any(bulletin, 'easy-read'):edition>.<any(pdf, html):kind>")
 @role_required("officer")
 def download(slug: str, edition: str, kind: str) -> HttpResponse:
+    """The web page at once; the PDF is made by a worker: its progress page, then the file."""
     term, _ = _found(slug)
+    version = _asked_version()
+    if kind == "pdf":
+        job = jobs.start(
+            BULLETIN_PDF,
+            export_subject(term.name, edition),
+            {"term": term.name, "edition": edition, "base_url": public_root(), "version": version},
+            current_user.email,
+        )
+        audit.record("export", f"{LABELS[edition]} {term.name} as pdf")
+        return redirect(url_for("jobs.show", job_id=job.id))
     try:
-        body = export(term, edition, kind, base_url=public_root(), version=_asked_version())
+        body = export(term, edition, kind, base_url=public_root(), version=version)
     except LookupError:
         abort(404)
-    label = "bulletin" if edition == "bulletin" else "easy-read bulletin"
-    audit.record("export", f"{label} {term.name} as {kind}")
+    audit.record("export", f"{LABELS[edition]} {term.name} as {kind}")
     return HttpResponse(
         body,
-        mimetype="application/pdf" if kind == "pdf" else "text/html",  # Flask adds the charset
+        mimetype="text/html",  # Flask adds the charset
         headers={"Content-Disposition": f'attachment; filename="{edition}-{term.slug}.{kind}"'},
     )
 

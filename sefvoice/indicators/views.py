@@ -22,25 +22,15 @@ from .. import uploads
 from ..auth import audit, role_required
 from ..definitions import load_charter
 from ..extensions import db
+from ..jobs.service import start as start_job
 from ..models import Indicator
-from . import service
+from . import jobs, service
 from .forms import ConfirmForm, UploadForm
 from .importer import ImportProblems
+from .jobs import INDICATOR_IMPORT, UPLOAD_KIND
 
 bp = Blueprint("indicators", __name__, url_prefix="/indicators")
 
-UPLOAD_KIND = "indicators"  # in pending_upload (see sefvoice/uploads.py)
-
-
-def _plan(details: dict, data: bytes, measures: bytes | None) -> service.Plan:
-    return service.plan_file(
-        data,
-        details["file_name"],
-        details["sheet"],
-        details["la_code"],
-        (measures, details["measures_name"]) if measures is not None else None,
-        details.get("filters"),
-    )
 
 
 def _preview(details: dict, files: dict[str, bytes], plan: service.Plan) -> str:
@@ -91,8 +81,9 @@ def upload() -> str | HttpResponse:
         }
         data = form.file.data.read()
         measures = measures_file.read() if measures_file else None
+        details["size"] = len(data) + len(measures or b"")
         try:
-            plan = _plan(details, data, measures)
+            plan = jobs.plan(details, data, measures)
         except ImportProblems as error:
             problems = error.problems
         else:
@@ -120,7 +111,7 @@ def choose_filters() -> tuple[str, int] | str | HttpResponse:
         }
     }
     try:
-        plan = _plan(details, waiting.files["file"], waiting.files.get("measures"))
+        plan = jobs.plan(details, waiting.files["file"], waiting.files.get("measures"))
     except ImportProblems as error:
         db.session.commit()  # used up: the officer uploads the file again with a choice
         return render_template(
@@ -134,27 +125,28 @@ def choose_filters() -> tuple[str, int] | str | HttpResponse:
 def confirm() -> HttpResponse:
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    waiting = uploads.take(session.pop("indicator_upload", None), UPLOAD_KIND, current_user.id)
+    token = session.pop("indicator_upload", None)
+    details = uploads.details_of(token, UPLOAD_KIND, current_user.id)
+    if details is not None and details.get("size", 0) > current_app.config["IMPORT_JOB_BYTES"]:
+        job = start_job(
+            INDICATOR_IMPORT,
+            f"{details['file_name']} ({details['size'] / 1e6:.1f} MB)",
+            {"token": token, "user_id": current_user.id, "actor": current_user.email},
+            current_user.email,
+        )
+        return redirect(url_for("jobs.show", job_id=job.id))
+    waiting = uploads.take(token, UPLOAD_KIND, current_user.id)
     if waiting is None:
-        flash("That upload is no longer waiting. Please upload the file again.")
+        flash(jobs.GONE)
         return redirect(url_for(".upload"))
-    details = waiting.details
     try:
-        # Checked again: the stored measures may have changed since the preview.
-        plan = _plan(details, waiting.files["file"], waiting.files.get("measures"))
+        said = jobs.import_waiting(waiting, current_user.email, current_user.id)
     except ImportProblems as error:
         db.session.commit()  # used up: once fixed, the file is uploaded again
         return render_template(
             "indicators/upload.html", form=UploadForm(), problems=error.problems
         ), 400
-    # The import commits the upload's deletion with it; a file that changes nothing writes
-    # nothing, so that deletion is committed here.
-    record = service.apply_import(plan, details["file_name"], current_user.email, current_user.id)
-    db.session.commit()
-    summary = plan.summary(details["file_name"])
-    if record:
-        audit.record("import indicators", summary)
-    flash(f"Imported {summary}." if record else f"{details['file_name']} changed nothing.")
+    flash(said)
     return redirect(url_for(".measures"))
 
 

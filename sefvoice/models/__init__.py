@@ -11,6 +11,7 @@ from .bulletin import (
 from .comment import REVIEW_STATUSES, CommentReview
 from .demo import DemoMark
 from .indicator import Import, Indicator, IndicatorValue, IndicatorValueHistory
+from .job import JOB_STATES, Job, JobFile
 from .paper import PaperBatch, PaperCopy
 from .register import CLOSED, WE_DID_STATUSES, WeDid, WeDidChange, YouSaid, YouSaidTheme
 from .release import PublishedBulletin, PublishedRelease
@@ -31,6 +32,7 @@ __all__ = [
     "CHANNELS",
     "CLOSED",
     "COMMITMENT_STATUSES",
+    "JOB_STATES",
     "REVIEW_STATUSES",
     "Answer",
     "AnswerChoice",
@@ -47,6 +49,8 @@ __all__ = [
     "Indicator",
     "IndicatorValue",
     "IndicatorValueHistory",
+    "Job",
+    "JobFile",
     "PaperBatch",
     "PaperCopy",
     "PendingUpload",

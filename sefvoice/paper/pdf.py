@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -448,9 +449,12 @@ def build_pdf(
     static: Path,
     large_print: bool = False,
     glossary: dict[str, str] | None = None,
+    drew: Callable[[int, int], None] | None = None,
+    drawn: Callable[[], None] | None = None,
 ) -> bytes:
     """One PDF holding a copy of the survey for each reference, in that order. `glossary`:
-    the meanings of the hard words the questions explain (easyread/glossary.yaml)."""
+    the meanings of the hard words the questions explain (easyread/glossary.yaml).
+    `drew(done, total)` is told of each copy drawn, `drawn()` before the file is written."""
     _register_fonts()
     size = LARGE_PRINT if large_print else STANDARD
     buffer = io.BytesIO()
@@ -465,7 +469,7 @@ def build_pdf(
     qr_page, qr_area = canvas.qr_link
     width, height = A4
     top = height - MARGIN - size.text * 1.2
-    for reference in references:
+    for done, reference in enumerate(references, 1):
         for number, form in enumerate(canvas.page_forms, 1):
             canvas.doForm(form)
             canvas.setFillColor(INK)
@@ -480,5 +484,9 @@ def build_pdf(
             if number == qr_page:
                 canvas.linkURL(addresses.survey, qr_area, relative=0, thickness=0)
             canvas.showPage()
+        if drew:
+            drew(done, len(references))
+    if drawn:
+        drawn()
     canvas.save()
     return buffer.getvalue()

@@ -10,7 +10,7 @@ or nothing is.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -71,8 +71,9 @@ def _chunks(items: list[str], size: int):
         yield items[start : start + size]
 
 
-def print_batch(survey: Survey, copies: int, large_print: bool) -> PaperBatch:
-    """Store a batch of copies of the survey version with a reference for each. Audited."""
+def new_batch(survey: Survey, copies: int, large_print: bool) -> PaperBatch:
+    """Store a batch of copies of the survey version, without its references yet (the job
+    making its PDF stores them: store_references). Audited."""
     if not 1 <= copies <= MAX_COPIES:
         raise PaperError(
             f"You can print from 1 to {MAX_COPIES:,} copies at once."
@@ -81,15 +82,33 @@ def print_batch(survey: Survey, copies: int, large_print: bool) -> PaperBatch:
     batch = PaperBatch(survey=survey, copies=copies, large_print=large_print)
     db.session.add(batch)
     db.session.flush()
-    db.session.execute(
-        insert(PaperCopy),
-        [{"reference": r, "batch_id": batch.id} for r in _unused_references(copies)],
-    )
     audit.record(
         "paper copies printed",
         f"{survey.slug} v{survey.version}: batch {batch.id}, {copies} copies"
         + (", large print" if large_print else ""),
     )
+    return batch
+
+
+def store_references(batch: PaperBatch) -> None:
+    """A new reference for each of the batch's copies, all in one transaction; nothing if
+    they are stored already (a job run again after its worker stopped)."""
+    stored = db.session.scalar(
+        select(func.count()).select_from(PaperCopy).where(PaperCopy.batch_id == batch.id)
+    )
+    if stored:
+        return
+    db.session.execute(
+        insert(PaperCopy),
+        [{"reference": r, "batch_id": batch.id} for r in _unused_references(batch.copies)],
+    )
+    db.session.commit()
+
+
+def print_batch(survey: Survey, copies: int, large_print: bool) -> PaperBatch:
+    """A new batch with its references stored."""
+    batch = new_batch(survey, copies, large_print)
+    store_references(batch)
     return batch
 
 
@@ -104,18 +123,28 @@ def batch_references(batch_id: int) -> list[str]:
 
 
 def batch_pdf(
-    batch: PaperBatch, addresses: CopyAddresses, easyread_dir: Path, static: Path
+    batch: PaperBatch,
+    addresses: CopyAddresses,
+    easyread_dir: Path,
+    static: Path,
+    drew: Callable[[int, int], None] | None = None,
+    drawn: Callable[[], None] | None = None,
 ) -> bytes:
-    """The batch's copies as one PDF, made afresh from the stored references."""
+    """The batch's copies as one PDF, made afresh from the stored references. `drew(done,
+    total)` is told of each copy drawn, and `drawn()` when the file is being written."""
     references = [codes.format_code(r) for r in batch_references(batch.id)]
+    definition, large_print = survey_versions.definition_of(batch.survey), batch.large_print
+    db.session.commit()  # nothing held open in the database while the pages are drawn
     return build_pdf(
-        survey_versions.definition_of(batch.survey),
+        definition,
         load_paper_words(easyread_dir),
         references,
         addresses,
         static,
-        batch.large_print,
+        large_print,
         load_glossary(easyread_dir),
+        drew,
+        drawn,
     )
 
 

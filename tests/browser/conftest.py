@@ -88,6 +88,8 @@ STAFF_PAGES = [
     "/paper/",
     "/paper/parent-carer-annual/print",
     PARENT_CARER_ENTRY,
+    "/jobs/",
+    "/release/audit",
 ]
 # Forms sent empty, to see their error state: (page, its button).
 PUBLIC_FORMS = [
@@ -107,6 +109,7 @@ STAFF_FORMS = [
     ("/surveys/manage/all-types/v1/preview/q/pick-many", "Save and continue"),
     ("/surveys/manage/all-types/v1/preview/q/weeks-waited", "Save and continue"),
     ("/paper/parent-carer-annual/print", "Make the copies"),
+    ("/release/audit", "Check the release"),
     (PARENT_CARER_ENTRY, "Save this return"),
 ]
 STAFF_EMAIL = "admin@example.org"
