@@ -369,16 +369,23 @@ def pending_revision(term: Term) -> Pending | None:
     return Pending(rows[-1].version, changes) if changes else None
 
 
+def check_reason(term: Term, reason: str) -> str:
+    """The reason, its spaces folded; PublishError if it is too long, or missing for a
+    revision (a first version needs none)."""
+    reason = " ".join(reason.split())
+    if len(reason) > REASON_LENGTH:
+        raise PublishError(f"keep the reason to {REASON_LENGTH} characters or fewer")
+    if not reason and versions_of(term):
+        raise PublishError("say in a line why the figures are being revised")
+    return reason
+
+
 def publish_term(term: Term, actor: str, reason: str = "") -> int:
     """Store the term's release as a new version and return its number: version 1, or a
     revision (which needs a reason, and changes to publish) protected against every
     version before it."""
-    reason = " ".join(reason.split())
-    if len(reason) > REASON_LENGTH:
-        raise PublishError(f"keep the reason to {REASON_LENGTH} characters or fewer")
+    reason = check_reason(term, reason)
     rows = versions_of(term)
-    if rows and not reason:
-        raise PublishError("say in a line why the figures are being revised")
     if rows:
         definitions = _definitions(rows[0])
         release = _revision_release(term, rows)

@@ -4,14 +4,16 @@ Everyone on staff sees them; only officers and admins publish."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth import role_required
+from ..jobs import service as jobs_service
 from ..terms import Term, calendar
 from . import service
 from .forms import PublishForm
+from .jobs import PUBLISH_TERM
 
 bp = Blueprint("publishing", __name__, url_prefix="/releases")
 
@@ -57,9 +59,14 @@ def publish(slug: str) -> tuple[str, int] | HttpResponse:
     if not form.validate_on_submit():
         return _term_page(term, form, 400)
     try:
-        version = service.publish_term(term, current_user.email, form.reason.data or "")
+        reason = service.check_reason(term, form.reason.data or "")
     except service.PublishError as error:
         form.reason.errors = [str(error)[0].upper() + str(error)[1:] + "."]
         return _term_page(term, form, 400)
-    flash(f"{term.name} is published: version {version}.")
-    return redirect(url_for(".term", slug=slug))
+    job = jobs_service.start(
+        PUBLISH_TERM,
+        f"{term.name}'s figures",
+        {"term": term.name, "actor": current_user.email, "reason": reason},
+        current_user.email,
+    )
+    return redirect(url_for("jobs.show", job_id=job.id))
