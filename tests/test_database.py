@@ -107,12 +107,15 @@ def test_retention_deletes_only_unfinished_responses_past_30_days(ctx):
 def test_demo_data_loads_once(ctx):
     first = load_demo_data()
     assert first[0] == "indicators: 55 new figures, 0 already there"
-    assert all("demo responses" in line for line in first[1:])
+    surveys, comments = first[1:-1], first[-1]
+    assert surveys and all("demo responses" in line for line in surveys)
+    assert comments.startswith("comments: ") and not comments.startswith("comments: 0 ")
     responses = db.session.scalar(select(func.count()).select_from(Response))
-    assert responses == 160 * len(first[1:])
+    assert responses == 160 * len(surveys)
     again = load_demo_data()
     assert again[0] == "indicators: 0 new figures, 55 already there"
-    assert all("already has" in line for line in again[1:])
+    assert all("already has" in line for line in again[1:-1])
+    assert again[-1].startswith("comments: 0 ")
     assert db.session.scalar(select(func.count()).select_from(Response)) == responses
     # Every stored choice is an option of its question: the demo speaks the definitions' ids.
     for survey in survey_versions.current_surveys():
