@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from sefvoice.config import SettingError
 
-from .conftest import csrf_token, make_app, post_form, sign_in
+from .conftest import csrf_token, job_result, make_app, post_form, sign_in
 
 PUBLIC = "https://voice.example.org"
 
@@ -56,7 +56,7 @@ def test_links_qr_codes_and_pdfs_use_the_public_address_not_the_host_header(publ
         text = pdf.pages[0].extract_text()
     assert "voice.example.org/s/all-types" in text and "internal.test" not in text
     printed = post_form(officer, "/paper/all-types/print", {"copies": "1"})
-    copies = officer.get(printed.headers["Location"] + "/copies.pdf")
+    copies = job_result(officer, printed)
     assert b"internal.test" not in copies.data
     with pdfplumber.open(io.BytesIO(copies.data)) as pdf:
         assert "voice.example.org" in pdf.pages[0].extract_text()
