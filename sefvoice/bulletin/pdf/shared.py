@@ -55,10 +55,13 @@ def register_fonts() -> None:
 def paragraph_style(name: str, size: float = 12, font: str = FONT, **kw) -> ParagraphStyle:
     kw.setdefault("leading", size * 1.4)
     kw.setdefault("textColor", INK)
+    kw.setdefault("allowWidows", 0)  # no paragraph's first or last line alone on a page
+    kw.setdefault("allowOrphans", 0)
     return ParagraphStyle(name, fontName=font, fontSize=size, **kw)
 
 
 BODY = paragraph_style("body", spaceAfter=8)
+LIST_ITEM = paragraph_style("list-item", leftIndent=22, bulletIndent=6, spaceAfter=4)
 CELL = paragraph_style("cell", leading=15)
 CELL_RIGHT = paragraph_style("cell-right", leading=15, alignment=2)  # numbers line up on the right
 CELL_HEAD = paragraph_style("cell-head", font=BOLD, leading=15)
