@@ -2,8 +2,9 @@
 
 Allowed: paragraphs, `## ` and `### ` headings, `- ` and `1. ` lists (one level), tables
 (`| a | b |` rows under a header row and its `|---|---|` rule line; `--:` puts a column's
-numbers on the right), `**bold**` and `[text](url)` links to http, https or mailto addresses or to a path on this site
-(`/...`). Anything else stays as the literal text it was typed as.
+numbers on the right), `**bold**` and `[text](url)` links to http, https or mailto
+addresses or to a path on this site (`/...`). Anything else stays as the literal text it
+was typed as.
 
 Parsing gives plain-text blocks (nothing here is markup), and each output escapes for its
 own format as it renders: the HTML page through Jinja's autoescape (templates/bulletin/

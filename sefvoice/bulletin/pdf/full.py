@@ -137,9 +137,7 @@ def _written_table(block: Block, width: float, base_url: str | None) -> PdfTable
     widths = _column_widths(texts, width)
     cells = [
         [
-            Paragraph(
-                markup, CELL_HEAD if r == 0 else CELL_RIGHT if c in block.right else CELL
-            )
+            Paragraph(markup, CELL_HEAD if r == 0 else CELL_RIGHT if c in block.right else CELL)
             for c, markup in enumerate(row)
         ]
         for r, row in enumerate(rows)
