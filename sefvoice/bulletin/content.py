@@ -29,10 +29,9 @@ from .brand import Look, current
 from .markdown import Block, parse
 
 DEFAULT_TITLE = "Local Area SEND Self-Evaluation Framework"
-DEFAULT_AUTHOR = "The local area SEND partnership"
 QUOTES_PER_OUTCOME = 3
 QUOTE_LENGTH = 300  # longer comments are quoted only when no shorter one is left
-KEY_MEASURES = 3  # headline cards per outcome, beside the card for its % positive
+KEY_MEASURES = 3  # headline measures an officer may pick per outcome, beside its % positive
 
 
 @dataclass(frozen=True)
@@ -150,7 +149,6 @@ class BulletinContent:
     APPENDIX_ID: ClassVar[str] = "figures-in-full"
 
     title: str
-    author: str
     term: Term
     number: int
     respondents: Shown
@@ -163,6 +161,12 @@ class BulletinContent:
     overview: list[Figure]  # feedback by SEF outcome and by term
     outcomes: list[Section]
     look: Look  # the partnership's name, logo and colours
+    figures_in_full: bool = True  # the appendix, after the main body
+
+    @property
+    def author(self) -> str:
+        """Who publishes it: the partnership's one name, from its look."""
+        return self.look.name
 
     @property
     def figures(self) -> list[Figure]:
@@ -248,21 +252,14 @@ def _column(table: Table, row: list, name: str) -> str:
     return cell.text if isinstance(cell, Shown) else cell
 
 
-def _cards(score: ScoreRow, measures: Table, previous: str) -> list[Card]:
-    """The outcome's % positive and its key measures as cards, every figure taken from the
-    scorecard row and the measures table as published. Key measures: those with a latest
-    figure, those with a target first, then those with an England figure, in table order."""
+def _cards(score: ScoreRow, measures: Table, previous: str, headline: list[str]) -> list[Card]:
+    """The outcome's % positive and the headline measures officers picked (by name, in
+    their order) as cards, every figure taken from the scorecard row and the measures
+    table as published."""
     change = score.change.text if score.change.hidden else f"{score.change.text} since {previous}"
     cards = [Card("Positive answers from families", score.positive.text, [change])]
-    with_figure = [r for r in measures.rows if _column(measures, r, "Latest") != "none"]
-    ranked = sorted(
-        with_figure,
-        key=lambda r: (
-            _column(measures, r, "Target") == "none",
-            _column(measures, r, "England") == "none",
-        ),
-    )
-    for row in ranked[:KEY_MEASURES]:
+    rows = {_column(measures, row, "Measure"): row for row in measures.rows}
+    for row in (rows[name] for name in headline if name in rows):
         england = _column(measures, row, "England")
         cards.append(
             Card(
@@ -312,12 +309,13 @@ def _outcome_feedback(
     questions: list[tuple[QuestionResult, Table]],
     term: Term,
     previous: Term,
+    headline: list[str],
 ) -> OutcomeFeedback:
     mine = [(r, t) for r, t in questions if r.outcome == number]
     start, end = term.bounds()
     return OutcomeFeedback(
         headline=_headline(score, previous.name),
-        cards=_cards(score, measures, previous.name),
+        cards=_cards(score, measures, previous.name, headline),
         measures=measures,
         overview=_overview(number, [r for r, _ in mine]),
         questions=[
@@ -416,6 +414,7 @@ def build_content(term: Term) -> BulletinContent:
                     questions,
                     term,
                     summary.previous,
+                    row.headline_measures.splitlines() if row else [],
                 )
                 if spec.outcome
                 else None,
@@ -424,7 +423,6 @@ def build_content(term: Term) -> BulletinContent:
     progress, progress_note = _progress(bulletin, term, specs)
     return BulletinContent(
         title=bulletin.title if bulletin else DEFAULT_TITLE,
-        author=bulletin.author if bulletin else DEFAULT_AUTHOR,
         term=term,
         number=number_of(term),
         respondents=summary.respondents,
@@ -436,4 +434,5 @@ def build_content(term: Term) -> BulletinContent:
         overview=[Figure.of(tables.by_outcome), Figure.of(tables.by_term)],
         outcomes=[s for s in sections if s.feedback is not None],
         look=current(),
+        figures_in_full=bulletin.figures_in_full if bulletin else True,
     )

@@ -41,9 +41,7 @@ class CreateForm(PageForm):
 
 class DetailsForm(PageForm):
     title = StringField(validators=[InputRequired("Enter a title."), Length(max=200)])
-    author = StringField(
-        validators=[InputRequired("Enter who publishes the bulletin."), Length(max=200)]
-    )
+    figures_in_full = BooleanField(default=True)
 
 
 class SectionForm(PageForm):

@@ -75,7 +75,7 @@ def _point(picture_path: str, text: str, width: float) -> Flowable:
 
 def _easy_story(edition: EasyReadEdition, width: float) -> list[Flowable]:
     words = edition.words
-    story = cover(edition.look, edition.title, edition.heading, "", "", width)
+    story = cover(edition.look, edition.title, edition.heading, "", width)
     story += [PageBreak(), *(Paragraph(escape(line), EASY_BODY) for line in edition.intro)]
 
     def heading(text: str, level: int = 0) -> Heading:

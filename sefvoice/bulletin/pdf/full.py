@@ -284,7 +284,8 @@ def _section(
         story += [Heading("What families said", 1), Paragraph(escape(headline), BODY)]
         if data.overview and answered:
             story += _chart(data.overview, width)
-        story.append(_appendix_link(section))
+        if content.figures_in_full:
+            story.append(_appendix_link(section))
         story += [Heading("What families wrote", 2, listed=False)]
         for comment in data.comments:
             story += [
@@ -346,7 +347,6 @@ def _story(content: BulletinContent, width: float, base_url: str | None) -> list
             content.look,
             content.title,
             content.heading,
-            content.author,
             "For leaders, practitioners and families",
             width,
         ),
@@ -372,7 +372,7 @@ def _story(content: BulletinContent, width: float, base_url: str | None) -> list
         story += _section(section, content, width, base_url)
     story += _section_start("About the figures")
     story += [Paragraph(escape(line), BODY) for line in content.about]
-    return story + _appendix(content, width)
+    return story + (_appendix(content, width) if content.figures_in_full else [])
 
 
 def build_pdf(

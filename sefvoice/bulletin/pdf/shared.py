@@ -61,7 +61,9 @@ def paragraph_style(name: str, size: float = 12, font: str = FONT, **kw) -> Para
 
 
 BODY = paragraph_style("body", spaceAfter=8)
-LIST_ITEM = paragraph_style("list-item", leftIndent=22, bulletIndent=6, spaceAfter=4)
+LIST_ITEM = paragraph_style(
+    "list-item", leftIndent=22, bulletIndent=6, bulletFontName=FONT, spaceAfter=4
+)
 CELL = paragraph_style("cell", leading=15)
 CELL_RIGHT = paragraph_style("cell-right", leading=15, alignment=2)  # numbers line up on the right
 CELL_HEAD = paragraph_style("cell-head", font=BOLD, leading=15)
@@ -230,9 +232,7 @@ def picture(data: bytes, kind: str, width: float, height: float) -> Flowable:
     return Image(io.BytesIO(data), natural_width * scale, natural_height * scale)
 
 
-def cover(
-    look: Look, title: str, heading: str, author: str, audience: str, width: float
-) -> list[Flowable]:
+def cover(look: Look, title: str, heading: str, audience: str, width: float) -> list[Flowable]:
     """The partnership's logo and name, then the title in white on its main colour."""
     story: list[Flowable] = [Spacer(1, 20 * mm)]
     if look.logo:
@@ -254,7 +254,4 @@ def cover(
             ("BOTTOMPADDING", (0, -1), (-1, -1), 20),
         ],
     )
-    story += [band, Spacer(1, 10 * mm)]
-    if author != look.name:
-        story.append(Paragraph(escape(author), COVER_LINE))
-    return story + [Paragraph(escape(audience), COVER_LINE)]
+    return story + [band, Spacer(1, 10 * mm), Paragraph(escape(audience), COVER_LINE)]
