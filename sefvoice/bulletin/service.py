@@ -17,7 +17,7 @@ from ..models import COMMITMENT_STATUSES, Bulletin, BulletinSection, Commitment,
 from ..terms import Term, calendar
 from .brand import save_look
 from .content import DEFAULT_TITLE, KEY_MEASURES, previous_bulletin, section_specs
-from .easy_read import EasyReadError, lines, save_commitment_line
+from .easy_read import EasyReadError, line_problems, lines, save_commitment_line
 from .markdown import clean
 
 COMMITMENT_LENGTH = 300
@@ -25,6 +25,14 @@ COMMITMENT_LENGTH = 300
 
 class BulletinError(ValueError):
     pass
+
+
+class NotEasyRead(BulletinError):
+    """A carried commitment whose words are not easy read, with no easy-read line for it."""
+
+    def __init__(self, commitment_id: int, message: str):
+        super().__init__(message)
+        self.commitment_id = commitment_id
 
 
 def bulletins() -> list[Bulletin]:
@@ -198,6 +206,17 @@ def save_progress(
             raise BulletinError(f"{status!r} is not one of {', '.join(COMMITMENT_STATUSES)}")
         if status and not note.strip():
             raise BulletinError(f"say in a line why “{carried[commitment_id].text}” is {status}")
+    for commitment_id in progress:
+        commitment = carried[commitment_id]
+        if (easy_read or {}).get(commitment_id, commitment.easy_read).strip():
+            continue
+        problems = line_problems(commitment.text)
+        if problems:
+            raise NotEasyRead(
+                commitment_id,
+                f"“{commitment.text}” is not easy read ({problems[0]}): say how the"
+                " easy-read edition words it",
+            )
     for commitment_id, text in (easy_read or {}).items():
         try:
             save_commitment_line(carried[commitment_id], text)

@@ -248,10 +248,14 @@ def save_progress(slug: str) -> tuple[str, int] | HttpResponse:
                 },
                 easy_read={int(i.commitment.data): i.easy_read.data or "" for i in form.items},
             )
+        except service.NotEasyRead as error:
+            item = next(i for i in form.items if int(i.commitment.data) == error.commitment_id)
+            item.easy_read.errors = [f"Easy read: {error}"]
         except service.BulletinError:
             abort(400)  # a commitment that is not carried into this bulletin: a stale page
-        flash("Progress saved.")
-        return redirect(url_for(".edit", slug=slug))
+        else:
+            flash("Progress saved.")
+            return redirect(url_for(".edit", slug=slug))
     return _edit_page(term, bulletin, DetailsForm(obj=bulletin), form, 400)
 
 
