@@ -42,7 +42,7 @@ LANGUAGE = "en-GB"
 LINK_COLOUR = RGBColor(0x1D, 0x70, 0xB8)
 PICTURE_WIDTH = Cm(16)  # the text width of an A4 page with Word's 2.5 cm margins
 LOGO_WIDTH = Cm(6)
-SCALE = 2  # pixels per point: sharp when printed, small enough to open quickly
+SCALE = 1.5  # pixels per point: 108 dpi, sharp on screen; each chart has its table too
 
 
 @dataclass
@@ -84,6 +84,7 @@ class Writer:
         self.document: WordDocument = Document()
         self.content, self.base_url = content, base_url
         self._pictures: list[tuple[Paragraph, Picture]] = []
+        self._style_ids: dict[str, str] = {}  # python-docx looks a style up slowly by name
         properties = self.document.core_properties
         properties.title = f"{content.title}: {content.heading}"
         properties.author = content.author
@@ -103,14 +104,22 @@ class Writer:
             run_properties.append(language)
         language.set(qn("w:val"), LANGUAGE)
 
+    def paragraph(self, text: str = "", style: str | None = None) -> Paragraph:
+        paragraph = self.document.add_paragraph(text)
+        if style:
+            if style not in self._style_ids:
+                self._style_ids[style] = self.document.styles[style].style_id
+            paragraph._p.style = self._style_ids[style]
+        return paragraph
+
     def heading(self, text: str, level: int) -> None:
-        self.document.add_heading(text, min(level, 3))
+        self.paragraph(text, f"Heading {min(level, 3)}")
 
     def text(self, text: str, style: str | None = None) -> None:
-        self.document.add_paragraph(text, style)
+        self.paragraph(text, style)
 
     def spans(self, spans: list[Span], style: str | None = None) -> None:
-        paragraph = self.document.add_paragraph(style=style)
+        paragraph = self.paragraph(style=style)
         for href, run in link_runs(spans):
             target = urljoin(self.base_url, href) if href and self.base_url else href
             if target and not target.startswith("/"):
@@ -162,9 +171,9 @@ class Writer:
             self.text(title, "Caption")
         table = self.document.add_table(rows=1 + len(rows), cols=len(header), style="Table Grid")
         right = set(right)
-        for r, row in enumerate([header, *rows]):
-            for c, text in enumerate(row):
-                paragraph = table.cell(r, c).paragraphs[0]
+        for r, (row, values) in enumerate(zip(table.rows, [header, *rows], strict=True)):
+            for c, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
+                paragraph = cell.paragraphs[0]
                 paragraph.add_run(text).bold = r == 0 or None
                 if c in right:
                     paragraph.alignment = 2  # numbers on the right
@@ -179,7 +188,7 @@ class Writer:
         self.table(header, table.text_rows(), table.numeric, table.title)
 
     def picture(self, picture: Picture) -> None:
-        self._pictures.append((self.document.add_paragraph(), picture))
+        self._pictures.append((self.paragraph(), picture))
 
     def chart(self, figure: Figure, with_table: bool) -> None:
         self.picture(Picture(figure.summary, PICTURE_WIDTH, drawing=percent_bars(figure.table)))
@@ -284,7 +293,7 @@ def build_docx(content: BulletinContent, base_url: str | None = None) -> bytes:
         else:
             writer.picture(Picture(alt, LOGO_WIDTH, png=look.logo))
     writer.text(look.name)
-    writer.document.add_heading(content.title, 0)
+    writer.text(content.title, "Title")
     writer.text(content.heading, "Subtitle")
     writer.text("For leaders, practitioners and families")
     for section in content.intro:
