@@ -22,9 +22,10 @@ from importlib.resources import files
 from pathlib import Path
 
 import yaml
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import select
 
+from ..config import PROJECT_ROOT
 from ..definitions import (
     PlainWords,
     glossary_words_in,
@@ -93,7 +94,9 @@ def line_problems(text: str) -> list[str]:
     glossary does not explain."""
     problems = long_sentences(text)
     hard = hard_to_read(text)
-    glossary, plain = _words(current_app.config["EASYREAD_DIR"])
+    # Outside the app (the wording check, a script): the shipped easyread/ folder.
+    folder = current_app.config["EASYREAD_DIR"] if has_app_context() else PROJECT_ROOT / "easyread"
+    glossary, plain = _words(str(folder))
     return problems + ([hard] if hard else []) + jargon_problems(text, glossary, plain)
 
 
