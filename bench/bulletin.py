@@ -41,7 +41,7 @@ from sefvoice.bulletin.pdf.easy_read import build_easy_read_pdf
 from sefvoice.bulletin.pdf.full import build_pdf
 from sefvoice.bulletin.service import load_demo_bulletin
 from sefvoice.bulletin.views import render_page
-from sefvoice.config import PROJECT_ROOT
+from sefvoice.config import EASYREAD_DIR, STATIC_DIR
 from sefvoice.definitions import check_all
 from sefvoice.demo import load_demo_data
 from sefvoice.surveys import versions as survey_versions
@@ -95,7 +95,7 @@ def main() -> None:
         )
         with app.app_context(), app.test_request_context():
             upgrade()
-            definitions, problems = check_all(PROJECT_ROOT / "easyread", PROJECT_ROOT / "static")
+            definitions, problems = check_all(EASYREAD_DIR, STATIC_DIR)
             assert not problems, problems
             survey_versions.store_definitions(definitions)
             load_demo_data()

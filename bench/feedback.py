@@ -27,7 +27,7 @@ from sqlalchemy import func, select, text
 
 from sefvoice import create_app
 from sefvoice.auth import service as auth_service
-from sefvoice.config import PROJECT_ROOT
+from sefvoice.config import EASYREAD_DIR, STATIC_DIR
 from sefvoice.definitions import check_all
 from sefvoice.demo import generate_responses
 from sefvoice.extensions import db
@@ -45,7 +45,7 @@ def run(url: str, size: int) -> None:
     )
     with app.app_context():
         upgrade()
-        definitions, problems = check_all(PROJECT_ROOT / "easyread", PROJECT_ROOT / "static")
+        definitions, problems = check_all(EASYREAD_DIR, STATIC_DIR)
         assert not problems, problems
         survey_versions.store_definitions(definitions)
         started = time.perf_counter()

@@ -41,7 +41,7 @@ from fresh import fresh_database
 from psycopg import Connection, Cursor
 
 from sefvoice import create_app
-from sefvoice.config import PROJECT_ROOT
+from sefvoice.config import EASYREAD_DIR, STATIC_DIR
 from sefvoice.definitions import Question, SurveyDefinition, load_charter, load_survey_file
 from sefvoice.surveys import versions as survey_versions
 
@@ -199,10 +199,8 @@ def main() -> None:
                 **roomy,
             }
         )
-        charter = load_charter(PROJECT_ROOT / "easyread")
-        definition = load_survey_file(
-            PROJECT_ROOT / "easyread" / f"{SURVEY}.yaml", charter, PROJECT_ROOT / "static"
-        )
+        charter = load_charter(EASYREAD_DIR)
+        definition = load_survey_file(EASYREAD_DIR / f"{SURVEY}.yaml", charter, STATIC_DIR)
         with app.app_context():
             upgrade()
             survey_versions.store_definitions([definition])

@@ -25,14 +25,14 @@ from fresh import fresh_database
 from pypdf import PdfReader
 
 from sefvoice import create_app
-from sefvoice.config import PROJECT_ROOT
+from sefvoice.config import EASYREAD_DIR, STATIC_DIR
 from sefvoice.definitions import check_all
 from sefvoice.paper import service as paper
 from sefvoice.paper.pdf import CopyAddresses
 from sefvoice.surveys import versions as survey_versions
 
 SURVEY = "parent-carer-annual"
-EASYREAD, STATIC = PROJECT_ROOT / "easyread", PROJECT_ROOT / "static"
+EASYREAD, STATIC = EASYREAD_DIR, STATIC_DIR
 ADDRESSES = CopyAddresses(
     survey=f"https://sefvoice.example.org/s/{SURVEY}",
     withdraw="https://sefvoice.example.org/withdraw",

@@ -9,6 +9,7 @@ from flask import Flask, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, InternalError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
@@ -17,7 +18,6 @@ from .assets import add_fingerprints
 from .cookie_session import SessionInterface
 from .database import (
     LOST_AFTER_THE_PAGE,
-    MIGRATIONS_DIR,
     check_migrated,
     replace_dropped_connections,
     tune_sqlite,
@@ -25,14 +25,15 @@ from .database import (
 from .extensions import csrf, db, login_manager, migrate
 from .security import add_security_headers
 from .terms import TermCalendar
+from .words import plural
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app. `config` overrides the settings read from the environment."""
     app = Flask(
         __name__,
-        template_folder=str(settings.PROJECT_ROOT / "templates"),
-        static_folder=str(settings.PROJECT_ROOT / "static"),
+        template_folder=str(settings.TEMPLATES_DIR),
+        static_folder=str(settings.STATIC_DIR),
         instance_path=str(settings.INSTANCE_DIR),
     )
     app.config.update(settings.from_environment())
@@ -42,11 +43,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     TermCalendar(app.config["TERMS"], app.config["TIMEZONE"])  # a bad setting stops start-up
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["plural"] = plural  # {{ count|plural('comment') }}: "1 comment"
     app.session_interface = SessionInterface()
 
     db.init_app(app)
     _end_sessions_safely(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(settings.MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
     ratelimits.init_app(app)
@@ -59,13 +61,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             check_migrated(db.engine)
 
     from . import cli, models  # noqa: F401  (models: every table known to Alembic)
+    from .about import bp as about_bp
     from .auth import bp as auth_bp
     from .bulletin import bp as bulletin_bp
     from .bursts import bp as bursts_bp
     from .feedback import bp as feedback_bp
     from .indicators import bp as indicators_bp
+    from .jobs import bp as jobs_bp
+    from .jobs import init_app as init_jobs
     from .manage import bp as manage_bp
     from .paper import bp as paper_bp
+    from .publishing.views import bp as publishing_bp
+    from .release.views import bp as release_bp
     from .surveys import bp as surveys_bp
 
     app.register_blueprint(surveys_bp)
@@ -76,6 +83,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(manage_bp)
     app.register_blueprint(paper_bp)
     app.register_blueprint(bursts_bp)
+    app.register_blueprint(jobs_bp)
+    app.register_blueprint(release_bp)
+    init_jobs(app)
+    app.register_blueprint(about_bp)
+    app.register_blueprint(publishing_bp)
     cli.register(app)
     _register_error_pages(app)
     add_security_headers(app)
@@ -132,6 +144,11 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return page(400, "csrf")
+
+    @app.errorhandler(SecurityError)
+    def unknown_host(error: SecurityError):
+        # A host not in TRUSTED_HOSTS: no address can be built for it, so no page either.
+        return "This site does not answer to that host name.", 400, {"Content-Type": "text/plain"}
 
     for status in (400, 403, 404, 405, 410, 413, 429, 500):
         app.register_error_handler(

@@ -13,9 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from werkzeug.security import safe_join
 
+from .pictures import picture_problem
 from .urls import fixed_url
 
 YEAR = 365 * 24 * 3600
@@ -34,6 +35,15 @@ def fingerprint(static_folder: str, filename: str) -> str | None:
     if path is None or not Path(path).is_file():
         return None
     return _digest(path, Path(path).stat().st_mtime_ns)
+
+
+def picture_url(name: str) -> str | None:
+    """A survey picture's address; None for a name that is not a picture in static/pictures
+    (a version stored before pictures were checked), so a page shows no picture rather than
+    a link to another file."""
+    if picture_problem(Path(current_app.static_folder), name):
+        return None
+    return fixed_url("static", filename=name)
 
 
 def add_fingerprints(app: Flask) -> None:
@@ -57,6 +67,8 @@ def add_fingerprints(app: Flask) -> None:
         """url_for('static', filename=...), built once (urls.fixed_url): a question page has a
         picture beside each answer."""
         return fixed_url("static", filename=filename)
+
+    app.add_template_global(picture_url)
 
     revalidate = app.get_send_file_max_age
 

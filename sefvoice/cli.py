@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
+import logging
+import os
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -21,7 +26,9 @@ from .config import SettingError
 from .definitions import SurveyDefinitionError, check_all
 from .extensions import db
 from .indicators.cli import indicators_cli
+from .jobs.queue import job_queue
 from .paper.words import load_paper_words
+from .publishing.cli import release_publish
 from .release.cli import release_cli
 from .surveys import retention
 from .surveys import versions as survey_versions
@@ -145,7 +152,13 @@ def retention_run() -> None:
 @click.option("--port", default=5000, show_default=True)
 def demo(no_serve: bool, reset: bool, port: int) -> None:
     """Migrate the database, load the surveys and demo data, and serve on 127.0.0.1."""
-    from .demo import NotADemoDatabase, demo_accounts, load_demo_data, mark_as_demo
+    from .demo import (
+        NotADemoDatabase,
+        demo_accounts,
+        load_demo_data,
+        mark_as_demo,
+        publish_demo_terms,
+    )
 
     url = db.engine.url
     if reset and url.get_backend_name() == "sqlite" and url.database:
@@ -165,11 +178,56 @@ def demo(no_serve: bool, reset: bool, port: int) -> None:
     for line in load_demo_data():
         click.echo(line)
     click.echo(load_demo_bulletin())
+    for line in publish_demo_terms():
+        click.echo(line)
     click.echo("\nDemo sign-ins (new passwords each time the demo starts), at /sign-in:")
     for email, role, password in demo_accounts():
         click.echo(f"  {ROLE_NAMES[role]:<24} {email:<24} password: {password}")
     if not no_serve:
-        serve(current_app._get_current_object(), port)
+        # The jobs' worker (one machine: its queue is a SQLite file), as production runs it;
+        # its log (stderr) shows here. It stops with the demo, even one killed outright.
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "sefvoice", "worker"],
+            stdout=subprocess.DEVNULL,
+            preexec_fn=_stop_with_parent,
+        )
+        try:
+            serve(current_app._get_current_object(), port)
+        finally:
+            worker.terminate()
+            worker.wait()
+
+
+@click.command("worker")
+@click.option("--threads", default=1, show_default=True, help="Jobs run at once.")
+@click.option(
+    "--nice",
+    default=10,
+    show_default=True,
+    help="Lower the worker's CPU priority by this much, so pages on the same machine stay quick.",
+)
+def worker(threads: int, nice: int) -> None:
+    """Run the jobs (paper copies, bulletin PDFs, large imports, release audits) until
+    stopped (Ctrl+C or SIGTERM). Run one or more on any machine that reaches the database
+    and the queue; a job whose worker stopped runs again on the next one to start."""
+    queue = job_queue()
+    if queue.huey.immediate:
+        raise click.ClickException("JOBS_IMMEDIATE is on: jobs run inside the web requests")
+    if nice:
+        os.nice(nice)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    queue.sweep()  # jobs a worker on this machine was running when it stopped
+    click.echo(f"sefvoice worker: {threads} at once, pid {os.getpid()} (Ctrl+C to stop)")
+    queue.consumer(threads).run()
+
+
+def _stop_with_parent() -> None:
+    """In the demo's worker, before it starts: Linux sends it SIGTERM when the demo ends."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def serve(app: Flask, port: int) -> None:
@@ -197,5 +255,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(feedback_cli)
     app.cli.add_command(indicators_cli)
     app.cli.add_command(bulletin_cli)
+    release_cli.add_command(release_publish)
     app.cli.add_command(release_cli)
     app.cli.add_command(demo)
+    app.cli.add_command(worker)

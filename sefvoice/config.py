@@ -4,13 +4,26 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 from sqlalchemy import make_url
 
-# templates/, static/, easyread/ and migrations/ sit beside the package, at the repo's top.
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-INSTANCE_DIR = Path(os.environ.get("SEFVOICE_INSTANCE_DIR", PROJECT_ROOT / "instance"))
+PACKAGE_DIR = Path(__file__).resolve().parent
+# templates/, static/, easyread/ and migrations/ sit at the top of a checkout (and so of an
+# editable install); a built wheel carries them inside the package, under resources/.
+INSTALLED = (PACKAGE_DIR / "resources").is_dir()
+RESOURCES_DIR = PACKAGE_DIR / "resources" if INSTALLED else PACKAGE_DIR.parent
+TEMPLATES_DIR = RESOURCES_DIR / "templates"
+STATIC_DIR = RESOURCES_DIR / "static"
+EASYREAD_DIR = RESOURCES_DIR / "easyread"
+MIGRATIONS_DIR = RESOURCES_DIR / "migrations"
+# A checkout keeps its instance folder (git-ignored) beside the code; an installed package
+# keeps it where Flask puts an installed app's: <prefix>/var/sefvoice-instance.
+DEFAULT_INSTANCE_DIR = (
+    Path(sys.prefix) / "var" / "sefvoice-instance" if INSTALLED else PACKAGE_DIR.parent / "instance"
+)
+INSTANCE_DIR = Path(os.environ.get("SEFVOICE_INSTANCE_DIR", DEFAULT_INSTANCE_DIR))
 
 
 class SettingError(RuntimeError):
@@ -49,7 +62,7 @@ def from_environment() -> dict:
             "SEFVOICE_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'sefvoice.db'}"
         ),
         "SECRET_KEY": os.environ.get("SEFVOICE_SECRET_KEY") or None,  # see secret_key()
-        "EASYREAD_DIR": os.environ.get("SEFVOICE_EASYREAD_DIR", str(PROJECT_ROOT / "easyread")),
+        "EASYREAD_DIR": os.environ.get("SEFVOICE_EASYREAD_DIR", str(EASYREAD_DIR)),
         # Unfinished responses are deleted this many days after their last saved answer.
         "UNFINISHED_RESPONSE_DAYS": int(os.environ.get("SEFVOICE_UNFINISHED_RESPONSE_DAYS", "30")),
         # What respondents typed is blanked this many days after they sent it.
@@ -90,6 +103,41 @@ def from_environment() -> dict:
         "BURST_GAP_MINUTES": int(os.environ.get("SEFVOICE_BURST_GAP_MINUTES", "10")),
         # The hash of where a response came from is blanked this many days after it was sent.
         "SOURCE_HASH_DAYS": int(os.environ.get("SEFVOICE_SOURCE_HASH_DAYS", "90")),
+        # Jobs (sefvoice.jobs): where their queue lives. Several servers share Redis; alone,
+        # a SQLite file in the instance folder. SEFVOICE_QUEUE_URL chooses (redis:// or sqlite:///).
+        "QUEUE_URL": os.environ.get("SEFVOICE_QUEUE_URL") or None,
+        "REDIS_URL": os.environ.get("SEFVOICE_REDIS_URL") or None,
+        "JOBS_IMMEDIATE": False,  # True: a job runs inside the request that starts it (tests)
+        # An indicator file larger than this is imported by a worker, with a progress page.
+        "IMPORT_JOB_BYTES": int(os.environ.get("SEFVOICE_IMPORT_JOB_BYTES", str(256 * 1024))),
+        # Who runs the service and how a respondent gets help, shown on every respondent
+        # page (header, footer, help, privacy, accessibility and cookies pages). The demo's
+        # values are made up: set each for your partnership.
+        "PARTNERSHIP_NAME": os.environ.get(
+            "SEFVOICE_PARTNERSHIP_NAME", "Riverside Family Partnership"
+        ),
+        "HELP_PHONE": os.environ.get("SEFVOICE_HELP_PHONE", "01632 960 123"),
+        "HELP_HOURS": os.environ.get("SEFVOICE_HELP_HOURS", "Monday to Friday, 9am to 5pm"),
+        "HELP_EMAIL": os.environ.get("SEFVOICE_HELP_EMAIL", "help@example.org"),
+        "PRIVACY_EMAIL": os.environ.get("SEFVOICE_PRIVACY_EMAIL", "privacy@example.org"),
+        # When the accessibility statement's checks were last made (words, like "May 2026").
+        "ACCESSIBILITY_CHECKED": os.environ.get("SEFVOICE_ACCESSIBILITY_CHECKED", "December 2026"),
+        # Where the easy-read results (the bulletin's easy-read edition) are published.
+        "RESULTS_URL": os.environ.get(
+            "SEFVOICE_RESULTS_URL", "https://www.example.org/what-you-told-us"
+        ),
+        # Local people a young person can talk to, shown beside Childline where a survey
+        # asks (its `support`): "name=phone;name=phone".
+        "SUPPORT_CONTACTS": os.environ.get(
+            "SEFVOICE_SUPPORT_CONTACTS", "Riverside youth support team=01632 960 456"
+        ),
+
+        # Where the public reaches the site (scheme and host, like https://voice.example.org):
+        # share links, QR codes and PDFs use it, never a request's Host header, and requests
+        # for any other host are refused (sefvoice.urls). SEFVOICE_TRUSTED_HOSTS: more host
+        # names to answer to (comma-separated), such as the one a health check uses.
+        "PUBLIC_URL": os.environ.get("SEFVOICE_PUBLIC_URL") or None,
+        "EXTRA_TRUSTED_HOSTS": os.environ.get("SEFVOICE_TRUSTED_HOSTS", ""),
         "CHECK_MIGRATED": True,
         "WTF_CSRF_TIME_LIMIT": None,  # a parent may leave a page open for hours
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -13,9 +13,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 
-from .config import PROJECT_ROOT
+from .config import MIGRATIONS_DIR
 
-MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 LOST_AFTER_THE_PAGE = "database connection lost after the response was made"
 
 

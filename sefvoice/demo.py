@@ -5,19 +5,23 @@ from __future__ import annotations
 import hashlib
 import random
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from importlib.resources import files
 
+import yaml
 from sqlalchemy import exists, func, insert, select
 
 from . import answer_tally
 from .auth import audit
 from .auth import service as auth_service
-from .definitions import Question, SurveyDefinition
+from .definitions import Question, SurveyDefinition, routing
 from .extensions import db
-from .models import Answer, AnswerChoice, DemoMark, Response, Survey, User
+from .feedback.comments import comment_query, for_officers
+from .models import Answer, AnswerChoice, CommentReview, DemoMark, Response, Survey, User
 from .models.demo import DEMO_ACCOUNTS, is_demo_database
 from .surveys.versions import current_surveys, definition_of
+from .terms import calendar
 
 DEMO_FIRST_DAY = datetime(2022, 9, 1)
 DEMO_LAST_DAY = datetime(2023, 8, 31)
@@ -69,9 +73,51 @@ def demo_accounts() -> list[tuple[str, str, str]]:
     return sign_ins
 
 
+@dataclass(frozen=True)
+class DemoComment:
+    text: str
+    theme: str  # as an officer filed it
+    outcome: int
+
+
+def demo_comment_list() -> list[DemoComment]:
+    data = yaml.safe_load(
+        files("sefvoice").joinpath("data/demo-comments.yaml").read_text(encoding="utf-8")
+    )
+    return [DemoComment(str(c["text"]), str(c["theme"]), int(c["outcome"])) for c in data]
+
+
 def demo_comments() -> list[str]:
-    text = files("sefvoice").joinpath("data/demo-comments.txt").read_text(encoding="utf-8")
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    return [comment.text for comment in demo_comment_list()]
+
+
+def moderate_before(moment: datetime) -> int:
+    """Approve the waiting demo comments sent before `moment`, as officers did in earlier
+    terms: each with its suggested redaction, its question's principle, and the theme and
+    outcome in demo-comments.yaml. Returns how many."""
+    filed = {c.text: c for c in demo_comment_list()}
+    waiting = for_officers(
+        comment_query().where(CommentReview.id.is_(None), Response.submitted_at < moment)
+    )
+    rows = [
+        {
+            "answer_id": c.answer_id,
+            "status": "approved",
+            "redacted_text": c.suggested,
+            "theme": filed[c.text].theme,
+            "principle": c.question.principle,
+            "outcome": filed[c.text].outcome,
+            "reviewed_at": moment,
+        }
+        for c in waiting
+        if c.text in filed
+    ]
+    if rows:
+        db.session.execute(insert(CommentReview), rows)
+        audit.record(
+            "moderate comment", f"{len(rows)} demo comments approved", actor="sefvoice demo"
+        )
+    return len(rows)
 
 
 def _choose(question: Question, rng: random.Random, mood: float) -> list[str]:
@@ -145,10 +191,14 @@ def generate_responses(
         ids = [id_of[h] for h in hashes]
         answer_rows, chosen = [], {}
         for response_id, row, mood in zip(ids, rows, moods, strict=True):
+            picked: dict[str, list[str]] = {}
             for question in definition.questions:
+                if not routing.applies(definition, question, picked):
+                    continue  # not asked of this person: no answer, not a skip
                 values = _answer_values(question, rng, mood, comments)
                 if values is None:
                     continue
+                picked[question.id] = values["option_ids"]
                 answer_rows.append(
                     {
                         "response_id": response_id,
@@ -211,4 +261,27 @@ def load_demo_data() -> list[str]:
         report.append(
             f"{survey.slug}: {DEMO_RESPONSES_PER_SURVEY} demo responses, {answers} answers"
         )
+    last_term = calendar().term_at(DEMO_LAST_DAY)
+    approved = moderate_before(last_term.bounds()[0])
+    report.append(f"comments: {approved} sent before {last_term.name} approved")
+    return report
+
+
+DEMO_PUBLISHED = ("Autumn 2022", "Spring 2023")  # Summer 2023 stays a draft
+
+
+def publish_demo_terms() -> list[str]:
+    """Publish the demo's two earlier terms and leave Summer 2023 a draft, so that a
+    newcomer sees both. Safe to run twice."""
+    from .publishing.service import publish_term, versions_of
+    from .terms import calendar
+
+    report = []
+    for name in DEMO_PUBLISHED:
+        term = calendar().named(name)
+        published = versions_of(term)
+        if published:
+            report.append(f"{name}: published already (version {published[-1].version})")
+        else:
+            report.append(f"{name}: published version {publish_term(term, 'sefvoice demo')}")
     return report

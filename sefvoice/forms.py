@@ -1,8 +1,12 @@
-"""The base of every form in sefvoice."""
+"""The base of every form in sefvoice, and a term typed by its name."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import InputRequired, Length, ValidationError
+
+from .terms import calendar
 
 
 class PageForm(FlaskForm):
@@ -12,3 +16,17 @@ class PageForm(FlaskForm):
 
     class Meta:
         csrf = False
+
+
+class TermForm(PageForm):
+    """A term, typed by its name ("Summer 2023")."""
+
+    term = StringField(
+        validators=[InputRequired("Enter a term, like Summer 2023."), Length(max=40)]
+    )
+
+    def validate_term(self, field: StringField) -> None:
+        try:
+            calendar().named(field.data)
+        except ValueError as error:
+            raise ValidationError(str(error)) from error

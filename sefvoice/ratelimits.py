@@ -1,7 +1,8 @@
 """Rate limits on the forms that can be abused (start, answer, resume, withdraw, sign-in).
 
 The `limits` library counts, in the storage RATELIMIT_STORAGE_URI names (Redis shared by
-every worker and server, or this process's memory), in fixed windows. This module only
+every worker and server, or this process's memory), in moving windows: a limit of 60 a
+minute allows 60 in any 60 seconds (a fixed window allows 120 across its end). This module only
 decides which requests count and answers 429 when a limit is reached. (Flask-Limiter, which
 wraps `limits`, looked every request up twice, before the view and in it, whether or not
 the route had a limit: a tenth of an answer's instructions, measured with
@@ -22,7 +23,7 @@ from typing import Any
 from flask import Flask, abort, current_app, request
 from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage, storage_from_string
-from limits.strategies import FixedWindowRateLimiter
+from limits.strategies import MovingWindowRateLimiter
 
 EXTENSION = "sefvoice_rate_limits"
 
@@ -53,13 +54,13 @@ def init_app(app: Flask) -> None:
     """Counts for this app, in the storage its config names; a warning if several gunicorn
     workers would each count alone."""
     uri = app.config["RATELIMIT_STORAGE_URI"]
-    app.extensions[EXTENSION] = FixedWindowRateLimiter(storage_from_string(uri))
+    app.extensions[EXTENSION] = MovingWindowRateLimiter(storage_from_string(uri))
     warning = shared_limits_warning(uri, sys.argv, os.environ)
     if warning:
         app.logger.warning(warning)
 
 
-def counter() -> FixedWindowRateLimiter:
+def counter() -> MovingWindowRateLimiter:
     """The current app's counter (tests read its storage)."""
     return current_app.extensions[EXTENSION]
 

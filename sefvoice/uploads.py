@@ -47,6 +47,20 @@ def keep(
     return token
 
 
+def details_of(token: str | None, kind: str, user_id: int) -> dict | None:
+    """The choices kept with `user_id`'s waiting upload, leaving it waiting."""
+    if not token:
+        return None
+    return db.session.scalar(
+        select(PendingUpload.details).where(
+            PendingUpload.token == token,
+            PendingUpload.kind == kind,
+            PendingUpload.user_id == user_id,
+            PendingUpload.expires_at > utcnow(),
+        )
+    )
+
+
 def take(token: str | None, kind: str, user_id: int) -> Waiting | None:
     """The upload `token` names, deleted in the caller's transaction (commit to use it up, or
     roll back to leave it waiting). None unless it is `user_id`'s, of this kind and not

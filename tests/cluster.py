@@ -73,6 +73,21 @@ def start_gunicorn(
     return server, port
 
 
+def start_worker(env: dict, folder: Path, name: str = "worker") -> subprocess.Popen:
+    """`sefvoice worker` running the jobs, with its own new, empty instance folder, as on a
+    machine of its own; its output goes to `folder`/`name`.log."""
+    instance = folder / f"instance-{name}"
+    instance.mkdir()
+    log = (folder / f"{name}.log").open("w")
+    return subprocess.Popen(
+        [sys.executable, "-m", "sefvoice", "worker"],
+        env={**env, "SEFVOICE_INSTANCE_DIR": str(instance), "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
 def stop(process: subprocess.Popen) -> None:
     """Ask a server to finish what it is doing and stop (gunicorn: SIGTERM; nginx: SIGQUIT)."""
     if process.poll() is None:
@@ -150,9 +165,11 @@ class Cluster:
     instance_dirs: list[Path] = field(default_factory=list)
     logs: list[Path] = field(default_factory=list)  # each server's stderr
     nginx: subprocess.Popen | None = None
+    env: dict = field(default_factory=dict)  # every server's environment
+    worker: subprocess.Popen | None = None  # `sefvoice worker`, if started (start_worker)
 
     def stop(self) -> None:
-        for process in (self.nginx, *self.servers):
+        for process in (self.nginx, *self.servers, self.worker):
             if process is not None:
                 stop(process)
 
@@ -168,7 +185,7 @@ def start_cluster(
 ) -> Cluster:
     """`hosts` gunicorn servers, each with its own new, empty instance folder, behind nginx.
     `env` is every server's environment (the shared database, Redis and secret key)."""
-    cluster = Cluster(folder=folder)
+    cluster = Cluster(folder=folder, env=env)
     try:
         for number in range(hosts):
             instance = folder / f"instance-{number}"

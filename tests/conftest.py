@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -13,14 +15,15 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
 from sefvoice import create_app
-from sefvoice.config import PROJECT_ROOT
+from sefvoice.config import EASYREAD_DIR, STATIC_DIR
 from sefvoice.definitions import load_charter, load_survey_file, survey_files
 from sefvoice.extensions import db
 from sefvoice.surveys import versions as survey_versions
 
 FIXTURES = Path(__file__).parent / "fixtures"
-STATIC = PROJECT_ROOT / "static"
-EASYREAD = PROJECT_ROOT / "easyread"
+STATIC = STATIC_DIR
+EASYREAD = EASYREAD_DIR
+REPOSITORY = Path(__file__).resolve().parent.parent
 
 # The apps' instance folder (uploads waiting for confirmation): a temporary one, removed at
 # exit, so tests leave nothing in the checkout's instance/.
@@ -45,6 +48,7 @@ def make_app(url: str, **config) -> object:
             "SQLALCHEMY_DATABASE_URI": url,
             "TESTING": True,
             "SECRET_KEY": "test-secret",
+            "JOBS_IMMEDIATE": True,  # a job runs in the request that starts it (test_jobs: not)
             **config,
         }
     )
@@ -81,18 +85,27 @@ def definitions() -> list:
     return [load_survey_file(path, charter, STATIC) for path in paths]
 
 
-@pytest.fixture
-def app(database_url, definitions):
+@contextmanager
+def app_with_surveys(database_url: str, definitions: list) -> Iterator:
+    """An app on the test database with the surveys stored; every table emptied after."""
     app = make_app(database_url)
     with app.app_context():
         survey_versions.store_definitions(definitions)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
-        db.engine.dispose()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            for table in reversed(db.metadata.sorted_tables):
+                db.session.execute(table.delete())
+            db.session.commit()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url, definitions):
+    with app_with_surveys(database_url, definitions) as app:
+        yield app
 
 
 @pytest.fixture
@@ -134,3 +147,14 @@ def sign_in(client, role: str, email: str | None = None):
     reply = post_form(client, "/sign-in", {"email": email, "password": PASSWORD})
     assert reply.status_code == 302, reply.get_data(as_text=True)[:300]
     return user
+
+
+def job_result(client, started):
+    """Follow a reply that started a job (which ran in the request: JOBS_IMMEDIATE) to the
+    job's progress page, and download what it made from there."""
+    assert started.status_code == 302, started.get_data(as_text=True)[:300]
+    progress = started.headers["Location"]
+    assert re.search(r"/jobs/\d+$", progress), progress
+    page = client.get(progress).get_data(as_text=True)
+    assert "Finished." in page and f'href="{progress}/result"' in page, page[:2000]
+    return client.get(f"{progress}/result")

@@ -24,7 +24,7 @@ from sefvoice.bulletin.easy_read import (
 from sefvoice.bulletin.pdf.easy_read import build_easy_read_pdf
 from sefvoice.release import service as release_service
 
-from .conftest import post_form, sign_in
+from .conftest import job_result, post_form, sign_in
 from .test_bulletin import CREATED, make_data, term
 
 # What each quantifier claims about the percentage p. A new word in the wording file needs
@@ -178,7 +178,7 @@ def test_the_web_page_has_a_picture_beside_each_point_and_officers_download_it(d
     one_file = reply.get_data(as_text=True)
     assert 'filename="easy-read-summer-2023.html"' in reply.headers["Content-Disposition"]
     assert "/static/" not in one_file and 'src="data:image/svg+xml;base64,' in one_file
-    reply = client.get("/bulletins/summer-2023/easy-read.pdf")
+    reply = job_result(client, client.get("/bulletins/summer-2023/easy-read.pdf"))
     assert reply.mimetype == "application/pdf" and reply.data.startswith(b"%PDF")
     show = client.get("/bulletins/summer-2023/").get_data(as_text=True)
     assert 'href="/bulletins/summer-2023/easy-read"' in show

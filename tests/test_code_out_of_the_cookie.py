@@ -33,7 +33,7 @@ def test_the_session_never_keeps_the_code_after_the_code_page(app, client):
     assert set(held) == {"id", "token", "survey"}
     assert code.replace("-", "") not in str(session_of(app, client))
     again = client.get(f"/s/{SLUG}/code").text
-    assert not CODE.search(again) and "We showed you your code" in again
+    assert not CODE.search(again) and "we cannot show it again" in again
 
 
 def test_after_sending_the_cookie_holds_no_code(app, client):

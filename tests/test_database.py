@@ -15,7 +15,6 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, inspect, select
 
-from sefvoice.config import PROJECT_ROOT
 from sefvoice.database import DatabaseNotMigrated
 from sefvoice.demo import load_demo_data
 from sefvoice.extensions import db
@@ -24,7 +23,7 @@ from sefvoice.surveys import codes, retention
 from sefvoice.surveys import held as held_responses
 from sefvoice.surveys import versions as survey_versions
 
-from .conftest import make_app
+from .conftest import REPOSITORY, make_app
 
 TABLES = {"survey", "response", "answer", "answer_choice"}
 
@@ -70,7 +69,7 @@ def test_the_production_entry_point_keeps_what_starting_made_out_of_full_collect
     }
     frozen = subprocess.run(
         [sys.executable, "-c", "import gc, wsgi; print(gc.get_freeze_count())"],
-        cwd=PROJECT_ROOT,
+        cwd=REPOSITORY,
         env=environment,
         capture_output=True,
         text=True,

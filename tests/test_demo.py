@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import subprocess
+import sys
 import threading
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from sefvoice.config import PROJECT_ROOT
 from sefvoice.demo import NotADemoDatabase, demo_accounts, mark_as_demo
 from sefvoice.extensions import db
 from sefvoice.models import AuditEvent
 from sefvoice.models.demo import DEMO_ACCOUNTS
 
-from .conftest import post_form, sign_in
+from .conftest import REPOSITORY, post_form, sign_in
 
 ADDRESS = re.compile(r"open (http://127\.0\.0\.1:\d+/)")
 SIGN_IN_LINE = re.compile(r"^  .+ (\S+@demo\.invalid) +password: (\S+)$", re.MULTILINE)
@@ -34,25 +34,16 @@ def _read_lines(stream, lines: list[str], found: threading.Event) -> None:
     found.set()  # the command ended without serving
 
 
-@pytest.fixture
-def demo_process(tmp_path: Path):
-    """`sefvoice demo --port 0` (any free port) on a new SQLite file, running this checkout's
-    code; yields the process, the address it printed and the output so far."""
-    command = shutil.which("sefvoice")
-    if command is None:
-        pytest.fail("the sefvoice command is not installed (pip install -e .)")
-    environment = {
-        **os.environ,
-        "PYTHONPATH": str(PROJECT_ROOT),
-        "SEFVOICE_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
-        "SEFVOICE_INSTANCE_DIR": str(tmp_path),
-    }
-    environment.pop("SEFVOICE_SECRET_KEY", None)
+@contextmanager
+def running_demo(command: list[str], environment: dict[str, str], cwd: Path | None = None):
+    """Start `command` (a `sefvoice demo --port 0`: any free port) as a shell's background job
+    would (SIGINT ignored, as `sefvoice demo &` leaves it); yields the process, the address it
+    printed and its output so far, and kills it at the end if it still runs."""
     process = subprocess.Popen(
-        [command, "demo", "--port", "0"],
-        # As a shell's background job: SIGINT ignored, as `sefvoice demo &` would leave it.
+        command,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
         env=environment,
+        cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -70,6 +61,22 @@ def demo_process(tmp_path: Path):
             process.kill()
         process.wait(10)
         reader.join(10)
+
+
+@pytest.fixture
+def demo_process(tmp_path: Path):
+    """The demo on a new SQLite file, run by this interpreter (`python -m sefvoice`) on this
+    checkout's code."""
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(REPOSITORY),
+        "SEFVOICE_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
+        "SEFVOICE_INSTANCE_DIR": str(tmp_path),
+    }
+    environment.pop("SEFVOICE_SECRET_KEY", None)
+    command = [sys.executable, "-m", "sefvoice", "demo", "--port", "0"]
+    with running_demo(command, environment) as demo:
+        yield demo
 
 
 def _fetch(url: str) -> str:
@@ -134,3 +141,46 @@ def test_a_database_that_is_not_the_demos_has_no_demo_accounts(app, client):
         with pytest.raises(NotADemoDatabase, match="will not run on it"):
             mark_as_demo()
     assert "This is a demo" not in client.get("/sign-in").get_data(as_text=True)
+
+
+@pytest.mark.slow
+def test_the_demo_serves_from_a_wheel_installed_in_a_new_virtualenv(tmp_path):
+    """The wheel carries the templates, static files, surveys and migrations: built from this
+    checkout, installed (not editable) into a virtualenv without this Python's packages, and
+    started away from the checkout, the demo serves its pages. Dependencies come from pip's
+    cache or index as for anyone installing it."""
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", wheels, REPOSITORY],
+        check=True,
+    )
+    (wheel,) = wheels.glob("sefvoice-*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+    subprocess.run([venv / "bin" / "pip", "install", "--quiet", wheel], check=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("SEFVOICE_", "PYTHON", "VIRTUAL_ENV"))
+    }
+    installed = subprocess.run(
+        [venv / "bin" / "python", "-c", "import sefvoice; print(sefvoice.__file__)"],
+        cwd=elsewhere,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert Path(installed).is_relative_to(venv), installed
+    command = [str(venv / "bin" / "sefvoice"), "demo", "--port", "0"]
+    with running_demo(command, environment, cwd=elsewhere) as (process, address, lines):
+        assert address, "".join(lines)
+        assert "Have your say" in _fetch(address)
+        assert "Start the survey" in _fetch(address + "s/parent-carer-annual")
+        assert "font" in _fetch(address + "static/css/sefvoice.css")
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(20) == 0, "".join(lines)
+    # The demo's database and key are in the installed app's instance folder, not the checkout.
+    assert (venv / "var" / "sefvoice-instance" / "sefvoice.db").exists()

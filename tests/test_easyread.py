@@ -180,7 +180,7 @@ def test_surveys_check_command(tmp_path, monkeypatch):
     monkeypatch.setenv("SEFVOICE_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     ok = runner.invoke(main, ["surveys", "check"])
     assert ok.exit_code == 0, ok.output
-    assert "ok  new-ehcp-parent v2" in ok.output
+    assert "ok  new-ehcp-parent v3" in ok.output
 
     broken_dir = tmp_path / "easyread"
     shutil.copytree(EASYREAD, broken_dir)

@@ -4,6 +4,7 @@ history, XLSX, the Explore Education Statistics layout, the upload page and RAG 
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -158,7 +159,7 @@ def test_every_problem_is_listed_and_nothing_is_written(ctx):
         "row 2, column domain: must be one of education, health, care, feedback, found 'schools'",
         "row 3, column unit: must be one of count, percent, rate, weeks, days, score,"
         " found 'people'",
-        "row 4, column value: not a number or one of the markers c, x, z, u, found 'lots'",
+        "row 4, column value: not a number or a marker (c, x, z, u, low or :), found 'lots'",
         "row 5, column code: missing, found ''",
         "row 7, column period: repeats code e and period of row 6, found '2023-01-01'",
         "row 8, column period: not a date like 2023-01-19 or a month like 2023-01,"
@@ -220,7 +221,7 @@ def test_blank_rows_are_skipped_and_row_numbers_stay_the_spreadsheets():
     with pytest.raises(ImportProblems) as raised:
         read_rows(data, "m.csv")
     assert raised.value.problems == [
-        "row 5, column value: not a number or one of the markers c, x, z, u, found 'lots'"
+        "row 5, column value: not a number or a marker (c, x, z, u, low or :), found 'lots'"
     ]
 
 
@@ -313,7 +314,7 @@ def test_xlsx_cells_are_read_as_the_officer_sees_them():
     with pytest.raises(ImportProblems) as raised:
         read_rows(buffer.getvalue(), "measures.xlsx")
     assert raised.value.problems == [
-        "row 5, column value: not a number or one of the markers c, x, z, u, found '12 weeks'"
+        "row 5, column value: not a number or a marker (c, x, z, u, low or :), found '12 weeks'"
     ]
     sheet.delete_rows(5)
     buffer = io.BytesIO()
@@ -428,7 +429,7 @@ def test_ees_problems_name_the_files_own_column(ctx):
     with pytest.raises(ImportProblems) as raised:
         from_ees(read_table(bad, "ees.csv"), "E06000019", EES_MEASURES)
     assert raised.value.problems == [
-        "row 3, column ehcp_within_20_weeks: not a number or one of the markers c, x, z, u,"
+        "row 3, column ehcp_within_20_weeks: not a number or a marker (c, x, z, u, low or :),"
         " found 'lots'"
     ]
 
@@ -483,22 +484,68 @@ def test_rag_rule(latest, previous, higher, status):
 @pytest.mark.parametrize(
     ("latest", "previous", "higher", "target", "words"),
     [
-        (50, 40, True, 90, "Below target, improving"),  # far off, better: never "nearly there"
-        (40, 52, False, 30, "Above target, improving"),
-        (50, 60, True, 90, "Below target, getting worse"),
-        (86, 88, True, 88, "Within 5% of target, getting worse"),
-        (31, 31, False, 30, "Within 5% of target, no change"),
-        (95, 100, True, 90, "On target, getting worse"),
-        (95, None, True, 90, "On target"),
+        (50, 40, True, 90, "Lower than the target of 90% (worse), rising (better)"),
+        (40, 52, False, 30, "Higher than the target of 30% (worse), falling (better)"),
+        (50, 60, True, 90, "Lower than the target of 90% (worse), falling (worse)"),
+        (86, 88, True, 88, "Lower than the target of 88% (worse, within 5%), falling (worse)"),
+        (31, 31, False, 30, "Higher than the target of 30% (worse, within 5%), no change"),
+        (95, 100, True, 90, "Higher than the target of 90% (better), falling (worse)"),
+        (78, 70, True, 60, "Higher than the target of 60% (better), rising (better)"),
+        (95, None, True, 90, "Higher than the target of 90% (better)"),
+        (90, 90, True, 90, "Meets the target of 90%, no change"),
         (50, 40, None, 90, "Target 90%, direction not set, rising"),
         (50, 60, None, 90, "Target 90%, direction not set, falling"),
         (50, 50, None, None, "No target, direction not set, no change"),
-        (50, 40, True, None, "No target, improving"),
+        (50, 40, True, None, "No target, rising (better)"),
         (None, 40, True, 90, "No latest number"),
     ],
 )
 def test_status_words(latest, previous, higher, target, words):
     assert service.status_words(_measure(latest, previous, higher, target)) == words
+
+
+@pytest.mark.parametrize(
+    ("unit", "latest", "previous", "higher", "target", "words"),
+    [
+        (
+            "weeks",
+            40,
+            45,
+            False,
+            30,
+            "Longer than the target of 30 weeks (worse), getting shorter (better)",
+        ),
+        (
+            "weeks",
+            25,
+            20,
+            False,
+            30,
+            "Shorter than the target of 30 weeks (better), getting longer (worse)",
+        ),
+        ("days", 1, 2, False, 1, "Meets the target of 1 day, getting shorter (better)"),
+        ("count", 231, 240, True, 250, "Fewer than the target of 250 (worse), falling (worse)"),
+        ("count", 1, 2, None, None, "No target, direction not set, falling"),
+    ],
+)
+def test_status_words_in_the_measures_own_terms(unit, latest, previous, higher, target, words):
+    measure = replace(_measure(latest, previous, higher, target), unit=unit)
+    assert service.status_words(measure) == words
+
+
+@pytest.mark.parametrize(
+    ("unit", "england", "shown"),
+    [
+        ("percent", 73.5, "73.5%"),
+        ("weeks", 12, "12 weeks"),
+        ("rate", 4.2, "4.2"),
+        ("count", 73281, "not compared: a count for all of England"),
+        ("percent", None, "none"),
+    ],
+)
+def test_england_is_shown_only_beside_a_measure_of_the_same_kind(unit, england, shown):
+    measure = replace(_measure(50, 40, True, 90), unit=unit, england=england)
+    assert service.england_words(measure) == shown
 
 
 def test_the_same_status_words_on_the_measures_page_the_tab_and_the_bulletin(app, client):
@@ -515,12 +562,15 @@ def test_the_same_status_words_on_the_measures_page_the_tab_and_the_bulletin(app
         table = measures_table(3, "Measures")  # the feedback tab's, and the bulletin's
         statuses = {row[0]: row[5] for row in table.text_rows()}
     assert statuses == {
-        "Plans in 20 weeks": "Below target, improving",
+        "Plans in 20 weeks": "Lower than the target of 90% (worse), rising (better)",
         "Therapy wait": "Target 30 weeks, direction not set",
     }
     sign_in(client, "pcv_rep")
     page = client.get("/indicators/").get_data(as_text=True)
-    assert '<span class="status status--red">Below target, improving</span>' in page
+    assert (
+        '<span class="status status--red">Lower than the target of 90% (worse), rising (better)'
+        in page
+    )
     assert '<span class="status status--none">Target 30 weeks, direction not set</span>' in page
     assert "Nearly there" not in page and "No target" not in page
 
@@ -707,3 +757,40 @@ def test_rows_longer_than_the_header_are_refused(ctx):
             b"code,name,domain,period,value,unit\na,A,education,2023-01,1,count,extra\n", "long.csv"
         )
     assert raised.value.problems == ["row 2: has 7 cells but the header has 6 columns"]
+
+
+def test_a_csv_cell_over_the_field_limit_gets_a_clear_message():
+    data = csv(f'big,"{"x" * 200_000}",education,2023-01,5,count,,,,3,')
+    with pytest.raises(ImportProblems) as refused:
+        read_rows(data, "big.csv")
+    assert refused.value.problems == [
+        "big.csv: row 2: a cell holds more than 131,072 characters; sefvoice reads at most"
+        " that in one cell"
+    ]
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x07", "\x1b", "\x0b"])
+def test_control_characters_in_a_cell_are_refused(ctx, character):
+    data = csv(f"evil,Plans{character}in 20 weeks,education,2023-01,5,count,,,,3,")
+    with pytest.raises(ImportProblems) as refused:
+        read_rows(data, "control.csv")
+    assert refused.value.problems == [
+        "row 2, column name: holds a control character that a spreadsheet cannot hold"
+        f" (such as a NUL or an escape), found {f'Plans{character}in 20 weeks'!r}"
+    ]
+    assert count(Indicator) == 0
+
+
+def test_a_stored_name_with_a_control_character_still_downloads(app, client):
+    """A measure stored before control characters were refused: the XLSX leaves them out."""
+    with app.app_context():
+        plan = service.plan_import(read_rows(csv(GOOD.decode().splitlines()[1]), "m.csv"))
+        service.apply_import(plan, "m.csv", "test")
+        # (PostgreSQL cannot store a NUL at all.)
+        db.session.execute(update(Indicator).values(name="Plans\x0bin\x1b20 weeks"))
+        db.session.commit()
+    sign_in(client, "pcv_rep")
+    xlsx = client.get("/feedback/download/measures-3.xlsx?term=Summer+2023")
+    assert xlsx.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.data)).active
+    assert [c.value for c in sheet[2]][0] == "Plansin20 weeks"

@@ -1,6 +1,8 @@
 """Two app servers behind nginx, sharing only PostgreSQL and Redis: every journey works with
 its requests going to one server, then the other (round robin, no sticky sessions).
 
+A worker (`sefvoice worker`) runs the jobs from the queue in Redis, as a third machine would.
+
 Needs SEFVOICE_TEST_DATABASE_URL (this test makes its own database beside that one, named
 `<that database>_multihost`, dropped and made again), SEFVOICE_TEST_REDIS_URL (a Redis
 database the test may empty, for the rate-limit counts) and Debian's nginx. Without them it
@@ -9,10 +11,13 @@ is skipped, or fails when CI is set.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import secrets
+import signal
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +26,7 @@ import redis
 import requests
 from flask_migrate import upgrade
 from limits import parse
+from pypdf import PdfReader
 from sqlalchemy import create_engine, make_url, select
 
 from sefvoice import config as settings
@@ -30,7 +36,13 @@ from sefvoice.extensions import db
 from sefvoice.models import Answer, IndicatorValue, Response
 from sefvoice.surveys import versions as survey_versions
 
-from .cluster import NGINX, Cluster, recreate_postgresql_database, start_cluster
+from .cluster import (
+    NGINX,
+    Cluster,
+    recreate_postgresql_database,
+    start_cluster,
+    start_worker,
+)
 from .conftest import CSRF_PATTERN, PASSWORD, make_app
 from .test_indicators import GOOD
 from .test_manage import publish_form, version_2
@@ -92,6 +104,7 @@ def cluster(database) -> Iterator[Cluster]:
     }
     with tempfile.TemporaryDirectory(prefix="sefvoice-multihost-") as folder:
         started = start_cluster(2, env, Path(folder), workers=1)
+        started.worker = start_worker(env, Path(folder))
         try:
             yield started
         finally:
@@ -220,15 +233,46 @@ def test_an_officer_uploads_and_publishes_a_survey_version_on_different_servers(
     assert set(served[-2:]) == set(cluster.upstreams)
 
 
+def follow(browser: Browser, progress: str, until: str = "Finished.", seconds: float = 180):
+    """Read a job's progress page, as its refresh does, until it says `until`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        page = browser.get(progress)
+        assert page.status_code == 200 and "It did not finish" not in page.text, page.text[:2000]
+        if until in page.text:
+            return page
+        time.sleep(0.2)
+    raise AssertionError(f"{progress} did not say {until!r} within {seconds} s")
+
+
 def test_paper_copies_printed_on_one_server_download_from_the_other(cluster, served):
     officer = Browser(cluster, served)
     assert redirected_to(officer.sign_in(OFFICER, PASSWORD), "/")
     printed = officer.post(f"/paper/{SLUG}/print", {"copies": "2"})
-    assert printed.status_code == 302 and "/paper/batches/" in printed.headers["Location"]
-    printed_on = served[-1]
-    pdf = officer.get(printed.headers["Location"] + "/copies.pdf")
-    assert served[-1] != printed_on
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert printed.status_code == 302 and re.search(r"/jobs/\d+$", printed.headers["Location"])
+    progress = printed.headers["Location"]
+    follow(officer, progress)
+    downloads = [officer.get(progress + "/result") for _server in cluster.upstreams]
+    assert set(served[-2:]) == set(cluster.upstreams)
+    assert all(pdf.status_code == 200 and pdf.content.startswith(b"%PDF") for pdf in downloads)
+    assert downloads[0].content == downloads[1].content  # the one stored file
+
+
+def test_a_worker_killed_mid_job_leaves_it_to_another_that_makes_it_whole(cluster, served):
+    copies = 400
+    officer = Browser(cluster, served)
+    assert redirected_to(officer.sign_in(OFFICER, PASSWORD), "/")
+    printed = officer.post(f"/paper/{SLUG}/print", {"copies": str(copies), "large_print": "y"})
+    progress = printed.headers["Location"]
+    follow(officer, progress, until="Drawing copy")
+    cluster.worker.send_signal(signal.SIGKILL)
+    cluster.worker.wait()
+    assert "/result" not in officer.get(progress).text
+    cluster.worker = start_worker(cluster.env, cluster.folder, "second-worker")
+    follow(officer, progress)
+    pdf = officer.get(progress + "/result")
+    pages = len(PdfReader(io.BytesIO(pdf.content)).pages)
+    assert pages % copies == 0 and pages > copies
 
 
 def test_an_officer_exports_a_bulletin(cluster, served):
@@ -236,11 +280,25 @@ def test_an_officer_exports_a_bulletin(cluster, served):
     assert redirected_to(officer.sign_in(OFFICER, PASSWORD), "/")
     started = officer.post("/bulletins/", {"term": "Summer 2023"})
     assert redirected_to(started, "/bulletins/summer-2023/edit")
-    pdf = officer.get("/bulletins/summer-2023/bulletin.pdf")
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    for edition in ("bulletin", "easy-read"):
+        export = officer.get(f"/bulletins/summer-2023/{edition}.pdf")
+        assert export.status_code == 302
+        follow(officer, export.headers["Location"])
+        pdf = officer.get(export.headers["Location"] + "/result")
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     page = officer.get("/bulletins/summer-2023/bulletin.html")
     assert page.status_code == 200 and "Summer 2023" in page.text
     assert set(served) == set(cluster.upstreams)
+
+
+def test_an_officer_checks_a_terms_release(cluster, served):
+    officer = Browser(cluster, served)
+    assert redirected_to(officer.sign_in(OFFICER, PASSWORD), "/")
+    started = officer.post("/release/audit", {"term": "Summer 2023"})
+    assert started.status_code == 302
+    follow(officer, started.headers["Location"])
+    report = officer.get(started.headers["Location"] + "/result")
+    assert report.text.startswith("Summer 2023: ")
 
 
 def test_a_lockout_holds_on_every_server(cluster, database, served):

@@ -14,19 +14,24 @@ import segno
 from alembic.config import Config as AlembicConfig
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
 from sefvoice import answer_tally
 from sefvoice.bulletin.content import build_content
 from sefvoice.database import MIGRATIONS_DIR
+from sefvoice.definitions import load_glossary
 from sefvoice.extensions import db
 from sefvoice.models import Answer, AnswerTally, AuditEvent, PaperCopy, Response, utcnow
 from sefvoice.paper import service as paper_service
+from sefvoice.paper.pdf import CopyAddresses, build_pdf
+from sefvoice.paper.words import load_paper_words
 from sefvoice.surveys import codes, retention
 from sefvoice.surveys import held as held_responses
 from sefvoice.surveys import versions as survey_versions
 
-from .conftest import make_app, post_form, sign_in
+from .conftest import EASYREAD, STATIC, job_result, make_app, post_form, sign_in
 from .test_database import at_once
 
 # The channel in the tally
@@ -144,10 +149,8 @@ def _print(client, copies: str, large: bool = False, slug: str = "all-types"):
 
 
 def _batch_pdf(client, reply) -> pdfplumber.PDF:
-    assert reply.status_code == 302, reply.get_data(as_text=True)[:500]
-    batch_page = client.get(reply.headers["Location"])
-    assert batch_page.status_code == 200
-    pdf = client.get(reply.headers["Location"] + "/copies.pdf")
+    """The PDF a print made, from its job's progress page (the job ran in the request)."""
+    pdf = job_result(client, reply)
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     return pdfplumber.open(io.BytesIO(pdf.data))
 
@@ -250,8 +253,41 @@ def test_each_question_is_one_block_with_pictures_left_of_options_and_large_text
                 if shape["top"] < bottom and shape["bottom"] > top
             ]
             assert any(s["x1"] <= label[0]["x0"] for s in beside), "no picture left of it"
-            boxes = [s for s in beside if s in page.rects and s["x0"] >= label[-1]["x1"]]
-            assert any(b["width"] >= points * 1.5 and b["stroke"] for b in boxes), "no tick box"
+            # The tick box is beside its words (a picture's width away), not across the page.
+            boxes = [s for s in beside if s in page.rects and s["stroke"]]
+            near = [b for b in boxes if 0 <= label[0]["x0"] - b["x1"] <= points * 4]
+            assert any(b["width"] >= points * 1.5 for b in near), "no tick box beside its words"
+
+
+def test_a_copy_prints_meanings_tick_only_this_where_to_go_and_how_to_post_it(definitions):
+    """The parent carer survey in large print, with an address longer than a line."""
+    definition = next(d for d in definitions if d.slug == "parent-carer-annual")
+    host = "https://surveys.riverside-family-partnership.example.org"
+    addresses = CopyAddresses(f"{host}/s/parent-carer-annual", f"{host}/withdraw")
+    words = load_paper_words(EASYREAD)
+    pdf = build_pdf(
+        definition, words, ["ABCD-2345"], addresses, STATIC, True, load_glossary(EASYREAD)
+    )
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        pages = [page.extract_text() for page in document.pages]
+    text = "\n".join(pages)
+    who = next(p for p in pages if re.search(r"Who helps your child\s+now\?", p))
+    assert "What does “physio” mean?" in who and "Physio is exercises with an expert." in who
+    assert re.search(r"No one\s+Tick only this box\.", text)
+    last = " ".join(pages[-1].split("\n")[1:])  # after the reference line
+    assert last.startswith("Thank you. Now post it back.")
+    assert "You do not need a stamp." in pages[-1]
+    # The address (here the one to withdraw with, a line of its own) is broken only after a
+    # slash, a dot or a dash.
+    lines = text.split("\n")
+    first = lines.index(next(line for line in lines if line.startswith("https://")))
+    joined = ""
+    for line in lines[first : first + 4]:
+        if joined == addresses.withdraw:
+            break
+        assert joined == "" or joined[-1] in "/.-", f"broken in a word: {lines[first:]}"
+        joined += line.strip()
+    assert joined == addresses.withdraw
 
 
 def test_a_batch_over_5000_copies_is_refused_and_nothing_is_stored(app, client):
@@ -360,6 +396,11 @@ def test_a_reference_entered_twice_is_refused_naming_when(app, client):
         ("paper", "valid", {"q-pick-one": "1 2"}, "Type one number, from 1 to 2"),
         ("paper", "valid", {"q-pick-many": "4"}, "from 1 to 3"),
         ("paper", "valid", {"q-weeks-waited": "201"}, "Write a whole number from 0 to 200."),
+        ("paper", "valid", {"q-pick-one": "²"}, "Type the number of each ticked box, from 1 to 2"),
+        ("paper", "valid", {"q-pick-many": "9" * 5000}, "Type the number of each ticked box"),
+        ("paper", "valid", {"filled-by": "1 ²"}, "Type the number of each ticked box"),
+        ("paper", "valid", {"q-weeks-waited": "²"}, "Write a whole number from 0 to 200."),
+        ("paper", "valid", {"q-weeks-waited": "9" * 5000}, "Write a whole number from 0 to 200."),
         ("paper", "valid", {"filled-by": ""}, "Choose who is filling this in."),
         ("phone", "valid", {}, "Only paper copies have a reference."),
         ("online", "", {}, "Choose how the answers came in"),
@@ -530,3 +571,23 @@ def test_the_tab_shows_how_people_answered_under_the_terms_protection(app, clien
         line = build_content(term).feedback_line
     shown = ", ".join(f"{name.lower()} {text}" for name, text in by_channel.items())
     assert f"How people answered: {shown}." in line and "phone 2" not in line
+
+
+NUMBERS = st.one_of(
+    st.text(max_size=12),
+    st.text(alphabet=st.characters(categories=["Nd", "No", "Nl"]), min_size=1, max_size=8),
+    st.integers(-(10**6), 10**6).map(str),
+    st.integers(1, 6000).map(lambda n: "9" * n),
+    st.sampled_from(["²", "١", "½", "Ⅻ", "1e3", "0x1", "1_0", " 1 , 2 ", "-1", "٣ ٤"]),
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.fixed_dictionaries({k: NUMBERS for k in TYPED}))
+def test_any_typed_return_is_read_or_refused_with_messages(ctx, typed):
+    survey = survey_versions.current_survey("all-types")
+    stored, errors = paper_service.read_return(survey, "phone", typed)
+    assert bool(stored) != bool(errors)
+    assert all(isinstance(m, str) and 0 < len(m) < 300 for m in errors.values())

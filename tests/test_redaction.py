@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
-
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from sefvoice.demo import demo_comments
 from sefvoice.feedback.redaction import redact
 
 REDACTED = [
@@ -94,8 +95,7 @@ def test_ordinary_words_are_left_alone(typed):
 
 
 def test_the_demo_comments_lose_only_what_identifies():
-    text = files("sefvoice").joinpath("data/demo-comments.txt").read_text(encoding="utf-8")
-    changed = {line: redact(line) for line in text.splitlines() if redact(line) != line}
+    changed = {line: redact(line) for line in demo_comments() if redact(line) != line}
     assert changed == {
         "Please ring me on 07700 900123 about the transport problem.": (
             "Please ring me on [phone] about the transport problem."
@@ -116,3 +116,44 @@ def test_the_demo_comments_lose_only_what_identifies():
 def test_redacting_twice_changes_nothing_more(typed, expected):
     """An officer may start from a redacted text: the placeholders must survive."""
     assert redact(expected) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jane (at) example.com",
+        "jane at example dot com",
+        "jane [at] example [dot] co [dot] uk",
+        "JANE.SMITH AT EXAMPLE DOT ORG",
+        "jane{at}example{dot}org",
+        "jane at example.co.uk",
+        "jane (at) example (dot) com",
+    ],
+)
+def test_spelled_out_e_mail_addresses_are_redacted(text):
+    assert redact(f"Write to {text} about it.") == "Write to [email] about it."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We met at school. Then it was better.",
+        "We arrived at 9.30 and waited.",
+        "She was at home.",
+        "Good at maths.Then science.",
+    ],
+)
+def test_at_and_dot_in_ordinary_sentences_stay(text):
+    assert "[email]" not in redact(text)
+
+
+LABEL = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=2, max_size=12)
+AT = st.sampled_from([" (at) ", "(at)", " [at] ", " {at} ", " at ", " AT ", " <at> "])
+DOT = st.sampled_from([" dot ", " (dot) ", "[dot]", " DOT ", "."])
+
+
+@settings(max_examples=300, deadline=None)
+@given(LABEL, AT, LABEL, DOT, st.sampled_from(["com", "org", "net", "uk"]))
+def test_any_spelling_of_an_address_leaves_no_part_of_it(local, at, domain, dot, ending):
+    address = f"{local}{at}{domain}{dot}{ending}"
+    assert redact(f"Contact me on {address} thanks") == "Contact me on [email] thanks"

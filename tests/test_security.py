@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+import types
 
 from sefvoice import ratelimits
 
@@ -91,6 +92,26 @@ def test_counting_answers_starts_no_thread_and_old_counts_are_swept(app, client,
     storage.incr("another count", expiry=60)
     assert "a count whose window has ended" not in storage.expirations
     assert "another count" in storage.expirations
+
+
+def test_a_limit_holds_in_any_window_not_only_in_fixed_ones(app, monkeypatch):
+    """60 starts a minute from one address: 59 just before a fixed window would end and 60
+    just after it once made 119 in two seconds; a moving window allows 60 in any minute."""
+    import limits.storage.memory
+    from limits import parse
+
+    clock = [1_000_000.0]
+    monkeypatch.setattr(limits.storage.memory, "time", types.SimpleNamespace(time=lambda: clock[0]))
+    with app.app_context():
+        counter, limit = ratelimits.counter(), parse("60 per minute")
+    allowed = [counter.hit(limit, "surveys.start", "192.0.2.1")]
+    clock[0] += 59
+    allowed += [counter.hit(limit, "surveys.start", "192.0.2.1") for _ in range(59)]
+    clock[0] += 2  # past the first start's minute, not the other 59's
+    after = [counter.hit(limit, "surveys.start", "192.0.2.1") for _ in range(60)]
+    assert all(allowed) and sum(after) == 1
+    clock[0] += 60
+    assert counter.hit(limit, "surveys.start", "192.0.2.1")
 
 
 def test_static_files_are_fingerprinted_and_kept_a_year(client):

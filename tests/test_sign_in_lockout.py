@@ -164,3 +164,23 @@ def test_an_admin_unlocks_an_account(app, client, officer):
     with app.app_context():
         event = db.session.scalar(select(AuditEvent).filter_by(action="unlock account"))
         assert (event.actor, event.detail) == ("boss@example.org", officer)
+
+
+def test_an_admin_unlock_clears_the_shared_address_the_account_was_tried_from(app, officer):
+    """Someone in a shared office tries 20 e-mails: the office's address is locked. The
+    officer there is refused, the admin sees the account as locked, and after the admin's
+    unlock the officer's right password works from that address."""
+    office = app.test_client()
+    for n in range(throttle.MAX_ADDRESS_TRIES):
+        attempt(office, f"guess{n}@example.org", "guess guess guess", address=STAFF)
+    assert attempt(office, officer, PASSWORD, address=STAFF).status_code == 400
+    admin = app.test_client()
+    sign_in(admin, "admin", "boss@example.org")
+    with app.app_context():
+        user_id = db.session.scalar(select(auth_service.User.id).filter_by(email=officer))
+        assert user_id in throttle.locked_accounts()
+    reply = post_form(admin, f"/admin/users/{user_id}/unlock", {}, f"/admin/users/{user_id}")
+    assert reply.status_code == 302
+    assert attempt(office, officer, PASSWORD, address=STAFF).status_code == 302
+    with app.app_context():
+        assert user_id not in throttle.locked_accounts()

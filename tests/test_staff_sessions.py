@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from sefvoice.auth import service as auth_service
 from sefvoice.extensions import db
-from sefvoice.models import AuditEvent, StaffSession, User, utcnow
+from sefvoice.models import AuditEvent, StaffSession, Survey, User, utcnow
 
 from .conftest import PASSWORD, post_form, sign_in
 
@@ -162,3 +162,33 @@ def test_an_admin_gives_a_temporary_password_that_must_be_changed(app, client, a
     assert change(client, temporary, "my own new password").status_code == 302
     assert signed_in(client)
     assert ("reset password", "forgot@example.org") in actions(app)
+
+
+def test_the_csrf_token_from_before_sign_in_is_refused_after_it(app, client):
+    """A token planted in (or read from) the browser before sign-in must not work after it."""
+    from .conftest import csrf_token
+
+    planted = csrf_token(client, "/sign-in")
+    sign_in(client, "officer")
+    reply = client.post("/surveys/manage/all-types/close", data={"csrf_token": planted})
+    assert reply.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(Survey.is_open).filter_by(slug="all-types"))
+    assert post_form(client, "/surveys/manage/all-types/close", {}, "/surveys/manage/all-types")
+
+
+def test_signing_in_again_ends_the_session_before_it(app, client):
+    sign_in(client, "officer")
+    thief = app.test_client()
+    copy_cookie(client, thief)
+    assert signed_in(thief)
+    sign_in(client, "officer", "again@example.org")
+    assert signed_in(client) and not signed_in(thief)
+    assert ("sign in", "") in actions(app)
+
+
+@pytest.mark.parametrize("password", [" " * 12, " " * 30, "\t" * 12, "  short  \n    "])
+def test_a_password_of_spaces_is_refused(ctx, password):
+    with pytest.raises(auth_service.AccountError, match="not counting spaces"):
+        auth_service.create_user("spaces@example.org", password, "officer")
+    assert db.session.scalar(select(User).filter_by(email="spaces@example.org")) is None

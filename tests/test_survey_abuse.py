@@ -214,3 +214,34 @@ def test_source_hashes_are_blanked_after_90_days(app, burst):
 def test_bursts_need_an_officer(client, role, status):
     sign_in(client, role)
     assert client.get("/responses/bursts").status_code == status
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        (timedelta(0), timedelta(days=3)),  # wider: takes in the later send on its own
+        (timedelta(days=-365), timedelta(days=365)),
+        (timedelta(seconds=10), timedelta(seconds=110)),  # narrower: not the burst shown
+        (timedelta(seconds=110), timedelta(0)),  # backwards
+    ],
+)
+def test_only_a_burst_as_shown_can_be_set_aside(app, client, burst, first, last):
+    sign_in(client, "officer")
+    with app.app_context():
+        [found] = bursts.find_bursts(10, timedelta(minutes=10))
+    reply = post_form(
+        client,
+        "/responses/bursts/set-aside",
+        {
+            "source": found.source_hash,
+            "first": (burst + first).isoformat(),
+            "last": (burst + last).isoformat(),
+            "reason": "A range the page never showed",
+        },
+        "/responses/bursts",
+    )
+    assert reply.status_code == 302
+    assert "not a burst as shown any more" in client.get("/responses/bursts").text
+    with app.app_context():
+        assert db.session.scalar(select(func.count(SetAsideBatch.id))) == 0
+        assert counted() == 12 and counted("response", "") == 16

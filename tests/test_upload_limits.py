@@ -3,8 +3,10 @@ claims or holds a huge sheet is refused with what is wrong, not read into memory
 
 from __future__ import annotations
 
+import importlib
 import io
 import re
+import time
 import zipfile
 
 import openpyxl
@@ -136,6 +138,57 @@ def test_a_zip_that_unpacks_to_too_much_is_refused_before_it_is_opened(monkeypat
     assert re.fullmatch(
         r"bomb\.xlsx: unpacks to [\d,]+ bytes; sefvoice reads at most 40,000", problem
     )
+
+
+SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+SST_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+
+
+def with_shared_strings(count: int, part: str = "xl/sharedStrings.xml") -> bytes:
+    """A one-row workbook whose shared strings part holds `count` strings: a flood packs
+    into a few KB, and openpyxl reads it whole before a cell is counted."""
+    data = workbook(HEADER, ROW)
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "[Content_Types].xml":
+                override = f'<Override PartName="/{part}" ContentType="{SST_TYPE}"/></Types>'
+                content = content.replace(b"</Types>", override.encode())
+            target.writestr(info, content)
+        strings = b"<si><t>a</t></si>" * count
+        target.writestr(part, b'<sst xmlns="%s">%s</sst>' % (SHEET_NS.encode(), strings))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("part", ["xl/sharedStrings.xml", "xl/worksheets/strings.xml"])
+def test_a_shared_strings_flood_is_refused_before_openpyxl_reads_it(part):
+    data = with_shared_strings(60_000, part)  # about 1 MB unpacked, 3 s for openpyxl
+    assert len(data) < 10_000
+    importlib.import_module("pandas")  # imported with the first file read: not timed here
+    started = time.perf_counter()
+    [problem] = refusal(data, "flood.xlsx")
+    assert problem == (
+        "flood.xlsx: holds 60,000 different texts; sefvoice reads at most 50,000 from a"
+        " spreadsheet (save the sheet as CSV to import it)"
+    )
+    assert (
+        time.perf_counter() - started < 2
+    )  # openpyxl alone takes 3 s for these, on an idle machine
+
+
+def test_a_part_that_unpacks_to_too_much_is_refused_by_its_size(monkeypatch):
+    monkeypatch.setattr(readers, "MAX_PART_BYTES", 100_000)
+    [problem] = refusal(with_shared_strings(10_000), "big.xlsx")
+    assert problem == (
+        "big.xlsx: its part xl/sharedStrings.xml unpacks to 170,077 bytes; sefvoice reads at"
+        " most 100,000 (save the sheet as CSV to import it)"
+    )
+
+
+def test_shared_strings_within_the_limits_are_read():
+    frame = readers.read_table(with_shared_strings(1_000), "fine.xlsx")
+    assert frame.iloc[0].tolist() == ROW
 
 
 MALFORMED = {

@@ -2,7 +2,7 @@
 measures; the partnership's name comes from its look, so a bulletin no longer has an author
 
 Revision ID: 0020
-Revises: 0011
+Revises: 0015
 Create Date: 2026-12-06 11:55:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0020'
-down_revision = '0011'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 

@@ -8,6 +8,12 @@ from ..extensions import db
 from ..models import AuditEvent, User
 
 
+def current_actor() -> str:
+    """Who is acting: the signed-in user's e-mail, else "command line"."""
+    signed_in = current_user if current_user and current_user.is_authenticated else None
+    return signed_in.email if signed_in else "command line"
+
+
 def record(
     action: str, detail: str = "", actor: str | None = None, user: User | None = None
 ) -> AuditEvent:

@@ -108,8 +108,11 @@ def set_disabled(user: User, disabled: bool) -> None:
 
 
 def check_password_rules(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    if len(password.strip()) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            f"The password must have at least {MIN_PASSWORD_LENGTH} characters, not counting"
+            " spaces at its start and end."
+        )
 
 
 def users() -> list[User]:

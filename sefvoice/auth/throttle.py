@@ -6,7 +6,8 @@ RETURNING, on SQLite and PostgreSQL alike), so a burst of parallel tries gets no
 than the limit allows. A lock holds one e-mail at one address, so a stranger elsewhere can
 lock an account out of the stranger's own address only, never out of the staff member's; an
 address that tries too many e-mails is locked as a whole. Each lock lasts twice as long as
-the one before it (up to a day), and a right password or an admin clears the e-mail's locks.
+the one before it (up to a day), and a right password or an admin clears the e-mail's locks
+(an admin's unlock clears the locks on the addresses the account was tried from as well).
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ def _count_try(dialect: str):
     statement = module.insert(THROTTLE).values(
         key=bindparam("key"),
         user_id=bindparam("user_id"),
+        place_key=bindparam("place_key"),
         tries=1,
         window_started_at=bindparam("now"),
         lockouts=0,
@@ -83,12 +85,20 @@ def count_try(email: str, address: str, user_id: int | None, now: datetime) -> V
     password is checked)."""
     statement = _count_try(db.engine.dialect.name)
     counters, may_check = [], True
-    for key, what, owner, limit in (
-        (_key("account", email, address), f"{email} from one address", user_id, MAX_TRIES),
-        (_key("address", address), "one address, for every e-mail", None, MAX_ADDRESS_TRIES),
+    place_key = _key("address", address)
+    for key, what, owner, address_of, limit in (
+        (
+            _key("account", email, address),
+            f"{email} from one address",
+            user_id,
+            place_key,
+            MAX_TRIES,
+        ),
+        (place_key, "one address, for every e-mail", None, None, MAX_ADDRESS_TRIES),
     ):
+        values = {"key": key, "user_id": owner, "place_key": address_of}
         tries, locked_until, lockouts = db.session.execute(
-            statement, {"key": key, "user_id": owner, "now": now, "window_start": now - TRY_WINDOW}
+            statement, {**values, "now": now, "window_start": now - TRY_WINDOW}
         ).one()
         counters.append(Counter(key, what, limit, tries, lockouts))
         if (locked_until and locked_until > now) or tries > limit:
@@ -135,19 +145,39 @@ def forget_success(verdict: Verdict) -> None:
     db.session.commit()
 
 
+def _tried_from(user_id: int):
+    """The address counters of the addresses the account was tried from."""
+    return select(THROTTLE.c.place_key).where(
+        THROTTLE.c.user_id == user_id, THROTTLE.c.place_key.is_not(None)
+    )
+
+
 def unlock(user_id: int) -> int:
-    """An admin clears every lock and count on the account, from every address. Commits."""
+    """An admin clears every lock and count on the account, from every address, and the
+    locks on those addresses (a shared office locked by someone else's tries): otherwise
+    the right password is still refused there. Commits."""
+    addresses = db.session.execute(delete(THROTTLE).where(THROTTLE.c.key.in_(_tried_from(user_id))))
     cleared = db.session.execute(delete(THROTTLE).where(THROTTLE.c.user_id == user_id))
     db.session.commit()
-    return cleared.rowcount
+    return cleared.rowcount + addresses.rowcount
 
 
 def locked_accounts(now: datetime | None = None) -> set[int]:
-    """Accounts locked from at least one address now."""
+    """Accounts locked from at least one address now, on their own or by the address (locked,
+    or at its limit within the window)."""
+    now = now or utcnow()
+    address = THROTTLE.alias("address")
+    at_limit = (address.c.tries >= MAX_ADDRESS_TRIES) & (
+        address.c.window_started_at >= now - TRY_WINDOW
+    )
+    locked_address = select(address.c.key).where((address.c.locked_until > now) | at_limit)
     return set(
         db.session.scalars(
             select(THROTTLE.c.user_id)
-            .where(THROTTLE.c.user_id.is_not(None), THROTTLE.c.locked_until > (now or utcnow()))
+            .where(
+                THROTTLE.c.user_id.is_not(None),
+                (THROTTLE.c.locked_until > now) | THROTTLE.c.place_key.in_(locked_address),
+            )
             .group_by(THROTTLE.c.user_id)
         )
     )

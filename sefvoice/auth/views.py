@@ -36,6 +36,10 @@ def sign_in() -> str | HttpResponse:
         for what in result.locked:
             audit.record("sign-in locked", what, actor="sign-in")
         if result.user is not None:
+            # A new session: the one before it ends, and nothing set before sign-in (a CSRF
+            # token planted in the browser, say) carries over.
+            sessions.end(session.get("staff_session"), "signed in again")
+            session.clear()
             session["staff_session"] = sessions.start(result.user)
             login_user(result.user)
             audit.record("sign in")

@@ -15,6 +15,7 @@ import io
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree
 from sqlalchemy import select
@@ -28,6 +29,12 @@ from .markdown import clean
 WHITE, INK = "#ffffff", "#0b0c0c"
 MIN_CONTRAST = 4.5
 MAX_LOGO_BYTES = 500 * 1024
+MAX_LOGO_PIXELS = 4000  # a PNG's width and height: 35 mm at 600 dpi is under 1,000
+MAX_LOGO_POINTS = 5000  # an SVG's width and height (the PDF scales it to fit 35 mm)
+MAX_LOGO_ELEMENTS = 1000  # elements an SVG draws, each <use> counted as what it repeats
+MAX_LOGO_DEPTH = 12  # how deep they nest, through <use> too
+DEFINITIONS = {"defs", "symbol"}  # drawn only where a <use> names them
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 # SVG that could run or fetch anything: refused, though an <img> would not run it.
@@ -107,17 +114,68 @@ def contrast_problems(main: str, second: str) -> list[str]:
     return problems
 
 
-def _logo_type(logo: bytes) -> str:
-    """ "image/png" or "image/svg+xml", or BrandError saying what is wrong with the file."""
+def _png_size(logo: bytes) -> tuple[int, int]:
+    """The PNG's width and height in pixels, read from its header (nothing is unpacked)."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(logo)) as image:
+            image.verify()
+            return image.size
+    except Exception as error:  # Pillow raises many kinds for a broken file
+        raise BrandError([f"the logo is not a PNG that can be read ({error})"]) from None
+
+
+def _drawn_elements(root: etree._Element) -> tuple[int, int]:
+    """How many elements the SVG draws with every <use> expanded, and how deep they nest
+    (svglib's time grows with both), worked out without expanding any: each element is
+    measured once and reused wherever it is used. <defs> and <symbol> count where used."""
+    elements = [e for e in root.iter() if isinstance(e.tag, str)]  # alive, so ids stay theirs
+    by_id = {e.get("id"): e for e in elements if e.get("id")}
+    measured: dict[int, tuple[int, int] | None] = {}
+
+    def measure(element: etree._Element) -> tuple[int, int]:
+        if id(element) in measured:
+            if measured[id(element)] is None:
+                raise BrandError(["the SVG logo has a <use> that uses itself; save it without one"])
+            return measured[id(element)]
+        measured[id(element)] = None
+        parts = [
+            measure(child)
+            for child in element
+            if isinstance(child.tag, str) and etree.QName(child).localname not in DEFINITIONS
+        ]
+        if etree.QName(element).localname == "use":
+            href = element.get("href") or element.get(XLINK_HREF) or ""
+            used = by_id.get(href.removeprefix("#"))
+            parts += [measure(used)] if used is not None else []
+        size = (1 + sum(n for n, _ in parts), 1 + max((d for _, d in parts), default=0))
+        measured[id(element)] = size
+        return size
+
+    return measure(root)
+
+
+def _size_problem(width: float, height: float, unit: str, most: int) -> str | None:
+    """Why a logo's width x height cannot be drawn, or None."""
+    if all(math.isfinite(side) and 1 <= side <= most for side in (width, height)):
+        return None
+    return (
+        f"the logo is {width:g} × {height:g} {unit}; its width and height must each be from"
+        f" 1 to {most:,} {unit}. Save it at a size in that range"
+    )
+
+
+def logo_type(logo: bytes) -> str:
+    """ "image/png" or "image/svg+xml", or BrandError saying what is wrong with the file.
+    Quick whatever the file holds: a logo is drawn on every bulletin PDF, so one that would
+    take long or much memory to draw is refused here."""
     if len(logo) > MAX_LOGO_BYTES:
         raise BrandError([f"the logo is {len(logo) // 1024:,} KB; use one of at most 500 KB"])
     if logo.startswith(PNG_SIGNATURE):
-        from PIL import Image
-
-        try:
-            Image.open(io.BytesIO(logo)).verify()
-        except Exception as error:  # Pillow raises many kinds for a broken file
-            raise BrandError([f"the logo is not a PNG that can be read ({error})"]) from None
+        problem = _size_problem(*_png_size(logo), "pixels", MAX_LOGO_PIXELS)
+        if problem:
+            raise BrandError([problem])
         return "image/png"
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
@@ -138,10 +196,36 @@ def _logo_type(logo: bytes) -> str:
                 raise BrandError([f"the SVG logo holds a script ({local}); save it without one"])
             if local == "href" and not value.startswith("#"):
                 raise BrandError(["the SVG logo links to another file; save it as one file"])
-    drawing = svg2rlg(io.BytesIO(logo))  # what the PDF will draw
+    drawn, depth = _drawn_elements(root)
+    if drawn > MAX_LOGO_ELEMENTS or depth > MAX_LOGO_DEPTH:
+        raise BrandError(
+            [
+                f"the SVG logo draws {drawn:,} shapes nested {depth} deep once each <use> is"
+                f" counted; a logo may draw at most {MAX_LOGO_ELEMENTS:,}, nested at most"
+                f" {MAX_LOGO_DEPTH} deep. Simplify it, or save it as a PNG"
+            ]
+        )
+    try:
+        drawing = svg2rlg(io.BytesIO(logo))  # what the PDF will draw
+    except ValueError as error:  # a length it cannot read, such as width="x"
+        raise BrandError([f"the SVG logo cannot be drawn: {error}"]) from None
     if drawing is None or not (drawing.width > 0 and drawing.height > 0):
         raise BrandError(["the SVG logo has no size; give its <svg> a width and height"])
+    problem = _size_problem(drawing.width, drawing.height, "points", MAX_LOGO_POINTS)
+    if problem:
+        raise BrandError([problem])
     return "image/svg+xml"
+
+
+@lru_cache(maxsize=4)
+def drawable_logo(logo: bytes) -> bool:
+    """Whether a stored logo passes today's checks (one stored before a check was added may
+    not): a PDF leaves out a logo that does not. Checked once per process."""
+    try:
+        logo_type(logo)
+    except BrandError:
+        return False
+    return True
 
 
 def current() -> Look:
@@ -175,10 +259,10 @@ def save_look(
         problems.append("enter the partnership's name")
     if not problems:
         problems += contrast_problems(main_colour, second_colour)
-    logo_type = None
+    kind = None
     if logo:
         try:
-            logo_type = _logo_type(logo)
+            kind = logo_type(logo)
         except BrandError as error:
             problems += error.problems
         if not logo_alt:
@@ -191,7 +275,7 @@ def save_look(
         db.session.add(row)
     row.name, row.main_colour, row.second_colour = name, main_colour, second_colour
     if logo:
-        row.logo, row.logo_type, row.logo_alt = logo, logo_type, logo_alt
+        row.logo, row.logo_type, row.logo_alt = logo, kind, logo_alt
     elif remove_logo:
         row.logo, row.logo_type, row.logo_alt = None, None, ""
     elif logo_alt and row.logo:

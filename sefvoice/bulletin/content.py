@@ -1,25 +1,24 @@
 """A bulletin's content, assembled once from the database: the one source that the web page
 and the PDF both render, so the two can never show different numbers.
 
-Feedback numbers come from the term's publication (`release.service.publication_for`, the
-one the feedback tab shows) as `Shown` values, already through disclosure control; the
-measures come as the tab's measures table. Nothing here counts or formats a figure of its own.
+Feedback numbers come from the term's release (`publishing.figures_for`, the one the
+feedback tab shows: its stored record once published) as `Shown` values, already through
+disclosure control; the measures come as the tab's measures table. Nothing here counts or
+formats a figure of its own.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 from itertools import groupby
 from typing import ClassVar
 
-from sqlalchemy import func, select
-
-from ..extensions import db
 from ..feedback.charts import summary_sentence
-from ..feedback.comments import ApprovedComment, approved_comments
-from ..models import COMMITMENT_STATUSES, Bulletin
-from ..release import service as release_service
+from ..feedback.comments import ApprovedComment, quotes_for
+from ..publishing import service as publishing
+from ..publishing.service import Status
+from ..release.service import rules as release_rules
 from ..release.shown import Rules, Shown
 from ..release.summary import QuestionResult, ScoreRow
 from ..release.tables import Table
@@ -27,10 +26,10 @@ from ..surveys.versions import charter
 from ..terms import Term, local_date
 from .brand import Look, current
 from .markdown import Block, parse
+from .register import register_for
+from .words import FrozenBulletin, number_of, words_for
 
 DEFAULT_TITLE = "Local Area SEND Self-Evaluation Framework"
-QUOTES_PER_OUTCOME = 3
-QUOTE_LENGTH = 300  # longer comments are quoted only when no shorter one is left
 KEY_MEASURES = 3  # headline measures an officer may pick per outcome, beside its % positive
 
 
@@ -156,11 +155,15 @@ class BulletinContent:
     # How people answered (online, paper, ...): each channel's count from the term's release.
     channels: list[tuple[str, Shown]]
     intro: list[Section]  # welcome, strategy, governance
-    progress: Table  # "you said, we did": the previous bulletin's commitments
+    progress: Table  # "you said, we did": the register as it stood in the term
     progress_note: str  # says why the table is empty, when it is
     overview: list[Figure]  # feedback by SEF outcome and by term
     outcomes: list[Section]
     look: Look  # the partnership's name, logo and colours
+    status: Status  # draft, or which published version (and its revisions)
+    # Each question's answer picture as published (None: a draft, read from the surveys).
+    pictures: dict[str, tuple[str, str]] | None = None
+    bulletin_published: datetime | None = None  # when the officers' words were frozen
     figures_in_full: bool = True  # the appendix, after the main body
 
     @property
@@ -271,19 +274,6 @@ def _cards(score: ScoreRow, measures: Table, previous: str, headline: list[str])
     return cards
 
 
-def _telling(comments: list[ApprovedComment]) -> list[ApprovedComment]:
-    """The comments to quote: one per theme (so the quotes say different things), fullest
-    first but short enough to quote, newest first among equals."""
-    ranked = sorted(
-        comments,
-        key=lambda c: (len(c.text) > QUOTE_LENGTH, -len(c.text), -c.submitted_at.timestamp()),
-    )
-    by_theme: dict[str, ApprovedComment] = {}
-    for comment in ranked:
-        by_theme.setdefault(comment.theme.lower(), comment)
-    return list(by_theme.values())[:QUOTES_PER_OUTCOME]
-
-
 def _overview(number: int, results: list[QuestionResult]) -> Figure | None:
     """% positive for each question of the outcome that has one (each already published on
     the feedback tab, so putting them side by side reveals nothing new)."""
@@ -309,10 +299,10 @@ def _outcome_feedback(
     questions: list[tuple[QuestionResult, Table]],
     term: Term,
     previous: Term,
+    quotes: list[ApprovedComment],
     headline: list[str],
 ) -> OutcomeFeedback:
     mine = [(r, t) for r, t in questions if r.outcome == number]
-    start, end = term.bounds()
     return OutcomeFeedback(
         headline=_headline(score, previous.name),
         cards=_cards(score, measures, previous.name, headline),
@@ -322,79 +312,58 @@ def _outcome_feedback(
             QuestionGroup(title, [Figure.of(t) for _, t in group])
             for title, group in groupby(mine, key=lambda pair: pair[0].survey_title)
         ],
-        comments=[
-            Quote.of(c, term)
-            for c in _telling(approved_comments(start=start, end=end, outcome=number, limit=500))
-        ],
+        comments=[Quote.of(c, term) for c in quotes],
         results=[r for r, _ in mine],
     )
 
 
-def number_of(term: Term) -> int:
-    """The bulletin's number: 1 for the first, counting the bulletins before it."""
-    earlier = db.session.scalar(
-        select(func.count(Bulletin.id)).where(Bulletin.starts_on < term.starts_on)
-    )
-    return earlier + 1
-
-
-def previous_bulletin(starts_on: date) -> Bulletin | None:
-    """The latest bulletin before the term starting on `starts_on`: the one whose "in the
-    next bulletin" lines this one reports on."""
-    return db.session.scalar(
-        select(Bulletin)
-        .where(Bulletin.starts_on < starts_on)
-        .order_by(Bulletin.starts_on.desc())
-        .limit(1)
-    )
-
-
-def _progress(bulletin: Bulletin | None, term: Term, specs: list[SectionSpec]) -> tuple[Table, str]:
-    """ "You said, we did": the commitments carried in from the previous bulletin."""
-    previous = previous_bulletin(term.starts_on)
-    titles = {spec.key: spec.title for spec in specs}
-    order = {spec.key: i for i, spec in enumerate(specs)}
-    carried = sorted(
-        (c for c in (bulletin.commitments if bulletin else []) if c.carried_from_id),
-        key=lambda c: (order.get(c.section, len(order)), c.position),
-    )
+def _progress(term: Term) -> tuple[Table, str]:
+    """ "You said, we did": the register's commitments as they stood in `term`, each with
+    what families said and how many approved comments said it (protected)."""
+    rows = register_for(term, release_rules())
     table = Table(
         id="you-said-we-did",
-        title=f"Commitments from the {previous.term_name if previous else 'last'} bulletin,"
-        " and what happened",
-        columns=["Section", "We said", "Progress", "What happened"],
+        title=f"What families told us, what we committed to do, and where it stood in {term.name}",
+        columns=["You said", "Comments behind it", "We did", "Status", "Progress so far"],
         rows=[
             [
-                titles.get(c.section, c.section),
-                c.text,
-                COMMITMENT_STATUSES.get(c.status, "Not yet reported"),
-                c.note or "",
+                row.you_said,
+                "; ".join(f"{theme}: {shown.text}" for theme, shown in row.themes),
+                row.commitment,
+                f"{row.status}: {row.note}" if row.note else row.status,
+                "; ".join(f"{name}: {status}" for name, status in row.history),
             ]
-            for c in carried
+            for row in rows
         ],
     )
-    if previous is None:
-        return (
-            table,
-            "This is the first bulletin, so there are no earlier commitments to report on.",
-        )
-    if not carried:
-        return table, f"The {previous.term_name} bulletin made no commitments for this one."
+    if not rows:
+        return table, f"There is nothing in the register of commitments for {term.name}."
     return table, ""
 
 
-def build_content(term: Term) -> BulletinContent:
-    """Everything a bulletin for `term` shows. A term with no bulletin written, no answers
-    or no measures still gives a whole bulletin, which says what is missing."""
-    bulletin = db.session.scalar(select(Bulletin).filter_by(term_name=term.name))
-    release = release_service.publication_for(term)
-    summary, tables = release.summary, release.tables
+def build_content(term: Term, version: int | None = None) -> BulletinContent:
+    """Everything a bulletin for `term` shows: the figures of its published release (the
+    newest version, or `version`) or its draft, and the officers' words (frozen once the
+    bulletin is published). A term with no bulletin written, no answers or no measures
+    still gives a whole bulletin, which says what is missing. LookupError for a version
+    not published."""
+    bulletin = words_for(term)
+    figures = publishing.figures_for(term, version)
+    summary, tables = figures.release.summary, figures.release.tables
+    start, end = term.bounds()
     questions = tables.questions
     measures = {row.key: table for row, table in tables.outcomes}
     scores = {row.key: row for row in summary.by_outcome}
     written = {s.key: s for s in bulletin.sections} if bulletin else {}
     commitments = bulletin.commitments if bulletin else []
-    specs = section_specs()
+    # The outcomes named as the release names them (as they stood when it was published).
+    names = {int(row.key): row.name for row in summary.by_outcome}
+    specs = [
+        SectionSpec(s.key, f"Outcome {s.outcome}: {names[s.outcome]}", s.outcome)
+        if s.outcome in names
+        else s
+        for s in section_specs()
+    ]
     sections = []
     for spec in specs:
         row = written.get(spec.key)
@@ -414,19 +383,22 @@ def build_content(term: Term) -> BulletinContent:
                     questions,
                     term,
                     summary.previous,
+                    figures.quotes[spec.outcome]
+                    if figures.quotes is not None
+                    else quotes_for(start, end, spec.outcome),
                     row.headline_measures.splitlines() if row else [],
                 )
                 if spec.outcome
                 else None,
             )
         )
-    progress, progress_note = _progress(bulletin, term, specs)
+    progress, progress_note = _progress(term)
     return BulletinContent(
         title=bulletin.title if bulletin else DEFAULT_TITLE,
         term=term,
-        number=number_of(term),
+        number=bulletin.number if isinstance(bulletin, FrozenBulletin) else number_of(term),
         respondents=summary.respondents,
-        rules=release_service.rules(),
+        rules=release_rules(),
         channels=[(row.name, row.respondents) for row in summary.group("by-channel").rows],
         intro=[s for s in sections if s.feedback is None],
         progress=progress,
@@ -434,5 +406,8 @@ def build_content(term: Term) -> BulletinContent:
         overview=[Figure.of(tables.by_outcome), Figure.of(tables.by_term)],
         outcomes=[s for s in sections if s.feedback is not None],
         look=current(),
+        status=figures.status,
+        pictures=figures.pictures,
+        bulletin_published=bulletin.published_at if isinstance(bulletin, FrozenBulletin) else None,
         figures_in_full=bulletin.figures_in_full if bulletin else True,
     )

@@ -37,6 +37,7 @@ from ..definitions import (
 )
 from ..extensions import db
 from ..models import Bulletin, Commitment, EasyReadLine
+from ..publishing.service import Status
 from ..release.shown import Shown
 from ..release.summary import QuestionResult
 from ..surveys import versions as survey_versions
@@ -44,6 +45,7 @@ from ..terms import calendar
 from .brand import Look
 from .content import BulletinContent, Section
 from .markdown import clean
+from .words import FrozenBulletin, words_for, written_lines
 
 WORDING_FILE = "data/easy-read-bulletin.yaml"
 MIN_POINTS, MAX_POINTS = 3, 5  # points an outcome, when that many figures are published
@@ -190,6 +192,7 @@ class EasyReadEdition:
     you_said: list[Point]
     take_part: list[Point]
     glossary: list[Point]  # the meaning of each glossary word the edition uses
+    status: Status  # draft, or which published version (and its revisions)
 
     @property
     def points(self) -> list[Point]:
@@ -210,18 +213,19 @@ class EasyReadEdition:
         ]
 
 
-def written_lines(bulletin: Bulletin) -> dict[str, str]:
-    """The officers' lines for figures, by figure."""
-    rows = db.session.scalars(select(EasyReadLine).filter_by(bulletin_id=bulletin.id))
-    return {row.figure: row.text for row in rows}
-
-
 def point_key(result: QuestionResult) -> str:
     return f"{result.survey_slug}/{result.question_id}"
 
 
-def _answer_picture(result: QuestionResult, fallback: tuple[str, str]) -> tuple[str, str]:
-    """The picture of the answer the figure counts (the tick for "Yes")."""
+def _answer_picture(
+    result: QuestionResult,
+    fallback: tuple[str, str],
+    pictures: dict[str, tuple[str, str]] | None,
+) -> tuple[str, str]:
+    """The picture of the answer the figure counts (the tick for "Yes"): as published, or
+    for a draft from the survey now."""
+    if pictures is not None:
+        return pictures.get(point_key(result), fallback)
     survey = survey_versions.current_survey(result.survey_slug)
     question = (
         survey_versions.definition_of(survey).question(result.question_id) if survey else None
@@ -230,7 +234,11 @@ def _answer_picture(result: QuestionResult, fallback: tuple[str, str]) -> tuple[
     return (positive[-1].picture, positive[-1].alt) if positive else fallback
 
 
-def figure_points(section: Section, written: dict[str, str]) -> tuple[list[Point], bool]:
+def figure_points(
+    section: Section,
+    written: dict[str, str],
+    pictures: dict[str, tuple[str, str]] | None = None,
+) -> tuple[list[Point], bool]:
     """Up to five points from the outcome's published % positive figures (those with the
     most answers), in the bulletin's order; and whether any figure was hidden."""
     results = [r for r in section.feedback.results if r.positive.text]  # those with a % positive
@@ -242,7 +250,7 @@ def figure_points(section: Section, written: dict[str, str]) -> tuple[list[Point
         percent = int(result.positive.value)
         answers = [o.label for o in result.options if o.positive]
         suggested = suggested_line(result.text, percent, answers)
-        picture, alt = _answer_picture(result, (outcome["picture"], outcome["alt"]))
+        picture, alt = _answer_picture(result, (outcome["picture"], outcome["alt"]), pictures)
         key = point_key(result)
         points.append(
             Point(picture, alt, written.get(key) or suggested, result.positive, key, suggested)
@@ -250,7 +258,7 @@ def figure_points(section: Section, written: dict[str, str]) -> tuple[list[Point
     return points, len(shown) < len(results)
 
 
-def _you_said(bulletin: Bulletin | None) -> list[Point]:
+def _you_said(bulletin: Bulletin | FrozenBulletin | None) -> list[Point]:
     words = wording()["you_said"]
     carried = [c for c in (bulletin.commitments if bulletin else []) if c.carried_from_id]
     return [
@@ -267,7 +275,7 @@ def build_easy_read(content: BulletinContent) -> EasyReadEdition:
     """The easy-read edition of the bulletin whose content is given."""
     words = wording()
     term = content.term
-    bulletin = db.session.scalar(select(Bulletin).filter_by(term_name=term.name))
+    bulletin = words_for(term)
     written = written_lines(bulletin) if bulletin else {}
     doing = {s.key: lines(s.easy_read) for s in (bulletin.sections if bulletin else [])}
     answered = words["answered"]
@@ -281,7 +289,9 @@ def build_easy_read(content: BulletinContent) -> EasyReadEdition:
         number = int(section.key.removeprefix("outcome-"))
         outcome = words["outcomes"][number]
         points, some_hidden = (
-            figure_points(section, written) if content.has_feedback else ([], False)
+            figure_points(section, written, content.pictures)
+            if content.has_feedback
+            else ([], False)
         )
         note = None
         if not points:
@@ -334,6 +344,7 @@ def build_easy_read(content: BulletinContent) -> EasyReadEdition:
         you_said=you_said,
         take_part=take_part,
         glossary=explained,
+        status=content.status,
     )
 
 

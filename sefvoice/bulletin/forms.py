@@ -17,9 +17,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from ..forms import PageForm
+from ..forms import PageForm, TermForm
 from ..models import COMMITMENT_STATUSES
-from ..terms import calendar
 from .easy_read import written_line_problems
 from .markdown import MAX_LENGTH
 from .service import COMMITMENT_LENGTH, commitment_lines
@@ -27,16 +26,8 @@ from .service import COMMITMENT_LENGTH, commitment_lines
 TOO_LONG = f"Use at most {MAX_LENGTH:,} characters."
 
 
-class CreateForm(PageForm):
-    term = StringField(
-        validators=[InputRequired("Enter a term, like Summer 2023."), Length(max=40)]
-    )
-
-    def validate_term(self, field: StringField) -> None:
-        try:
-            calendar().named(field.data)
-        except ValueError as error:
-            raise ValidationError(str(error)) from error
+class CreateForm(TermForm):
+    """Start a term's bulletin."""
 
 
 class DetailsForm(PageForm):

@@ -9,16 +9,27 @@ from __future__ import annotations
 from importlib.resources import files
 
 import yaml
+from rapidfuzz import fuzz, process, utils
 from sqlalchemy import delete, select
 
 from ..auth import audit
 from ..extensions import db
-from ..models import COMMITMENT_STATUSES, Bulletin, BulletinSection, Commitment, Indicator
+from ..models import (
+    COMMITMENT_STATUSES,
+    Bulletin,
+    BulletinSection,
+    Commitment,
+    Indicator,
+    PublishedBulletin,
+)
+from ..publishing import service as publishing
 from ..terms import Term, calendar
+from . import register
 from .brand import save_look
-from .content import DEFAULT_TITLE, KEY_MEASURES, previous_bulletin, section_specs
+from .content import DEFAULT_TITLE, KEY_MEASURES, section_specs
 from .easy_read import EasyReadError, line_problems, lines, save_commitment_line
 from .markdown import clean
+from .words import freeze, previous_bulletin, published_bulletin
 
 COMMITMENT_LENGTH = 300
 
@@ -134,6 +145,25 @@ def checked_headline(key: str, headline: list[str]) -> list[str]:
     return headline
 
 
+REWORDED = 88  # rapidfuzz ratio (0-100) at which a new line is an old one reworded
+
+
+def _keep_reworded(existing: dict[str, Commitment], lines: list[str]) -> None:
+    """A line reworded ("Review A" to "Review A.") keeps its row, so the progress a later
+    bulletin recorded against it stays: each new line takes the most alike of the lines
+    that went, if alike enough. Updates `existing` (text -> row) in place."""
+    went = [text for text in existing if text not in lines]
+    for line in (line for line in lines if line not in existing):
+        match = process.extractOne(
+            line, went, scorer=fuzz.ratio, processor=utils.default_process, score_cutoff=REWORDED
+        )
+        if match:
+            row = existing.pop(match[0])
+            went.remove(match[0])
+            row.text = line
+            existing[line] = row
+
+
 def save_section(
     bulletin: Bulletin,
     key: str,
@@ -165,6 +195,7 @@ def save_section(
     existing = {
         c.text: c for c in bulletin.commitments if c.section == key and not c.carried_from_id
     }
+    _keep_reworded(existing, commitments)
     gone = [c.id for text, c in existing.items() if text not in commitments]
     if gone:
         # In SQL, so that ON DELETE CASCADE takes the carried copies with them.
@@ -232,6 +263,25 @@ def save_progress(
     )
 
 
+def publish_bulletin(bulletin: Bulletin, term: Term, actor: str | None = None) -> None:
+    """Freeze the bulletin's words as they are now: its figures come from the term's
+    published release, so that is published first. No later edit changes what the
+    published bulletin says."""
+    if not publishing.versions_of(term):
+        raise BulletinError(f"publish the {term.name} figures first: the bulletin shows them")
+    if published_bulletin(bulletin) is not None:
+        raise BulletinError(f"the {term.name} bulletin is published already")
+    db.session.add(
+        PublishedBulletin(
+            bulletin_id=bulletin.id,
+            published_by=actor or audit.current_actor(),
+            words=freeze(bulletin, term),
+        )
+    )
+    db.session.flush()
+    audit.record("publish bulletin", term.name, actor=actor)
+
+
 def load_demo_bulletin() -> str:
     """The demo's Summer 2023 bulletin and the partnership's look
     (sefvoice/data/demo-bulletin.yaml), unless there is a bulletin for that term already."""
@@ -262,4 +312,26 @@ def load_demo_bulletin() -> str:
             actor=actor,
             headline=section.get("headline", []),
         )
+    _load_register(data["register"], actor)
     return f"bulletin: {term.name}, {len(data['sections'])} sections written"
+
+
+def _load_register(entries: list[dict], actor: str) -> None:
+    """The demo's register: each commitment made, then changed, term by term."""
+    terms = calendar()
+    for entry in entries:
+        you_said = register.save_you_said(None, entry["you_said"], entry["themes"], actor=actor)
+        for commitment in entry["commitments"]:
+            first, *later = commitment["changes"]
+            item = register.add_commitment(
+                you_said, first["text"], terms.named(first["term"]), actor=actor
+            )
+            for change in later:
+                register.change_commitment(
+                    item,
+                    terms.named(change["term"]),
+                    change["text"],
+                    change["status"],
+                    change.get("note", ""),
+                    actor=actor,
+                )

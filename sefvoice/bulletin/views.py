@@ -17,12 +17,17 @@ from flask import (
     request,
     url_for,
 )
+from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
 
+from ..assets import picture_url
 from ..auth import audit, role_required
 from ..feedback.charts import web_svgs
+from ..jobs import service as jobs
 from ..models import Bulletin
+from ..pictures import PictureRefused, read_picture
 from ..terms import Term, calendar
+from ..urls import public_root
 from . import service
 from .brand import BrandError, current, save_look, text_pairs
 from .content import BulletinContent, build_content, section_specs
@@ -33,12 +38,13 @@ from .easy_read import (
     check_lines,
     figure_points,
     store_lines,
-    written_lines,
 )
 from .forms import CreateForm, DetailsForm, LookForm, ProgressForm, SectionForm
+from .jobs import BULLETIN_PDF, LABELS, export_subject
 from .markdown import link_runs, parse
 from .pdf.easy_read import build_easy_read_pdf
 from .pdf.full import build_pdf
+from .words import published_bulletin, written_lines
 
 bp = Blueprint("bulletins", __name__, url_prefix="/bulletins")
 bp.add_app_template_filter(link_runs)
@@ -56,21 +62,31 @@ def _css() -> str:
     return Path(current_app.static_folder, "css", "sefvoice.css").read_text(encoding="utf-8")
 
 
-def _inline_picture(path: str) -> str:
-    """A survey picture as a data: URL, so that the one-file web page needs nothing else."""
-    data = Path(current_app.static_folder, path).read_bytes()
-    return f"data:image/svg+xml;base64,{base64.b64encode(data).decode('ascii')}"
+def _inline_picture(name: str) -> str | None:
+    """A survey picture as a data: URL, so that the one-file web page needs nothing else;
+    None (no picture) for a name that is not a picture in static/pictures."""
+    try:
+        found = read_picture(Path(current_app.static_folder), name)
+    except PictureRefused:
+        return None
+    return f"data:{found.kind};base64,{base64.b64encode(found.data).decode('ascii')}"
 
 
-def _static_picture(path: str) -> str:
-    return url_for("static", filename=path)
+def _version_url(endpoint: str, slug: str):
+    """The address of each published version of a bulletin page (for its status note)."""
+    return lambda number: url_for(endpoint, slug=slug, version=number)
 
 
 def render_page(content: BulletinContent, standalone: bool = False) -> str:
     """The web version: inside the site, or (standalone) as one file, its style inline, to
     put on the partnership's website."""
     if not standalone:
-        return render_template("bulletin/show.html", content=content, chart_svg=web_svgs)
+        return render_template(
+            "bulletin/show.html",
+            content=content,
+            chart_svg=web_svgs,
+            version_url=_version_url(".show", content.term.slug),
+        )
     return render_template(
         "bulletin/standalone.html",
         body="bulletin/_content.html",
@@ -85,7 +101,11 @@ def render_easy_read(edition: EasyReadEdition, slug: str, standalone: bool = Fal
     """The easy-read edition's web page, inside the site or as one file."""
     if not standalone:
         return render_template(
-            "bulletin/easy_read.html", edition=edition, slug=slug, picture_src=_static_picture
+            "bulletin/easy_read.html",
+            edition=edition,
+            slug=slug,
+            picture_src=picture_url,
+            version_url=_version_url(".easy_read", slug),
         )
     return render_template(
         "bulletin/standalone.html",
@@ -103,11 +123,13 @@ def export(
     kind: str,
     created: datetime | None = None,
     base_url: str | None = None,
+    version: int | None = None,
 ) -> bytes:
     """A term's bulletin (`edition` "bulletin") or its easy-read edition as a PDF or a
     one-file web page (`kind` "pdf" or "html"), or the bulletin as a Word document (`kind`
-    "docx", the accessible edition), for a download or the export command."""
-    content = build_content(term)
+    "docx", the accessible edition), for a download or the export command: the newest
+    published version of its figures, or `version`, or the draft."""
+    content = build_content(term, version)
     if kind == "docx":
         return build_docx(content, base_url=base_url)
     if edition == "easy-read":
@@ -120,8 +142,10 @@ def export(
     return render_page(content, standalone=True).encode("utf-8")
 
 
-def _found(slug: str) -> tuple[Term, Bulletin]:
-    """The term named in the URL (summer-2023) and its bulletin; 404 if either is missing."""
+def _found(slug: str, editing: bool = False) -> tuple[Term, Bulletin]:
+    """The term named in the URL (summer-2023) and its bulletin; 404 if either is missing.
+    `editing`: a published bulletin's words are frozen, so its edit pages send the reader
+    to the bulletin instead (409 for a form sent from a page left open)."""
     try:
         term = calendar().named(slug.replace("-", " "))
     except ValueError:
@@ -129,6 +153,11 @@ def _found(slug: str) -> tuple[Term, Bulletin]:
     bulletin = service.bulletin_for(term)
     if bulletin is None:
         abort(404)
+    if editing and published_bulletin(bulletin) is not None:
+        if request.method == "POST":
+            abort(409, description="This bulletin is published: its words can no longer change.")
+        flash("This bulletin is published: its words can no longer change.")
+        abort(redirect(url_for(".show", slug=slug)))
     return term, bulletin
 
 
@@ -157,29 +186,59 @@ def create() -> str | HttpResponse:
     return _index(form), 400
 
 
+def _asked_version() -> int | None:
+    """The version asked for (?version=2); 404 for one that is not a number."""
+    asked = request.args.get("version")
+    if asked is None:
+        return None
+    if not asked.isdigit():
+        abort(404)
+    return int(asked)
+
+
+def _content(term: Term) -> BulletinContent:
+    try:
+        return build_content(term, _asked_version())
+    except LookupError:
+        abort(404)
+
+
 @bp.get("/<slug>/")
 @role_required("pcv_rep")
 def show(slug: str) -> str:
     term, _ = _found(slug)
-    return render_page(build_content(term))
+    return render_page(_content(term))
 
 
 @bp.get("/<slug>/easy-read")
 @role_required("pcv_rep")
 def easy_read(slug: str) -> str:
     term, _ = _found(slug)
-    return render_easy_read(build_easy_read(build_content(term)), slug)
+    return render_easy_read(build_easy_read(_content(term)), slug)
 
 
 @bp.get("/<slug>/<any(bulletin, 'easy-read'):edition>.<any(pdf, html, docx):kind>")
 @role_required("officer")
 def download(slug: str, edition: str, kind: str) -> HttpResponse:
+    """The web page at once; the PDF is made by a worker: its progress page, then the file."""
     term, _ = _found(slug)
     if kind == "docx" and edition != "bulletin":
         abort(404)  # the easy-read edition's accessible form is its web page
-    body = export(term, edition, kind, base_url=request.host_url)
-    label = "bulletin" if edition == "bulletin" else "easy-read bulletin"
-    audit.record("export", f"{label} {term.name} as {kind}")
+    version = _asked_version()
+    if kind == "pdf":
+        job = jobs.start(
+            BULLETIN_PDF,
+            export_subject(term.name, edition),
+            {"term": term.name, "edition": edition, "base_url": public_root(), "version": version},
+            current_user.email,
+        )
+        audit.record("export", f"{LABELS[edition]} {term.name} as pdf")
+        return redirect(url_for("jobs.show", job_id=job.id))
+    try:
+        body = export(term, edition, kind, base_url=public_root(), version=version)
+    except LookupError:
+        abort(404)
+    audit.record("export", f"{LABELS[edition]} {term.name} as {kind}")
     return HttpResponse(
         body,
         mimetype=MIMETYPES[kind],  # Flask adds the charset to text/html
@@ -214,17 +273,30 @@ def _progress_form(bulletin: Bulletin) -> ProgressForm:
     return ProgressForm(data={"items": items})
 
 
+@bp.post("/<slug>/publish")
+@role_required("officer")
+def publish(slug: str) -> HttpResponse:
+    term, bulletin = _found(slug, editing=True)
+    try:
+        service.publish_bulletin(bulletin, term)
+    except service.BulletinError as error:
+        flash(f"Not published: {error}.")
+        return redirect(url_for(".edit", slug=slug))
+    flash(f"The {term.name} bulletin is published: its words are frozen as they are.")
+    return redirect(url_for(".show", slug=slug))
+
+
 @bp.get("/<slug>/edit")
 @role_required("officer")
 def edit(slug: str) -> tuple[str, int]:
-    term, bulletin = _found(slug)
+    term, bulletin = _found(slug, editing=True)
     return _edit_page(term, bulletin, DetailsForm(obj=bulletin), _progress_form(bulletin))
 
 
 @bp.post("/<slug>/details")
 @role_required("officer")
 def save_details(slug: str) -> tuple[str, int] | HttpResponse:
-    term, bulletin = _found(slug)
+    term, bulletin = _found(slug, editing=True)
     form = DetailsForm()
     if not form.validate_on_submit():
         return _edit_page(term, bulletin, form, _progress_form(bulletin), 400)
@@ -236,7 +308,7 @@ def save_details(slug: str) -> tuple[str, int] | HttpResponse:
 @bp.post("/<slug>/progress")
 @role_required("officer")
 def save_progress(slug: str) -> tuple[str, int] | HttpResponse:
-    term, bulletin = _found(slug)
+    term, bulletin = _found(slug, editing=True)
     form = ProgressForm()
     if form.validate_on_submit():
         try:
@@ -262,7 +334,7 @@ def save_progress(slug: str) -> tuple[str, int] | HttpResponse:
 @bp.route("/<slug>/sections/<key>", methods=["GET", "POST"])
 @role_required("officer")
 def section(slug: str, key: str) -> tuple[str, int] | HttpResponse:
-    term, bulletin = _found(slug)
+    term, bulletin = _found(slug, editing=True)
     spec = next((s for s in section_specs() if s.key == key), None)
     if spec is None:
         abort(404)

@@ -77,6 +77,21 @@ def find_bursts(min_sends: int, gap: timedelta) -> list[Burst]:
     return sorted(bursts, key=lambda burst: burst.last_sent_at, reverse=True)
 
 
+def find_burst(
+    source_hash: str, first: datetime, last: datetime, min_sends: int, gap: timedelta
+) -> Burst:
+    """The burst from the source sent from `first` to `last`, exactly as find_bursts finds
+    it now; NothingToSetAside if there is none (a changed or made-up range)."""
+    for burst in find_bursts(min_sends, gap):
+        if (burst.source_hash, burst.first_sent_at, burst.last_sent_at) == (
+            source_hash,
+            first,
+            last,
+        ):
+            return burst
+    raise NothingToSetAside("Those responses are not a burst as shown any more: look again.")
+
+
 def set_aside(
     source_hash: str, first: datetime, last: datetime, reason: str, actor: str
 ) -> SetAsideBatch:

@@ -9,19 +9,23 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth import audit, role_required
+from ..words import plural
 from . import service
 from .forms import SetAsideForm
 
 bp = Blueprint("responses", __name__, url_prefix="/responses")
 
 
+def _burst_rule() -> tuple[int, timedelta]:
+    config = current_app.config
+    return config["BURST_MIN_SENDS"], timedelta(minutes=config["BURST_GAP_MINUTES"])
+
+
 def _page(form: SetAsideForm | None = None, status: int = 200) -> tuple[str, int]:
     config = current_app.config
     return render_template(
         "bursts/index.html",
-        bursts=service.find_bursts(
-            config["BURST_MIN_SENDS"], timedelta(minutes=config["BURST_GAP_MINUTES"])
-        ),
+        bursts=service.find_bursts(*_burst_rule()),
         batches=service.batches(),
         min_sends=config["BURST_MIN_SENDS"],
         gap_minutes=config["BURST_GAP_MINUTES"],
@@ -49,8 +53,15 @@ def set_aside() -> tuple[str, int] | HttpResponse:
     except ValueError:
         abort(400)
     try:
+        # Only a burst the page shows: the form's source and times must name one exactly,
+        # so no other responses from that source can be set aside with a wider range.
+        shown = service.find_burst(form.source.data, first, last, *_burst_rule())
         batch = service.set_aside(
-            form.source.data, first, last, form.reason.data, current_user.email
+            shown.source_hash,
+            shown.first_sent_at,
+            shown.last_sent_at,
+            form.reason.data,
+            current_user.email,
         )
     except service.NothingToSetAside as error:
         flash(str(error))
@@ -60,7 +71,9 @@ def set_aside() -> tuple[str, int] | HttpResponse:
             f"batch {batch.id}: {batch.responses} responses from source {batch.source_hash[:8]}"
             f" sent {first:%Y-%m-%d %H:%M} to {last:%H:%M}: {batch.reason}",
         )
-        flash(f"{batch.responses} responses are set aside from the figures (batch {batch.id}).")
+        flash(
+            f"{plural(batch.responses, 'response')} set aside from the figures (batch {batch.id})."
+        )
     return redirect(url_for(".bursts"))
 
 

@@ -19,6 +19,8 @@ from .model import (
     CHOICE_TYPES,
     FILLED_BY_IDS,
     ID_PATTERN,
+    MAX_PROBLEM_CHARS,
+    MAX_PROBLEMS,
     ONE_ANSWER_TYPES,
     QUESTION_TYPES,
     TEXT_LIMIT,
@@ -50,6 +52,7 @@ from .readability import (
     respondent_texts,
     sentences,
 )
+from .yaml_source import MAX_ALIAS_NODES, parse_yaml
 
 __all__ = [
     "PlainWords",
@@ -60,6 +63,9 @@ __all__ = [
     "CharterPrinciple",
     "FILLED_BY_IDS",
     "ID_PATTERN",
+    "MAX_ALIAS_NODES",
+    "MAX_PROBLEMS",
+    "MAX_PROBLEM_CHARS",
     "MAX_SENTENCE_WORDS",
     "MIN_READING_EASE",
     "NOT_SURVEYS",
@@ -84,6 +90,7 @@ __all__ = [
     "load_survey_file",
     "long_sentences",
     "parse_survey",
+    "parse_yaml",
     "problem_at",
     "read_survey_text",
     "respondent_texts",

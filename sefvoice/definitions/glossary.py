@@ -99,6 +99,11 @@ def glossary_problems(glossary: dict[str, str], definitions: list[SurveyDefiniti
                     f" {MAX_SENTENCE_WORDS} words: {sentence!r}"
                 )
     for definition in definitions:
+        for word in definition.start.get("explain", ()):
+            if word not in glossary:
+                problems.append(
+                    f"{definition.slug}: start: 'explain': {word!r} is not in glossary.yaml"
+                )
         for question in definition.questions:
             for word in question.explain:
                 if word not in glossary:

@@ -15,10 +15,25 @@ TEXT_LIMIT = 2000
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
+MAX_PROBLEM_CHARS = 400
+MAX_PROBLEMS = 100
+
+
+def capped(problem: str) -> str:
+    """A problem cut to MAX_PROBLEM_CHARS: one that quotes a huge value stays readable."""
+    if len(problem) <= MAX_PROBLEM_CHARS:
+        return problem
+    return problem[: MAX_PROBLEM_CHARS - 1] + "…"
+
+
 class SurveyDefinitionError(ValueError):
-    """A definition that cannot be used; .problems lists every fault found."""
+    """A definition that cannot be used; .problems lists every fault found (at most
+    MAX_PROBLEMS, then how many more)."""
 
     def __init__(self, problems: list[str]):
+        if len(problems) > MAX_PROBLEMS:
+            more = len(problems) - MAX_PROBLEMS
+            problems = [*problems[:MAX_PROBLEMS], f"and {more:,} more problems like these"]
         self.problems = problems
         super().__init__("\n".join(problems))
 
@@ -51,6 +66,15 @@ class Option:
     positive: bool = False
     not_applicable: bool = False  # "does not apply to me": left out of every % base
     exclusive: bool = False  # "No one", "None of these": chosen only on its own
+    way_out: bool = False  # "Something else": fits someone none of the other answers fits
+
+
+@dataclass(frozen=True)
+class ShowIf:
+    """A question asked only after certain answers to an earlier one (routing)."""
+
+    question: str  # the earlier question's id
+    answers: tuple[str, ...]  # its option ids that make this question apply
 
 
 @dataclass(frozen=True)
@@ -69,6 +93,8 @@ class Question:
     max_length: int = TEXT_LIMIT
     scored: bool = True  # False: a one-answer question that no "% positive" counts
     explain: tuple[str, ...] = ()  # glossary words explained under the question
+    show_if: ShowIf | None = None  # asked only after these answers (routing)
+    no_way_out: str = ""  # why a required choice question needs no way out (option_rules)
 
     @property
     def is_choice(self) -> bool:
@@ -90,6 +116,9 @@ class SurveyDefinition:
     finish: tuple[str, ...]
     questions: tuple[Question, ...]
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    # Who to talk to: shown under the questions listed and on the thank-you page.
+    support: tuple[str, ...] = ()
+    support_after: tuple[str, ...] = ()
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)

@@ -8,11 +8,13 @@ read the way it was checked.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from ..pictures import picture_problem
 from .model import (
     CHOICE_TYPES,
     FILLED_BY_IDS,
@@ -28,7 +30,11 @@ from .model import (
     Question,
     SurveyDefinition,
     SurveyDefinitionError,
+    capped,
 )
+from .option_rules import picture_problems, way_out_problems
+from .routing import read_show_if, routing_problems
+from .yaml_source import parse_yaml
 
 
 class _Reader:
@@ -39,6 +45,7 @@ class _Reader:
         self.static_dir = static_dir
         self.lines = lines or {}
         self.problems: list[str] = []
+        self.pictures: dict[str, str | None] = {}  # each name's fault, checked once
 
     def problem(self, where: str, message: str, key: str | None = None) -> None:
         """`key`: the field at fault, whose line is given if known (else its mapping's)."""
@@ -75,8 +82,11 @@ class _Reader:
 
     def picture(self, data: dict, where: str) -> str:
         picture = self.text(data, "picture", where)
-        if picture and self.static_dir is not None and not (self.static_dir / picture).is_file():
-            self.problem(where, f"'picture' {picture!r} is not a file under static/", "picture")
+        if picture and self.static_dir is not None and picture not in self.pictures:
+            self.pictures[picture] = picture_problem(self.static_dir, picture)
+        fault = self.pictures.get(picture)
+        if fault:
+            self.problem(where, f"'picture' {picture!r} {fault}", "picture")
         return picture
 
     def option(self, data: Any, where: str) -> Option | None:
@@ -84,7 +94,10 @@ class _Reader:
             self.problem(where, f"an option must be a mapping, found {data!r}")
             return None
         where = f"{where} option {data.get('id')!r}"
-        flags = {key: data.get(key, False) for key in ("positive", "exclusive", "not_applicable")}
+        flags = {
+            key: data.get(key, False)
+            for key in ("positive", "exclusive", "not_applicable", "way_out")
+        }
         for key, value in flags.items():
             if not isinstance(value, bool):
                 self.problem(where, f"'{key}' must be true or false, found {value!r}", key)
@@ -100,6 +113,7 @@ class _Reader:
             positive=flags["positive"] is True,
             exclusive=flags["exclusive"] is True,
             not_applicable=flags["not_applicable"] is True,
+            way_out=flags["way_out"] is True,
         )
 
     def options(self, data: dict, where: str) -> tuple[Option, ...]:
@@ -108,8 +122,8 @@ class _Reader:
             self.problem(where, f"'options' must be a list, found {raw!r}", "options")
             return ()
         options = tuple(o for o in (self.option(item, where) for item in raw) if o)
-        ids = [o.id for o in options]
-        for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
+        ids = Counter(o.id for o in options)
+        for duplicate in sorted(i for i, n in ids.items() if n > 1):
             self.problem(where, f"option id {duplicate!r} is used twice")
         return options
 
@@ -213,6 +227,9 @@ def _read_question(
     if not isinstance(explain, list) or not all(isinstance(w, str) and w for w in explain):
         reader.problem(where, f"'explain' must be a list of glossary words, found {explain!r}")
         explain = []
+    show_if, unreadable = read_show_if(data.get("show_if"))
+    if unreadable:
+        reader.problem(where, unreadable, "show_if")
 
     return Question(
         id=qid,
@@ -229,6 +246,8 @@ def _read_question(
         unit=reader.text(data, "unit", where, required=False),
         max_length=max_length,
         explain=tuple(explain),
+        show_if=show_if,
+        no_way_out=reader.text(data, "no_way_out", where, required=False),
     )
 
 
@@ -271,6 +290,8 @@ def parse_survey(
         "anonymous": reader.paragraphs(start, "anonymous", "start"),
         # One line asking people to take part, for the printed flyer (optional).
         "invitation": reader.text(start, "invitation", "start", required=False),
+        # Glossary words the start page explains under "What does … mean?".
+        "explain": tuple(w for w in start.get("explain", []) if isinstance(w, str)),
     }
 
     filled_by = data.get("filled_by") if isinstance(data.get("filled_by"), dict) else {}
@@ -289,10 +310,17 @@ def parse_survey(
         )
         if q
     )
-    ids = [q.id for q in questions]
-    for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
+    ids = Counter(q.id for q in questions)
+    for duplicate in sorted(i for i, n in ids.items() if n > 1):
         reader.problem(f"question {duplicate!r}", "this question id is used twice")
 
+    support = data.get("support") if isinstance(data.get("support"), dict) else {}
+    if "support" in data and not support:
+        reader.problem("support", "'support' must be a mapping with 'after' and 'paragraphs'")
+    support_after = support.get("after", [])
+    if not isinstance(support_after, list) or not set(support_after) <= set(ids):
+        reader.problem("support", f"'after' must list question ids, found {support_after!r}")
+        support_after = []
     definition = SurveyDefinition(
         slug=str(slug),
         version=version if _whole_number(version) else 0,
@@ -304,7 +332,14 @@ def parse_survey(
         finish=reader.paragraphs(data, "finish", "finish"),
         questions=questions,
         raw=data,
+        support=reader.paragraphs(support, "paragraphs", "support") if support else (),
+        support_after=tuple(support_after),
     )
+    rules = routing_problems(definition)
+    if charter:  # new definitions only: a stored version reads back as it was checked
+        rules += way_out_problems(definition) + picture_problems(definition)
+    for where, message in rules:
+        reader.problem(where, message)
     if reader.problems:
         raise SurveyDefinitionError(reader.problems)
     return definition
@@ -337,7 +372,7 @@ def problem_at(
 ) -> str:
     line = lines.get(f"{where} {key}") if key else None
     line = line or lines.get(where)
-    return f"{source}: {f'line {line}: ' if line else ''}{where}: {message}"
+    return capped(f"{source}: {f'line {line}: ' if line else ''}{where}: {message}")
 
 
 def yaml_lines(node: yaml.Node, data: Any) -> dict[str, int]:
@@ -383,15 +418,7 @@ def read_survey_text(
 ) -> tuple[SurveyDefinition, dict[str, int]]:
     """Parse and check a definition from YAML text; raise SurveyDefinitionError if it is not
     YAML or has faults. Returns it with its lines (yaml_lines)."""
-    loader = yaml.SafeLoader(text)
-    try:
-        # Parsed once: the nodes (which know their lines), then the data built from them.
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as error:
-        raise SurveyDefinitionError([f"{source}: not valid YAML: {error}"]) from error
-    finally:
-        loader.dispose()
+    node, data = parse_yaml(text, source)
     lines = yaml_lines(node, data)
     return parse_survey(data, source, charter, static_dir, lines), lines
 

@@ -21,6 +21,7 @@ def respondent_texts(definition: SurveyDefinition) -> list[tuple[str, str]]:
     texts += [("filled_by", definition.filled_by_question)]
     texts += [(f"filled_by option {o.id!r}", o.label) for o in definition.filled_by]
     texts += [("finish", p) for p in definition.finish]
+    texts += [("support", p) for p in definition.support]
     for q in definition.questions:
         texts += [(f"question {q.id!r} text", q.text)]
         texts += [(f"question {q.id!r} hint", q.hint)] if q.hint else []

@@ -35,9 +35,23 @@ class Comment:
     answer_id: int
     text: str
     survey_title: str
-    question_text: str
+    question: Question  # in the survey version it was answered in
     submitted_at: datetime
     review: CommentReview | None
+
+    @property
+    def question_text(self) -> str:
+        return self.question.text
+
+    @property
+    def outcome(self) -> int:
+        """The SEF outcome it is filed under: the officer's choice, else its question's."""
+        return (self.review and self.review.outcome) or self.question.outcome
+
+    @property
+    def principle(self) -> str:
+        """The charter principle it is about: the officer's choice, else its question's."""
+        return (self.review and self.review.principle) or self.question.principle
 
     @property
     def suggested(self) -> str:
@@ -58,7 +72,7 @@ class ApprovedComment:
     submitted_at: datetime
 
 
-def _comments(*columns) -> Select:
+def comment_query(*columns) -> Select:
     """Answers with text in submitted responses, with their survey version and review (if any)."""
     return (
         select(*columns)
@@ -81,7 +95,7 @@ def _questions(where: ColumnElement[bool]) -> dict[tuple[int, str], Question]:
     return {(s.id, q.id): q for s in surveys for q in definition_of(s).questions}
 
 
-def _for_officers(query: Select) -> list[Comment]:
+def for_officers(query: Select) -> list[Comment]:
     rows = db.session.execute(
         query.add_columns(
             Answer.id,
@@ -99,7 +113,7 @@ def _for_officers(query: Select) -> list[Comment]:
             answer_id=row.id,
             text=row.text,
             survey_title=row.title,
-            question_text=questions[row.survey_id, row.question_id].text,
+            question=questions[row.survey_id, row.question_id],
             submitted_at=row.submitted_at,
             review=row.CommentReview,
         )
@@ -109,8 +123,8 @@ def _for_officers(query: Select) -> list[Comment]:
 
 def pending_comments(limit: int) -> list[Comment]:
     """Comments nobody has reviewed yet, oldest first."""
-    return _for_officers(
-        _comments()
+    return for_officers(
+        comment_query()
         .where(CommentReview.id.is_(None))
         .order_by(Response.submitted_at, Answer.id)
         .limit(limit)
@@ -118,13 +132,13 @@ def pending_comments(limit: int) -> list[Comment]:
 
 
 def count_pending() -> int:
-    return db.session.scalar(_comments(func.count()).where(CommentReview.id.is_(None)))
+    return db.session.scalar(comment_query(func.count()).where(CommentReview.id.is_(None)))
 
 
 def reviewed_comments(limit: int) -> list[Comment]:
     """Reviewed comments, most recently reviewed first, so that a decision can be changed."""
-    return _for_officers(
-        _comments()
+    return for_officers(
+        comment_query()
         .where(CommentReview.id.is_not(None))
         .order_by(CommentReview.reviewed_at.desc(), CommentReview.id.desc())
         .limit(limit)
@@ -133,7 +147,7 @@ def reviewed_comments(limit: int) -> list[Comment]:
 
 def get_comment(answer_id: int) -> Comment | None:
     """The comment with this answer id; None if that answer is not a comment."""
-    found = _for_officers(_comments().where(Answer.id == answer_id))
+    found = for_officers(comment_query().where(Answer.id == answer_id))
     return found[0] if found else None
 
 
@@ -144,15 +158,23 @@ def review_comment(
     theme: str,
     principle: str | None,
     reviewer: User,
+    outcome: int | None = None,
 ) -> CommentReview:
-    """Approve or reject a comment, or change an earlier decision. The review and its audit
-    event are committed together. Raises ReviewError for anything that cannot be stored."""
+    """Approve or reject a comment, or change an earlier decision. An approval with no
+    principle or outcome takes its question's. The review and its audit event are committed
+    together. Raises ReviewError for anything that cannot be stored."""
     if status not in REVIEW_STATUSES:
         raise ReviewError(f"status must be one of {', '.join(REVIEW_STATUSES)}, not {status!r}")
     if principle is not None and principle not in charter().principles:
         raise ReviewError(f"{principle!r} is not a charter principle")
-    if db.session.scalar(_comments(Answer.id).where(Answer.id == answer_id)) is None:
+    if outcome is not None and outcome not in charter().outcomes:
+        raise ReviewError(f"{outcome!r} is not a SEF outcome")
+    comment = get_comment(answer_id)
+    if comment is None:
         raise ReviewError(f"answer {answer_id} is not a comment in a sent response")
+    if status == "approved":
+        principle = principle or comment.question.principle
+        outcome = outcome or comment.question.outcome
     review = db.session.scalar(select(CommentReview).filter_by(answer_id=answer_id))
     before = f" (was {review.status})" if review and review.status != status else ""
     review_is_new = review is None
@@ -164,6 +186,7 @@ def review_comment(
     review.redacted_text = redacted_text.strip()
     review.theme = theme[:1].upper() + theme[1:]  # "transport" and "Transport" are one theme
     review.principle = principle
+    review.outcome = outcome
     review.reviewer_id = reviewer.id
     review.reviewed_at = utcnow()
     try:
@@ -171,7 +194,7 @@ def review_comment(
         audit.record(
             "moderate comment",
             f"comment {answer_id}: {status}{before}; theme {review.theme!r};"
-            f" principle {principle or 'none'}",
+            f" principle {principle or 'none'}; outcome {outcome or 'none'}",
             actor=reviewer.email,
         )
     except IntegrityError:
@@ -180,8 +203,34 @@ def review_comment(
         # Another officer's first review of this comment was stored a moment before: this
         # decision, the later one, goes over it, as it would have a second later.
         db.session.rollback()
-        return review_comment(answer_id, status, redacted_text, theme, principle, reviewer)
+        return review_comment(answer_id, status, redacted_text, theme, principle, reviewer, outcome)
     return review
+
+
+def review_many(
+    answer_ids: list[int],
+    status: str,
+    theme: str,
+    reviewer: User,
+    principle: str | None = None,
+    outcome: int | None = None,
+) -> int:
+    """Approve or reject many comments from the queue at once, each with its suggested
+    redaction (the text the officer was shown beside it) and, unless given, its question's
+    principle and outcome. Comments reviewed meanwhile are left as they are. Returns how
+    many were reviewed; raises ReviewError, saving nothing, for a bad id or no theme."""
+    if status == "approved" and not theme.strip():
+        raise ReviewError("Enter a theme for the comments you approve.")
+    found = {c.answer_id: c for c in for_officers(comment_query().where(Answer.id.in_(answer_ids)))}
+    missing = sorted(set(answer_ids) - set(found))
+    if missing:
+        raise ReviewError(f"answer {missing[0]} is not a comment in a sent response")
+    waiting = [found[i] for i in dict.fromkeys(answer_ids) if found[i].review is None]
+    for comment in waiting:
+        review_comment(
+            comment.answer_id, status, comment.suggested, theme, principle, reviewer, outcome
+        )
+    return len(waiting)
 
 
 def _answered_under_outcome(outcome: int) -> ColumnElement[bool]:
@@ -196,6 +245,14 @@ def _answered_under_outcome(outcome: int) -> ColumnElement[bool]:
             and_(Response.survey_id == survey_id, Answer.question_id.in_(question_ids))
             for survey_id, question_ids in by_version.items()
         ),
+    )
+
+
+def filed_under(outcome: int) -> ColumnElement[bool]:
+    """Comments filed under this SEF outcome: by the officer, else by their question."""
+    return or_(
+        CommentReview.outcome == outcome,
+        and_(CommentReview.outcome.is_(None), _answered_under_outcome(outcome)),
     )
 
 
@@ -214,7 +271,7 @@ def approved_comments(
     start and end (e.g. from Term.bounds()) keep those sent at or after start and before end.
     """
     query = (
-        _comments(
+        comment_query(
             Answer.question_id,
             Response.survey_id,
             Response.submitted_at,
@@ -222,6 +279,7 @@ def approved_comments(
             CommentReview.redacted_text,
             CommentReview.theme,
             CommentReview.principle,
+            CommentReview.outcome,
         )
         .where(CommentReview.status == "approved")
         .order_by(Response.submitted_at.desc(), Answer.id.desc())
@@ -232,7 +290,7 @@ def approved_comments(
     if end is not None:
         query = query.where(Response.submitted_at < end)
     if outcome is not None:
-        query = query.where(_answered_under_outcome(outcome))
+        query = query.where(filed_under(outcome))
     if principle is not None:
         query = query.where(CommentReview.principle == principle)
     if theme is not None:
@@ -248,7 +306,7 @@ def approved_comments(
             question_text=questions[row.survey_id, row.question_id].text,
             theme=row.theme,
             principle=row.principle,
-            outcome=questions[row.survey_id, row.question_id].outcome,
+            outcome=row.outcome or questions[row.survey_id, row.question_id].outcome,
             submitted_at=row.submitted_at,
         )
         for row in rows
@@ -265,3 +323,22 @@ def themes() -> list[str]:
             .order_by(CommentReview.theme)
         )
     )
+
+
+QUOTES_PER_OUTCOME = 3
+QUOTE_LENGTH = 300  # longer comments are quoted only when no shorter one is left
+
+
+def quotes_for(start: datetime, end: datetime, outcome: int) -> list[ApprovedComment]:
+    """The comments a bulletin quotes for an outcome, from those sent in [start, end): one
+    per theme (so the quotes say different things), fullest first but short enough to
+    quote, newest first among equals."""
+    comments = approved_comments(start=start, end=end, outcome=outcome, limit=500)
+    ranked = sorted(
+        comments,
+        key=lambda c: (len(c.text) > QUOTE_LENGTH, -len(c.text), -c.submitted_at.timestamp()),
+    )
+    by_theme: dict[str, ApprovedComment] = {}
+    for comment in ranked:
+        by_theme.setdefault(comment.theme.lower(), comment)
+    return list(by_theme.values())[:QUOTES_PER_OUTCOME]

@@ -19,10 +19,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
 
 from ..release.shown import Shown
 from ..release.tables import Table
@@ -88,7 +89,8 @@ def _text(cell: str | int | Shown) -> str:
 
 
 def _put_text(cell, text: str) -> None:
-    cell.value = text
+    # Control characters (a NUL, an escape) cannot be in a worksheet: left out.
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", text)
     cell.data_type = TYPE_STRING  # a string, whatever it starts with
 
 
@@ -103,17 +105,21 @@ def _headers(table: Table) -> list[str]:
     return headers
 
 
-def to_csv(table: Table) -> bytes:
-    """UTF-8 with a byte order mark (so Excel reads it as UTF-8); text quoted, numbers plain."""
+def to_csv(table: Table, notes: Sequence[str] = ()) -> bytes:
+    """UTF-8 with a byte order mark (so Excel reads it as UTF-8); text quoted, numbers plain.
+    `notes` (whether the figures are published, and any revisions) follow a blank row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC)
     writer.writerow([neutralise(name) for name in _headers(table)])
     for row in table.rows:
         writer.writerow([n.value if (n := shown_number(cell)) else _text(cell) for cell in row])
+    if notes:
+        writer.writerow([])
+        writer.writerows([neutralise(note)] for note in notes)
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def to_xlsx(table: Table) -> bytes:
+def to_xlsx(table: Table, notes: Sequence[str] = ()) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Feedback"
@@ -126,6 +132,8 @@ def to_xlsx(table: Table) -> bytes:
                 _put_text(target, _text(cell))
             else:
                 target.value, target.number_format = number.xlsx_value, number.xlsx_format
+    for offset, note in enumerate(notes):
+        _put_text(sheet.cell(len(table.rows) + 3 + offset, 1), neutralise(note))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

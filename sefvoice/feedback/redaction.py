@@ -3,7 +3,7 @@
 An officer reads every comment, and edits this suggestion, before it is approved; the rules
 aim to catch what people usually type, and to leave ordinary words alone.
 
-- E-mail addresses become [email].
+- E-mail addresses become [email], spelled out too ("jane (at) example dot com").
 - UK phone numbers become [phone]: a 0 (or +44, 0044, "+44 (0)") then 9 or 10 digits, with
   spaces, dots, dashes or brackets between them: "07700 900123", "(01432) 260 000".
 - Full UK postcodes become [postcode] ("HR4 9AB", "hr49ab"), for the UK's postcode areas only,
@@ -33,6 +33,18 @@ from functools import cache
 from importlib.resources import files
 
 EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+# Spelled out: "jane (at) example.com", "jane [at] example [dot] com", "jane at example dot
+# com". A bare " at " also joins ordinary words ("met at school. Then"), so after one the
+# address must spell a dot out or end in a common ending (".com", ".org.uk").
+_BRACKETED_AT = r"\s*[(\[{<]\s*at\s*[)\]}>]\s*"
+_SPELLED_DOT = r"(?:\s*[(\[{<]\s*dot\s*[)\]}>]\s*|\s+dot\s+)"
+_DOT = rf"(?:{_SPELLED_DOT}|\.)"
+_ENDING = r"(?:com|org|net|uk|gov|nhs|ac|sch|edu|info|io|me|co)\b"
+SPELLED_EMAIL = re.compile(
+    rf"[\w.+'-]+(?:{_BRACKETED_AT}[\w-]+(?:{_DOT}[\w-]+)+"
+    rf"|\s+at\s+[\w-]+(?:(?:{_DOT}[\w-]+)*{_SPELLED_DOT}[\w-]+|(?:\.[\w-]+)*\.{_ENDING}))",
+    re.IGNORECASE,
+)
 # The lookbehind stops a match starting inside a longer number or word.
 PHONE = re.compile(
     r"(?<![\w+])(?:(?:\+44|0044) ?(?:\(0\) ?)?|\(?0)"  # +44, 0044, "+44 (0)", 0 or "(0"
@@ -97,6 +109,7 @@ def redact(text: str) -> str:
     """The text with e-mail addresses, phone numbers, postcodes and names replaced by
     [email], [phone], [postcode] and [name]. See the module's notes for what is missed."""
     text = EMAIL.sub("[email]", text)
+    text = SPELLED_EMAIL.sub("[email]", text)
     text = PHONE.sub("[phone]", text)
     text = POSTCODE.sub("[postcode]", text)
     return _redact_names(text)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import weakref
+
 from flask import Blueprint, abort, render_template, request
+from markupsafe import Markup
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth import audit, role_required
 from ..models import utcnow
+from ..publishing import service as publishing
+from ..publishing.service import TermFigures, notes
 from ..release import service
+from ..release.service import Publication
 from ..terms import calendar
 from .charts import summary_sentence, web_svgs
 from .exports import to_csv, to_xlsx
@@ -22,7 +28,7 @@ EXPORTS = {  # Werkzeug adds "; charset=utf-8" to text types itself
 
 def _chosen_term():
     """The term asked for (?term=Summer 2023), else the newest with responses; 404 if unknown."""
-    available = service.terms_with_responses()
+    available = publishing.terms_shown()
     asked = request.args.get("term")
     if asked:
         try:
@@ -32,26 +38,65 @@ def _chosen_term():
     return (available[0] if available else calendar().term_at(utcnow())), available
 
 
-@bp.get("/")
-@role_required("pcv_rep")
-def tab() -> str:
-    term, available = _chosen_term()
-    release = service.publication_for(term)
-    summary, tables = release.summary, release.tables
+def _figures(term) -> TermFigures:
+    """The term's figures: the version asked for (?version=1), else the newest published,
+    else the draft; 404 for a version not published."""
+    asked = request.args.get("version")
+    try:
+        return publishing.figures_for(term, int(asked) if asked else None)
+    except (ValueError, LookupError):
+        abort(404)
+
+
+RENDERED_KEPT = 64
+_rendered: dict[tuple[int, str | None], tuple[weakref.ref, Markup]] = {}
+
+
+def _figures_html(release: Publication, version: str | None) -> Markup:
+    """The tab's tables and charts, drawn once per release: a published version, or a kept
+    draft, is the same object until it changes (drawing them is most of a view's work)."""
+    key = (id(release), version)
+    kept = _rendered.get(key)
+    if kept and kept[0]() is release:
+        return kept[1]
+    tables = release.tables
     charts = {
         t.id: (web_svgs(t), summary_sentence(t))
         for t in tables.overview
         if t.chart_value is not None
     }
+    html = Markup(
+        render_template(
+            "feedback/_figures.html",
+            summary=release.summary,
+            overview=tables.overview,
+            charts=charts,
+            questions=tables.questions,
+            outcomes=tables.outcomes,
+            rules=service.rules(),
+            version=version,
+        )
+    )
+    if len(_rendered) >= RENDERED_KEPT:
+        _rendered.pop(next(iter(_rendered)))
+    _rendered[key] = (weakref.ref(release), html)
+    return html
+
+
+@bp.get("/")
+@role_required("pcv_rep")
+def tab() -> str:
+    term, available = _chosen_term()
+    figures = _figures(term)
+    summary, tables = figures.release.summary, figures.release.tables
     return render_template(
         "feedback/tab.html",
         summary=summary,
         overview=tables.overview,
-        charts=charts,
-        questions=tables.questions,
-        outcomes=tables.outcomes,
+        figures=_figures_html(figures.release, request.args.get("version")),
         available=available,
         rules=service.rules(),
+        status=figures.status,
     )
 
 
@@ -61,7 +106,8 @@ def download(table_id: str, kind: str) -> HttpResponse:
     if kind not in EXPORTS:
         abort(404)
     term, _ = _chosen_term()
-    tables = service.publication_for(term).tables
+    figures = _figures(term)
+    tables = figures.release.tables
     table = next((t for t in tables.every_table() if t.id == table_id), None)
     if table is None:
         abort(404)
@@ -69,7 +115,7 @@ def download(table_id: str, kind: str) -> HttpResponse:
     audit.record("export", f"{table.title} ({term.name}) as {kind}")
     filename = f"sefvoice-{term.slug}-{table.id}.{kind}"
     return HttpResponse(
-        render(table),
+        render(table, notes(figures.status)),
         mimetype=mimetype,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

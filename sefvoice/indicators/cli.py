@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..auth import audit
+from ..words import plural
 from . import service
 from .importer import ImportProblems
 
@@ -27,10 +28,29 @@ FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     help="Explore Education Statistics file: a CSV or XLSX of column, code, name, unit"
     " [, domain, outcome, higher_is_better] naming the columns to import.",
 )
+@click.option(
+    "--filter",
+    "filters",
+    multiple=True,
+    metavar="COLUMN=VALUE",
+    help="Explore Education Statistics file: the value of a filter column to import, such"
+    " as exception_type=Total (default: Total, where the column has it). Repeat for each.",
+)
 def import_file(
-    file: Path, sheet: str | None, dry_run: bool, la_code: str | None, measures: Path | None
+    file: Path,
+    sheet: str | None,
+    dry_run: bool,
+    la_code: str | None,
+    measures: Path | None,
+    filters: tuple[str, ...],
 ) -> None:
     """Import FILE (CSV or XLSX), all or nothing."""
+    chosen = {}
+    for given in filters:
+        column, sign, value = given.partition("=")
+        if not (sign and column.strip() and value.strip()):
+            raise click.BadParameter(f"{given!r}: give it as COLUMN=VALUE", param_hint="--filter")
+        chosen[column.strip().lower()] = value.strip()
     try:
         plan = service.plan_file(
             file.read_bytes(),
@@ -38,14 +58,17 @@ def import_file(
             sheet,
             la_code,
             (measures.read_bytes(), measures.name) if measures else None,
+            chosen,
         )
     except ImportProblems as problems:
         for problem in problems.problems:
             click.echo(problem, err=True)
         raise click.ClickException(
-            f"{file.name}: nothing imported ({len(problems.problems)} problems)"
+            f"{file.name}: nothing imported ({plural(len(problems.problems), 'problem')})"
         ) from None
     summary = plan.summary(file.name)
+    for choice in plan.filters:
+        click.echo(f"filter {choice.column}: {choice.chosen} (values: {', '.join(choice.values)})")
     if dry_run:
         click.echo(f"{summary}; dry run, nothing written")
         return

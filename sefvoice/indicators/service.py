@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import Row as StoredValue
 from sqlalchemy import insert, select, update
 
 from ..extensions import db
 from ..models import Import, Indicator, IndicatorValue, IndicatorValueHistory
-from .importer import ImportProblems, Row, read_ees_measures, read_rows
+from ..words import noun
+from .importer import ImportProblems, Row, is_ees, read_ees_measures, read_table, rows_of
+from .importer import ees_shape as ees
 
-VALUE_FIELDS = ("period_label", "value", "value_marker", "england", "england_marker", "target")
+VALUE_FIELDS = (
+    "period_end",
+    "period_label",
+    "value",
+    "value_marker",
+    "england",
+    "england_marker",
+    "target",
+)
 
 
 @dataclass
@@ -24,6 +35,16 @@ class Plan:
     changed: list[tuple[Row, StoredValue]] = field(default_factory=list)
     unchanged: int = 0
     new_measures: list[str] = field(default_factory=list)
+    filters: list[ees.FilterChoice] = field(default_factory=list)  # an EES file's
+
+    def first_figures(self, count: int = 6) -> dict[str, list[Row]]:
+        """Each measure's first rows, for the officer to check the figures themselves."""
+        found: dict[str, list[Row]] = {}
+        for row in self.rows:
+            shown = found.setdefault(row.code, [])
+            if len(shown) < count:
+                shown.append(row)
+        return found
 
     @property
     def changes_anything(self) -> bool:
@@ -94,12 +115,18 @@ def plan_file(
     sheet: str | None = None,
     la_code: str | None = None,
     measures_file: tuple[bytes, str] | None = None,
+    filters: dict[str, str] | None = None,
 ) -> Plan:
     """Read, check and compare a file: the long format, or an Explore Education Statistics
-    file with the local authority code and the measures file (its data and name). Raises
+    file with the local authority code, the measures file (its data and name) and the value
+    of each filter column to import ({column: value}; "Total" where not given). Raises
     ImportProblems listing every fault."""
     measures = read_ees_measures(*measures_file) if measures_file else None
-    return plan_import(read_rows(data, file_name, sheet, la_code, measures))
+    frame = read_table(data, file_name, sheet)
+    plan = plan_import(rows_of(frame, file_name, la_code, measures, filters))
+    if measures and is_ees(frame):
+        plan.filters = ees.filter_options(frame, [m.column for m in measures], filters or {})
+    return plan
 
 
 def _store_measures(plan: Plan) -> dict[str, int]:
@@ -199,10 +226,15 @@ def apply_import(
 
 @dataclass(frozen=True)
 class Point:
-    period: date
+    period: date  # the first day the figure covers
     label: str
     value: float | None
     marker: str | None
+    end: date | None = None  # the last day it covers
+
+    @property
+    def last_day(self) -> date:
+        return self.end or self.period
 
 
 @dataclass(frozen=True)
@@ -220,8 +252,26 @@ class MeasureSummary:
     series: tuple[Point, ...]
 
 
-def measures_for_outcome(outcome: int | None) -> list[MeasureSummary]:
-    """Every measure of an outcome (None: those with no outcome yet), latest first figures."""
+YEAR_LABEL = re.compile(r"\d{4}")  # "2023": a calendar year
+SPAN_LABEL = re.compile(r"\d{4}[/-]\d{2}")  # "2023/24": a year from the period's start
+
+
+def period_end(period: date, label: str) -> date:
+    """The last day a value's period covers, from its start and label: "2023" is the
+    calendar year, "2023/24" the year from its start, anything else the month it starts in."""
+    label = label.strip()
+    if YEAR_LABEL.fullmatch(label):
+        return date(period.year, 12, 31)
+    if SPAN_LABEL.fullmatch(label):
+        return date(period.year + 1, period.month, 1) - timedelta(days=1)
+    following = date(period.year + period.month // 12, period.month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def measures_for_outcome(outcome: int | None, until: date | None = None) -> list[MeasureSummary]:
+    """Every measure of an outcome (None: those with no outcome yet), latest first figures;
+    with `until`, only values whose period ends on or before that day (a term's release
+    shows what was known for the term, never a later period)."""
     condition = Indicator.outcome.is_(None) if outcome is None else Indicator.outcome == outcome
     indicators = list(
         db.session.scalars(
@@ -234,11 +284,18 @@ def measures_for_outcome(outcome: int | None) -> list[MeasureSummary]:
         .where(IndicatorValue.indicator_id.in_(values))
         .order_by(IndicatorValue.period)
     ):
-        values[value.indicator_id].append(value)
+        if until is None or period_end(value.period, value.period_label) <= until:
+            values[value.indicator_id].append(value)
     summaries = []
     for indicator in indicators:
         series = tuple(
-            Point(v.period, v.period_label or v.period.strftime("%b %Y"), v.value, v.value_marker)
+            Point(
+                v.period,
+                v.period_label or v.period.strftime("%b %Y"),
+                v.value,
+                v.value_marker,
+                v.period_last_day,
+            )
             for v in values[indicator.id]
         )
         last = values[indicator.id][-1] if values[indicator.id] else None
@@ -297,43 +354,84 @@ def direction(measure: MeasureSummary) -> str:
     return "improving" if (change > 0) == measure.higher_is_better else "getting worse"
 
 
+# How each unit says more and less: (than a target, over time).
+COMPARED = {
+    "weeks": (("Longer", "Shorter"), ("getting longer", "getting shorter")),
+    "days": (("Longer", "Shorter"), ("getting longer", "getting shorter")),
+    "count": (("More", "Fewer"), ("rising", "falling")),
+}
+HIGHER_LOWER = (("Higher", "Lower"), ("rising", "falling"))
+# Units whose England figure can stand beside the area's: rates, shares and lengths, not counts.
+COMPARABLE_WITH_ENGLAND = ("percent", "rate", "weeks", "days", "score")
+
+
+def _better(up: bool, measure: MeasureSummary) -> str:
+    return "better" if up == measure.higher_is_better else "worse"
+
+
 def status_words(measure: MeasureSummary) -> str:
-    """The measure's status in words, the same on the indicators page, the feedback tab and
-    the bulletin: against the target ("On target", "Within 5% of target", "Below target" or,
-    where lower is better, "Above target"), then the change since the previous figure
-    ("improving", "getting worse", "no change"). Without a direction it says so, beside the
-    target, and the change is "rising" or "falling"."""
+    """The measure's status in plain words, the same on the indicators page, the feedback
+    tab and the bulletin, in the measure's own terms and saying which way is good news:
+    "Longer than the target of 30 weeks (worse), getting shorter (better)". Within 5% of a
+    missed target says so. Without a direction it gives the target and the change only."""
     if measure.latest is None or measure.latest.value is None:
         return "No latest number"
-    if measure.higher_is_better is None:
-        target = measure.target
-        status = (
-            "No target" if target is None else f"Target {format_value(target, None, measure.unit)}"
-        ) + ", direction not set"
+    (more, less), (rising, falling) = COMPARED.get(measure.unit, HIGHER_LOWER)
+    latest, target = measure.latest.value, measure.target
+    if target is None:
+        status = "No target"
+    elif measure.higher_is_better is None:
+        status = f"Target {format_value(target, None, measure.unit)}"
+    elif latest == target:
+        status = f"Meets the target of {format_value(target, None, measure.unit)}"
     else:
-        status = {
-            "green": "On target",
-            "amber": "Within 5% of target",
-            "red": "Below target" if measure.higher_is_better else "Above target",
-            "none": "No target",
-        }[rag_status(measure)]
+        verdict = _better(latest > target, measure)
+        if verdict == "worse" and rag_status(measure) == "amber":
+            verdict = f"worse, within {AMBER_MARGIN:.0%}"
+        status = (
+            f"{more if latest > target else less} than the target of"
+            f" {format_value(target, None, measure.unit)} ({verdict})"
+        )
+    if measure.higher_is_better is None:
+        status += ", direction not set"
     change = _change(measure)
     if change is None:
         return status
+    if change == 0:
+        return f"{status}, no change"
+    trend = rising if change > 0 else falling
     if measure.higher_is_better is None:
-        return f"{status}, {'rising' if change > 0 else 'falling' if change < 0 else 'no change'}"
-    return f"{status}, {direction(measure)}"
+        return f"{status}, {trend}"
+    return f"{status}, {trend} ({_better(change > 0, measure)})"
+
+
+def england_words(measure: MeasureSummary) -> str:
+    """England's figure beside the area's, only where the two are alike: a national count
+    is never set beside a local one."""
+    if measure.england is None and not measure.england_marker:
+        return "none"
+    if measure.unit not in COMPARABLE_WITH_ENGLAND:
+        return "not compared: a count for all of England"
+    return format_value(measure.england, measure.england_marker, measure.unit)
+
+
+# What the DfE's markers mean, as the figure is shown where they stand.
+MARKER_WORDS = {
+    "c": "confidential",
+    "x": "not available",
+    ":": "not available",
+    "z": "not applicable",
+    "u": "low reliability",
+    "low": "more than 0 but rounds to 0",
+}
 
 
 def format_value(value: float | None, marker: str | None, unit: str) -> str:
     """A figure as a UK reader expects it: 1,212; 95%; 23.9%; 37 weeks; markers spelt out."""
     if value is None:
-        return {
-            "c": "confidential",
-            "x": "not available",
-            "z": "not applicable",
-            "u": "low reliability",
-        }.get(marker or "", "no figure")
+        return MARKER_WORDS.get(marker or "", "no figure")
     # As published: 97.99 stays 97.99, 23.9 stays 23.9, 1212 becomes 1,212.
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return {"percent": f"{text}%", "weeks": f"{text} weeks", "days": f"{text} days"}.get(unit, text)
+    if unit in ("weeks", "days"):
+        return f"{text} {noun(unit.removesuffix('s'), value)}"
+    return f"{text}%" if unit == "percent" else text

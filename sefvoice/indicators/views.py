@@ -22,23 +22,26 @@ from .. import uploads
 from ..auth import audit, role_required
 from ..definitions import load_charter
 from ..extensions import db
+from ..jobs.service import start as start_job
 from ..models import Indicator
-from . import service
+from . import jobs, service
 from .forms import ConfirmForm, UploadForm
 from .importer import ImportProblems
+from .jobs import INDICATOR_IMPORT, UPLOAD_KIND
 
 bp = Blueprint("indicators", __name__, url_prefix="/indicators")
 
-UPLOAD_KIND = "indicators"  # in pending_upload (see sefvoice/uploads.py)
 
 
-def _plan(details: dict, data: bytes, measures: bytes | None) -> service.Plan:
-    return service.plan_file(
-        data,
-        details["file_name"],
-        details["sheet"],
-        details["la_code"],
-        (measures, details["measures_name"]) if measures is not None else None,
+def _preview(details: dict, files: dict[str, bytes], plan: service.Plan) -> str:
+    """Keep the upload for the confirm, and show what it would import."""
+    session["indicator_upload"] = uploads.keep(UPLOAD_KIND, current_user.id, details, files)
+    return render_template(
+        "indicators/preview.html",
+        plan=plan,
+        file_name=details["file_name"],
+        form=ConfirmForm(),
+        format_value=service.format_value,
     )
 
 
@@ -58,6 +61,7 @@ def measures() -> str:
         rag_status=service.rag_status,
         status_words=service.status_words,
         format_value=service.format_value,
+        england_words=service.england_words,
     )
 
 
@@ -73,24 +77,47 @@ def upload() -> str | HttpResponse:
             "sheet": form.sheet.data or None,
             "la_code": (form.la_code.data or "").strip() or None,
             "measures_name": Path(measures_file.filename).name if measures_file else None,
+            "filters": {},
         }
         data = form.file.data.read()
         measures = measures_file.read() if measures_file else None
+        details["size"] = len(data) + len(measures or b"")
         try:
-            plan = _plan(details, data, measures)
+            plan = jobs.plan(details, data, measures)
         except ImportProblems as error:
             problems = error.problems
         else:
             files = {"file": data} | ({"measures": measures} if measures is not None else {})
-            session["indicator_upload"] = uploads.keep(UPLOAD_KIND, current_user.id, details, files)
-            return render_template(
-                "indicators/preview.html",
-                plan=plan,
-                file_name=details["file_name"],
-                form=ConfirmForm(),
-            )
+            return _preview(details, files, plan)
     status = 400 if form.errors or problems else 200
     return render_template("indicators/upload.html", form=form, problems=problems), status
+
+
+@bp.post("/upload/filters")
+@role_required("officer")
+def choose_filters() -> tuple[str, int] | str | HttpResponse:
+    """Show the waiting upload's figures again at other values of its filter columns."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    waiting = uploads.take(session.pop("indicator_upload", None), UPLOAD_KIND, current_user.id)
+    if waiting is None:
+        flash("That upload is no longer waiting. Please upload the file again.")
+        return redirect(url_for(".upload"))
+    details = waiting.details | {
+        "filters": {
+            name.removeprefix("filter-"): value
+            for name, value in request.form.items()
+            if name.startswith("filter-") and value
+        }
+    }
+    try:
+        plan = jobs.plan(details, waiting.files["file"], waiting.files.get("measures"))
+    except ImportProblems as error:
+        db.session.commit()  # used up: the officer uploads the file again with a choice
+        return render_template(
+            "indicators/upload.html", form=UploadForm(), problems=error.problems
+        ), 400
+    return _preview(details, waiting.files, plan)
 
 
 @bp.post("/upload/confirm")
@@ -98,27 +125,28 @@ def upload() -> str | HttpResponse:
 def confirm() -> HttpResponse:
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    waiting = uploads.take(session.pop("indicator_upload", None), UPLOAD_KIND, current_user.id)
+    token = session.pop("indicator_upload", None)
+    details = uploads.details_of(token, UPLOAD_KIND, current_user.id)
+    if details is not None and details.get("size", 0) > current_app.config["IMPORT_JOB_BYTES"]:
+        job = start_job(
+            INDICATOR_IMPORT,
+            f"{details['file_name']} ({details['size'] / 1e6:.1f} MB)",
+            {"token": token, "user_id": current_user.id, "actor": current_user.email},
+            current_user.email,
+        )
+        return redirect(url_for("jobs.show", job_id=job.id))
+    waiting = uploads.take(token, UPLOAD_KIND, current_user.id)
     if waiting is None:
-        flash("That upload is no longer waiting. Please upload the file again.")
+        flash(jobs.GONE)
         return redirect(url_for(".upload"))
-    details = waiting.details
     try:
-        # Checked again: the stored measures may have changed since the preview.
-        plan = _plan(details, waiting.files["file"], waiting.files.get("measures"))
+        said = jobs.import_waiting(waiting, current_user.email, current_user.id)
     except ImportProblems as error:
         db.session.commit()  # used up: once fixed, the file is uploaded again
         return render_template(
             "indicators/upload.html", form=UploadForm(), problems=error.problems
         ), 400
-    # The import commits the upload's deletion with it; a file that changes nothing writes
-    # nothing, so that deletion is committed here.
-    record = service.apply_import(plan, details["file_name"], current_user.email, current_user.id)
-    db.session.commit()
-    summary = plan.summary(details["file_name"])
-    if record:
-        audit.record("import indicators", summary)
-    flash(f"Imported {summary}." if record else f"{details['file_name']} changed nothing.")
+    flash(said)
     return redirect(url_for(".measures"))
 
 

@@ -8,10 +8,16 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import yaml
 from sqlalchemy import case, func, select
+from sqlalchemy.exc import IntegrityError
 
-from ..definitions import SurveyDefinition, check_survey_text, load_charter
+from ..definitions import (
+    SurveyDefinition,
+    SurveyDefinitionError,
+    check_survey_text,
+    load_charter,
+    parse_yaml,
+)
 from ..extensions import db
 from ..models import Response, Survey, utcnow
 from ..surveys import versions as survey_versions
@@ -221,9 +227,9 @@ def check_upload(
             " .yaml file."
         ) from error
     try:
-        fields = yaml.safe_load(text)
-    except yaml.YAMLError:
-        fields = None  # the checker below says where the YAML is broken
+        fields = parse_yaml(text, file_name)[1]
+    except SurveyDefinitionError:
+        fields = None  # the checker below says what is wrong
     if isinstance(fields, dict) and fields.get("slug") != slug:
         raise UploadRefused(
             f"{file_name} is for the survey {fields.get('slug')!r}, not {slug!r}."
@@ -260,9 +266,18 @@ def publish(checked: CheckedUpload, base_version: int) -> Survey:
             f"Version {checked.base_version} was published after you checked this file."
             " Check it again to see the changes against that version."
         )
+    published_since = PublishRefused(
+        f"Version {checked.definition.version} was published by someone else a moment ago."
+        " Check the file again to see the changes against it."
+    )
     try:
-        survey_versions.store_definitions([checked.definition])
+        [what] = survey_versions.store_definitions([checked.definition])
+    except IntegrityError as error:  # stored by a request running alongside this one
+        db.session.rollback()
+        raise published_since from error
     except ValueError as error:  # the same version stored since, with other wording
         db.session.rollback()
         raise PublishRefused(str(error)) from error
+    if what.endswith("unchanged"):  # the same version stored since, word for word
+        raise published_since
     return survey_versions.current_survey(checked.definition.slug)

@@ -26,6 +26,7 @@ from ..bulletin.brand import Look
 from ..bulletin.pdf.shared import picture as brand_picture
 from ..definitions import SurveyDefinition
 from ..paper.words import PaperWords
+from ..pictures import SVG, PictureRefused, read_picture
 
 INK = HexColor("#0b0c0c")
 MARGIN = 18 * mm
@@ -77,8 +78,14 @@ def _qr_drawing(link: str, size: float) -> Drawing:
     return drawing
 
 
-def _picture(path: Path, size: float) -> Drawing | None:
-    drawing = svg2rlg(str(path)) if path.suffix == ".svg" and path.is_file() else None
+def _picture(static_dir: Path, name: str, size: float) -> Drawing | None:
+    """The survey's SVG picture scaled to `size`; None (no picture) for a PNG, or a name
+    that is not a picture in static/pictures."""
+    try:
+        found = read_picture(static_dir, name)
+    except PictureRefused:
+        return None
+    drawing = svg2rlg(io.BytesIO(found.data)) if found.kind == SVG else None
     if drawing is None or not drawing.width:
         return None
     scale = size / max(drawing.width, drawing.height)
@@ -183,7 +190,7 @@ def flyer_pdf(
         lang="en-GB",
     )
     story: list[Flowable] = [_masthead(look, width)]
-    picture = _picture(static_dir / definition.start["picture"], PICTURE_SIZE)
+    picture = _picture(static_dir, definition.start["picture"], PICTURE_SIZE)
     if picture is not None:
         story.append(picture)
     qr = _qr_drawing(link, QR_SIZE)

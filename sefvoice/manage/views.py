@@ -29,8 +29,9 @@ from ..surveys import codes
 from ..surveys import held as held_responses
 from ..surveys import versions as survey_versions
 from ..surveys.forms import FilledByForm, choices, question_form
-from ..surveys.views import page_after, question_page
+from ..surveys.views import CARRIED_FORM, carried_over, page_after, question_page
 from ..terms import calendar
+from ..urls import public_url
 from . import service, share
 from .forms import PublishForm, ScheduleForm, UploadForm
 
@@ -81,7 +82,7 @@ def _survey_page(
     if not rows:
         abort(404)
     row = rows[0]
-    link = url_for("surveys.start", slug=slug, _external=True)
+    link = public_url("surveys.start", slug=slug)
     status = 400 if problem or (schedule_form and schedule_form.errors) else 200
     return render_template(
         "manage/survey.html",
@@ -203,7 +204,7 @@ def publish(slug: str) -> HttpResponse | tuple[str, int]:
 @bp.get("/<slug>/qr.png")
 def qr_png(slug: str) -> Response:
     _current(slug)
-    link = url_for("surveys.start", slug=slug, _external=True)
+    link = public_url("surveys.start", slug=slug)
     return Response(
         share.qr_png(link),
         mimetype="image/png",
@@ -214,7 +215,7 @@ def qr_png(slug: str) -> Response:
 @bp.get("/<slug>/flyer.pdf")
 def flyer(slug: str) -> Response:
     survey = _current(slug)
-    link = url_for("surveys.start", slug=slug, _external=True)
+    link = public_url("surveys.start", slug=slug)
     pdf = share.flyer_pdf(
         survey_versions.definition_of(survey),
         link,
@@ -253,10 +254,13 @@ def preview_start(slug: str, version: int) -> HttpResponse | tuple[str, int]:
     definition = _preview(slug, version)
     form = FilledByForm()
     form.filled_by.choices = choices(definition.filled_by)
-    if form.validate_on_submit():
+    if not carried_over() and form.validate_on_submit():
         return redirect(url_for(".preview_code", slug=slug, version=version))
     status = 400 if form.errors else 200
-    return render_template("surveys/start.html", definition=definition, form=form), status
+    page = render_template(
+        "surveys/start.html", definition=definition, form=form, carry_form=CARRIED_FORM
+    )
+    return page, status
 
 
 @bp.get("/<slug>/v<int:version>/preview/code")
@@ -275,11 +279,11 @@ def preview_question(slug: str, version: int, question_id: str) -> HttpResponse 
     definition = _preview(slug, version)
     question = definition.question(question_id) or abort(404)
     changing = request.args.get("change") == "1"
-    after = page_after(definition, question, changing)
+    after = page_after(definition, question, changing, {})  # nothing saved: no answers route
     if request.method == "POST" and "skip" in request.form and question.optional:
         return redirect(after)
     form = question_form(question)
-    if form.validate_on_submit():
+    if not carried_over() and form.validate_on_submit():
         return redirect(after)  # checked as a respondent's answer would be, and not saved
     return question_page(definition, question, form, changing)
 
@@ -292,6 +296,7 @@ def preview_check(slug: str, version: int) -> HttpResponse | str:
     return render_template(
         "surveys/check.html",
         definition=definition,
+        asked=definition.questions,
         answers={},
         missing=[],
         is_skipped=held_responses.is_skipped,

@@ -11,7 +11,10 @@ from .bulletin import (
 from .comment import REVIEW_STATUSES, CommentReview
 from .demo import DemoMark
 from .indicator import Import, Indicator, IndicatorValue, IndicatorValueHistory
+from .job import JOB_STATES, Job, JobFile
 from .paper import PaperBatch, PaperCopy
+from .register import CLOSED, WE_DID_STATUSES, WeDid, WeDidChange, YouSaid, YouSaidTheme
+from .release import PublishedBulletin, PublishedRelease
 from .survey import (
     CHANNELS,
     Answer,
@@ -27,7 +30,9 @@ from .user import AuditEvent, SignInThrottle, StaffSession, User
 
 __all__ = [
     "CHANNELS",
+    "CLOSED",
     "COMMITMENT_STATUSES",
+    "JOB_STATES",
     "REVIEW_STATUSES",
     "Answer",
     "AnswerChoice",
@@ -44,15 +49,24 @@ __all__ = [
     "Indicator",
     "IndicatorValue",
     "IndicatorValueHistory",
+    "Job",
+    "JobFile",
     "PaperBatch",
     "PaperCopy",
     "PendingUpload",
     "PendingUploadFile",
+    "PublishedBulletin",
+    "PublishedRelease",
     "Response",
     "SetAsideBatch",
     "SignInThrottle",
     "StaffSession",
     "Survey",
     "User",
+    "WE_DID_STATUSES",
+    "WeDid",
+    "WeDidChange",
+    "YouSaid",
+    "YouSaidTheme",
     "utcnow",
 ]

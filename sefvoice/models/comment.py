@@ -30,6 +30,9 @@ class CommentReview(db.Model):
     redacted_text: Mapped[str] = mapped_column(Text)
     theme: Mapped[str] = mapped_column(String(80), default="")
     principle: Mapped[str | None] = mapped_column(String(80))  # a charter principle id
+    # The SEF outcome it is filed under: its question's unless the officer chose another.
+    # None on reviews stored before officers chose it: the question's outcome applies.
+    outcome: Mapped[int | None] = mapped_column()
     reviewer_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )

@@ -44,24 +44,36 @@ class Import(db.Model):
 
 
 class IndicatorValue(db.Model):
-    """A measure's figure for one period. A marker (c, x, z, u) stands where there is no
-    number, and is never turned into 0."""
+    """A measure's figure for one period. A marker (c, x, z, u, low, :) stands where there
+    is no number, and is never turned into 0."""
 
     __tablename__ = "indicator_value"
     __table_args__ = (UniqueConstraint("indicator_id", "period"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"))
-    period: Mapped[date]
+    period: Mapped[date]  # the first day the figure covers
+    # The last day it covers ("calendar year 2023": 1 January to 31 December 2023); None for
+    # figures imported before periods had an end, which count as one day.
+    period_end: Mapped[date | None]
     period_label: Mapped[str] = mapped_column(String(40), default="")
     value: Mapped[float | None] = mapped_column(Float)
-    value_marker: Mapped[str | None] = mapped_column(String(1))
+    value_marker: Mapped[str | None] = mapped_column(String(4))
     england: Mapped[float | None] = mapped_column(Float)
-    england_marker: Mapped[str | None] = mapped_column(String(1))
+    england_marker: Mapped[str | None] = mapped_column(String(4))
     target: Mapped[float | None] = mapped_column(Float)
     import_id: Mapped[int] = mapped_column(ForeignKey("indicator_import.id"))
 
     indicator: Mapped[Indicator] = relationship(back_populates="values")
+
+    @property
+    def period_start(self) -> date:
+        return self.period
+
+    @property
+    def period_last_day(self) -> date:
+        """The last day the figure covers (its start, for a figure with no end stored)."""
+        return self.period_end or self.period
 
 
 class IndicatorValueHistory(db.Model):
@@ -74,9 +86,10 @@ class IndicatorValueHistory(db.Model):
     value_id: Mapped[int] = mapped_column(ForeignKey("indicator_value.id", ondelete="CASCADE"))
     replaced_by_import_id: Mapped[int] = mapped_column(ForeignKey("indicator_import.id"))
     old_period_label: Mapped[str] = mapped_column(String(40))
+    old_period_end: Mapped[date | None]
     old_value: Mapped[float | None] = mapped_column(Float)
-    old_value_marker: Mapped[str | None] = mapped_column(String(1))
+    old_value_marker: Mapped[str | None] = mapped_column(String(4))
     old_england: Mapped[float | None] = mapped_column(Float)
-    old_england_marker: Mapped[str | None] = mapped_column(String(1))
+    old_england_marker: Mapped[str | None] = mapped_column(String(4))
     old_target: Mapped[float | None] = mapped_column(Float)
     old_import_id: Mapped[int] = mapped_column(ForeignKey("indicator_import.id"))

@@ -57,6 +57,9 @@ class SignInThrottle(db.Model):
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), index=True
     )
+    # An e-mail-and-address row's address counter, so that unlocking the account clears the
+    # lock on the addresses it was tried from (a shared office's) too.
+    place_key: Mapped[str | None] = mapped_column(String(64))
     tries: Mapped[int] = mapped_column(default=0)
     window_started_at: Mapped[datetime] = mapped_column(default=utcnow)
     locked_until: Mapped[datetime | None]

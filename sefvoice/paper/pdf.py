@@ -12,6 +12,8 @@ No words here: the survey's come from its definition, the fixed ones from easyre
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +26,9 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -42,11 +46,13 @@ from reportlab.platypus import (
 )
 from svglib.svglib import svg2rlg
 
-from ..definitions import Option, Question, SurveyDefinition
+from ..definitions import Option, Question, SurveyDefinition, routing
+from ..pictures import PNG, PictureRefused, read_picture
 from .words import PaperWords
 
 FONT, BOLD = "Vera", "Vera-Bold"  # Bitstream Vera Sans, shipped with reportlab, embedded
 INK = HexColor("#0b0c0c")
+SHADE, WHITE = HexColor("#f3f2f1"), HexColor("#ffffff")  # every other answer's row
 MARGIN = 18 * mm
 LANGUAGE = "en-GB"
 
@@ -103,25 +109,35 @@ class _Styles:
         self.body = style("body", spaceAfter=size.text * 0.4)
         self.strong = style("strong", font=BOLD, spaceAfter=size.text * 0.4)
         self.label = style("label")
+        self.note = style("note", 0.85, BOLD)
 
 
 @lru_cache(maxsize=128)
-def _svg(path: Path):
+def _svg(data: bytes):
     """A picture's drawing, read once per process: every batch uses the same few."""
-    return svg2rlg(str(path))
+    return svg2rlg(io.BytesIO(data))
 
 
 class _Picture(Flowable):
-    """An option's picture, drawn from a form made the first time it is used."""
+    """An option's picture, drawn from a form made the first time it is used; nothing for
+    a name that is not a picture in static/pictures (a version stored before pictures were
+    checked)."""
 
-    def __init__(self, path: Path, size: float):
+    def __init__(self, static: Path, name: str, size: float):
         super().__init__()
-        self.path, self.size = path, size
+        self.static, self.name, self.size = static, name, size
         self.width = self.height = size
 
     def draw(self) -> None:
-        drawing = _svg(self.path)
-        name = "picture-" + "".join(ch if ch.isalnum() else "-" for ch in self.path.name)
+        try:
+            found = read_picture(self.static, self.name)
+        except PictureRefused:
+            return
+        if found.kind == PNG:
+            self.canv.drawImage(ImageReader(io.BytesIO(found.data)), 0, 0, self.size, self.size)
+            return
+        drawing = _svg(found.data)
+        name = "picture-" + "".join(ch if ch.isalnum() else "-" for ch in found.path.name)
         forms = self.canv.__dict__.setdefault("_sefvoice_forms", set())
         if name not in forms:
             forms.add(name)
@@ -173,31 +189,59 @@ def _paragraphs(texts, style: ParagraphStyle) -> list[Flowable]:
     return [Paragraph(escape(text), style) for text in texts]
 
 
+ADDRESS_BREAKS = re.compile(r"(?<=[/.\-])")  # after a slash, a dot or a dash
+
+
+def _address(address: str, style: ParagraphStyle, width: float) -> Paragraph:
+    """A web address in bold, wrapped only after a slash, dot or dash, never in the middle
+    of a word (a reader types it in as they see it); smaller only if one part is wider than
+    the line."""
+    parts = [p for p in ADDRESS_BREAKS.split(address) if p]
+    size = style.fontSize
+    while size > 8 and max(stringWidth(p, BOLD, size) for p in parts) > width:
+        size -= 1
+    lines = [""]
+    for part in parts:
+        if lines[-1] and stringWidth(lines[-1] + part, BOLD, size) > width:
+            lines.append("")
+        lines[-1] += part
+    fitted = ParagraphStyle(
+        "address", parent=style, fontName=BOLD, fontSize=size, leading=size * 1.35, splitLongWords=0
+    )
+    return Paragraph("<br/>".join(escape(line) for line in lines), fitted)
+
+
 def _choices(
-    options: tuple[Option, ...], size: PrintSize, width: float, styles: _Styles, static: Path
+    options: tuple[Option, ...],
+    words: PaperWords,
+    size: PrintSize,
+    width: float,
+    styles: _Styles,
+    static: Path,
 ) -> Table:
-    """One row per option: its picture on the left, its words, then a large tick box."""
-    gap = size.text * 0.75
-    label = width - size.picture - size.tick_box - 2 * gap
-    columns = [size.picture + gap, label, size.tick_box + gap]
-    rows = [
-        [
-            _Picture(static / option.picture, size.picture),
-            Paragraph(escape(option.label), styles.label),
-            _Box(size.tick_box, size.tick_box),
-        ]
-        for option in options
-    ]
+    """One row per option, every other one shaded: a large tick box, its picture, then its
+    words, so that the box sits beside what it means. An answer that goes on its own says
+    "Tick only this box." under its words."""
+    gap = size.text * 0.5
+    label_width = width - size.tick_box - size.picture - 2 * gap
+    columns = [size.tick_box + gap, size.picture + gap, label_width]
+    rows = []
+    for option in options:
+        label = [Paragraph(escape(option.label), styles.label)]
+        if option.exclusive:
+            label.append(Paragraph(escape(words.instructions["exclusive"]), styles.note))
+        box = _Box(size.tick_box, size.tick_box)
+        rows.append([box, _Picture(static, option.picture, size.picture), label])
     table = Table(rows, colWidths=columns, hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("LEFTPADDING", (0, 0), (-1, -1), size.text * 0.25),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("LEFTPADDING", (2, 0), (2, -1), gap),
                 ("TOPPADDING", (0, 0), (-1, -1), size.text * 0.25),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), size.text * 0.25),
+                ("ROWBACKGROUNDS", (0, 0), (-1, -1), [SHADE, WHITE]),
             ]
         )
     )
@@ -214,6 +258,29 @@ def _answer_space(question: Question, size: PrintSize, width: float, styles: _St
     return _Box(width, size.text * 9)
 
 
+def routing_words(definition: SurveyDefinition, question: Question, words: PaperWords) -> list[str]:
+    """ "Answer this only if you ticked “…” in question 1." and where to go if not, for a
+    question asked only after certain answers (none for the others)."""
+    if question.show_if is None:
+        return []
+    labels, number = routing.condition_words(definition, question)
+    answers = " or ".join(f"“{label}”" for label in labels)
+    target = routing.skip_to(definition, question)
+    go_to = words.instructions["go_to" if target else "go_to_end"].format(number=target)
+    return [words.instructions["only_if"].format(answers=answers, number=number), go_to]
+
+
+def _meanings(
+    meanings: list[tuple[str, str]], words: PaperWords, styles: _Styles
+) -> list[Flowable]:
+    """ "What does “physio” mean?" and its meaning, for each hard word."""
+    parts: list[Flowable] = []
+    for word, meaning in meanings:
+        asked = words.instructions["meaning"].format(word=word)
+        parts += [Paragraph(escape(asked), styles.strong), Paragraph(escape(meaning), styles.body)]
+    return parts
+
+
 def _question_block(
     heading: str,
     question: Question,
@@ -222,15 +289,20 @@ def _question_block(
     width: float,
     styles: _Styles,
     static: Path,
+    routed: list[str] | None = None,
+    meanings: list[tuple[str, str]] | None = None,
 ) -> KeepTogether:
-    """A question with all its options: one block that never splits across pages."""
+    """A question with all its options: one block that never splits across pages. The
+    meanings of its hard words are printed with it, as the page shows them."""
     parts: list[Flowable] = [Paragraph(escape(heading), styles.heading)]
+    parts += _paragraphs(routed or [], styles.strong)
     parts += _paragraphs([question.hint] if question.hint else [], styles.body)
+    parts += _meanings(meanings or [], words, styles)
     instructions = [words.instruction(question.type)]
     instructions += [words.instructions["optional"]] if question.optional else []
     parts += _paragraphs(instructions, styles.strong)
     if question.is_choice:
-        parts.append(_choices(question.options, size, width, styles, static))
+        parts.append(_choices(question.options, words, size, width, styles, static))
     else:
         parts.append(_answer_space(question, size, width, styles))
     parts.append(Spacer(1, size.text))
@@ -257,6 +329,7 @@ def _story(
     size: PrintSize,
     width: float,
     static: Path,
+    glossary: dict[str, str],
 ) -> list[Flowable]:
     styles = _Styles(size)
     start, headings = definition.start, words.headings
@@ -266,7 +339,8 @@ def _story(
             [
                 _QRCode(addresses.survey, qr_size),
                 _paragraphs(words.online, styles.body)
-                + [Paragraph(escape(addresses.survey), styles.strong)],
+                # The column's width, less the table cell's padding (6 points a side).
+                + [_address(addresses.survey, styles.strong, width - qr_size - size.text - 12)],
             ]
         ],
         colWidths=[qr_size + size.text, None],
@@ -278,6 +352,9 @@ def _story(
         Paragraph(escape(definition.title), styles.title),
         Paragraph(escape(headings["what_for"]), styles.heading),
         *_paragraphs(start["what_for"], styles.body),
+        *_meanings(
+            [(w, glossary[w]) for w in start.get("explain", ()) if w in glossary], words, styles
+        ),
         Paragraph(escape(headings["who_sees"]), styles.heading),
         *_paragraphs(start["who_sees"], styles.body),
         Paragraph(escape(headings["how_long"]), styles.heading),
@@ -285,7 +362,7 @@ def _story(
         Paragraph(escape(headings["anonymous"]), styles.heading),
         *_paragraphs(words.anonymous, styles.body),
         *_paragraphs(words.withdraw, styles.body),
-        Paragraph(escape(addresses.withdraw), styles.strong),
+        _address(addresses.withdraw, styles.strong, width),
         KeepTogether([Paragraph(escape(headings["online"]), styles.heading), online]),
         KeepTogether(
             [
@@ -299,7 +376,16 @@ def _story(
     story.append(_question_block(filled_by.text, filled_by, words, size, width, styles, static))
     for number, question in enumerate(definition.questions, 1):
         heading = f"{number}. {question.text}"
-        story.append(_question_block(heading, question, words, size, width, styles, static))
+        routed = routing_words(definition, question, words)
+        meanings = [(w, glossary[w]) for w in question.explain if w in glossary]
+        story.append(
+            _question_block(heading, question, words, size, width, styles, static, routed, meanings)
+        )
+    story += [
+        PageBreak(),
+        Paragraph(escape(headings["thanks"]), styles.title),
+        *_paragraphs(words.send_back, styles.body),
+    ]
     return story
 
 
@@ -362,14 +448,19 @@ def build_pdf(
     addresses: CopyAddresses,
     static: Path,
     large_print: bool = False,
+    glossary: dict[str, str] | None = None,
+    drew: Callable[[int, int], None] | None = None,
+    drawn: Callable[[], None] | None = None,
 ) -> bytes:
-    """One PDF holding a copy of the survey for each reference, in that order."""
+    """One PDF holding a copy of the survey for each reference, in that order. `glossary`:
+    the meanings of the hard words the questions explain (easyread/glossary.yaml).
+    `drew(done, total)` is told of each copy drawn, `drawn()` before the file is written."""
     _register_fonts()
     size = LARGE_PRINT if large_print else STANDARD
     buffer = io.BytesIO()
     document = _CopyTemplate(buffer, size, definition)
     document.build(
-        _story(definition, words, addresses, size, document.width, static),
+        _story(definition, words, addresses, size, document.width, static, glossary or {}),
         canvasmaker=_LayOutOnceCanvas,
     )
     canvas: _LayOutOnceCanvas = document.canv
@@ -378,7 +469,7 @@ def build_pdf(
     qr_page, qr_area = canvas.qr_link
     width, height = A4
     top = height - MARGIN - size.text * 1.2
-    for reference in references:
+    for done, reference in enumerate(references, 1):
         for number, form in enumerate(canvas.page_forms, 1):
             canvas.doForm(form)
             canvas.setFillColor(INK)
@@ -393,5 +484,9 @@ def build_pdf(
             if number == qr_page:
                 canvas.linkURL(addresses.survey, qr_area, relative=0, thickness=0)
             canvas.showPage()
+        if drew:
+            drew(done, len(references))
+    if drawn:
+        drawn()
     canvas.save()
     return buffer.getvalue()

@@ -9,7 +9,8 @@ or nothing is.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
 from ..auth import audit
-from ..definitions import Question, SurveyDefinition
+from ..definitions import Question, SurveyDefinition, load_glossary, routing
 from ..extensions import db
 from ..models import PaperBatch, PaperCopy, Response, Survey, utcnow
 from ..surveys import codes
@@ -30,6 +31,7 @@ from .pdf import CopyAddresses, build_pdf, filled_by_question
 from .words import load_paper_words
 
 MAX_COPIES = 5000
+OPTION_NUMBER = re.compile(r"[0-9]{1,6}")  # a ticked box's number, as typed
 STAFF_CHANNELS = ("paper", "phone", "with_help")
 FILLED_BY_FIELD = "filled-by"  # the name of its field on the data-entry page
 
@@ -69,8 +71,9 @@ def _chunks(items: list[str], size: int):
         yield items[start : start + size]
 
 
-def print_batch(survey: Survey, copies: int, large_print: bool) -> PaperBatch:
-    """Store a batch of copies of the survey version with a reference for each. Audited."""
+def new_batch(survey: Survey, copies: int, large_print: bool) -> PaperBatch:
+    """Store a batch of copies of the survey version, without its references yet (the job
+    making its PDF stores them: store_references). Audited."""
     if not 1 <= copies <= MAX_COPIES:
         raise PaperError(
             f"You can print from 1 to {MAX_COPIES:,} copies at once."
@@ -79,15 +82,33 @@ def print_batch(survey: Survey, copies: int, large_print: bool) -> PaperBatch:
     batch = PaperBatch(survey=survey, copies=copies, large_print=large_print)
     db.session.add(batch)
     db.session.flush()
-    db.session.execute(
-        insert(PaperCopy),
-        [{"reference": r, "batch_id": batch.id} for r in _unused_references(copies)],
-    )
     audit.record(
         "paper copies printed",
         f"{survey.slug} v{survey.version}: batch {batch.id}, {copies} copies"
         + (", large print" if large_print else ""),
     )
+    return batch
+
+
+def store_references(batch: PaperBatch) -> None:
+    """A new reference for each of the batch's copies, all in one transaction; nothing if
+    they are stored already (a job run again after its worker stopped)."""
+    stored = db.session.scalar(
+        select(func.count()).select_from(PaperCopy).where(PaperCopy.batch_id == batch.id)
+    )
+    if stored:
+        return
+    db.session.execute(
+        insert(PaperCopy),
+        [{"reference": r, "batch_id": batch.id} for r in _unused_references(batch.copies)],
+    )
+    db.session.commit()
+
+
+def print_batch(survey: Survey, copies: int, large_print: bool) -> PaperBatch:
+    """A new batch with its references stored."""
+    batch = new_batch(survey, copies, large_print)
+    store_references(batch)
     return batch
 
 
@@ -102,17 +123,28 @@ def batch_references(batch_id: int) -> list[str]:
 
 
 def batch_pdf(
-    batch: PaperBatch, addresses: CopyAddresses, easyread_dir: Path, static: Path
+    batch: PaperBatch,
+    addresses: CopyAddresses,
+    easyread_dir: Path,
+    static: Path,
+    drew: Callable[[int, int], None] | None = None,
+    drawn: Callable[[], None] | None = None,
 ) -> bytes:
-    """The batch's copies as one PDF, made afresh from the stored references."""
+    """The batch's copies as one PDF, made afresh from the stored references. `drew(done,
+    total)` is told of each copy drawn, and `drawn()` when the file is being written."""
     references = [codes.format_code(r) for r in batch_references(batch.id)]
+    definition, large_print = survey_versions.definition_of(batch.survey), batch.large_print
+    db.session.commit()  # nothing held open in the database while the pages are drawn
     return build_pdf(
-        survey_versions.definition_of(batch.survey),
+        definition,
         load_paper_words(easyread_dir),
         references,
         addresses,
         static,
-        batch.large_print,
+        large_print,
+        load_glossary(easyread_dir),
+        drew,
+        drawn,
     )
 
 
@@ -183,7 +215,9 @@ def _option_ids(question: Question, typed: str) -> list[str]:
     """Options typed by their numbers ("2", or "1 3" for several) as their ids."""
     numbers = typed.replace(",", " ").split()
     count = len(question.options)
-    if not all(n.isdigit() and 1 <= int(n) <= count for n in numbers):
+    # 0-9 only: str.isdigit() is true of "²", which int() refuses; six digits at most, so a
+    # 5,000-digit number is refused before int() is asked to read it.
+    if not all(OPTION_NUMBER.fullmatch(n) and 1 <= int(n) <= count for n in numbers):
         raise PaperError(f"Type the number of each ticked box, from 1 to {count}.")
     if question.type != "multiple" and len(numbers) > 1:
         raise PaperError(f"Type one number, from 1 to {count}: only one box can be ticked.")
@@ -245,10 +279,20 @@ def read_return(
         filled_by = _filled_by(definition, text.get(FILLED_BY_FIELD, ""))
     except PaperError as error:
         errors[FILLED_BY_FIELD] = str(error)
-    answers = {}
+    answers: dict[str, dict] = {}
     for question in definition.questions:
+        typed_answer = text.get(field_name(question), "")
+        chosen = {qid: answer.get("option_ids") or [] for qid, answer in answers.items()}
+        if not routing.applies(definition, question, chosen):
+            if typed_answer:  # on paper they were sent past it: not a skip, not counted
+                labels, number = routing.condition_words(definition, question)
+                errors[field_name(question)] = (
+                    f"Leave this empty: it is only for people who ticked"
+                    f" {' or '.join(f'“{label}”' for label in labels)} in question {number}."
+                )
+            continue
         try:
-            answers[question.id] = _answer(question, text.get(field_name(question), ""))
+            answers[question.id] = _answer(question, typed_answer)
         except PaperError as error:
             errors[field_name(question)] = str(error)
     if errors:
@@ -298,7 +342,8 @@ def enter_return(
             .values(response_id=response.id)
         )
     for question in definition.questions:
-        held_responses.save_answer(response.id, question, **answers[question.id], commit=False)
+        if question.id in answers:  # a question it was not asked has no answer, not a skip
+            held_responses.save_answer(response.id, question, **answers[question.id], commit=False)
     held_responses.submit_response(response.id, commit=False)
     audit.record(
         "return entered",

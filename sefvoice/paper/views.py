@@ -2,29 +2,30 @@
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
+from dataclasses import asdict
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as HttpResponse
 
-from ..auth import audit, role_required
+from ..auth import role_required
 from ..extensions import db
-from ..models import CHANNELS, PaperBatch, Survey
+from ..jobs import service as jobs
+from ..models import CHANNELS, Job, PaperBatch, Survey
 from ..surveys import versions as survey_versions
+from ..urls import public_url
 from . import service
 from .forms import PrintForm
+from .jobs import BATCH_PDF, batch_subject
 from .pdf import CopyAddresses, filled_by_question
 
 bp = Blueprint("paper", __name__, url_prefix="/paper")
@@ -54,44 +55,48 @@ def print_copies(slug: str) -> str | HttpResponse:
     form = PrintForm()
     if form.validate_on_submit():
         try:
-            batch = service.print_batch(survey, form.copies.data, form.large_print.data)
+            batch = service.new_batch(survey, form.copies.data, form.large_print.data)
         except service.PaperError as error:
             form.copies.errors.append(str(error))
         else:
-            return redirect(url_for(".batch", batch_id=batch.id))
+            return redirect(url_for("jobs.show", job_id=_start_pdf(batch).id))
     status = 400 if form.errors else 200
     return render_template(
         "paper/print.html", survey=survey, form=form, most=service.MAX_COPIES
     ), status
 
 
+def _start_pdf(batch: PaperBatch) -> Job:
+    """The job making the batch's PDF (a worker draws it; the PDF is stored once)."""
+    addresses = CopyAddresses(
+        survey=public_url("surveys.start", slug=batch.survey.slug),
+        withdraw=public_url("surveys.withdraw"),
+    )
+    return jobs.start(
+        BATCH_PDF,
+        batch_subject(batch),
+        {"batch_id": batch.id, "addresses": asdict(addresses)},
+        current_user.email,
+    )
+
+
 @bp.get("/batches/<int:batch_id>")
 @role_required("officer")
 def batch(batch_id: int) -> str:
     found = db.session.get(PaperBatch, batch_id) or abort(404)
-    return render_template("paper/batch.html", batch=found)
+    made = jobs.latest_done(BATCH_PDF, batch_subject(found))
+    return render_template("paper/batch.html", batch=found, made=made)
 
 
 @bp.get("/batches/<int:batch_id>/copies.pdf")
 @role_required("officer")
 def batch_pdf(batch_id: int) -> HttpResponse:
+    """The batch's stored PDF; if it has not been made (or is being made), its progress."""
     found = db.session.get(PaperBatch, batch_id) or abort(404)
-    survey = found.survey
-    addresses = CopyAddresses(
-        survey=url_for("surveys.start", slug=survey.slug, _external=True),
-        withdraw=url_for("surveys.withdraw", _external=True),
-    )
-    pdf = service.batch_pdf(
-        found,
-        addresses,
-        Path(current_app.config["EASYREAD_DIR"]),
-        Path(current_app.static_folder),
-    )
-    audit.record("paper copies downloaded", f"batch {found.id}")
-    name = f"{survey.slug}-v{survey.version}-batch-{found.id}.pdf"
-    return send_file(
-        io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True, download_name=name
-    )
+    made = jobs.latest_done(BATCH_PDF, batch_subject(found))
+    if made is None:
+        return redirect(url_for("jobs.show", job_id=_start_pdf(found).id))
+    return redirect(url_for("jobs.result", job_id=made.id))  # which records the download
 
 
 @bp.route("/<slug>/<int:version>/enter", methods=["GET", "POST"])

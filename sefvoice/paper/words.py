@@ -10,17 +10,14 @@ import yaml
 from ..definitions import MAX_SENTENCE_WORDS, SurveyDefinitionError, sentences
 
 HEADINGS = (
-    "what_for",
-    "who_sees",
-    "how_long",
-    "anonymous",
-    "online",
-    "send_back",
-    "reference",
-    "help",
+    *("what_for", "who_sees", "how_long", "anonymous", "online", "send_back", "reference"),
+    *("thanks", "help"),
 )
 PARAGRAPHS = ("anonymous", "withdraw", "online", "send_back", "help")
-INSTRUCTIONS = ("single", "multiple", "number", "text", "optional")
+INSTRUCTIONS = (
+    *("single", "multiple", "number", "text", "optional"),
+    *("only_if", "go_to", "go_to_end", "exclusive", "meaning"),
+)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 
 import numpy as np
 import pandas as pd
@@ -175,14 +175,15 @@ def _add_relations(
     for group in group_values.itertuples(index=False):
         group = tuple(group)
         for definition in definitions:
-            people = index[("respondents", definition.slug, "", "", *group)]
+            everyone = [index[("respondents", definition.slug, "", "", *group)]]
             for question in definition.questions:
                 answered = index[("answering", definition.slug, question.id, "", *group)]
-                pair = np.array([answered, people])
-                # Everyone who responded answered a required question (unless an older
-                # version of the survey lacked it); an optional one, at most everyone.
+                asked = _asked(definition, question, everyone, partial(_cell_of, index, group))
+                pair = np.array([answered, *asked])
+                # Everyone asked answered a required question (unless an older version of
+                # the survey lacked it); an optional one, at most everyone asked.
                 ranges = [(-np.inf, 0)] if question.optional else [(0, 0), (-np.inf, 0)]
-                _relation(cells, pair, np.array([1, -1]), *ranges)
+                _relation(cells, pair, np.array([1, *[-1] * len(asked)]), *ranges)
                 chosen = np.array(
                     [
                         index[("chose", definition.slug, question.id, o.id, *group)]
@@ -202,6 +203,20 @@ def _add_relations(
                         _relation(cells, pair, np.array([1, -1]), (-np.inf, 0))
                     coefficients = np.append(np.ones(len(chosen)), -1)
                     _relation(cells, with_answered, coefficients, (0, np.inf))
+
+
+def _cell_of(index: dict, group: tuple, key: tuple) -> int:
+    return index[(*key, *group)]
+
+
+def _asked(definition: SurveyDefinition, question, everyone: list, cell) -> list:
+    """The cells whose sum is the people asked the question: everyone, or for a question
+    asked only after certain answers (show_if), the people who chose them, of a one-answer
+    question, so each person is in one cell."""
+    rule = question.show_if
+    if rule is None:
+        return everyone
+    return [cell(("chose", definition.slug, rule.question, option)) for option in rule.answers]
 
 
 def _option_flags(definitions: Sequence[SurveyDefinition]) -> pd.DataFrame:
@@ -279,16 +294,21 @@ def make_figures(
             for grouping in groupings:
                 add((name, grouping.column), rows, [grouping.column])
 
-    # Skips: respondents of the survey minus those who answered, where not always zero.
+    # Skips: the people asked a question minus those who answered, where not always zero.
+    # Someone not asked it (routing) did not skip it: they are not among those asked.
+    empty = Figure((), np.array([], dtype=int), 0)
     for definition in definitions:
-        everyone = figures[("respondents", "survey", definition.slug)]
+        everyone = [figures[("respondents", "survey", definition.slug)]]
         for question in definition.questions:
             answered = figures[("answering", definition.slug, question.id)]
+            asked = _asked(definition, question, everyone, lambda key: figures.get(key, empty))
             key = ("skipped", definition.slug, question.id)
             figures[key] = Figure(
                 key,
-                np.concatenate([everyone.cells, answered.cells]),
-                everyone.value - answered.value,
-                np.concatenate([np.ones(len(everyone.cells)), -np.ones(len(answered.cells))]),
+                np.concatenate([*(f.cells for f in asked), answered.cells]),
+                sum(f.value for f in asked) - answered.value,
+                np.concatenate(
+                    [*(np.ones(len(f.cells)) for f in asked), -np.ones(len(answered.cells))]
+                ),
             )
     return figures

@@ -89,8 +89,19 @@ class Pass:
         percents: Sequence[Percent],
         extra_targets: Sequence[Figure],
         rules: Rules,
+        known: Sequence[Known] = (),
+        needed: dict[Key, int] | None = None,
+        tries: int | None = None,
     ):
+        """`known`: facts a reader has from elsewhere (earlier versions of the release);
+        `needed`: for targets that need fewer than `min_count` possible values, how many
+        (a change of fewer than 5 people can take no more values than there are people);
+        `tries`: how many of the figures an attack relied on to try hiding, alone and in
+        pairs (None: all; a revision, whose attacks rely on many figures, tries the
+        smallest few, then falls back as below)."""
         self.cells, self.rules = cells, rules
+        self.extra_known, self.needed = list(known), dict(needed or {})
+        self.tries = tries
         self.counts = {c.figure.key: c for c in counts}
         self.percents = {p.key: p for p in percents}
         self.extra_targets = list(extra_targets)
@@ -159,7 +170,11 @@ class Pass:
                 for figure in below:
                     label = Figure(("too few", *key), figure.cells, 0, figure.coefficients)
                     facts.append(Known(label, 0, rules.min_base - 1))
-        return facts
+        return facts + self.extra_known
+
+    def _needed(self, figure: Figure) -> int:
+        """How many whole values the figure must keep possible to be safe."""
+        return self.needed.get(figure.key, self.rules.min_count)
 
     def _rounding(self, percent: Percent) -> list[Known]:
         """A rounded percentage p: (p - 0.5) * base <= 100 * positive <= (p + 0.5) * base."""
@@ -194,7 +209,7 @@ class Pass:
         setup = Attack(self.cells, self.known(counts, percents), self.points)
         wanted = None if only is None else set(only)
         return [
-            setup.range(figure, self.rules.min_count, exact)
+            setup.range(figure, self._needed(figure), exact)
             for figure in self.targets(counts, percents)
             if wanted is None or figure.key in wanted
         ]
@@ -234,14 +249,14 @@ class Pass:
 
     def _try(self, counts, percents, target: Figure) -> Finding:
         setup = Attack(self.cells, self.known(counts, percents), self.points)
-        return setup.range(target, self.rules.min_count)
+        return setup.range(target, self._needed(target))
 
     def _step(self, finding: Finding, target: Figure) -> list[Key]:
         """The figures to hide next for an unsafe target (see the module's docstring)."""
         counts, percents = self.state.counts, self.state.percents
         candidates = self._candidates(finding, counts, percents)
         widest, tried = None, []
-        for key in candidates:
+        for key in candidates[: self.tries]:
             trial = self._try(*self._hide(counts, percents, key), target)
             if trial.safe:
                 return [key]
@@ -252,7 +267,7 @@ class Pass:
                 widest = (key, trial)
         for key, trial in tried:
             after = self._hide(counts, percents, key)
-            for second in self._candidates(trial, *after):
+            for second in self._candidates(trial, *after)[: self.tries]:
                 if self._try(*self._hide(*after, second), target).safe:
                     return [key, second]
         if widest:
@@ -291,7 +306,7 @@ class Pass:
         for target in self.targets(counts, percents):
             if target.key in safe:
                 continue
-            finding = setup.range(target, self.rules.min_count)
+            finding = setup.range(target, self._needed(target))
             if not finding.safe:
                 return finding, target
             safe.add(target.key)
@@ -314,7 +329,7 @@ class Pass:
         """True if no target can be narrowed; `first` is tried first (the likeliest)."""
         setup = Attack(self.cells, self.known(counts, percents), self.points)
         targets = sorted(self.targets(counts, percents), key=lambda t: t.key != first)
-        return all(setup.range(t, self.rules.min_count).safe for t in targets)
+        return all(setup.range(t, self._needed(t)).safe for t in targets)
 
     def _show_again(self) -> None:
         """Show again each further hidden figure the release can do without, largest first."""
@@ -339,8 +354,11 @@ def protect(
     percents: Sequence[Percent],
     extra_targets: Sequence[Figure],
     rules: Rules,
+    known: Sequence[Known] = (),
+    needed: dict[Key, int] | None = None,
+    tries: int | None = None,
 ) -> tuple[Protection, Pass]:
     """Decide what the release shows; every hidden figure checked by the attacker. Returns
-    the pass too, to audit the result with."""
-    decided = Pass(cells, counts, percents, extra_targets, rules)
+    the pass too, to audit the result with. (`known`, `needed`, `tries`: see Pass.)"""
+    decided = Pass(cells, counts, percents, extra_targets, rules, known, needed, tries)
     return decided.run(), decided

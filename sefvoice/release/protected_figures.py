@@ -11,14 +11,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..definitions import SurveyDefinition
-from .attack import Finding
+from .attack import Finding, Known
 from .finest_cells import Cells, Figure, make_cells, make_figures
 from .grouped_counts import TermCounts
 from .keys import Grouping, Key, base_key, scored
 from .protect import SHOWN, SMALL, TOO_FEW, Count, Percent, protect
 from .shown import HIDDEN, Rules, Shown
+from .versions import Earlier, stack, stored_facts
 
 TOO_FEW_ANSWERS = "too few answers"
+REVISION_TRIES = 4  # see protect.Pass: how many figures a revision tries hiding at each step
 
 
 class ProtectedFigures:
@@ -30,7 +32,10 @@ class ProtectedFigures:
         groupings: Sequence[Grouping],
         counts: TermCounts,
         rules: Rules,
+        earlier: Sequence[Earlier] = (),
     ):
+        """`earlier`: the term's versions already published, when this is a revision: a
+        reader has them, so the protection holds over every version (versions.py)."""
         # A survey no one answered this term is left out: there is no one to protect.
         answered = set(counts.respondents.loc[counts.respondents["n"] > 0, "slug"])
         definitions = [d for d in definitions if d.slug in answered]
@@ -39,9 +44,22 @@ class ProtectedFigures:
             definitions, groupings, counts.respondents, counts.answering, counts.choices
         )
         self.figures: dict[Key, Figure] = make_figures(self.cells, definitions, groupings)
-        self.protection, self._pass = protect(
-            self.cells, self._counts(), self._percents(), self._skips(), rules
-        )
+        if earlier:
+            over = stack(self.cells, self.figures, earlier, rules)
+            self.protection, self._pass = protect(
+                over.cells,
+                self._counts(),
+                self._percents(),
+                self._skips() + over.targets,
+                rules,
+                over.known,
+                over.needed,
+                tries=REVISION_TRIES,
+            )
+        else:
+            self.protection, self._pass = protect(
+                self.cells, self._counts(), self._percents(), self._skips(), rules
+            )
 
     def _counts(self) -> list[Count]:
         f = self.figures
@@ -141,6 +159,17 @@ class ProtectedFigures:
             return Shown(None, HIDDEN if n >= self.rules.min_base else TOO_FEW_ANSWERS)
         value = 100 * self.value(key) / n
         return Shown(round(value), f"{value:.0f}%")
+
+    def published_facts(self) -> list[Known]:
+        """What a reader learns from this release alone."""
+        state = self.protection
+        known = self._pass.known(state.counts, state.percents)
+        return known[: len(known) - len(self._pass.extra_known)]
+
+    def facts(self) -> dict:
+        """This release's cells and what it publishes about them, stored with a published
+        version so that a revision can be protected against it."""
+        return stored_facts(self.cells, self.published_facts())
 
     def audit(self) -> list[Finding]:
         """The attacker's best range, in whole numbers, for every figure that must stay

@@ -6,6 +6,7 @@ load then, not with the app.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,7 @@ from sqlalchemy import func, select
 
 from ..definitions import Charter, SurveyDefinition
 from ..extensions import db
-from ..models import CHANNELS, Response
+from ..models import CHANNELS, PublishedRelease, Response, Survey
 from ..surveys.versions import charter, current_surveys, definition_of
 from ..terms import Term, calendar, local_date
 from .keys import Grouping
@@ -31,6 +32,7 @@ from .tables import SummaryTables, summary_tables
 
 if TYPE_CHECKING:
     from .protected_figures import ProtectedFigures
+    from .versions import Earlier
 
 
 def rules() -> Rules:
@@ -59,16 +61,60 @@ def terms_with_responses() -> list[Term]:
     return list(reversed(terms.between(*days)))
 
 
-def protected_figures_for(term: Term) -> ProtectedFigures:
-    """One term's figures and their protection (what `publication_for` shows for the term)."""
+def protected_figures_for(
+    term: Term,
+    definitions: list[SurveyDefinition] | None = None,
+    earlier: Sequence[Earlier] = (),
+) -> ProtectedFigures:
+    """One term's figures and their protection (what `publication_for` shows for the term);
+    `definitions` and `earlier` as for `publication_for`."""
     from .grouped_counts import grouped_counts
     from .protected_figures import ProtectedFigures
 
     the_charter = charter()
     splits = groupings(the_charter)
     counts = grouped_counts([term], [g.column for g in splits])
-    definitions = [definition_of(s) for s in current_surveys()]
-    return ProtectedFigures(definitions, splits, counts.of(term.name), rules())
+    definitions = definitions or [definition_of(s) for s in current_surveys()]
+    return ProtectedFigures(definitions, splits, counts.of(term.name), rules(), earlier)
+
+
+def published_versions(term: Term) -> list[PublishedRelease]:
+    """The term's published versions, oldest first (their records not loaded)."""
+    return list(
+        db.session.scalars(
+            select(PublishedRelease)
+            .filter_by(term_name=term.name)
+            .order_by(PublishedRelease.version)
+        )
+    )
+
+
+def earlier_versions(rows: list[PublishedRelease]) -> list[Earlier]:
+    """What a reader of each published version knows (its stored facts)."""
+    from .versions import read_facts
+
+    return [read_facts(row.version, row.facts) for row in rows]
+
+
+def published_definitions(first: PublishedRelease) -> list[SurveyDefinition]:
+    """The survey versions a term's first version counted by: a revision keeps the
+    wording as published."""
+    found = []
+    for survey in first.record["surveys"]:
+        stored = db.session.scalar(
+            select(Survey).filter_by(slug=survey["slug"], version=survey["version"])
+        )
+        if stored is not None:
+            found.append(definition_of(stored))
+    return found
+
+
+def audited_figures_for(term: Term) -> tuple[ProtectedFigures, int]:
+    """The term's figures as they would be published now, protected against every version
+    already published (a reader has them all), and how many versions that is."""
+    rows = published_versions(term)
+    definitions = published_definitions(rows[0]) if rows else None
+    return protected_figures_for(term, definitions, earlier_versions(rows)), len(rows)
 
 
 def build_summary(
@@ -79,24 +125,39 @@ def build_summary(
     rules: Rules,
     definitions: list[SurveyDefinition],
     groupings: list[Grouping],
+    published: dict[Term, FeedbackSummary] | None = None,
+    earlier: Sequence[Earlier] = (),
 ) -> FeedbackSummary:
     """Everything the feedback tab shows for a term, from one GROUP BY and one release
-    (one disclosure pass) per term it shows."""
+    (one disclosure pass) per term it shows. An earlier term in `published` (its summary as
+    published) is shown as published, never recounted: a reader has that release already.
+    `earlier`: the term's own versions already published, when this is a revision."""
     from .grouped_counts import grouped_counts
     from .protected_figures import ProtectedFigures
 
-    terms = sorted({*trend, term, previous})
+    published = {t: s for t, s in (published or {}).items() if t != term}
+    terms = sorted({*trend, term, previous} - set(published))
     counts = grouped_counts(terms, [g.column for g in groupings])
     releases = {
-        t: ProtectedFigures(definitions, groupings, counts.of(t.name), rules) for t in terms
+        t: ProtectedFigures(
+            definitions, groupings, counts.of(t.name), rules, earlier if t == term else ()
+        )
+        for t in terms
     }
     numbers = counts.numbers
 
     def results(t: Term) -> list[QuestionResult]:
+        if t in published:
+            return published[t].questions
         return question_results(releases[t], numbers[numbers["term"] == t.name])
 
+    def overall(t: Term) -> GroupRow:
+        if t in published:
+            return next(row for row in published[t].by_term if row.name == t.name)
+        return GroupRow(t.name, releases[t].count(("respondents",)), releases[t].percent(("all",)))
+
     now, before = results(term), results(previous)
-    return FeedbackSummary(
+    summary = FeedbackSummary(
         term=term,
         previous=previous,
         respondents=releases[term].count(("respondents",)),
@@ -108,11 +169,10 @@ def build_summary(
             now, before, "outcome", {o.number: o.name for o in charter.outcomes.values()}, rules
         ),
         groups=group_tables(releases[term], term.name),
-        by_term=[
-            GroupRow(t.name, releases[t].count(("respondents",)), releases[t].percent(("all",)))
-            for t in trend
-        ],
+        by_term=[overall(t) for t in trend],
     )
+    summary.release = releases[term]
+    return summary
 
 
 @dataclass(frozen=True)
@@ -124,9 +184,17 @@ class Publication:
     tables: SummaryTables
 
 
-def publication_for(term: Term) -> Publication:
-    """The term's release; the trend covers up to TREND_TERMS terms, from the first term
-    anyone answered in."""
+def publication_for(
+    term: Term,
+    definitions: list[SurveyDefinition] | None = None,
+    published: dict[Term, FeedbackSummary] | None = None,
+    earlier: Sequence[Earlier] = (),
+) -> Publication:
+    """The term's release, counted live: the trend covers up to TREND_TERMS terms, from the
+    first term anyone answered in. `definitions`: the survey versions to count by (default:
+    the current ones); `published`: earlier terms' summaries as published, shown as they
+    are; `earlier`: this term's versions already published (a revision is protected over
+    them all)."""
     terms = calendar()
     answered = terms_with_responses()
     trend, current = [], term
@@ -142,7 +210,9 @@ def publication_for(term: Term) -> Publication:
         trend,
         the_charter,
         rules(),
-        [definition_of(s) for s in current_surveys()],
+        definitions or [definition_of(s) for s in current_surveys()],
         groupings(the_charter),
+        published,
+        earlier,
     )
     return Publication(summary, summary_tables(summary))

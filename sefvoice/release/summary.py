@@ -7,10 +7,12 @@ Each term's figures go through one disclosure pass over the whole term
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from ..definitions import SurveyDefinition
 from ..terms import Term
+from ..words import noun
 from .keys import base_key, scored
 from .shown import Rules, Shown
 from .statistics import wilson_interval
@@ -88,6 +90,11 @@ class FeedbackSummary:
     by_outcome: list[ScoreRow]
     groups: list[GroupTable]  # by each grouping, then by survey
     by_term: list[GroupRow]
+    # The term's figures before they were shown (for publishing its protection); not part
+    # of what is shown, so not stored with it.
+    release: ProtectedFigures | None = field(
+        default=None, compare=False, repr=False, metadata={"stored": False}
+    )
 
     def group(self, table_id: str) -> GroupTable:
         return next(g for g in self.groups if g.id == table_id)
@@ -192,9 +199,14 @@ def _change(now: list[QuestionResult], before: list[QuestionResult], key: str, v
     _, earlier, earlier_base = _pooled(before, key, value, published_now)
     if min(base, earlier_base) < rules.min_base:
         return Shown(None, "no comparison")
-    points = 100 * positive / base - 100 * earlier / earlier_base
-    shown = round(points)
-    return Shown(shown, f"{shown:+d} points" if shown else "no change")
+    return change_in_points(positive, base, earlier, earlier_base)
+
+
+def change_in_points(positive: float, base: int, earlier: float, earlier_base: int) -> Shown:
+    """The change in % positive, in whole points rounded half away from zero: "+1 point"."""
+    points = Decimal(100 * positive / base - 100 * earlier / earlier_base)
+    shown = int(points.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return Shown(shown, f"{shown:+d} {noun('point', abs(shown))}" if shown else "no change")
 
 
 def scorecard(

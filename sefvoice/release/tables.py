@@ -7,6 +7,7 @@ output built from these tables can show a hidden number.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from .shown import Shown
 from .summary import FeedbackSummary, GroupTable, QuestionResult, ScoreRow
@@ -113,15 +114,28 @@ def summary_tables(summary: FeedbackSummary) -> SummaryTables:
         by_term=group_table(GroupTable("by-term", "By term", "Term", summary.by_term)),
         questions=[(q, question_table(q)) for q in summary.questions],
         outcomes=[
-            (row, measures_table(int(row.key), f"Measures for outcome {row.key}: {row.name}"))
+            (
+                row,
+                measures_table(
+                    int(row.key),
+                    f"Measures for outcome {row.key}: {row.name}",
+                    until=summary.term.ends_on,
+                ),
+            )
             for row in summary.by_outcome
         ],
     )
 
 
-def measures_table(outcome: int, title: str) -> Table:
-    """The outcome's measures: latest, previous, England, target, status and trend in words."""
-    from ..indicators.service import format_value, measures_for_outcome, status_words
+def measures_table(outcome: int, title: str, until: date | None = None) -> Table:
+    """The outcome's measures: latest, previous, England, target, status and trend in words;
+    with `until`, from the values whose period ends by then (each says its period)."""
+    from ..indicators.service import (
+        england_words,
+        format_value,
+        measures_for_outcome,
+        status_words,
+    )
 
     def figure(point) -> str:
         return (
@@ -131,12 +145,7 @@ def measures_table(outcome: int, title: str) -> Table:
         )
 
     rows = []
-    for m in measures_for_outcome(outcome):
-        england = (
-            format_value(m.england, m.england_marker, m.unit)
-            if m.england is not None or m.england_marker
-            else "none"
-        )
+    for m in measures_for_outcome(outcome, until):
         target = format_value(m.target, None, m.unit) if m.target is not None else "none"
         trend = ", ".join(
             f"{p.label} {format_value(p.value, p.marker, m.unit)}" for p in m.series[-4:]
@@ -146,7 +155,7 @@ def measures_table(outcome: int, title: str) -> Table:
                 m.name,
                 figure(m.latest),
                 figure(m.previous),
-                england,
+                england_words(m),
                 target,
                 status_words(m),
                 trend,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from wtforms import (
@@ -13,7 +14,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..definitions import Option, Question
@@ -23,6 +24,9 @@ from ..forms import PageForm
 class CheckboxesField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+WHOLE_NUMBER = re.compile(r"[+-]?\d{1,15}")  # \d: any script's digits, which int() reads
 
 
 class WholeNumberField(IntegerField):
@@ -35,11 +39,11 @@ class WholeNumberField(IntegerField):
     def process_formdata(self, valuelist: list[str]) -> None:
         if not valuelist or not valuelist[0].strip():
             return
-        try:
-            self.data = int(valuelist[0].strip().replace(",", ""))
-        except ValueError as error:
+        typed = valuelist[0].strip().replace(",", "")
+        if not WHOLE_NUMBER.fullmatch(typed):  # a 300-digit number is not a float either
             self.data = None
-            raise ValueError(self.invalid_message) from error
+            raise ValueError(self.invalid_message)
+        self.data = int(typed)
 
 
 def choices(options: tuple[Option, ...]) -> list[SelectChoice]:
@@ -75,26 +79,30 @@ def _question_form_class(question: Question) -> type[PageForm]:
     class QuestionForm(PageForm):
         pass
 
+    def required(message: str) -> Optional | InputRequired:
+        """An optional question left blank is a skip: no further check, no error."""
+        return Optional() if question.optional else InputRequired(message)
+
     if question.type == "multiple":
         field = CheckboxesField(
             choices=choices(question.options),
-            validators=[InputRequired("Choose at least one answer."), exclusive_alone(question)],
+            validators=[required("Choose at least one answer."), exclusive_alone(question)],
         )
     elif question.is_choice:
         field = RadioField(
             choices=choices(question.options),
-            validators=[InputRequired("Choose one answer.")],
+            validators=[required("Choose one answer.")],
         )
     elif question.type == "number":
         message = f"Write a whole number from {question.min} to {question.max}."
         field = WholeNumberField(
             invalid_message=message,
-            validators=[InputRequired(message), NumberRange(question.min, question.max, message)],
+            validators=[required(message), NumberRange(question.min, question.max, message)],
         )
     else:
         field = TextAreaField(
             validators=[
-                InputRequired("Write your answer in the box."),
+                required("Write your answer in the box."),
                 Length(
                     max=question.max_length,
                     message=f"Your answer is too long."
@@ -107,15 +115,16 @@ def _question_form_class(question: Question) -> type[PageForm]:
 
 
 def answer_from_form(question: Question, form: PageForm) -> dict:
-    """A valid question form's answer as save_answer's keyword arguments."""
+    """A valid question form's answer as save_answer's keyword arguments (none: a blank
+    optional answer, saved as a skip)."""
     data = form.answer.data
     if question.type == "multiple":
-        return {"option_ids": list(data)}
+        return {"option_ids": list(data)} if data else {}
     if question.is_choice:
-        return {"option_ids": [data]}
+        return {"option_ids": [data]} if data else {}
     if question.type == "number":
         return {"number": data}
-    return {"text": data}
+    return {"text": data} if data and data.strip() else {}
 
 
 class FilledByForm(PageForm):

@@ -10,18 +10,19 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from .. import answer_tally
-from ..definitions import Question, SurveyDefinition
+from ..definitions import Question, SurveyDefinition, routing
 from ..extensions import db
 from ..models import Answer, Response, Survey, utcnow
 from .codes import hash_code, new_code
 from .statements import (
     ANSWERS,
     ANSWERS_TO_RESPONSE,
+    CHOICES,
     CLAIM_AND_SAVE_FIRST_ANSWER,
     CLAIM_RESPONSE,
     DELETE_CHOICES,
@@ -29,6 +30,7 @@ from .statements import (
     HELD_RESPONSE_AND_ANSWER,
     INSERT_CHOICES,
     REPLACE_ANSWER,
+    RESPONSES,
     START_RESPONSE,
     SUBMIT,
     commit_transaction,
@@ -165,6 +167,27 @@ def hold_response(response_id: int) -> str:
     return token
 
 
+def replace_resume_code(response_id: int, token: str) -> str | None:
+    """A new resume code for the response this browser holds with `token` (only a code's
+    hash is kept, so the old one cannot be shown again; it stops working). None: not held."""
+    while True:
+        code = new_code()
+        try:
+            replaced = connection().execute(
+                update(RESPONSES)
+                .where(
+                    RESPONSES.c.id == response_id,
+                    RESPONSES.c.holder_token_hash == token_hash(token),
+                )
+                .values(resume_code_hash=hash_code(code))
+            )
+            commit_transaction()
+        except IntegrityError:  # the same code twice: vanishingly rare, so just draw again
+            rollback_transaction()
+            continue
+        return code if replaced.rowcount == 1 else None
+
+
 def is_expired(
     response: Response | HeldResponse, keep_days: int, now: datetime | None = None
 ) -> bool:
@@ -263,21 +286,45 @@ def answers_by_question(response_id: int) -> dict[str, SavedAnswer]:
     return _saved_answers(ANSWERS_TO_RESPONSE, {"response_id": response_id})
 
 
+def chosen(answers: dict[str, SavedAnswer]) -> dict[str, list[str]]:
+    """The options chosen in each answer, as definitions.routing takes them."""
+    return {question_id: answer.option_ids for question_id, answer in answers.items()}
+
+
 def first_unanswered(
     definition: SurveyDefinition, answers: dict[str, SavedAnswer]
 ) -> Question | None:
-    return next((q for q in definition.questions if q.id not in answers), None)
+    """The first question asked of this person (routing) with no answer yet."""
+    picked = chosen(answers)
+    unanswered = (q for q in definition.questions if q.id not in answers)
+    return next((q for q in unanswered if routing.applies(definition, q, picked)), None)
 
 
 def missing_required(
     definition: SurveyDefinition, answers: dict[str, SavedAnswer]
 ) -> list[Question]:
-    """Required questions with no answer (a skip does not count as an answer)."""
+    """Required questions asked of this person with no answer (a skip is not an answer)."""
+    picked = chosen(answers)
     return [
         q
         for q in definition.questions
-        if not q.optional and (q.id not in answers or is_skipped(answers[q.id]))
+        if not q.optional
+        and (q.id not in answers or is_skipped(answers[q.id]))
+        and routing.applies(definition, q, picked)
     ]
+
+
+def drop_routed_out(response_id: int, definition: SurveyDefinition, answers: dict) -> None:
+    """Delete the answers to questions this person is no longer asked (an earlier answer
+    changed since), so that they count in no figure. Does not commit."""
+    gone = [q.id for q in routing.routed_out(definition, chosen(answers)) if q.id in answers]
+    if gone:
+        of_response = (ANSWERS.c.response_id == response_id) & ANSWERS.c.question_id.in_(gone)
+        on = connection()
+        on.execute(
+            delete(CHOICES).where(CHOICES.c.answer_id.in_(select(ANSWERS.c.id).where(of_response)))
+        )
+        on.execute(delete(ANSWERS).where(of_response))
 
 
 def is_skipped(answer: Answer | SavedAnswer) -> bool:

@@ -84,8 +84,17 @@ def unexplained_words(html: str, glossary: dict[str, str]) -> list[str]:
     ]
 
 
-def _answer_data(question: Question) -> dict:
-    """A valid answer: the first answer that can go with others, the lowest number, words."""
+def _answer_data(definition: SurveyDefinition, question: Question) -> dict:
+    """A valid answer: one that brings in a question asked only after it (show_if), so that
+    every page is seen; else the first answer that can go with others, the lowest number,
+    words."""
+    brings_in = [
+        q.show_if.answers[0]
+        for q in definition.questions
+        if q.show_if and q.show_if.question == question.id
+    ]
+    if brings_in:
+        return {"answer": brings_in[0]}
     if question.is_choice:
         return {"answer": next(o.id for o in question.options if not o.exclusive)}
     if question.type == "number":
@@ -114,7 +123,7 @@ def _survey_pages(client, definition: SurveyDefinition) -> Iterator[tuple[str, s
         if exclusive:
             mixed = {"save": "1", "answer": [question.options[0].id, exclusive[0]]}
             yield page(address, mixed, " (an exclusive answer with another)")
-        client.post(address, data={"save": "1", **_answer_data(question)})
+        client.post(address, data={"save": "1", **_answer_data(definition, question)})
     yield page(f"{start}/check")
     client.post(f"{start}/check", data={})
     yield page(f"{start}/done")
@@ -124,7 +133,8 @@ def _survey_pages(client, definition: SurveyDefinition) -> Iterator[tuple[str, s
 
 def respondent_pages(client, definitions: list[SurveyDefinition]) -> Iterator[tuple[str, str]]:
     """(address and state, HTML) of every page a respondent can see."""
-    for address in ("/", "/resume", "/withdraw", "/no-such-page"):
+    about = ("/about/help", "/about/privacy", "/about/accessibility", "/about/cookies")
+    for address in ("/", "/resume", "/withdraw", "/no-such-page", *about):
         yield address, client.get(address).get_data(as_text=True)
     for address in ("/resume", "/withdraw"):
         yield f"{address} (sent empty)", client.post(address, data={}).get_data(as_text=True)

@@ -23,7 +23,7 @@ from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..database import close_after_the_page
-from ..definitions import Question, SurveyDefinition, load_glossary
+from ..definitions import Question, SurveyDefinition, load_glossary, routing
 from ..extensions import db
 from ..models import utcnow
 from ..ratelimits import limited, remote_address
@@ -62,6 +62,16 @@ def survey_url(page: str, **values) -> str:
     if preview is not None:
         return url_for(f"manage.preview_{page}", version=preview.version, **values)
     return fixed_url(f"surveys.{page}", **values)
+
+
+# The form on a survey page that "Bigger text" carries over (base.html), and the button's name.
+CARRIED_FORM = "answer-form"
+
+
+def carried_over() -> bool:
+    """Whether this is a page's form sent on by the display switch: shown again as it was,
+    neither checked nor saved."""
+    return request.method == "POST" and "carry" in request.form
 
 
 def _abort_unless_open(is_open: bool | None) -> None:
@@ -181,10 +191,13 @@ def _glossary(easyread_dir: str) -> dict[str, str]:
 
 
 @bp.app_template_global()
-def meanings_of(words: tuple[str, ...]) -> list[str]:
-    """The glossary's easy-read meaning of each word a question explains."""
+def meanings_of(words: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Each word a question explains with the glossary's easy-read meaning of it."""
     glossary = _glossary(current_app.config["EASYREAD_DIR"])
-    return [glossary[word] for word in words if word in glossary]
+    return [(word, glossary[word]) for word in words if word in glossary]
+
+
+bp.add_app_template_global(routing.condition_words)
 
 
 @bp.get("/")
@@ -208,7 +221,13 @@ def start(slug: str) -> str | HttpResponse:
 
     def start_page(form: FilledByForm, **context) -> tuple[str, int]:
         status = 400 if form.errors else 200
-        page = render_template("surveys/start.html", definition=definition, form=form, **context)
+        page = render_template(
+            "surveys/start.html",
+            definition=definition,
+            form=form,
+            carry_form=CARRIED_FORM,
+            **context,
+        )
         return page, status
 
     if request.method == "GET":
@@ -218,6 +237,8 @@ def start(slug: str) -> str | HttpResponse:
 
         return shown_afresh(survey, blank_page)
     form = _filled_by_form(definition)
+    if carried_over():
+        return start_page(form)
     if form.validate_on_submit():
         token = held_responses.new_token()
         response_id, code = held_responses.start_response(survey, form.filled_by.data, token)
@@ -248,6 +269,34 @@ def code(slug: str) -> str:
     )
 
 
+@bp.post("/s/<slug>/new-code")
+@limited("START_LIMIT")
+@on_own_connection
+def new_code(slug: str) -> str | HttpResponse:
+    """A new code for the response this browser holds ("Stop for now", the thank-you page),
+    shown on the page it was asked from and never kept in the session."""
+    held = _held(slug)
+    response, is_open = _held_response(slug)
+    if is_open is None:
+        abort(404)
+    if response is None or response.survey.slug != slug:
+        return redirect(url_for(".start", slug=slug))
+    code = held_responses.replace_resume_code(held["id"], held["token"])
+    if code is None:
+        return redirect(url_for(".start", slug=slug))
+    definition = survey_versions.definition_of(response.survey)
+    shown = {"code": codes.format_code(code), "new_code": True}
+    if response.submitted_at is not None:
+        return render_template("surveys/done.html", definition=definition, **shown)
+    answers = held_responses.answers_by_question(response.id)
+    return render_template(
+        "surveys/code.html",
+        definition=definition,
+        next_question=held_responses.first_unanswered(definition, answers),
+        **shown,
+    )
+
+
 def _form_data_from_answer(question: Question, answer) -> dict:
     if answer is None or held_responses.is_skipped(answer):
         return {}
@@ -265,26 +314,36 @@ def _respondent() -> str:
     return f"response-{held['id']}" if held else remote_address()
 
 
-def page_after(definition: SurveyDefinition, question: Question, changing: bool) -> str:
-    """Where a question page goes once sent: the next question, or back to the check page."""
-    position = definition.index_of(question.id)
-    if changing or position + 1 == len(definition.questions):
+def page_after(
+    definition: SurveyDefinition, question: Question, changing: bool, chosen: routing.Chosen
+) -> str:
+    """Where a question page goes once sent: the next question asked of this person (they
+    chose `chosen`), or back to the check page. A change that brings in a question asked
+    only after it goes on to that question."""
+    if changing:
+        following = routing.brought_in(definition, question, chosen)
+    else:
+        following = routing.next_question(definition, question, chosen)
+    if following is None:
         return survey_url("check", slug=definition.slug)
-    following = definition.questions[position + 1]
     return survey_url("question", slug=definition.slug, question_id=following.id)
 
 
 def question_page(
-    definition: SurveyDefinition, question: Question, form, changing: bool, **context
+    definition: SurveyDefinition,
+    question: Question,
+    form,
+    changing: bool,
+    chosen: routing.Chosen | None = None,
+    **context,
 ) -> tuple[str, int]:
     """A question page as a respondent sees it (the preview shows the same)."""
-    position = definition.index_of(question.id)
+    previous = routing.previous_question(definition, question, chosen or {})
     if changing:
         back = survey_url("check", slug=definition.slug)
-    elif position == 0:
+    elif previous is None:
         back = survey_url("code", slug=definition.slug)
     else:
-        previous = definition.questions[position - 1]
         back = survey_url("question", slug=definition.slug, question_id=previous.id)
     status = 400 if form.errors else 200
     return render_template(
@@ -292,10 +351,11 @@ def question_page(
         definition=definition,
         question=question,
         form=form,
-        number=position + 1,
+        number=definition.index_of(question.id) + 1,
         total=len(definition.questions),
         back=back,
         changing=changing,
+        carry_form=CARRIED_FORM,
         **context,
     ), status
 
@@ -342,13 +402,18 @@ def question(slug: str, question_id: str) -> str | HttpResponse:
     if question is None:
         abort(404)
     changing = request.args.get("change") == "1"
-    after = page_after(definition, question, changing)
+    # A survey that routes needs this person's answers: which questions they are asked.
+    chosen = _chosen(slug) if routing.routes(definition) else {}
+    if showing and not routing.applies(definition, question, chosen):
+        return redirect(page_after(definition, question, changing, chosen))
 
+    if not showing and carried_over():
+        return question_page(definition, question, question_form(question), changing, chosen)
     if not showing and "skip" in request.form and question.optional:
         _save(slug, survey, question)  # CSRFProtect has checked the token
-        return redirect(after)
+        return redirect(page_after(definition, question, changing, chosen))
 
-    if showing and saved is None:  # nothing of this person's is on the page
+    if showing and saved is None and not chosen:  # nothing of this person's is on the page
 
         def make_page(**context) -> tuple[str, int]:  # the blank form made only if the page is
             return question_page(definition, question, question_form(question), changing, **context)
@@ -356,11 +421,21 @@ def question(slug: str, question_id: str) -> str | HttpResponse:
         return shown_afresh(survey, make_page)
     form = question_form(question, data=_form_data_from_answer(question, saved))
     if form.validate_on_submit():
-        _save(slug, survey, question, **answer_from_form(question, form))
-        return redirect(after)
+        answer = answer_from_form(question, form)
+        _save(slug, survey, question, **answer)
+        chosen = {**chosen, question.id: answer.get("option_ids") or []}
+        return redirect(page_after(definition, question, changing, chosen))
     if not showing:
         _current_response(slug)  # its errors are shown only while the response takes answers
-    return question_page(definition, question, form, changing)
+    return question_page(definition, question, form, changing, chosen)
+
+
+def _chosen(slug: str) -> dict[str, list[str]]:
+    """The options chosen so far in the response this browser holds (none: not held)."""
+    held = _held(slug)
+    if "id" not in held:
+        return {}
+    return held_responses.chosen(held_responses.answers_by_question(held["id"]))
 
 
 @bp.route("/s/<slug>/check", methods=["GET", "POST"])
@@ -370,6 +445,7 @@ def check(slug: str) -> str | HttpResponse:
     answers = held_responses.answers_by_question(response.id)
     missing = held_responses.missing_required(definition, answers)
     if request.method == "POST" and not missing:  # CSRFProtect has checked the token
+        held_responses.drop_routed_out(response.id, definition, answers)
         secret = current_app.config["SECRET_KEY"]
         held_responses.submit_response(
             response.id, held_responses.source_hash(request.remote_addr, secret)
@@ -379,6 +455,7 @@ def check(slug: str) -> str | HttpResponse:
     return render_template(
         "surveys/check.html",
         definition=definition,
+        asked=routing.asked(definition, held_responses.chosen(answers)),
         answers=answers,
         missing=missing,
         is_skipped=held_responses.is_skipped,
@@ -452,8 +529,21 @@ def withdraw() -> str | HttpResponse:
 
 @bp.post("/display")
 def display() -> HttpResponse:
-    """Larger text and higher contrast, remembered in a cookie: works with or without JavaScript."""
-    reply = redirect(same_site_path(request.form.get("next")) or url_for(".index"))
+    """Larger text and higher contrast, remembered in a cookie: works with or without JavaScript.
+    On a page with answers not yet saved, the switch sends that page's form here ("carry"):
+    a 307 sends it on, unchanged, to the page, which shows it again with what was ticked or
+    typed, unsaved (carried_over)."""
+    back = same_site_path(request.form.get("next") or request.args.get("next"))
+    carry = back is not None and "carry" in request.form
+    reply = redirect(back or url_for(".index"), code=307 if carry else 302)
     wanted = "large" if request.cookies.get("display") != "large" else "standard"
-    reply.set_cookie("display", wanted, max_age=60 * 60 * 24 * 365, samesite="Lax", httponly=True)
+    reply.set_cookie(
+        "display",
+        wanted,
+        max_age=60 * 60 * 24 * 365,
+        samesite="Lax",
+        httponly=True,
+        # Over HTTPS only, as the session cookie is in production, or on any HTTPS request.
+        secure=current_app.config["SESSION_COOKIE_SECURE"] or request.is_secure,
+    )
     return reply

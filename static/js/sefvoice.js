@@ -23,6 +23,35 @@
     });
   }
 
+  // A job's progress page: without JavaScript it reloads itself (a meta refresh); here it
+  // asks for the status every 2 s, shows it, and says what changed in the live region when
+  // the step changes, at most every 15 s while only the counts move, and when it ends.
+  var job = document.querySelector("[data-job-status]");
+  var announce = document.querySelector("[data-job-announce]");
+  if (job && announce && window.fetch) {
+    var said = "", saidAt = 0, step = "";
+    var poll = function () {
+      fetch(job.getAttribute("data-job-status"), { credentials: "same-origin" })
+        .then(function (reply) { return reply.ok ? reply.json() : Promise.reject(reply.status); })
+        .then(function (status) {
+          if (status.state === "failed") { window.location.reload(); return; }
+          job.innerHTML = status.html;
+          var nowStep = status.state + status.say.replace(/[0-9,]+/g, "");
+          var now = Date.now();
+          if (status.say !== said && (nowStep !== step || now - saidAt > 15000 ||
+                                      status.state === "done")) {
+            announce.textContent = status.say;
+            said = status.say; saidAt = now; step = nowStep;
+          }
+          if (status.state === "queued" || status.state === "running") {
+            window.setTimeout(poll, 2000);
+          }
+        })
+        .catch(function () { window.setTimeout(poll, 5000); });
+    };
+    window.setTimeout(poll, 2000);
+  }
+
   // An exclusive answer ("No one", "None of these") goes on its own: ticking it unticks the
   // others in its question, and ticking another unticks it. (The server refuses the mix too.)
   document.addEventListener("change", function (event) {
@@ -37,12 +66,12 @@
   });
 
   // "Read this to me": the browser's own speech reads the page's words in order (headings,
-  // the question, its hint, each answer), showing which part it is reading, with a Stop
-  // button. Without speech in the browser there is no button at all.
+  // the question, its hint, each answer and whether it is ticked, the buttons), showing which
+  // part it is reading, with a Stop button. Without speech in the browser there is no button.
   var area = document.querySelector("[data-read-aloud]");
   if (!area || !window.speechSynthesis || !window.SpeechSynthesisUtterance) { return; }
   var speech = window.speechSynthesis;
-  var PARTS = "h1, h2, h3, .caption, p, li, dt, dd, label, summary";
+  var PARTS = "h1, h2, h3, .caption, p, li, dt, dd, label, summary, button, a.button";
   var SKIP = ".read-aloud, .summary-list__actions, [aria-hidden='true']";
 
   function makeButton(text, className) {
@@ -65,6 +94,11 @@
         hidden.remove();
       });
       var words = copy.textContent.replace(/\s+/g, " ").trim();
+      if (el.control && (el.control.type === "radio" || el.control.type === "checkbox")) {
+        words += el.control.checked ? ". Ticked." : ". Not ticked.";
+      } else if (el.matches("button, a.button")) {
+        words = "Button: " + words + ".";
+      }
       if (words) { spoken.push({ el: el, words: words }); }
     });
     return spoken;

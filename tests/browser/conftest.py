@@ -23,19 +23,18 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from sefvoice.auth import service as auth_service
 from sefvoice.bulletin.service import load_demo_bulletin
-from sefvoice.config import PROJECT_ROOT
 from sefvoice.definitions import SurveyDefinition, survey_files
 from sefvoice.demo import load_demo_data, mark_as_demo
 from sefvoice.extensions import db
 from sefvoice.surveys import versions as survey_versions
 
-from ..conftest import EASYREAD, FIXTURES, PASSWORD, make_app
+from ..conftest import EASYREAD, FIXTURES, PASSWORD, REPOSITORY, make_app
 from . import checks
 from .checks import watch
 
 CHROMIUM = Path("/usr/bin/chromium")
 # The Nu HTML Checker, from npm (`npm install` at the top of the checkout; see .ci/run).
-VNU_JAR = PROJECT_ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+VNU_JAR = REPOSITORY / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root
     "--disable-gpu",
@@ -61,6 +60,7 @@ STAFF_PAGES = [
     "/feedback/",
     "/feedback/comments",
     "/feedback/comments/approved",
+    "/feedback/comments?status=all&text=the",
     "/indicators/",
     "/indicators/upload",
     "/admin/users",
@@ -73,6 +73,7 @@ STAFF_PAGES = [
     "/bulletins/summer-2023/edit",
     "/bulletins/summer-2023/sections/outcome-3",
     "/bulletins/look",
+    "/bulletins/register",
     "/bulletins/summer-2023/easy-read",
     "/surveys/manage/",
     "/surveys/manage/all-types",
@@ -87,6 +88,8 @@ STAFF_PAGES = [
     "/paper/",
     "/paper/parent-carer-annual/print",
     PARENT_CARER_ENTRY,
+    "/jobs/",
+    "/release/audit",
 ]
 # Forms sent empty, to see their error state: (page, its button).
 PUBLIC_FORMS = [
@@ -104,8 +107,9 @@ STAFF_FORMS = [
     ("/surveys/manage/all-types/upload", "Check the file"),
     ("/surveys/manage/all-types/v1/preview", "Start the survey"),
     ("/surveys/manage/all-types/v1/preview/q/pick-many", "Save and continue"),
-    ("/surveys/manage/all-types/v1/preview/q/anything-else", "Save and continue"),
+    ("/surveys/manage/all-types/v1/preview/q/weeks-waited", "Save and continue"),
     ("/paper/parent-carer-annual/print", "Make the copies"),
+    ("/release/audit", "Check the release"),
     (PARENT_CARER_ENTRY, "Save this return"),
 ]
 STAFF_EMAIL = "admin@example.org"

@@ -36,6 +36,10 @@ def test_each_answer_is_named_by_its_label_alone(page, live_server, slug):
     page.check("#filled_by-1")
     send(page, "Start the survey")
     for question in definition.questions:
+        if question.show_if:  # asked only after an earlier answer: give it first
+            page.goto(f"/s/{slug}/q/{question.show_if.question}")
+            page.check(f"input[value='{question.show_if.answers[0]}']")
+            send(page, "Save and continue")
         if question.is_choice:
             page.goto(f"/s/{slug}/q/{question.id}")
             assert option_names(page) == [o.label for o in question.options], question.id
@@ -163,7 +167,8 @@ def test_read_aloud_reads_a_start_page_in_order_shows_it_and_stops(speaking_page
     start = definition.start
     assert said[:4] == [definition.title, "What is this survey for?", *start["what_for"]]
     who = said.index(definition.filled_by_question)
-    assert said[who + 1 :] == [o.label for o in definition.filled_by]
+    answers = [f"{o.label}. Not ticked." for o in definition.filled_by]
+    assert said[who + 1 :] == [*answers, "Button: Start the survey."]
     # Speaking: it says so, and Stop (focused) replaces the button.
     expect(page.get_by_role("status")).to_have_text("Reading this page to you.")
     stop = page.get_by_role("button", name="Stop reading")
@@ -190,7 +195,7 @@ def test_read_aloud_reads_the_question_hint_and_each_answer(speaking_page, live_
     said = read_aloud(page)
     number = definition.index_of(question.id) + 1
     caption = f"Question {number} of {len(definition.questions)}"
-    options = [o.label for o in question.options]
+    options = [f"{o.label}. Not ticked." for o in question.options]
     assert said[: 3 + len(options)] == [caption, question.text, question.hint, *options]
     # When the last part has been said, the page is as it was.
     page.evaluate("window.spoken[window.spoken.length - 1].onend()")

@@ -31,14 +31,16 @@ def typed_answer(question: Question) -> str:
 
 
 def print_by_keyboard(page: Page, copies: str) -> list[str]:
-    """Make a batch by keyboard, then read its copies' references from the PDF."""
+    """Make a batch by keyboard, then read its copies' references from the PDF its job made."""
     page.goto(f"/paper/{SURVEY}/print")
     tab_to(page, page.locator("#copies"))
     page.keyboard.type(copies)
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert_page_passes(page, weigh=False)
-    pdf_address = page.get_by_role("link", name="Download the copies (PDF)").get_attribute("href")
+    assert_page_passes(page, weigh=False)  # the job's progress page: it ran in the request
+    expect(page.locator(".job__doing")).to_have_text("Finished.")
+    download = page.get_by_role("link", name=re.compile(r"^Download .*\.pdf$"))
+    pdf_address = download.get_attribute("href")
     pdf = pdfplumber.open(io.BytesIO(page.request.get(pdf_address).body()))
     text = "\n".join(p.extract_text() for p in pdf.pages)
     return sorted(set(re.findall(r"Reference: ([A-Z2-9]{4}-[A-Z2-9]{4})", text)))

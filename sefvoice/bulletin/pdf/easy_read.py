@@ -15,9 +15,11 @@ from reportlab.platypus import (
     Flowable,
     PageBreak,
     Paragraph,
+    Spacer,
 )
 from reportlab.platypus import Table as PdfTable
 
+from ...pictures import PictureRefused, read_picture
 from ..easy_read import EasyReadEdition
 from .shared import (
     BOLD,
@@ -29,6 +31,7 @@ from .shared import (
     paragraph_style,
     picture,
     register_fonts,
+    release_status,
 )
 
 EASY_SIZE = 16
@@ -47,16 +50,21 @@ EASY_HEADINGS = {
 PICTURE = 22 * mm
 
 
-def _static_picture(path: str) -> Flowable:
-    """One of the surveys' pictures (static/pictures), drawn as vectors."""
-    return _parsed_picture(str(Path(current_app.static_folder, path)))
+def _static_picture(name: str) -> Flowable:
+    """One of the surveys' pictures (static/pictures); an empty space for a name that is
+    not one (a version stored before pictures were checked)."""
+    try:
+        found = read_picture(Path(current_app.static_folder), name)
+    except PictureRefused:
+        return Spacer(PICTURE, PICTURE)
+    return _parsed_picture(found.data, found.kind)
 
 
 @lru_cache(maxsize=128)
-def _parsed_picture(path: str) -> Flowable:
-    """Parsed once per process (the files never change while the app runs); a Drawing is
-    not changed by drawing it, so one can sit beside many points."""
-    return picture(Path(path).read_bytes(), "image/svg+xml", PICTURE, PICTURE)
+def _parsed_picture(data: bytes, kind: str) -> Flowable:
+    """Parsed once per process; a Drawing is not changed by drawing it, so one can sit
+    beside many points."""
+    return picture(data, kind, PICTURE, PICTURE)
 
 
 def _point(picture_path: str, text: str, width: float) -> Flowable:
@@ -76,7 +84,8 @@ def _point(picture_path: str, text: str, width: float) -> Flowable:
 def _easy_story(edition: EasyReadEdition, width: float) -> list[Flowable]:
     words = edition.words
     story = cover(edition.look, edition.title, edition.heading, "", width)
-    story += [PageBreak(), *(Paragraph(escape(line), EASY_BODY) for line in edition.intro)]
+    story += [*release_status(edition.status), PageBreak()]
+    story += [Paragraph(escape(line), EASY_BODY) for line in edition.intro]
 
     def heading(text: str, level: int = 0) -> Heading:
         return Heading(text, level, styles=EASY_HEADINGS)

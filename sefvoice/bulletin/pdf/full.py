@@ -70,6 +70,7 @@ from .shared import (
     NumberedCanvas,
     cover,
     register_fonts,
+    release_status,
 )
 
 
@@ -350,6 +351,7 @@ def _story(content: BulletinContent, width: float, base_url: str | None) -> list
             "For leaders, practitioners and families",
             width,
         ),
+        *release_status(content.status),
         PageBreak(),
         Heading("Contents", 0, listed=False),
         contents,

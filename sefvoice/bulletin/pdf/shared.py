@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -29,7 +30,8 @@ from reportlab.platypus import (
 from reportlab.platypus import Table as PdfTable
 from svglib.svglib import svg2rlg
 
-from ..brand import WHITE, Look
+from ...publishing.service import Status
+from ..brand import WHITE, Look, drawable_logo
 
 FONT, BOLD = "Vera", "Vera-Bold"
 INK = HexColor("#0b0c0c")  # 19:1 on white
@@ -232,11 +234,24 @@ def picture(data: bytes, kind: str, width: float, height: float) -> Flowable:
     return Image(io.BytesIO(data), natural_width * scale, natural_height * scale)
 
 
+# The logo, drawn once per process for every PDF (a Drawing is not changed by drawing it).
+_logo = lru_cache(maxsize=4)(picture)
+
+
+def release_status(status: Status) -> list[Flowable]:
+    """Whether the figures are published (which version) or a draft, and any revisions."""
+    story: list[Flowable] = [Paragraph(f"<b>{escape(status.line)}</b>", COVER_LINE)]
+    if status.revisions:
+        story.append(Paragraph("<b>Revisions</b>", BODY))
+        story += [Paragraph(escape(note), BODY) for note in status.revision_notes]
+    return story
+
+
 def cover(look: Look, title: str, heading: str, audience: str, width: float) -> list[Flowable]:
     """The partnership's logo and name, then the title in white on its main colour."""
     story: list[Flowable] = [Spacer(1, 20 * mm)]
-    if look.logo:
-        logo = picture(look.logo, look.logo_type, width / 2, 35 * mm)
+    if look.logo and drawable_logo(look.logo):
+        logo = _logo(look.logo, look.logo_type, width / 2, 35 * mm)
         logo.hAlign = "LEFT"
         story += [logo, Spacer(1, 10 * mm)]
     story += [Paragraph(escape(look.name), COVER_LINE), Spacer(1, 10 * mm)]

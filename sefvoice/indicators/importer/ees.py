@@ -1,15 +1,15 @@
 """The tidy open-data CSV of the DfE's Explore Education Statistics service (time_period,
-time_identifier, geographic_level, ... new_la_code, la_name, then a column per measure), of
-which the officer picks one local authority and the measure columns; England rows become
-the comparator.
+time_identifier, geographic_level, ... new_la_code, la_name, filter columns, then a column
+per measure), of which the officer picks one local authority, the measure columns and a
+value of each filter column (ees_shape.py); England rows become the comparator.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from . import ees_shape
 from .long_format import Row, check_rows, direction, measure_problems, outcome_of
 from .readers import ImportProblems, read_table
 
@@ -17,22 +17,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 EES_COLUMNS = ("time_period", "time_identifier", "geographic_level", "new_la_code")
-
-
-MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
 
 
 @dataclass(frozen=True)
@@ -52,31 +36,26 @@ def is_ees(frame: pd.DataFrame) -> bool:
     return all(column in frame.columns for column in EES_COLUMNS)
 
 
-def _ees_period(time_period: str, identifier: str) -> tuple[str, str]:
-    """EES time_period and time_identifier as our period and label."""
-    ident = identifier.strip().lower()
-    if re.fullmatch(r"\d{6}", time_period) and ident in ("academic year", "financial year"):
-        start = int(time_period[:4])
-        month = "09" if ident == "academic year" else "04"
-        return f"{start}-{month}", f"{start}/{time_period[4:]}"
-    if re.fullmatch(r"\d{4}", time_period) and ident == "calendar year":
-        return f"{time_period}-01", time_period
-    if re.fullmatch(r"\d{4}", time_period) and ident in MONTHS:
-        month = MONTHS.index(ident) + 1
-        return f"{time_period}-{month:02d}", f"{ident.title()[:3]} {time_period}"
-    return time_period, ""  # left for the period check to report
-
-
 def some_la_codes(frame: pd.DataFrame) -> str:
     local = frame["geographic_level"].str.strip().str.lower() == "local authority"
     return ", ".join(sorted(set(frame.loc[local, "new_la_code"]))[:10])
 
 
-def from_ees(frame: pd.DataFrame, la_code: str, measures: list[EesMeasure]) -> list[Row]:
-    """The chosen measures for one local authority, with England as the comparator."""
+def from_ees(
+    frame: pd.DataFrame,
+    la_code: str,
+    measures: list[EesMeasure],
+    filters: dict[str, str] | None = None,
+) -> list[Row]:
+    """The chosen measures for one local authority, with England as the comparator, at the
+    chosen value of each filter column ("Total" where the officer chose none)."""
     missing = [m.column for m in measures if m.column not in frame.columns]
     if missing:
         raise ImportProblems([f"row 1: the file has no column {', '.join(missing)}"])
+    chosen, problems = ees_shape.chosen_filters(frame, [m.column for m in measures], filters or {})
+    if problems:
+        raise ImportProblems(problems)
+    frame = ees_shape.keep_chosen(frame, chosen)
     level = frame["geographic_level"].str.strip().str.lower()
     codes = frame["new_la_code"].str.strip().str.upper()
     local = frame[(level == "local authority") & (codes == la_code.strip().upper())]
@@ -95,7 +74,11 @@ def from_ees(frame: pd.DataFrame, la_code: str, measures: list[EesMeasure]) -> l
     }
     records, lines = [], []
     for index, r in local.iterrows():
-        period, label = _ees_period(r["time_period"].strip(), r["time_identifier"])
+        try:
+            period = ees_shape.period_of(r["time_period"], r["time_identifier"])
+        except ValueError as error:
+            problems.append(f"row {index + 2}, column time_identifier: {error}")
+            continue
         for m in measures:
             records.append(
                 {
@@ -103,8 +86,9 @@ def from_ees(frame: pd.DataFrame, la_code: str, measures: list[EesMeasure]) -> l
                     "name": m.name,
                     "domain": m.domain,
                     "unit": m.unit,
-                    "period": period,
-                    "period_label": label,
+                    "period": period.start.isoformat(),
+                    "period_end": period.end.isoformat(),
+                    "period_label": period.label,
                     "value": r[m.column],
                     "england": england.get((r["time_period"], r["time_identifier"], m.column), ""),
                     "higher_is_better": ""
@@ -116,6 +100,8 @@ def from_ees(frame: pd.DataFrame, la_code: str, measures: list[EesMeasure]) -> l
                 }
             )
             lines.append(index + 2)
+    if problems:
+        raise ImportProblems(problems)
     return check_rows(records, lines)
 
 

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from . import ees_shape
 from .readers import ImportProblems
 
 if TYPE_CHECKING:
@@ -22,8 +25,11 @@ REQUIRED = ("code", "name", "domain", "period", "value", "unit")
 OPTIONAL = ("period_label", "england", "target", "higher_is_better", "source", "outcome")
 DOMAINS = ("education", "health", "care", "feedback")
 UNITS = ("count", "percent", "rate", "weeks", "days", "score")
-MARKERS = ("c", "x", "z", "u")  # confidential, not available, not applicable, low reliability
+MARKERS = ees_shape.MARKERS  # c, x, z, u, low and :, each kept as what it means
 TRUE, FALSE = ("true", "yes", "y", "1"), ("false", "no", "n", "0")
+CONTROL_CHARACTER = (
+    "holds a control character that a spreadsheet cannot hold (such as a NUL or an escape)"
+)
 
 
 @dataclass(frozen=True)
@@ -43,10 +49,12 @@ class Row:
     higher_is_better: bool | None
     source: str
     outcome: int | None
+    period_end: date | None = None  # the last day the figure covers
 
 
 def parse_number(text: str) -> tuple[float | None, str | None]:
-    """'23.4', '23.4%', ' 1,234 ' -> the number; 'c', 'x', 'z', 'u' -> the marker; '' -> None."""
+    """'23.4', '23.4%', ' 1,234 ' -> the number; a marker (c, x, z, u, low, :) as itself;
+    '' -> None."""
     cleaned = text.strip().lower()
     if cleaned in MARKERS:
         return None, cleaned
@@ -58,7 +66,7 @@ def parse_number(text: str) -> tuple[float | None, str | None]:
     except ValueError:
         number = math.nan
     if not math.isfinite(number):  # float() also reads "nan" and "inf"
-        raise ValueError("not a number or one of the markers c, x, z, u")
+        raise ValueError(f"not a number or a marker ({', '.join(MARKERS[:-1])} or {MARKERS[-1]})")
     return number, None
 
 
@@ -117,6 +125,9 @@ def check_rows(rows: list[dict[str, str]], lines: list[int]) -> list[Row]:
             problems.append(f"row {line}, column {column}: {message}, found {found!r}")
 
         cell = {key: str(value).strip() for key, value in raw.items()}
+        for column, text in cell.items():
+            if ILLEGAL_CHARACTERS_RE.search(text):
+                problem(column, CONTROL_CHARACTER, text)
         for column, message in measure_problems(cell):
             problem(column, message, cell.get(column, ""))
         period = None
@@ -168,6 +179,9 @@ def check_rows(rows: list[dict[str, str]], lines: list[int]) -> list[Row]:
                     higher_is_better=direction(cell),
                     source=cell.get("source", ""),
                     outcome=outcome_of(cell),
+                    period_end=date.fromisoformat(cell["period_end"])
+                    if cell.get("period_end")
+                    else None,
                 )
             )
     if problems:

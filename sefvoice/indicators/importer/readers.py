@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 import zipfile
 from collections import Counter
@@ -13,11 +14,13 @@ from typing import TYPE_CHECKING
 
 import openpyxl
 from openpyxl.cell.read_only import EmptyCell, ReadOnlyCell
+from openpyxl.packaging.manifest import Manifest
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._reader import CELL_TAG, ROW_TAG, WorkSheetParser
-from openpyxl.xml.constants import SHEET_MAIN_NS
-from openpyxl.xml.functions import iterparse
+from openpyxl.xml.constants import ARC_CONTENT_TYPES as CONTENT_TYPES
+from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
+from openpyxl.xml.functions import fromstring, iterparse
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,6 +33,9 @@ MAX_ROWS = 100_000
 MAX_COLUMNS = 200
 MAX_CELLS = 2_000_000
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # an .xlsx's parts, unpacked
+MAX_PART_BYTES = 8 * 1024 * 1024  # any other part, unpacked
+MAX_SHARED_STRINGS = 50_000  # different texts in a spreadsheet: openpyxl reads ~20,000 a second
+SHARED_STRING = re.compile(rb"<(?:[\w.-]+:)?si[\s>/]")
 READ_SECONDS = 20  # under gunicorn's 30 s timeout, so the officer gets the message
 
 
@@ -95,12 +101,43 @@ class _ReadBudget:
 
 def _check_unpacked_size(data: bytes, budget: _ReadBudget) -> None:
     """An .xlsx is a zip: refuse one that would unpack to far more than any real sheet of
-    measures, before a byte of it is unpacked (zipfile never unpacks more than declared)."""
-    unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    measures, before a byte of it is unpacked (zipfile never unpacks more than declared).
+    openpyxl reads every part but the sheets whole before a cell is counted, the shared
+    strings slowly (tens of microseconds each): those parts are measured first too."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    parts = {info.filename: info.file_size for info in archive.infolist()}
+    unpacked = sum(parts.values())
     if unpacked > MAX_UNPACKED_BYTES:
         raise budget.refuse(
             f"unpacks to {unpacked:,} bytes; sefvoice reads at most {MAX_UNPACKED_BYTES:,}"
         )
+    for name, size in parts.items():
+        if not name.startswith("xl/worksheets/"):
+            _check_part_size(name, size, budget)
+    strings = _shared_strings_part(archive) if CONTENT_TYPES in parts else None
+    if strings in parts:
+        _check_part_size(strings, parts[strings], budget)
+        count = len(SHARED_STRING.findall(archive.read(strings)))
+        if count > MAX_SHARED_STRINGS:
+            raise budget.refuse(
+                f"holds {count:,} different texts; sefvoice reads at most"
+                f" {MAX_SHARED_STRINGS:,} from a spreadsheet (save the sheet as CSV to import it)"
+            )
+
+
+def _check_part_size(name: str, size: int, budget: _ReadBudget) -> None:
+    if size > MAX_PART_BYTES:
+        raise budget.refuse(
+            f"its part {name} unpacks to {size:,} bytes; sefvoice reads at most"
+            f" {MAX_PART_BYTES:,} (save the sheet as CSV to import it)"
+        )
+
+
+def _shared_strings_part(archive: zipfile.ZipFile) -> str | None:
+    """The name of the part holding the shared strings, found as openpyxl finds it."""
+    manifest = Manifest.from_tree(fromstring(archive.read(CONTENT_TYPES)))
+    part = manifest.find(SHARED_STRINGS)
+    return part.PartName[1:] if part is not None else None
 
 
 def _excel_rows(book, worksheet, budget: _ReadBudget) -> Iterator[tuple[int, list[str]]]:
@@ -180,7 +217,8 @@ def _check_csv_shape(text: str, file_name: str) -> None:
     budget = _ReadBudget(file_name)
     width = None
     long = []
-    for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
+    rows = csv.reader(io.StringIO(text))
+    for number, cells in enumerate(_csv_rows(rows, budget), start=1):
         budget.row(number)
         budget.width(number, len(cells))
         for _ in cells:
@@ -191,6 +229,24 @@ def _check_csv_shape(text: str, file_name: str) -> None:
             long.append(f"row {number}: has {len(cells)} cells but the header has {width} columns")
     if long:
         raise ImportProblems(long)
+
+
+def _csv_rows(rows: Iterator[list[str]], budget: _ReadBudget) -> Iterator[list[str]]:
+    """The reader's rows; a cell over csv's field limit (128 KB) refused, naming its row."""
+    number = 0
+    while True:
+        number += 1
+        try:
+            yield next(rows)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if "field limit" not in str(error):
+                raise budget.refuse(f"row {number}: cannot be read as CSV ({error})") from None
+            raise budget.refuse(
+                f"row {number}: a cell holds more than {csv.field_size_limit():,} characters;"
+                " sefvoice reads at most that in one cell"
+            ) from None
 
 
 def read_table(data: bytes, file_name: str, sheet: str | None = None) -> pd.DataFrame:

@@ -1,0 +1,158 @@
+"""Benchmark: the feedback tab for a draft term and for a published one, and publishing.
+
+    python bench/published.py                      # SQLite, 100k responses, and the demo
+    python bench/published.py --sizes 10000,100000
+    python bench/published.py --database postgresql+psycopg://postgres@127.0.0.1:5432/bench
+
+For each size it makes a fresh database, loads the shipped surveys and generates responses
+over one school year (sefvoice.demo.generate_responses), signs in a forum rep, then times
+GET /feedback/?term=Summer 2023 (server time, through Flask's test client):
+
+- draft, first view: the draft kept for the term is dropped first, so the view counts
+  and protects the term (the solver runs);
+- draft, repeat view: no new data, so the kept draft is shown (best of 3);
+- published: after `publish_term`, the stored record (best of 3, after one view that
+  reads it).
+
+Then, on a fresh database with the demo's data (`sefvoice demo`'s 480 responses, its
+measures), the time to publish Summer 2023 with the audit over every version
+(`sefvoice release publish`, then `sefvoice release audit`), and the same for a revision
+after one late response.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from flask_migrate import upgrade
+from fresh import fresh_database
+from sqlalchemy import func, select, text
+
+from sefvoice import answer_tally as tally
+from sefvoice import create_app
+from sefvoice.auth import service as auth_service
+from sefvoice.config import PROJECT_ROOT
+from sefvoice.definitions import check_all
+from sefvoice.demo import generate_responses, load_demo_data
+from sefvoice.extensions import db
+from sefvoice.models import Answer
+from sefvoice.publishing import service as publishing
+from sefvoice.release import service as feedback
+from sefvoice.surveys import versions as service
+from sefvoice.terms import calendar
+
+PASSWORD = "benchmark password"
+TAB = "/feedback/?term=Summer+2023"
+
+
+def _app(url: str):
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "CHECK_MIGRATED": False, "WTF_CSRF_ENABLED": False}
+    )
+    with app.app_context():
+        upgrade()
+        definitions, problems = check_all(PROJECT_ROOT / "easyread", PROJECT_ROOT / "static")
+        assert not problems, problems
+        service.store_definitions(definitions)
+    return app
+
+
+def _analyse() -> None:
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+            c.execute(text("ANALYZE"))
+    else:
+        db.session.execute(text("ANALYZE"))
+
+
+def _timed(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def _view(client) -> None:
+    reply = client.get(TAB)
+    assert reply.status_code == 200, reply.status_code
+
+
+def tabs(url: str, size: int) -> None:
+    app = _app(url)
+    with app.app_context():
+        surveys = service.current_surveys()
+        for seed, survey in enumerate(surveys):
+            generate_responses(
+                survey,
+                service.definition_of(survey),
+                size // len(surveys),
+                datetime(2022, 9, 1),
+                datetime(2023, 8, 31, 23, 59),
+                seed=seed,
+            )
+        _analyse()
+        answers = db.session.scalar(select(func.count()).select_from(Answer))
+        auth_service.create_user("rep@example.org", PASSWORD, "pcv_rep")
+    client = app.test_client()
+    client.post("/sign-in", data={"email": "rep@example.org", "password": PASSWORD})
+    _view(client)  # warm-up: templates, definitions, connections
+    publishing._drafts.clear()  # the first view of a draft with nothing kept
+    first = _timed(lambda: _view(client))
+    repeat = min(_timed(lambda: _view(client)) for _ in range(3))
+    with app.app_context():
+        term = calendar().named("Summer 2023")
+        publish = _timed(lambda: publishing.publish_term(term, "benchmark"))
+    _view(client)  # the record read once
+    published = min(_timed(lambda: _view(client)) for _ in range(3))
+    print(
+        f"{url.split(':')[0]:<22} responses {size:>9,}  answers {answers:>11,}"
+        f"  draft tab: first {first * 1000:7.1f} ms, repeat {repeat * 1000:6.1f} ms"
+        f"  publish {publish:5.2f} s  published tab {published * 1000:6.1f} ms",
+        flush=True,
+    )
+
+
+def demo(url: str) -> None:
+    app = _app(url)
+    with app.app_context():
+        load_demo_data()
+        _analyse()
+        term = calendar().named("Summer 2023")
+
+        def publish_and_audit(reason: str) -> int:
+            version = publishing.publish_term(term, "benchmark", reason)
+            release, versions = feedback.audited_figures_for(term)
+            assert versions == version and all(f.safe for f in release.audit())
+            return version
+
+        first = _timed(lambda: publish_and_audit(""))
+        survey = service.current_surveys()[0]
+        late = (datetime(2023, 6, 20), datetime(2023, 6, 21))
+        generate_responses(survey, service.definition_of(survey), 1, *late, seed=99)
+        tally.recount()
+        revision = _timed(lambda: publish_and_audit("One late paper return"))
+    print(
+        f"{url.split(':')[0]:<22} demo (480 responses)"
+        f"  publish Summer 2023 + audit {first:5.2f} s"
+        f"  revision (1 late response) + audit over both versions {revision:5.2f} s",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="100000")
+    parser.add_argument("--database", help="a PostgreSQL URL to use (its schema is dropped!)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        for size in (int(s) for s in args.sizes.split(",") if s):
+            tabs(fresh_database(args.database, Path(folder) / f"bench-{size}.db"), size)
+        demo(fresh_database(args.database, Path(folder) / "bench-demo.db"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,446 @@
+"""Publishing a term's release, and reading the figures any output shows for a term.
+
+A published term's outputs read its stored record (the newest version, or the one asked
+for), never live data. A term not yet published is a draft: counted live, and kept per term
+until the data it reads changes (`_fingerprint`), so a page view does not rerun the
+solver. `publish_term` is a plain function: the command and the staff page call it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..auth import audit
+from ..definitions import SurveyDefinition
+from ..extensions import db
+from ..indicators.service import measures_for_outcome, period_end
+from ..models import AnswerTally, Import, IndicatorValue, PublishedRelease, Response, Survey
+from ..release import service as release_service
+from ..release.service import Publication
+from ..release.summary import FeedbackSummary
+from ..release.tables import SummaryTables
+from ..surveys.versions import charter, current_surveys, definition_of
+from ..terms import Term, calendar
+from .record import decode, encode
+
+if TYPE_CHECKING:
+    from ..feedback.comments import ApprovedComment
+
+DRAFT = "Draft: these figures may change"
+REASON_LENGTH = 500
+DRAFTS_KEPT = 32
+
+
+class PublishError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Change:
+    """One figure that a version shows differently from the version before."""
+
+    figure: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Revision:
+    version: int
+    published_at: datetime
+    published_by: str
+    reason: str
+    changes: list[Change]
+
+
+@dataclass(frozen=True)
+class Status:
+    """What every output says about its figures: a draft, or which version, and the
+    revisions up to it."""
+
+    version: int | None  # None: a draft
+    published_at: datetime | None = None
+    published_by: str = ""
+    latest: int | None = None  # the newest version published
+    revisions: tuple[Revision, ...] = ()
+
+    @property
+    def draft(self) -> bool:
+        return self.version is None
+
+    @property
+    def line(self) -> str:
+        """ "Published 3 October 2023, version 1", or the draft's warning."""
+        if self.published_at is None:
+            return DRAFT
+        when = self.published_at
+        return f"Published {when.day} {when:%B %Y}, version {self.version}"
+
+    @property
+    def revision_notes(self) -> list[str]:
+        """The "Revisions" note: each version after the first, why, and each figure that
+        changed."""
+        notes = []
+        for revision in self.revisions:
+            when = revision.published_at
+            changed = "; ".join(f"{c.figure}: {c.before} → {c.after}" for c in revision.changes)
+            notes.append(
+                f"Version {revision.version}, published {when.day} {when:%B %Y}:"
+                f" {revision.reason} Changed: {changed}."
+            )
+        return notes
+
+
+def notes(status: Status) -> list[str]:
+    """The lines every download ends with: the status, then any revisions."""
+    revisions = ["Revisions", *status.revision_notes] if status.revisions else []
+    return [status.line, *revisions]
+
+
+@dataclass(frozen=True)
+class TermFigures:
+    """Everything an output shows for a term: the release (summary and tables), and for a
+    published term the quotes and answer pictures as they were (None: a draft reads them
+    live)."""
+
+    term: Term
+    release: Publication
+    status: Status
+    quotes: dict[int, list[ApprovedComment]] | None = None
+    pictures: dict[str, tuple[str, str]] | None = None
+
+
+# Reading
+
+
+def versions_of(term: Term) -> list[PublishedRelease]:
+    """The term's published versions, oldest first (records not loaded)."""
+    return release_service.published_versions(term)
+
+
+def published_terms() -> dict[str, PublishedRelease]:
+    """Each published term's newest version, by term name."""
+    rows = db.session.scalars(select(PublishedRelease).order_by(PublishedRelease.version))
+    return {row.term_name: row for row in rows}
+
+
+@lru_cache(maxsize=64)
+def _stored(row_id: int) -> tuple:
+    """A version's record, read once per process (a published version never changes)."""
+    record = db.session.scalar(select(PublishedRelease.record).filter_by(id=row_id))
+    release = Publication(decode(record["summary"]), decode(record["tables"]))
+    quotes = {int(k): decode(v) for k, v in record["quotes"].items()}
+    pictures = {k: tuple(v) for k, v in record["pictures"].items()}
+    return release, quotes, pictures
+
+
+def _status(row: PublishedRelease, rows: list[PublishedRelease]) -> Status:
+    revisions = tuple(
+        Revision(
+            r.version,
+            r.published_at,
+            r.published_by,
+            r.reason,
+            [Change(**c) for c in r.changes],
+        )
+        for r in rows
+        if 1 < r.version <= row.version
+    )
+    return Status(row.version, row.published_at, row.published_by, rows[-1].version, revisions)
+
+
+def figures_for(term: Term, version: int | None = None) -> TermFigures:
+    """What the term's outputs show: a published version (the newest unless `version` is
+    given) or, for a term not published, the draft. LookupError for a version not
+    published."""
+    rows = versions_of(term)
+    if rows:
+        row = rows[-1] if version is None else next((r for r in rows if r.version == version), None)
+        if row is not None:
+            release, quotes, pictures = _stored(_stored_key(row))
+            return TermFigures(term, release, _status(row, rows), quotes, pictures)
+    if version is not None:
+        raise LookupError(f"{term.name} has no version {version}")
+    return TermFigures(term, draft_release(term), Status(None))
+
+
+def _stored_key(row: PublishedRelease) -> int:
+    # Tests make databases afresh, where an id can come back with another record: clear
+    # the cache when the first version a process sees is not the one it kept.
+    cached = _stored_rows.get(row.id)
+    if cached is not None and cached != (row.term_name, row.version, row.published_at):
+        _stored.cache_clear()
+        _stored_rows.clear()
+    _stored_rows[row.id] = (row.term_name, row.version, row.published_at)
+    return row.id
+
+
+_stored_rows: dict[int, tuple] = {}
+
+
+def published_summaries(term: Term) -> dict[Term, FeedbackSummary]:
+    """Every other published term's summary as published: the trend and "change since
+    last term" show those, never a recount."""
+    terms = calendar()
+    found = {}
+    for name, row in published_terms().items():
+        if name != term.name:
+            found[terms.named(name)] = _stored(_stored_key(row))[0].summary
+    return found
+
+
+def terms_shown() -> list[Term]:
+    """Every term with responses or a published release, newest first (a published term
+    stays listed after the retention run deletes its answers)."""
+    terms = calendar()
+    found = {*release_service.terms_with_responses(), *map(terms.named, published_terms())}
+    return sorted(found, reverse=True)
+
+
+# Drafts
+
+
+_drafts: dict[tuple, tuple[tuple, Publication]] = {}
+
+
+def _fingerprint() -> tuple:
+    """Changes whenever anything a draft reads changes: a response sent or withdrawn (the
+    tally and the newest response), a moderation decision that sets answers aside (the
+    tally), an import, a survey version, a term published. One query."""
+    parts = [
+        select(func.count()).select_from(AnswerTally),
+        select(func.coalesce(func.sum(AnswerTally.count), 0)),
+        select(func.max(Response.id)),
+        select(func.max(Import.id)),
+        select(func.count(IndicatorValue.id)),
+        select(func.max(Survey.id)),
+        select(func.count(Survey.id)),
+        select(func.max(PublishedRelease.id)),
+        select(func.count(PublishedRelease.id)),
+    ]
+    return tuple(db.session.execute(select(*(p.scalar_subquery() for p in parts))).one())
+
+
+def draft_release(term: Term) -> Publication:
+    """The term's figures counted live, kept until the data they read changes."""
+    config = current_app.config
+    key = (
+        str(db.engine.url),
+        term.name,
+        config["DISCLOSURE_MIN_COUNT"],
+        config["DISCLOSURE_MIN_BASE"],
+        config["TREND_TERMS"],
+    )
+    stamp = _fingerprint()
+    kept = _drafts.get(key)
+    if kept and kept[0] == stamp:
+        return kept[1]
+    release = release_service.publication_for(term, published=published_summaries(term))
+    if len(_drafts) >= DRAFTS_KEPT:
+        _drafts.pop(next(iter(_drafts)))
+    _drafts[key] = (stamp, release)
+    return release
+
+
+# Publishing
+
+
+def _definitions(row: PublishedRelease | None) -> list[SurveyDefinition]:
+    """The survey versions a term is counted by: those its first version covered (a
+    revision keeps the wording as published), else the current ones."""
+    if row is None:
+        return [definition_of(s) for s in current_surveys()]
+    return release_service.published_definitions(row)
+
+
+def _pictures(definitions: list[SurveyDefinition]) -> dict[str, tuple[str, str]]:
+    """Each scored question's picture: that of its last positive answer."""
+    found = {}
+    for definition in definitions:
+        for question in definition.questions:
+            positive = [o for o in question.options if o.positive]
+            if positive:
+                found[f"{definition.slug}/{question.id}"] = (positive[-1].picture, positive[-1].alt)
+    return found
+
+
+def _indicators(term: Term) -> list[dict]:
+    """The measures' values the release shows, each with its period."""
+    shown = []
+    for outcome in (None, *sorted(charter().outcomes)):
+        for measure in measures_for_outcome(outcome, term.ends_on):
+            for point in measure.series:
+                shown.append(
+                    {
+                        "code": measure.code,
+                        "name": measure.name,
+                        "period": point.period.isoformat(),
+                        "period_ends": period_end(point.period, point.label).isoformat(),
+                        "label": point.label,
+                        "value": point.value,
+                        "marker": point.marker,
+                    }
+                )
+    return shown
+
+
+def _record(term: Term, release: Publication, definitions: list[SurveyDefinition]) -> dict:
+    from ..feedback.comments import quotes_for  # here: the feedback views import this module
+
+    summary, the_charter = release.summary, charter()
+    protection = summary.release.protection if summary.release else None
+    start, end = term.bounds()
+    rules = release_service.rules()
+    return {
+        "summary": encode(summary),
+        "tables": encode(release.tables),
+        "quotes": {str(n): encode(quotes_for(start, end, n)) for n in sorted(the_charter.outcomes)},
+        "pictures": _pictures(definitions),
+        "surveys": [{"slug": d.slug, "version": d.version, "title": d.title} for d in definitions],
+        "charter": {
+            "principles": {p.id: p.name for p in the_charter.principles.values()},
+            "outcomes": {str(o.number): o.name for o in the_charter.outcomes.values()},
+        },
+        "indicators": _indicators(term),
+        "rules": {"min_count": rules.min_count, "min_base": rules.min_base},
+        "protection": encode(
+            {
+                "counts": protection.counts,
+                "percents": protection.percents,
+                "secondary": protection.secondary,
+            }
+            if protection
+            else {}
+        ),
+    }
+
+
+def changes_between(before: SummaryTables, after: SummaryTables) -> list[Change]:
+    """Every figure shown differently, table by table, row by row, column by column (a row
+    or table that is new or gone counts each of its figures as changed)."""
+    old = {t.id: t for t in before.every_table()}
+    changes = []
+    for table in after.every_table():
+        earlier = old.get(table.id)
+        rows = {r[0]: r for r in earlier.text_rows()} if earlier else {}
+        for row in table.text_rows():
+            was = rows.get(row[0])
+            for index, column in enumerate(table.columns[1:], start=1):
+                then = was[index] if was and index < len(was) else "none"
+                if then != row[index]:
+                    changes.append(
+                        Change(f"{table.title}: {row[0]}, {column or 'figure'}", then, row[index])
+                    )
+    return changes
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A published term whose live data now differs: what a revision would change."""
+
+    latest: int
+    changes: list[Change]
+
+
+def _revision_release(term: Term, rows: list[PublishedRelease]) -> Publication:
+    """The term counted live as a revision: by the survey versions it was published with,
+    protected against every version published."""
+    earlier = release_service.earlier_versions(rows)
+    return release_service.publication_for(
+        term, _definitions(rows[0]), published_summaries(term), earlier
+    )
+
+
+def pending_revision(term: Term) -> Pending | None:
+    """For a published term whose live figures now differ (late returns, withdrawals,
+    corrected measures), the figures a revision would change; None when nothing would."""
+    rows = versions_of(term)
+    if not rows:
+        return None
+    latest = _stored(_stored_key(rows[-1]))[0]
+    changes = changes_between(latest.tables, _revision_release(term, rows).tables)
+    return Pending(rows[-1].version, changes) if changes else None
+
+
+def check_reason(term: Term, reason: str) -> str:
+    """The reason, its spaces folded; PublishError if it is too long, or missing for a
+    revision (a first version needs none)."""
+    reason = " ".join(reason.split())
+    if len(reason) > REASON_LENGTH:
+        raise PublishError(f"keep the reason to {REASON_LENGTH} characters or fewer")
+    if not reason and versions_of(term):
+        raise PublishError("say in a line why the figures are being revised")
+    return reason
+
+
+def publish_term(term: Term, actor: str, reason: str = "") -> int:
+    """Store the term's release as a new version and return its number: version 1, or a
+    revision (which needs a reason, and changes to publish) protected against every
+    version before it."""
+    reason = check_reason(term, reason)
+    rows = versions_of(term)
+    if rows:
+        definitions = _definitions(rows[0])
+        release = _revision_release(term, rows)
+        changes = changes_between(_stored(_stored_key(rows[-1]))[0].tables, release.tables)
+        if not changes:
+            raise PublishError(
+                f"nothing would change: version {rows[-1].version} shows the figures as they are"
+            )
+    else:
+        definitions = [definition_of(s) for s in current_surveys()]
+        release = release_service.publication_for(term, definitions, published_summaries(term))
+        changes = []
+    version = rows[-1].version + 1 if rows else 1
+    term_release = release.summary.release
+    db.session.add(
+        PublishedRelease(
+            term_name=term.name,
+            version=version,
+            published_by=actor,
+            reason=reason,
+            record=_record(term, release, definitions),
+            facts=term_release.facts() if term_release else {"cells": [], "facts": []},
+            changes=[asdict(c) for c in changes],
+        )
+    )
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise PublishError(f"{term.name} version {version} was published just now") from None
+    audit.record("publish release", f"{term.name} version {version}", actor=actor)
+    return version
+
+
+@dataclass(frozen=True)
+class Frozen:
+    """What publishing a draft term would freeze, for the confirmation."""
+
+    tables: int
+    figures: int
+    questions: int
+    surveys: list[dict]
+    measures: int
+    min_count: int
+
+
+def what_is_frozen(term: Term) -> Frozen:
+    release = draft_release(term)
+    tables = release.tables.every_table()
+    definitions = [definition_of(s) for s in current_surveys()]
+    return Frozen(
+        tables=len(tables),
+        figures=sum(len(row) - 1 for table in tables for row in table.rows),
+        questions=len(release.summary.questions),
+        surveys=[{"title": d.title, "version": d.version} for d in definitions],
+        measures=len(_indicators(term)),
+        min_count=release_service.rules().min_count,
+    )

@@ -1,0 +1,235 @@
+"""What a reader knows when a term's release is revised: every earlier version as published.
+
+Version 2 minus version 1 is the people added (late returns) and taken away (withdrawals)
+since: a differencing attack. So a revision is protected and attacked over a stacked set
+of cells: the term's cells now, and for each earlier version the cells of the people
+`added` since it and those `removed` since it (all whole numbers, 0 or more), with
+
+    cells then = cells now - added + removed   (each 0 or more; added <= cells now)
+
+Every fact an earlier version published about its cells is a fact about `now - added +
+removed`; the relations between cells hold for each block where the data bears them out;
+and a reader is taken to know when nothing was added (or nothing removed), the stronger
+reader. Each earlier version's facts are stored with it (`stored_facts`), so a revision
+needs no raw answer from before.
+
+Beyond every target of the release itself, the people added or removed must not be
+recovered: for each answer (and each group), the number of them who gave it must keep
+every value from 0 up to how many of them answered (5 values, when 5 or more did), or
+up to how many gave that answer in all (an answer no one gave now, no one added gave).
+How many people were added is not a secret; how they answered is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .attack import WHOLE, Known
+from .finest_cells import Cells, Figure, Relation
+from .keys import Key
+from .shown import Rules
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """One earlier version's cells and the facts it published about them."""
+
+    version: int
+    cells: dict[tuple, int]  # each cell (kind, survey, question, answer, groups): its count
+    facts: list[tuple[Key, list[tuple], np.ndarray, float, float]]  # key, cells, weights, range
+
+
+def _identity(row: tuple) -> tuple:
+    return tuple(None if isinstance(v, float) and np.isnan(v) else v for v in row)
+
+
+def _identities(frame: pd.DataFrame) -> list[tuple]:
+    columns = [c for c in frame.columns if c != "n"]
+    return [_identity(row) for row in frame[columns].itertuples(index=False, name=None)]
+
+
+def _bound(value: float) -> float | None:
+    return None if np.isinf(value) else float(value)
+
+
+def stored_facts(cells: Cells, known: Sequence[Known]) -> dict:
+    """A version's cells and every fact it published (JSON-ready), for later revisions."""
+    identities = _identities(cells.frame)
+    values = cells.values.tolist()
+    facts = []
+    for fact in known:
+        figure = fact.figure
+        weights = np.ones(len(figure.cells)) if figure.coefficients is None else figure.coefficients
+        facts.append(
+            [
+                list(figure.key),
+                [int(c) for c in figure.cells],
+                [float(w) for w in weights],
+                _bound(fact.low),
+                _bound(fact.high),
+            ]
+        )
+    return {
+        "cells": [[*identity, int(n)] for identity, n in zip(identities, values, strict=True)],
+        "facts": facts,
+    }
+
+
+def read_facts(version: int, stored: dict) -> Earlier:
+    rows = [tuple(row) for row in stored["cells"]]
+    identities = [_identity(row[:-1]) for row in rows]
+    facts = [
+        (
+            tuple(key),
+            [identities[c] for c in cells],
+            np.array(weights, float),
+            -np.inf if low is None else low,
+            np.inf if high is None else high,
+        )
+        for key, cells, weights, low, high in stored["facts"]
+    ]
+    return Earlier(version, {i: row[-1] for i, row in zip(identities, rows, strict=True)}, facts)
+
+
+@dataclass
+class Stacked:
+    """The cells a revision is protected over, what a reader knows from earlier versions,
+    the changes that must stay unrecovered, and how many values each must keep."""
+
+    cells: Cells
+    known: list[Known]
+    targets: list[Figure]
+    needed: dict[Key, int]
+
+
+def _holds(relation: Relation, values: np.ndarray) -> bool:
+    total = float(relation.coefficients @ values[relation.cells])
+    return relation.low - WHOLE <= total <= relation.high + WHOLE
+
+
+def _shifted(relation: Relation, offset: int) -> Relation:
+    return Relation(relation.cells + offset, relation.coefficients, relation.low, relation.high)
+
+
+def _then(cells: np.ndarray, weights: np.ndarray, blocks: list[tuple[int, int]]):
+    """A sum over the earlier cells, written over now - added + removed (`blocks`: each
+    change's offset and sign, -1 for added, +1 for removed)."""
+    return (
+        np.concatenate([cells, *(cells + offset for offset, _ in blocks)]),
+        np.concatenate([weights, *(sign * weights for _, sign in blocks)]),
+    )
+
+
+def _change_targets(
+    figures: dict[Key, Figure],
+    block: np.ndarray,
+    within: np.ndarray,
+    offset: int,
+    label: str,
+    rules: Rules,
+) -> tuple[list[Figure], dict[Key, int]]:
+    """The answers (and groups) of the people in one change: each a target, needing as
+    many values as the people who could have given it allow (up to min_count): no more
+    than answered, nor than gave that answer in the version they are part of (`within`:
+    the cells now, for people added; then, for people removed)."""
+
+    def value(figure: Figure, cells: np.ndarray) -> int:
+        return int(cells[figure.cells].sum())
+
+    everyone = value(figures[("respondents",)], block)
+    targets, needed = [], {}
+    for key, figure in figures.items():
+        if key[0] == "chose":
+            people = value(figures[("answering", *key[1:3])], block)
+        elif key[0] == "respondents" and len(key) == 3 and key[1] != "survey":
+            people = everyone
+        else:
+            continue
+        values = min(rules.min_count, people + 1, value(figure, within) + 1)
+        if values < 2:  # nothing to learn: no one it could be
+            continue
+        target = Figure((label, *key), figure.cells + offset, value(figure, block))
+        targets.append(target)
+        needed[target.key] = values
+    return targets, needed
+
+
+def stack(
+    cells: Cells, figures: dict[Key, Figure], earlier: Sequence[Earlier], rules: Rules
+) -> Stacked:
+    """The stacked cells and knowledge of a revision (see the module's docstring)."""
+    identities = _identities(cells.frame)
+    index = {identity: i for i, identity in enumerate(identities)}
+    extra = [i for e in earlier for i in e.cells if i not in index]
+    extra = list(dict.fromkeys(extra))  # cells an earlier version had and this one lacks
+    columns = [c for c in cells.frame.columns if c != "n"]
+    now = pd.concat(
+        [cells.frame, pd.DataFrame([[*i, 0] for i in extra], columns=[*columns, "n"])],
+        ignore_index=True,
+    )
+    for identity in extra:
+        index[identity] = len(index)
+    size = len(now)
+    frames, relations = [now.assign(layer="now")], list(cells.relations)
+    known: list[Known] = []
+    targets: list[Figure] = []
+    needed: dict[Key, int] = {}
+    whole = np.arange(size)
+    now_values = now["n"].to_numpy()
+    for version in earlier:
+        then = np.zeros(size, dtype=np.int64)
+        for identity, n in version.cells.items():
+            then[index[identity]] = n
+        change = now_values - then
+        # Only a change there was gets cells: a reader is taken to know which way the
+        # data changed (the stronger reader), so a direction with none is none.
+        changes = []
+        for word, block, sign, within in (
+            ("added", np.maximum(change, 0), -1, now_values),
+            ("removed", np.maximum(-change, 0), 1, then),
+        ):
+            if block.any():
+                offset = sum(len(f) for f in frames)
+                label = f"{word} since version {version.version}"
+                frames.append(now.assign(n=block, layer=label))
+                changes.append((label, block, sign, within, offset))
+        blocks = [(offset, sign) for _, _, sign, _, offset in changes]
+        for relation in cells.relations:
+            for _, block, _, _, offset in changes:
+                if _holds(relation, block):
+                    relations.append(_shifted(relation, offset))
+            if blocks and _holds(relation, then):
+                relations.append(
+                    Relation(
+                        *_then(relation.cells, relation.coefficients, blocks),
+                        relation.low,
+                        relation.high,
+                    )
+                )
+        for i in whole if blocks else ():  # each earlier cell is 0 or more
+            relations.append(Relation(*_then(np.array([i]), np.ones(1), blocks), 0, np.inf))
+        for _, _, sign, _, offset in changes:
+            if sign == -1:  # the people added are there now
+                relations += [
+                    Relation(np.array([offset + i, i]), np.array([1.0, -1]), -np.inf, 0)
+                    for i in whole
+                ]
+        for key, members, weights, low, high in version.facts:
+            mapped = np.array([index[m] for m in members], dtype=int)
+            fact_cells, fact_weights = _then(mapped, weights, blocks)
+            figure = Figure(
+                ("version", str(version.version), *key),
+                fact_cells,
+                int(round(float(weights @ then[mapped]))),
+                fact_weights,
+            )
+            known.append(Known(figure, low, high))
+        for label, block, _, within, offset in changes:
+            found, wanted = _change_targets(figures, block, within, offset, label, rules)
+            targets += found
+            needed |= wanted
+    return Stacked(Cells(pd.concat(frames, ignore_index=True), relations), known, targets, needed)
