@@ -25,7 +25,7 @@ import yaml
 from flask import current_app, has_app_context
 from sqlalchemy import select
 
-from ..config import PROJECT_ROOT
+from ..config import EASYREAD_DIR
 from ..definitions import (
     PlainWords,
     glossary_words_in,
@@ -97,7 +97,7 @@ def line_problems(text: str) -> list[str]:
     problems = long_sentences(text)
     hard = hard_to_read(text)
     # Outside the app (the wording check, a script): the shipped easyread/ folder.
-    folder = current_app.config["EASYREAD_DIR"] if has_app_context() else PROJECT_ROOT / "easyread"
+    folder = current_app.config["EASYREAD_DIR"] if has_app_context() else EASYREAD_DIR
     glossary, plain = _words(str(folder))
     return problems + ([hard] if hard else []) + jargon_problems(text, glossary, plain)
 
