@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from sefvoice.auth import service as auth_service
 from sefvoice.bulletin import register, service
+from sefvoice.bulletin.brand import save_look
 from sefvoice.bulletin.content import build_content
 from sefvoice.bulletin.pdf.full import build_pdf
 from sefvoice.bulletin.pdf.shared import MARGIN
@@ -95,7 +96,8 @@ def make_data() -> None:
     indicators.apply_import(plan, "measures.csv", actor="test")
     spring = service.create_bulletin(term("Spring 2023"))
     service.save_section(spring, "outcome-3", "Waits.", "", ["Therapy waits update", "Dropped"])
-    summer = service.create_bulletin(term("Summer 2023"), "Test Area SEF", "Test partnership")
+    save_look("Test partnership", "#005a70", "#e6f2f1")
+    summer = service.create_bulletin(term("Summer 2023"), "Test Area SEF")
     service.save_section(summer, "welcome", HOSTILE, "", [])
     service.save_section(
         summer, "outcome-1", "1. First\n2. **Second**", "## Good practice\nIt works.", ["Next"]
@@ -107,6 +109,8 @@ def make_data() -> None:
             progress["Therapy waits update"]: ("in-progress", "Waits are down to 44 weeks"),
             progress["Dropped"]: ("dropped", "Merged into the therapy work"),
         },
+        # "Therapy waits update" is not easy read (reading ease 35): the edition says this.
+        easy_read={progress["Therapy waits update"]: "We will tell you about waits for therapy"},
     )
     said = register.save_you_said(None, "The wait for therapy is too long", ["Waiting"])
     waits = register.add_commitment(said, "Therapy waits update", term("Spring 2023"))
@@ -253,7 +257,7 @@ def test_progress_needs_a_known_commitment_a_known_status_and_a_line(ctx):
 def test_every_edit_is_audited(ctx):
     bulletin = service.create_bulletin(term("Summer 2023"))
     service.save_section(bulletin, "welcome", "Hello", "", ["One"])
-    service.save_details(bulletin, "Title", "Author")
+    service.save_details(bulletin, "Title", figures_in_full=False)
     actions = db.session.execute(select(AuditEvent.action, AuditEvent.detail)).all()
     assert [a for a, _ in actions] == ["create bulletin", "edit bulletin", "edit bulletin"]
     assert "welcome" in actions[1][1]
@@ -648,6 +652,7 @@ def test_officers_record_progress_with_a_line_each(data, client):
         "items-1-commitment": ids[1],
         "items-1-status": "dropped",
         "items-1-note": "Merged",
+        "items-0-easy_read": "We will tell you about waits for therapy",
     }
     url = "/bulletins/summer-2023/progress"
     reply = post_form(client, url, fields, token_from="/bulletins/summer-2023/edit")

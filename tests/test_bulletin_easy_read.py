@@ -161,7 +161,7 @@ def test_the_pdf_is_16_point_and_more_with_a_picture_beside_each_point(data):
     assert "14 people filled in our surveys this term." in text
     assert "More than half (more than 6 in 10) said “Cats”." in text
     assert "How to take part next time" in text and "Autumn 2023" in text
-    assert "Therapy waits update. We are still doing this." in text
+    assert "We will tell you about waits for therapy. We are still doing this." in text
     assert pictures >= len(edition.points)
 
 

@@ -491,3 +491,32 @@ def test_four_publishes_of_one_version_at_once_store_it_once(app, ctx):
     )
     with app.app_context():
         assert db.session.scalar(select(func.count(Survey.id)).filter_by(slug=SLUG)) == 2
+
+
+def test_the_flyer_has_the_logo_the_closing_date_and_how_to_get_help_and_fills_the_page(
+    app, officer
+):
+    from sefvoice.bulletin.brand import save_look
+
+    with app.app_context():
+        save_look("Area partnership", "#005a70", "#e6f2f1", LOGO_SVG, "Our logo")
+    closes = local_date(utcnow(), LONDON) + timedelta(days=20)
+    assert _schedule(officer, "", closes.isoformat()).status_code == 302
+    with pdfplumber.open(io.BytesIO(officer.get(f"{MANAGE}/flyer.pdf").data)) as pdf:
+        assert len(pdf.pages) == 1
+        page = pdf.pages[0]
+        text = " ".join(page.extract_text().split())
+        assert "Area partnership" in text
+        assert f"Please answer by {closes:%A} {closes.day} {closes:%B %Y}." in text
+        assert "Need help to answer?" in text
+        assert min(char["size"] for char in page.chars) >= 16
+        marks = page.chars + page.rects + page.curves + page.images
+        # The partnership's logo (drawn, as an SVG) above its name at the top.
+        assert min(m["top"] for m in marks) < 70
+        assert max(m["bottom"] for m in marks) > page.height - 90  # down to the bottom
+
+
+LOGO_SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="100" height="40" viewBox="0 0 100 40">'
+    b'<rect width="100" height="40" fill="#005a70"/></svg>'
+)

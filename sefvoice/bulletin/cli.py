@@ -22,7 +22,8 @@ bulletin_cli = click.Group("bulletin", help="The termly SEF update bulletin.")
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="The file to write: .html for the web page, anything else for the PDF.",
+    help="The file to write: .html for the web page, .docx for the Word document (the full"
+    " edition's accessible format), anything else for the PDF.",
 )
 @click.option(
     "--created",
@@ -46,8 +47,11 @@ def export_command(
         term = calendar().named(term_name)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--term") from error
-    kind = "html" if output.suffix.lower() == ".html" else "pdf"
+    suffix = output.suffix.lower().lstrip(".")
+    kind = suffix if suffix in ("html", "docx") else "pdf"
     which = EDITIONS[0] if edition == "full" else edition
+    if kind == "docx" and edition != "full":
+        raise click.BadParameter("the easy-read edition has no Word document", param_hint="-o")
     with current_app.test_request_context():  # the page's templates expect a request
         data = export(term, which, kind, created=created, base_url=base_url)
     output.write_bytes(data)

@@ -30,8 +30,7 @@ from .register import register_for
 from .words import FrozenBulletin, number_of, words_for
 
 DEFAULT_TITLE = "Local Area SEND Self-Evaluation Framework"
-DEFAULT_AUTHOR = "The local area SEND partnership"
-KEY_MEASURES = 3  # headline cards per outcome, beside the card for its % positive
+KEY_MEASURES = 3  # headline measures an officer may pick per outcome, beside its % positive
 
 
 @dataclass(frozen=True)
@@ -149,7 +148,6 @@ class BulletinContent:
     APPENDIX_ID: ClassVar[str] = "figures-in-full"
 
     title: str
-    author: str
     term: Term
     number: int
     respondents: Shown
@@ -166,6 +164,12 @@ class BulletinContent:
     # Each question's answer picture as published (None: a draft, read from the surveys).
     pictures: dict[str, tuple[str, str]] | None = None
     bulletin_published: datetime | None = None  # when the officers' words were frozen
+    figures_in_full: bool = True  # the appendix, after the main body
+
+    @property
+    def author(self) -> str:
+        """Who publishes it: the partnership's one name, from its look."""
+        return self.look.name
 
     @property
     def figures(self) -> list[Figure]:
@@ -251,21 +255,14 @@ def _column(table: Table, row: list, name: str) -> str:
     return cell.text if isinstance(cell, Shown) else cell
 
 
-def _cards(score: ScoreRow, measures: Table, previous: str) -> list[Card]:
-    """The outcome's % positive and its key measures as cards, every figure taken from the
-    scorecard row and the measures table as published. Key measures: those with a latest
-    figure, those with a target first, then those with an England figure, in table order."""
+def _cards(score: ScoreRow, measures: Table, previous: str, headline: list[str]) -> list[Card]:
+    """The outcome's % positive and the headline measures officers picked (by name, in
+    their order) as cards, every figure taken from the scorecard row and the measures
+    table as published."""
     change = score.change.text if score.change.hidden else f"{score.change.text} since {previous}"
     cards = [Card("Positive answers from families", score.positive.text, [change])]
-    with_figure = [r for r in measures.rows if _column(measures, r, "Latest") != "none"]
-    ranked = sorted(
-        with_figure,
-        key=lambda r: (
-            _column(measures, r, "Target") == "none",
-            _column(measures, r, "England") == "none",
-        ),
-    )
-    for row in ranked[:KEY_MEASURES]:
+    rows = {_column(measures, row, "Measure"): row for row in measures.rows}
+    for row in (rows[name] for name in headline if name in rows):
         england = _column(measures, row, "England")
         cards.append(
             Card(
@@ -303,11 +300,12 @@ def _outcome_feedback(
     term: Term,
     previous: Term,
     quotes: list[ApprovedComment],
+    headline: list[str],
 ) -> OutcomeFeedback:
     mine = [(r, t) for r, t in questions if r.outcome == number]
     return OutcomeFeedback(
         headline=_headline(score, previous.name),
-        cards=_cards(score, measures, previous.name),
+        cards=_cards(score, measures, previous.name, headline),
         measures=measures,
         overview=_overview(number, [r for r, _ in mine]),
         questions=[
@@ -388,6 +386,7 @@ def build_content(term: Term, version: int | None = None) -> BulletinContent:
                     figures.quotes[spec.outcome]
                     if figures.quotes is not None
                     else quotes_for(start, end, spec.outcome),
+                    row.headline_measures.splitlines() if row else [],
                 )
                 if spec.outcome
                 else None,
@@ -396,7 +395,6 @@ def build_content(term: Term, version: int | None = None) -> BulletinContent:
     progress, progress_note = _progress(term)
     return BulletinContent(
         title=bulletin.title if bulletin else DEFAULT_TITLE,
-        author=bulletin.author if bulletin else DEFAULT_AUTHOR,
         term=term,
         number=bulletin.number if isinstance(bulletin, FrozenBulletin) else number_of(term),
         respondents=summary.respondents,
@@ -411,4 +409,5 @@ def build_content(term: Term, version: int | None = None) -> BulletinContent:
         status=figures.status,
         pictures=figures.pictures,
         bulletin_published=bulletin.published_at if isinstance(bulletin, FrozenBulletin) else None,
+        figures_in_full=bulletin.figures_in_full if bulletin else True,
     )

@@ -22,10 +22,19 @@ from importlib.resources import files
 from pathlib import Path
 
 import yaml
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import select
 
-from ..definitions import glossary_words_in, hard_to_read, load_glossary, long_sentences
+from ..config import EASYREAD_DIR
+from ..definitions import (
+    PlainWords,
+    glossary_words_in,
+    hard_to_read,
+    jargon_problems,
+    load_glossary,
+    load_plain_words,
+    long_sentences,
+)
 from ..extensions import db
 from ..models import Bulletin, Commitment, EasyReadLine
 from ..publishing.service import Status
@@ -76,11 +85,21 @@ def fixed_lines(data: dict) -> list[str]:
     return [line.format(**sample) for line in lines]
 
 
+@lru_cache(maxsize=4)
+def _words(easyread_dir: str) -> tuple[dict[str, str], PlainWords]:
+    return load_glossary(Path(easyread_dir)), load_plain_words(Path(easyread_dir))
+
+
 def line_problems(text: str) -> list[str]:
-    """The easy-read rules the surveys follow, applied to one line of the edition."""
+    """The easy-read rules the surveys follow (sentence length, reading ease), and no
+    jargon: no word with a plainer one (easyread/plain-words.yaml), no abbreviation the
+    glossary does not explain."""
     problems = long_sentences(text)
     hard = hard_to_read(text)
-    return problems + ([hard] if hard else [])
+    # Outside the app (the wording check, a script): the shipped easyread/ folder.
+    folder = current_app.config["EASYREAD_DIR"] if has_app_context() else EASYREAD_DIR
+    glossary, plain = _words(str(folder))
+    return problems + ([hard] if hard else []) + jargon_problems(text, glossary, plain)
 
 
 def in_tens(percent: int) -> str:
@@ -187,7 +206,11 @@ class EasyReadEdition:
             found += [(outcome.title, point.text) for point in outcome.points]
             found += [(outcome.title, line) for line in outcome.doing]
         found += [("You said, we did", point.text) for point in self.you_said]
-        return [f"{where}: {problem}" for where, text in found for problem in line_problems(text)]
+        return [
+            f"{where}: “{text[:60]}”: {problem}"
+            for where, text in found
+            for problem in line_problems(text)
+        ]
 
 
 def point_key(result: QuestionResult) -> str:

@@ -32,9 +32,7 @@ class CreateForm(TermForm):
 
 class DetailsForm(PageForm):
     title = StringField(validators=[InputRequired("Enter a title."), Length(max=200)])
-    author = StringField(
-        validators=[InputRequired("Enter who publishes the bulletin."), Length(max=200)]
-    )
+    figures_in_full = BooleanField(default=True)
 
 
 class SectionForm(PageForm):

@@ -1,8 +1,10 @@
 """The small, safe Markdown that officers write bulletin sections in.
 
-Allowed: paragraphs, `## ` and `### ` headings, `- ` and `1. ` lists (one level), `**bold**`
-and `[text](url)` links to http, https or mailto addresses or to a path on this site
-(`/...`). Anything else stays as the literal text it was typed as.
+Allowed: paragraphs, `## ` and `### ` headings, `- ` and `1. ` lists (one level), tables
+(`| a | b |` rows under a header row and its `|---|---|` rule line; `--:` puts a column's
+numbers on the right), `**bold**` and `[text](url)` links to http, https or mailto
+addresses or to a path on this site (`/...`). Anything else stays as the literal text it
+was typed as.
 
 Parsing gives plain-text blocks (nothing here is markup), and each output escapes for its
 own format as it renders: the HTML page through Jinja's autoescape (templates/bulletin/
@@ -24,6 +26,8 @@ LINK = re.compile(r"\[([^\[\]\n]+)\]\(([^()\s]+)\)")
 HEADING = re.compile(r"^(#{2,3}) +(\S.*)$")
 BULLET = re.compile(r"^\s*- +(\S.*)$")
 NUMBERED = re.compile(r"^\s*(\d{1,6})[.)] +(\S.*)$")
+TABLE_RULE = re.compile(r"^\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?$")
+CELL_BREAK = re.compile(r"(?<!\\)\|")  # a cell's edge: a pipe not escaped as \|
 
 
 @dataclass(frozen=True)
@@ -39,11 +43,13 @@ class Span:
 class Block:
     """A heading (level 2 or 3), a paragraph, or a list whose items are lines of spans."""
 
-    kind: str  # "heading", "paragraph", "bullets" or "numbers"
+    kind: str  # "heading", "paragraph", "bullets", "numbers" or "table"
     spans: list[Span] = field(default_factory=list)
     level: int = 0
     items: list[list[Span]] = field(default_factory=list)
     start: int = 1  # the first number of a numbered list
+    rows: list[list[list[Span]]] = field(default_factory=list)  # a table's, header first
+    right: frozenset[int] = frozenset()  # a table's columns of numbers (aligned right)
 
     @property
     def text(self) -> str:
@@ -107,15 +113,47 @@ def inline(text: str) -> list[Span]:
     ]
 
 
+def _cells(line: str) -> list[str]:
+    line = line.strip().removeprefix("|")
+    line = line[:-1] if line.endswith("|") and not line.endswith("\\|") else line
+    return [cell.strip().replace("\\|", "|") for cell in CELL_BREAK.split(line)]
+
+
+def _table(lines: list[str]) -> Block | None:
+    """A table from its lines (header, rule line, rows), or None when the second line is
+    not a rule line. Every row gets the header's number of cells: a short row is filled
+    with empty cells, a long one's extra cells join its last (so no text is lost)."""
+    if len(lines) < 2 or not TABLE_RULE.match(lines[1].strip()):
+        return None
+    header = _cells(lines[0])
+    width = len(header)
+    rows = [header]
+    for line in lines[2:]:
+        cells = _cells(line)
+        cells = cells[: width - 1] + [" | ".join(cells[width - 1 :])]
+        rows.append(cells + [""] * (width - len(cells)))
+    rule = _cells(lines[1])
+    right = frozenset(i for i, cell in enumerate(rule[:width]) if cell.endswith(":"))
+    return Block("table", rows=[[inline(c) for c in row] for row in rows], right=right)
+
+
 def parse(source: str | None) -> list[Block]:
     """Blocks of a section, from the officer's text. Never raises."""
     blocks: list[Block] = []
     paragraph: list[str] = []  # lines of the paragraph being read
     items: list[str] = []  # items of the list being read
+    table: list[str] = []  # lines of the table being read (the first starts with |)
     kind, start = "", 1
 
     def end_block() -> None:
         nonlocal kind
+        if table:
+            block = _table(table)
+            if block:
+                blocks.append(block)
+            else:
+                blocks.append(Block("paragraph", inline(" ".join(line.strip() for line in table))))
+            table.clear()
         if paragraph:
             blocks.append(Block("paragraph", inline(" ".join(paragraph))))
             paragraph.clear()
@@ -128,7 +166,11 @@ def parse(source: str | None) -> list[Block]:
         line = raw.strip()
         heading = HEADING.match(line)
         item = BULLET.match(raw) or NUMBERED.match(raw)
-        if not line or heading:
+        if line.startswith("|") or (table and TABLE_RULE.match(line)):
+            if not table:
+                end_block()
+            table.append(line)
+        elif not line or heading:
             end_block()
             if heading:
                 blocks.append(Block("heading", inline(heading[2]), level=len(heading[1])))

@@ -19,14 +19,15 @@ from ..models import (
     Bulletin,
     BulletinSection,
     Commitment,
+    Indicator,
     PublishedBulletin,
 )
 from ..publishing import service as publishing
 from ..terms import Term, calendar
 from . import register
 from .brand import save_look
-from .content import DEFAULT_AUTHOR, DEFAULT_TITLE, section_specs
-from .easy_read import EasyReadError, lines, save_commitment_line
+from .content import DEFAULT_TITLE, KEY_MEASURES, section_specs
+from .easy_read import EasyReadError, line_problems, lines, save_commitment_line
 from .markdown import clean
 from .words import freeze, previous_bulletin, published_bulletin
 
@@ -35,6 +36,14 @@ COMMITMENT_LENGTH = 300
 
 class BulletinError(ValueError):
     pass
+
+
+class NotEasyRead(BulletinError):
+    """A carried commitment whose words are not easy read, with no easy-read line for it."""
+
+    def __init__(self, commitment_id: int, message: str):
+        super().__init__(message)
+        self.commitment_id = commitment_id
 
 
 def bulletins() -> list[Bulletin]:
@@ -72,14 +81,12 @@ def carry_forward(bulletin: Bulletin) -> None:
     db.session.flush()
 
 
-def create_bulletin(
-    term: Term, title: str = DEFAULT_TITLE, author: str = DEFAULT_AUTHOR, actor: str | None = None
-) -> Bulletin:
+def create_bulletin(term: Term, title: str = DEFAULT_TITLE, actor: str | None = None) -> Bulletin:
     """A new, empty bulletin for the term, with the previous one's commitments carried in
     (and the next one's carried list redone, if a later bulletin exists already)."""
     if bulletin_for(term):
         raise BulletinError(f"there is already a bulletin for {term.name}")
-    bulletin = Bulletin(term_name=term.name, starts_on=term.starts_on, title=title, author=author)
+    bulletin = Bulletin(term_name=term.name, starts_on=term.starts_on, title=title)
     db.session.add(bulletin)
     db.session.flush()
     carry_forward(bulletin)
@@ -90,9 +97,24 @@ def create_bulletin(
     return bulletin
 
 
-def save_details(bulletin: Bulletin, title: str, author: str, actor: str | None = None) -> None:
-    bulletin.title, bulletin.author = clean(title).strip(), clean(author).strip()
-    audit.record("edit bulletin", f"{bulletin.term_name}: title and author", actor=actor)
+def save_details(
+    bulletin: Bulletin, title: str, figures_in_full: bool = True, actor: str | None = None
+) -> None:
+    """The title, and whether "The figures in full" follows the main body."""
+    bulletin.title, bulletin.figures_in_full = clean(title).strip(), figures_in_full
+    appendix = "with" if figures_in_full else "without"
+    audit.record(
+        "edit bulletin", f"{bulletin.term_name}: title, {appendix} the figures in full", actor=actor
+    )
+
+
+def measure_names(outcome: int) -> list[str]:
+    """The names of the measures linked to an outcome, the choices for its headline."""
+    return list(
+        db.session.scalars(
+            select(Indicator.name).where(Indicator.outcome == outcome).order_by(Indicator.name)
+        )
+    )
 
 
 def stored_section(bulletin: Bulletin, key: str) -> BulletinSection | None:
@@ -103,6 +125,24 @@ def commitment_lines(text: str) -> list[str]:
     """One commitment per line: blank lines, list markers and repeats dropped."""
     lines = (line.strip().removeprefix("- ").strip() for line in clean(text).splitlines())
     return list(dict.fromkeys(line for line in lines if line))
+
+
+def checked_headline(key: str, headline: list[str]) -> list[str]:
+    """A section's headline measures without repeats, or BulletinError: a section that is
+    not a bulletin's, headline measures for a section that is not an outcome, a name that
+    is not one of the outcome's measures, or more than KEY_MEASURES."""
+    spec = next((spec for spec in section_specs() if spec.key == key), None)
+    if spec is None:
+        raise BulletinError(f"{key!r} is not a bulletin section")
+    headline = list(dict.fromkeys(headline))
+    if headline and spec.outcome is None:
+        raise BulletinError(f"{spec.title} is not an outcome: it has no headline measures")
+    unknown = set(headline) - set(measure_names(spec.outcome)) if headline else set()
+    if unknown:
+        raise BulletinError(f"“{min(unknown)}” is not a measure of this outcome")
+    if len(headline) > KEY_MEASURES:
+        raise BulletinError(f"Pick at most {KEY_MEASURES} headline measures")
+    return headline
 
 
 REWORDED = 88  # rapidfuzz ratio (0-100) at which a new line is an old one reworded
@@ -132,15 +172,16 @@ def save_section(
     commitments: list[str],
     actor: str | None = None,
     easy_read: str = "",
+    headline: list[str] | None = None,
 ) -> None:
-    """Store a section's text, its "in the next bulletin" lines and (for an outcome) its
-    easy-read "what we are doing" lines (checked by easy_read.check_lines first). A line
+    """Store a section's text, its "in the next bulletin" lines and, for an outcome, its
+    headline measures (names of its measures, in the order given, at most KEY_MEASURES)
+    and its easy-read "what we are doing" lines (checked by easy_read.check_lines first). A line
     kept as it was keeps its row, so the progress a later bulletin recorded against it
     stays. Control characters are dropped first (PostgreSQL cannot store a NUL)."""
     body, stories = clean(body), clean(stories)
     commitments = list(dict.fromkeys(filter(None, (clean(c).strip() for c in commitments))))
-    if key not in {spec.key for spec in section_specs()}:
-        raise BulletinError(f"{key!r} is not a bulletin section")
+    headline = checked_headline(key, headline or [])
     too_long = [line for line in commitments if len(line) > COMMITMENT_LENGTH]
     if too_long:
         raise BulletinError(f"a commitment is longer than {COMMITMENT_LENGTH} characters")
@@ -150,6 +191,7 @@ def save_section(
         bulletin.sections.append(section)
     section.body, section.stories = body, stories
     section.easy_read = "\n".join(lines(easy_read))
+    section.headline_measures = "\n".join(headline)
     existing = {
         c.text: c for c in bulletin.commitments if c.section == key and not c.carried_from_id
     }
@@ -195,6 +237,17 @@ def save_progress(
             raise BulletinError(f"{status!r} is not one of {', '.join(COMMITMENT_STATUSES)}")
         if status and not note.strip():
             raise BulletinError(f"say in a line why “{carried[commitment_id].text}” is {status}")
+    for commitment_id in progress:
+        commitment = carried[commitment_id]
+        if (easy_read or {}).get(commitment_id, commitment.easy_read).strip():
+            continue
+        problems = line_problems(commitment.text)
+        if problems:
+            raise NotEasyRead(
+                commitment_id,
+                f"“{commitment.text}” is not easy read ({problems[0]}): say how the"
+                " easy-read edition words it",
+            )
     for commitment_id, text in (easy_read or {}).items():
         try:
             save_commitment_line(carried[commitment_id], text)
@@ -248,7 +301,7 @@ def load_demo_bulletin() -> str:
         look["logo_alt"],
         actor=actor,
     )
-    bulletin = create_bulletin(term, data["title"], data["author"], actor=actor)
+    bulletin = create_bulletin(term, data["title"], actor=actor)
     for key, section in data["sections"].items():
         save_section(
             bulletin,
@@ -257,6 +310,7 @@ def load_demo_bulletin() -> str:
             section.get("stories", ""),
             section.get("commitments", []),
             actor=actor,
+            headline=section.get("headline", []),
         )
     _load_register(data["register"], actor)
     return f"bulletin: {term.name}, {len(data['sections'])} sections written"

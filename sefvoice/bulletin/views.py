@@ -31,6 +31,7 @@ from ..urls import public_root
 from . import service
 from .brand import BrandError, current, save_look, text_pairs
 from .content import BulletinContent, build_content, section_specs
+from .docx import build_docx
 from .easy_read import (
     EasyReadEdition,
     build_easy_read,
@@ -50,6 +51,11 @@ bp.add_app_template_filter(link_runs)
 
 
 EDITIONS = ("bulletin", "easy-read")  # the full bulletin, and its easy-read edition
+MIMETYPES = {
+    "pdf": "application/pdf",
+    "html": "text/html",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 
 
 def _css() -> str:
@@ -120,9 +126,12 @@ def export(
     version: int | None = None,
 ) -> bytes:
     """A term's bulletin (`edition` "bulletin") or its easy-read edition as a PDF or a
-    one-file web page (`kind` "pdf" or "html"), for a download or the export command: the
-    newest published version of its figures, or `version`, or the draft."""
+    one-file web page (`kind` "pdf" or "html"), or the bulletin as a Word document (`kind`
+    "docx", the accessible edition), for a download or the export command: the newest
+    published version of its figures, or `version`, or the draft."""
     content = build_content(term, version)
+    if kind == "docx":
+        return build_docx(content, base_url=base_url)
     if edition == "easy-read":
         easy = build_easy_read(content)
         if kind == "pdf":
@@ -208,11 +217,13 @@ def easy_read(slug: str) -> str:
     return render_easy_read(build_easy_read(_content(term)), slug)
 
 
-@bp.get("/<slug>/<any(bulletin, 'easy-read'):edition>.<any(pdf, html):kind>")
+@bp.get("/<slug>/<any(bulletin, 'easy-read'):edition>.<any(pdf, html, docx):kind>")
 @role_required("officer")
 def download(slug: str, edition: str, kind: str) -> HttpResponse:
     """The web page at once; the PDF is made by a worker: its progress page, then the file."""
     term, _ = _found(slug)
+    if kind == "docx" and edition != "bulletin":
+        abort(404)  # the easy-read edition's accessible form is its web page
     version = _asked_version()
     if kind == "pdf":
         job = jobs.start(
@@ -230,7 +241,7 @@ def download(slug: str, edition: str, kind: str) -> HttpResponse:
     audit.record("export", f"{LABELS[edition]} {term.name} as {kind}")
     return HttpResponse(
         body,
-        mimetype="text/html",  # Flask adds the charset
+        mimetype=MIMETYPES[kind],  # Flask adds the charset to text/html
         headers={"Content-Disposition": f'attachment; filename="{edition}-{term.slug}.{kind}"'},
     )
 
@@ -289,8 +300,8 @@ def save_details(slug: str) -> tuple[str, int] | HttpResponse:
     form = DetailsForm()
     if not form.validate_on_submit():
         return _edit_page(term, bulletin, form, _progress_form(bulletin), 400)
-    service.save_details(bulletin, form.title.data, form.author.data)
-    flash("Title and publisher saved.")
+    service.save_details(bulletin, form.title.data, form.figures_in_full.data)
+    flash("Title and figures in full saved.")
     return redirect(url_for(".edit", slug=slug))
 
 
@@ -309,10 +320,14 @@ def save_progress(slug: str) -> tuple[str, int] | HttpResponse:
                 },
                 easy_read={int(i.commitment.data): i.easy_read.data or "" for i in form.items},
             )
+        except service.NotEasyRead as error:
+            item = next(i for i in form.items if int(i.commitment.data) == error.commitment_id)
+            item.easy_read.errors = [f"Easy read: {error}"]
         except service.BulletinError:
             abort(400)  # a commitment that is not carried into this bulletin: a stale page
-        flash("Progress saved.")
-        return redirect(url_for(".edit", slug=slug))
+        else:
+            flash("Progress saved.")
+            return redirect(url_for(".edit", slug=slug))
     return _edit_page(term, bulletin, DetailsForm(obj=bulletin), form, 400)
 
 
@@ -335,11 +350,18 @@ def section(slug: str, key: str) -> tuple[str, int] | HttpResponse:
         point.key: request.form.get(f"easy-{i}", point.text)
         for i, point in enumerate(points, start=1)
     }
+    measures = service.measure_names(spec.outcome) if spec.outcome else []
+    saved_headline = stored.headline_measures.splitlines() if stored else []
+    chosen = request.form.getlist("headline") if request.method == "POST" else saved_headline
     preview, problems = None, []
     if form.validate_on_submit():
         commitments = service.commitment_lines(form.commitments.data)
         if outcome:
             kept, problems = check_lines(outcome, sent, form.easy_read.data or "")
+        try:
+            service.checked_headline(key, chosen)
+        except service.BulletinError as error:
+            problems.append(str(error))
         if form.save.data and not problems:
             if outcome:
                 store_lines(bulletin, [point.key for point in points], kept)
@@ -350,6 +372,7 @@ def section(slug: str, key: str) -> tuple[str, int] | HttpResponse:
                 form.stories.data if spec.outcome else "",
                 commitments,
                 easy_read=form.easy_read.data or "",
+                headline=chosen,
             )
             flash(f"{spec.title} saved.")
             return redirect(url_for(".edit", slug=slug))
@@ -367,6 +390,8 @@ def section(slug: str, key: str) -> tuple[str, int] | HttpResponse:
         form=form,
         preview=preview,
         points=[(point, sent[point.key]) for point in points],
+        measures=measures,
+        chosen=chosen,
         problems=problems,
     ), 400 if form.errors or problems else 200
 

@@ -20,6 +20,7 @@ class FrozenSection:
     body: str
     stories: str
     easy_read: str
+    headline_measures: str = ""  # absent from bulletins published before officers chose them
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,6 @@ class FrozenBulletin:
     """A published bulletin's words, as they were when it was published."""
 
     title: str
-    author: str
     number: int  # its number among the bulletins, as published
     previous_term: str | None  # the bulletin its "you said, we did" reports on
     sections: list[FrozenSection]
@@ -46,6 +46,7 @@ class FrozenBulletin:
     lines: dict[str, str]  # officers' easy-read lines, by figure
     published_at: datetime
     published_by: str
+    figures_in_full: bool = True
 
 
 def bulletin_row(term: Term) -> Bulletin | None:
@@ -84,11 +85,17 @@ def freeze(bulletin: Bulletin, term: Term) -> dict:
     previous = previous_bulletin(bulletin.starts_on)
     return {
         "title": bulletin.title,
-        "author": bulletin.author,
+        "figures_in_full": bulletin.figures_in_full,
         "number": number_of(term),
         "previous_term": previous.term_name if previous else None,
         "sections": [
-            {"key": s.key, "body": s.body, "stories": s.stories, "easy_read": s.easy_read}
+            {
+                "key": s.key,
+                "body": s.body,
+                "stories": s.stories,
+                "easy_read": s.easy_read,
+                "headline_measures": s.headline_measures,
+            }
             for s in bulletin.sections
         ],
         "commitments": [
@@ -123,7 +130,6 @@ def words_for(term: Term) -> Bulletin | FrozenBulletin | None:
     words = published.words
     return FrozenBulletin(
         title=words["title"],
-        author=words["author"],
         number=words["number"],
         previous_term=words["previous_term"],
         sections=[FrozenSection(**s) for s in words["sections"]],
@@ -131,4 +137,5 @@ def words_for(term: Term) -> Bulletin | FrozenBulletin | None:
         lines=words["lines"],
         published_at=published.published_at,
         published_by=published.published_by,
+        figures_in_full=words.get("figures_in_full", True),
     )

@@ -6,7 +6,15 @@ whoever edits the YAML can find it.
 """
 
 from .checks import check_all, check_survey_text
-from .glossary import glossary_pattern, glossary_problems, glossary_words_in, load_glossary
+from .glossary import (
+    PlainWords,
+    glossary_pattern,
+    glossary_problems,
+    glossary_words_in,
+    jargon_problems,
+    load_glossary,
+    load_plain_words,
+)
 from .model import (
     CHOICE_TYPES,
     FILLED_BY_IDS,
@@ -47,6 +55,9 @@ from .readability import (
 from .yaml_source import MAX_ALIAS_NODES, parse_yaml
 
 __all__ = [
+    "PlainWords",
+    "jargon_problems",
+    "load_plain_words",
     "CHOICE_TYPES",
     "Charter",
     "CharterPrinciple",

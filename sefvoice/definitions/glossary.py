@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -34,6 +35,49 @@ def glossary_pattern(word: str) -> re.Pattern:
 
 def glossary_words_in(text: str, glossary: dict[str, str]) -> list[str]:
     return [word for word in glossary if glossary_pattern(word).search(text)]
+
+
+ABBREVIATION = re.compile(r"\b[A-Z]{2,}(?:s\b|\b)")
+
+
+@dataclass(frozen=True)
+class PlainWords:
+    """easyread/plain-words.yaml: words with plainer ones to say instead, and the
+    abbreviations everyone knows."""
+
+    plain: dict[str, str]
+    known: frozenset[str]
+
+
+def load_plain_words(easyread_dir: Path) -> PlainWords:
+    path = Path(easyread_dir) / "plain-words.yaml"
+    if not path.is_file():
+        return PlainWords({}, frozenset())
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return PlainWords(
+        {str(k): str(v) for k, v in (data.get("plain") or {}).items()},
+        frozenset(str(word) for word in data.get("known") or []),
+    )
+
+
+def jargon_problems(text: str, glossary: dict[str, str], words: PlainWords) -> list[str]:
+    """Each word in `text` with a plainer one to say instead, and each abbreviation that is
+    neither in the glossary nor one everyone knows."""
+    problems = [
+        f"say {plain!r} instead of {word!r}"
+        for word, plain in words.plain.items()
+        if glossary_pattern(word).search(text)
+    ]
+    explained = [glossary_pattern(word) for word in glossary if word.isupper()]
+    for abbreviation in dict.fromkeys(m.removesuffix("s") for m in ABBREVIATION.findall(text)):
+        if abbreviation in words.known or abbreviation in words.plain:
+            continue
+        if not any(pattern.fullmatch(abbreviation) for pattern in explained):
+            problems.append(
+                f"{abbreviation!r} is an abbreviation: say it in words, or explain it in"
+                " easyread/glossary.yaml"
+            )
+    return problems
 
 
 def glossary_problems(glossary: dict[str, str], definitions: list[SurveyDefinition]) -> list[str]:

@@ -24,6 +24,7 @@ SIZE = 14  # every word on a chart, at the size it is drawn (a wide page shows i
 LEADING = 17  # between the lines of a wrapped label
 BAR_HEIGHT = 16
 LABEL_WIDTH = 250
+NO_PERCENT = "not counted in the %"  # beside a "does not apply" answer, which has no bar
 
 
 def _lines(text: str, width: float) -> list[str]:
@@ -92,9 +93,16 @@ def percent_bars(table: Table, width: int = 600, stacked: bool = False) -> Drawi
                 )
             )
         else:
-            text = value.text if isinstance(value, Shown) else str(value)
+            text = value.text if isinstance(value, Shown) else str(value or "")
             drawing.add(
-                String(left + 4, baseline, f"({text})", fontName=FONT, fontSize=SIZE, fillColor=INK)
+                String(
+                    left + 4,
+                    baseline,
+                    f"({text})" if text else NO_PERCENT,
+                    fontName=FONT,
+                    fontSize=SIZE,
+                    fillColor=INK,
+                )
             )
     return drawing
 

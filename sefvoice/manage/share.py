@@ -1,8 +1,12 @@
-"""Sharing a survey: its QR code (segno) and a printable A4 flyer (reportlab)."""
+"""Sharing a survey: its QR code (segno) and a printable A4 flyer (reportlab): the
+partnership's logo and name, the survey's picture, title and invitation, the day to answer
+by, the QR code and link, and how to get help to answer at the foot of the page."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -13,16 +17,22 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Table as PdfTable
 from svglib.svglib import svg2rlg
 
+from ..bulletin.brand import Look
+from ..bulletin.pdf.shared import picture as brand_picture
 from ..definitions import SurveyDefinition
+from ..paper.words import PaperWords
 from ..pictures import SVG, PictureRefused, read_picture
 
 INK = HexColor("#0b0c0c")
 MARGIN = 18 * mm
-PICTURE_SIZE = 55 * mm
-QR_SIZE = 85 * mm
+PICTURE_SIZE = 30 * mm
+QR_SIZE = 50 * mm
+LOGO_HEIGHT = 15 * mm
 QR_BORDER = 4  # modules of white around the code: scanners need this quiet zone
 
 
@@ -102,10 +112,70 @@ TITLE = _style("title", 34, bold=True)
 INVITATION = _style("invitation", 22)
 TEXT = _style("text", 18)
 LINK = _style("link", 20, bold=True)
+ANSWER_BY = _style("answer-by", 22, bold=True)
+HELP_HEADING = _style("help-heading", 20, bold=True)
 
 
-def flyer_pdf(definition: SurveyDefinition, link: str, static_dir: Path) -> bytes:
-    """An A4 flyer: the survey's picture, title, invitation, QR code and short link."""
+def _masthead(look: Look, width: float) -> Flowable:
+    """The logo beside the partnership's name, over a rule in its main colour."""
+    name = Paragraph(escape(look.name), ParagraphStyle("name", parent=TEXT, alignment=0))
+    cells = [[name]]
+    widths = [width]
+    if look.logo:
+        logo = brand_picture(look.logo, look.logo_type, width / 3, LOGO_HEIGHT)
+        cells, widths = [[logo, name]], [width / 3 + 6 * mm, width * 2 / 3 - 6 * mm]
+    return PdfTable(
+        cells,
+        colWidths=widths,
+        style=[
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("LINEBELOW", (0, 0), (-1, -1), 3, HexColor(look.main_colour)),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+        ],
+    )
+
+
+def _help_box(words: PaperWords, look: Look, width: float) -> Flowable:
+    """How to get help to answer, in a box of the partnership's second colour."""
+    rows = [[Paragraph(escape(words.headings["help"]), HELP_HEADING)]]
+    rows += [[Paragraph(escape(line), TEXT)] for line in words.help]
+    return PdfTable(
+        rows,
+        colWidths=[width],
+        style=[
+            ("BACKGROUND", (0, 0), (-1, -1), HexColor(look.second_colour)),
+            ("BOX", (0, 0), (-1, -1), 1.5, HexColor(look.main_colour)),
+            ("TOPPADDING", (0, 0), (0, 0), 10),
+            ("BOTTOMPADDING", (0, -1), (-1, -1), 8),
+        ],
+    )
+
+
+def _at_the_foot(box: Flowable, width: float) -> Callable[[Canvas, object], None]:
+    """Draws `box` at the foot of the page, whatever the flyer above it takes."""
+
+    def draw(canvas: Canvas, _document: object) -> None:
+        box.wrapOn(canvas, width, A4[1])
+        box.drawOn(canvas, MARGIN, MARGIN)
+
+    return draw
+
+
+def flyer_pdf(
+    definition: SurveyDefinition,
+    link: str,
+    static_dir: Path,
+    words: PaperWords,
+    look: Look,
+    closing_day: date | None = None,
+) -> bytes:
+    """An A4 flyer: the partnership's logo and name, the survey's picture, title and
+    invitation, the day to answer by (if it has a closing date), the QR code and short link,
+    and how to get help to answer."""
+    width = A4[0] - 2 * MARGIN
+    help_box = _help_box(words, look, width)
+    help_height = help_box.wrap(width, A4[1])[1]
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -113,27 +183,33 @@ def flyer_pdf(definition: SurveyDefinition, link: str, static_dir: Path) -> byte
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=MARGIN,
-        bottomMargin=MARGIN,
+        bottomMargin=MARGIN + help_height + 4 * mm,  # the help box has the foot of the page
         title=definition.title,
-        author="sefvoice",
+        author=look.name,
         subject=invitation(definition),
         lang="en-GB",
     )
-    story = []
+    story: list[Flowable] = [_masthead(look, width)]
     picture = _picture(static_dir, definition.start["picture"], PICTURE_SIZE)
     if picture is not None:
-        story += [picture, Spacer(1, 6 * mm)]
+        story.append(picture)
     qr = _qr_drawing(link, QR_SIZE)
     qr.hAlign = "CENTER"
     story += [
+        Spacer(1, 4 * mm),
         Paragraph(escape(definition.title), TITLE),
         Paragraph(escape(invitation(definition)), INVITATION),
         Paragraph(escape(definition.start["how_long"]), TEXT),
-        Spacer(1, 4 * mm),
+    ]
+    if closing_day is not None:
+        day = f"{closing_day:%A} {closing_day.day} {closing_day:%B %Y}"
+        story.append(Paragraph(escape(words.answer_by.format(day=day)), ANSWER_BY))
+    story += [
         qr,
-        Spacer(1, 4 * mm),
+        Spacer(1, 2 * mm),
         Paragraph("Scan the code with your phone's camera, or type this link:", TEXT),
         Paragraph(escape(short_link(link)), LINK),
     ]
-    document.build(story)
+    foot = _at_the_foot(help_box, width)
+    document.build(story, onFirstPage=foot, onLaterPages=foot)
     return buffer.getvalue()

@@ -21,8 +21,10 @@ from flask import (
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth import audit, role_required
+from ..bulletin.brand import current as current_look
 from ..definitions import SurveyDefinition
 from ..models import Survey, utcnow
+from ..paper.words import load_paper_words
 from ..surveys import codes
 from ..surveys import held as held_responses
 from ..surveys import versions as survey_versions
@@ -212,9 +214,16 @@ def qr_png(slug: str) -> Response:
 
 @bp.get("/<slug>/flyer.pdf")
 def flyer(slug: str) -> Response:
-    definition = survey_versions.definition_of(_current(slug))
+    survey = _current(slug)
     link = public_url("surveys.start", slug=slug)
-    pdf = share.flyer_pdf(definition, link, Path(current_app.static_folder))
+    pdf = share.flyer_pdf(
+        survey_versions.definition_of(survey),
+        link,
+        Path(current_app.static_folder),
+        load_paper_words(Path(current_app.config["EASYREAD_DIR"])),
+        current_look(),
+        _local_days().closing_day(survey),
+    )
     return Response(
         pdf,
         mimetype="application/pdf",

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -23,7 +31,8 @@ class Bulletin(db.Model):
     term_name: Mapped[str] = mapped_column(String(40), unique=True)  # "Summer 2023"
     starts_on: Mapped[date] = mapped_column(index=True)  # the term's first day, for ordering
     title: Mapped[str] = mapped_column(String(200))
-    author: Mapped[str] = mapped_column(String(200))
+    # "The figures in full" after the main body (every table and question's chart).
+    figures_in_full: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -51,6 +60,8 @@ class BulletinSection(db.Model):
     stories: Mapped[str] = mapped_column(Text, default="")
     # The easy-read edition's lines for this section ("what we are doing"), one per line.
     easy_read: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # An outcome's headline measures, as officers picked them: their names, one per line.
+    headline_measures: Mapped[str] = mapped_column(Text, default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

@@ -11,9 +11,9 @@ from ..definitions import MAX_SENTENCE_WORDS, SurveyDefinitionError, sentences
 
 HEADINGS = (
     *("what_for", "who_sees", "how_long", "anonymous", "online", "send_back", "reference"),
-    "thanks",
+    *("thanks", "help"),
 )
-PARAGRAPHS = ("anonymous", "withdraw", "online", "send_back")
+PARAGRAPHS = ("anonymous", "withdraw", "online", "send_back", "help")
 INSTRUCTIONS = (
     *("single", "multiple", "number", "text", "optional"),
     *("only_if", "go_to", "go_to_end", "exclusive", "meaning"),
@@ -27,8 +27,10 @@ class PaperWords:
     withdraw: tuple[str, ...]
     online: tuple[str, ...]
     send_back: tuple[str, ...]
+    help: tuple[str, ...]  # how to get help to answer (on the flyer)
     instructions: dict[str, str]
     page: str  # "Page {page} of {pages}"
+    answer_by: str  # "Please answer by {day}." (on the flyer)
 
     def instruction(self, question_type: str) -> str:
         """Every choice question (faces, yes/partly/no) is ticked like a single choice."""
@@ -67,12 +69,16 @@ def load_paper_words(easyread_dir: Path) -> PaperWords:
         withdraw=paragraphs("withdraw"),
         online=paragraphs("online"),
         send_back=paragraphs("send_back"),
+        help=paragraphs("help"),
         instructions=texts("instructions", INSTRUCTIONS),
         page=str(data.get("page", "")),
+        answer_by=str(data.get("answer_by", "")),
     )
     if "{page}" not in words.page or "{pages}" not in words.page:
         problems.append("paper.yaml: 'page' must hold {page} and {pages}")
-    everything = [*words.headings.values(), *words.instructions.values()]
+    if "{day}" not in words.answer_by:
+        problems.append("paper.yaml: 'answer_by' must hold {day}")
+    everything = [*words.headings.values(), *words.instructions.values(), words.answer_by]
     for key in PARAGRAPHS:
         everything += getattr(words, key)
     for paragraph in everything:

@@ -83,7 +83,7 @@ def _point(picture_path: str, text: str, width: float) -> Flowable:
 
 def _easy_story(edition: EasyReadEdition, width: float) -> list[Flowable]:
     words = edition.words
-    story = cover(edition.look, edition.title, edition.heading, "", "", width)
+    story = cover(edition.look, edition.title, edition.heading, "", width)
     story += [*release_status(edition.status), PageBreak()]
     story += [Paragraph(escape(line), EASY_BODY) for line in edition.intro]
 

@@ -30,9 +30,6 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
-    KeepTogether,
-    ListFlowable,
-    ListItem,
     PageBreak,
     Paragraph,
     Spacer,
@@ -60,6 +57,7 @@ from .shared import (
     FILL,
     FONT,
     INK,
+    LIST_ITEM,
     MAX_COLUMNS,
     PAD,
     QUOTE,
@@ -113,13 +111,9 @@ def _cell(text: str, width: float, style: ParagraphStyle) -> str | Paragraph:
     return text if _width(text) + 2 * PAD <= width else Paragraph(escape(text), style)
 
 
-def _table(table: Table, width: float) -> list[Flowable]:
-    """A data table: caption, a header row repeated on each page, numbers on the right.
-    Columns past the sixth (too many for A4 at 12 pt) go on a line under each row."""
-    text = table.text_rows()
-    header = table.columns[:MAX_COLUMNS] if any(table.columns) else None
-    kept = [row[:MAX_COLUMNS] for row in text]
-    widths = _column_widths(([header] if header else []) + kept, width)
+def _grid(right: set[int] | frozenset[int], header: bool) -> list[tuple]:
+    """A ruled table's style: a bold, shaded header row (when there is one) and the
+    `right` columns' numbers on the right."""
     style = [
         ("FONT", (0, 0), (-1, -1), FONT, 12, 15),
         ("TEXTCOLOR", (0, 0), (-1, -1), INK),
@@ -130,11 +124,39 @@ def _table(table: Table, width: float) -> list[Flowable]:
         ("TOPPADDING", (0, 0), (-1, -1), 4),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
     ]
-    style += [("ALIGN", (i, 0), (i, -1), "RIGHT") for i in table.numeric if i < MAX_COLUMNS]
+    style += [("ALIGN", (i, 0), (i, -1), "RIGHT") for i in right]
+    if header:
+        style += [("FONT", (0, 0), (-1, 0), BOLD, 12, 15), ("BACKGROUND", (0, 0), (-1, 0), FILL)]
+    return style
+
+
+def _written_table(block: Block, width: float, base_url: str | None) -> PdfTable:
+    """An officer's Markdown table: its header row repeated on each page it runs onto. The
+    columns share the width by how much text they hold, each at least its longest word."""
+    rows = [[to_reportlab(cell, base_url) for cell in row] for row in block.rows]
+    texts = [["".join(s.text for s in cell) for cell in row] for row in block.rows]
+    widths = _column_widths(texts, width)
+    cells = [
+        [
+            Paragraph(markup, CELL_HEAD if r == 0 else CELL_RIGHT if c in block.right else CELL)
+            for c, markup in enumerate(row)
+        ]
+        for r, row in enumerate(rows)
+    ]
+    return PdfTable(cells, colWidths=widths, repeatRows=1, style=_grid(block.right, header=True))
+
+
+def _table(table: Table, width: float) -> list[Flowable]:
+    """A data table: caption, a header row repeated on each page, numbers on the right.
+    Columns past the sixth (too many for A4 at 12 pt) go on a line under each row."""
+    text = table.text_rows()
+    header = table.columns[:MAX_COLUMNS] if any(table.columns) else None
+    kept = [row[:MAX_COLUMNS] for row in text]
+    widths = _column_widths(([header] if header else []) + kept, width)
+    style = _grid(table.numeric & set(range(MAX_COLUMNS)), header=bool(header))
     rows: list[list] = []
     if header:
         rows.append([_cell(c, w, CELL_HEAD) for c, w in zip(header, widths, strict=True)])
-        style += [("FONT", (0, 0), (-1, 0), BOLD, 12, 15), ("BACKGROUND", (0, 0), (-1, 0), FILL)]
     for full, row in zip(text, kept, strict=True):
         rows.append(
             [
@@ -161,27 +183,21 @@ def _figure(figure: Figure, width: float) -> list[Flowable]:
     """A chart (with its summary sentence) followed by its data table."""
     if figure.summary is None:
         return _table(figure.table, width)
-    chart = _fonts_of(percent_bars(figure.table, width=int(width)))
+    return [*_chart(figure, width), *_table(figure.table, width)]
+
+
+def _list(items: list[str], start: int | None = None) -> list[Paragraph]:
+    """A bulleted list, or a numbered one from `start`, of reportlab markup: one paragraph
+    an item (not a ListFlowable, which a heading before it cannot keep with)."""
     return [
-        KeepTogether([Paragraph(escape(figure.summary), CAPTION), chart]),
-        *_table(figure.table, width),
+        Paragraph(item, LIST_ITEM, bulletText="•" if start is None else f"{start + i}.")
+        for i, item in enumerate(items)
     ]
 
 
-def _list(paragraphs: list[Paragraph], start: int | None = None) -> ListFlowable:
-    """A bulleted list, or a numbered one from `start`."""
-    return ListFlowable(
-        [ListItem(p) for p in paragraphs],
-        bulletType="bullet" if start is None else "1",
-        start=start,
-        bulletFormat=None if start is None else "%s.",
-        bulletFontName=FONT,
-        bulletFontSize=12,
-        leftIndent=22,
-    )
-
-
-def _blocks(blocks: list[Block], base_url: str | None, outline_level: int) -> list[Flowable]:
+def _blocks(
+    blocks: list[Block], base_url: str | None, outline_level: int, width: float
+) -> list[Flowable]:
     """An officer's Markdown: its headings go in the outline, below the section's."""
     story: list[Flowable] = []
     for block in blocks:
@@ -189,9 +205,11 @@ def _blocks(blocks: list[Block], base_url: str | None, outline_level: int) -> li
             story.append(Heading(block.text, outline_level + block.level - 2, listed=False))
         elif block.kind == "paragraph":
             story.append(Paragraph(to_reportlab(block.spans, base_url), BODY))
+        elif block.kind == "table":
+            story += [_written_table(block, width, base_url), Spacer(1, 10)]
         else:
-            items = [Paragraph(to_reportlab(item, base_url), BODY) for item in block.items]
-            story.append(_list(items, block.start if block.kind == "numbers" else None))
+            items = [to_reportlab(item, base_url) for item in block.items]
+            story += _list(items, block.start if block.kind == "numbers" else None)
     return story
 
 
@@ -238,10 +256,11 @@ def _appendix_link(section: Section) -> Paragraph:
     )
 
 
-def _chart(figure: Figure, width: float) -> Flowable:
-    """A chart with its summary sentence, without its table (that is in the appendix)."""
+def _chart(figure: Figure, width: float) -> list[Flowable]:
+    """A chart after its summary sentence (which keeps with it, and a heading before it with
+    both: reportlab keeps a heading only with a plain flowable, not with a KeepTogether)."""
     chart = _fonts_of(percent_bars(figure.table, width=int(width)))
-    return KeepTogether([Paragraph(escape(figure.summary), CAPTION), chart, Spacer(1, 8)])
+    return [Paragraph(escape(figure.summary), CAPTION), chart, Spacer(1, 8)]
 
 
 def _section_start(title: str, anchor: str | None = None) -> list[Flowable]:
@@ -254,7 +273,7 @@ def _section(
     section: Section, content: BulletinContent, width: float, base_url: str | None
 ) -> list[Flowable]:
     story = _section_start(section.title)
-    story += _blocks(section.body, base_url, 1) or [Paragraph(content.NO_TEXT, BODY)]
+    story += _blocks(section.body, base_url, 1, width) or [Paragraph(content.NO_TEXT, BODY)]
     data = section.feedback
     if data:
         answered = content.has_feedback
@@ -265,8 +284,9 @@ def _section(
         headline = data.headline if answered else content.feedback_line
         story += [Heading("What families said", 1), Paragraph(escape(headline), BODY)]
         if data.overview and answered:
-            story.append(_chart(data.overview, width))
-        story.append(_appendix_link(section))
+            story += _chart(data.overview, width)
+        if content.figures_in_full:
+            story.append(_appendix_link(section))
         story += [Heading("What families wrote", 2, listed=False)]
         for comment in data.comments:
             story += [
@@ -277,11 +297,11 @@ def _section(
             story.append(Paragraph(content.NO_COMMENTS, BODY))
         if section.stories:
             story.append(Heading("What is working", 1))
-            story += _blocks(section.stories, base_url, 2)
+            story += _blocks(section.stories, base_url, 2, width)
     if section.commitments:
         story += [
             Heading("In the next bulletin", 1, listed=False),
-            _list([Paragraph(escape(line), BODY) for line in section.commitments]),
+            *_list([escape(line) for line in section.commitments]),
         ]
     return story
 
@@ -328,7 +348,6 @@ def _story(content: BulletinContent, width: float, base_url: str | None) -> list
             content.look,
             content.title,
             content.heading,
-            content.author,
             "For leaders, practitioners and families",
             width,
         ),
@@ -350,12 +369,12 @@ def _story(content: BulletinContent, width: float, base_url: str | None) -> list
         Paragraph(escape(content.feedback_line), BODY),
     ]
     if content.has_feedback:
-        story += [_chart(figure, width) for figure in content.overview]
+        story += [f for figure in content.overview for f in _chart(figure, width)]
     for section in content.outcomes:
         story += _section(section, content, width, base_url)
     story += _section_start("About the figures")
     story += [Paragraph(escape(line), BODY) for line in content.about]
-    return story + _appendix(content, width)
+    return story + (_appendix(content, width) if content.figures_in_full else [])
 
 
 def build_pdf(

@@ -57,10 +57,15 @@ def register_fonts() -> None:
 def paragraph_style(name: str, size: float = 12, font: str = FONT, **kw) -> ParagraphStyle:
     kw.setdefault("leading", size * 1.4)
     kw.setdefault("textColor", INK)
+    kw.setdefault("allowWidows", 0)  # no paragraph's first or last line alone on a page
+    kw.setdefault("allowOrphans", 0)
     return ParagraphStyle(name, fontName=font, fontSize=size, **kw)
 
 
 BODY = paragraph_style("body", spaceAfter=8)
+LIST_ITEM = paragraph_style(
+    "list-item", leftIndent=22, bulletIndent=6, bulletFontName=FONT, spaceAfter=4
+)
 CELL = paragraph_style("cell", leading=15)
 CELL_RIGHT = paragraph_style("cell-right", leading=15, alignment=2)  # numbers line up on the right
 CELL_HEAD = paragraph_style("cell-head", font=BOLD, leading=15)
@@ -242,9 +247,7 @@ def release_status(status: Status) -> list[Flowable]:
     return story
 
 
-def cover(
-    look: Look, title: str, heading: str, author: str, audience: str, width: float
-) -> list[Flowable]:
+def cover(look: Look, title: str, heading: str, audience: str, width: float) -> list[Flowable]:
     """The partnership's logo and name, then the title in white on its main colour."""
     story: list[Flowable] = [Spacer(1, 20 * mm)]
     if look.logo and drawable_logo(look.logo):
@@ -266,7 +269,4 @@ def cover(
             ("BOTTOMPADDING", (0, -1), (-1, -1), 20),
         ],
     )
-    story += [band, Spacer(1, 10 * mm)]
-    if author != look.name:
-        story.append(Paragraph(escape(author), COVER_LINE))
-    return story + [Paragraph(escape(audience), COVER_LINE)]
+    return story + [band, Spacer(1, 10 * mm), Paragraph(escape(audience), COVER_LINE)]
