@@ -220,8 +220,11 @@ def test_a_reworded_commitment_keeps_its_progress(ctx):
     )
     service.save_section(spring, "governance", "", "", ["Joint commissioning review", "Other"])
     carried = {c.text: c for c in summer.commitments if c.carried_from_id}
+    review = carried["Joint commissioning review"].id
     service.save_progress(
-        summer, {carried["Joint commissioning review"].id: ("in-progress", "Half done")}
+        summer,
+        {review: ("in-progress", "Half done")},
+        easy_read={review: "We will check how we pay for help."},
     )
     service.save_section(
         spring, "governance", "", "", ["Joint commissioning review.", "Something else entirely"]
