@@ -159,8 +159,8 @@ def test_checking_options_takes_time_in_proportion_to_their_number():
     """20,000 options: about 0.3 s on an idle machine (29 s when each id was counted in the
     list). Compared with 2,000, so that a busy machine does not fail it: ten times the
     options take about ten times as long, not a hundred."""
-    small, _ = checking_time(2_000)
-    large, problems = checking_time(20_000)
+    small = min(checking_time(2_000)[0] for _ in range(3))  # the best of three: less noise
+    large, problems = min(checking_time(20_000) for _ in range(3))
     assert large < 25 * small
     assert [p.split(": ", 2)[-1] for p in problems] == [
         "option id 'o5' is used twice",
