@@ -33,7 +33,7 @@ from fresh import fresh_database
 from sefvoice import create_app
 from sefvoice.auth import service as auth_service
 from sefvoice.bulletin.service import load_demo_bulletin
-from sefvoice.config import PROJECT_ROOT
+from sefvoice.config import EASYREAD_DIR, STATIC_DIR
 from sefvoice.definitions import check_all
 from sefvoice.demo import load_demo_data
 from sefvoice.extensions import db
@@ -116,7 +116,7 @@ def main() -> None:
         app = create_app({**config, "CHECK_MIGRATED": False})
         with app.app_context():
             upgrade()
-            definitions, problems = check_all(PROJECT_ROOT / "easyread", PROJECT_ROOT / "static")
+            definitions, problems = check_all(EASYREAD_DIR, STATIC_DIR)
             assert not problems, problems
             survey_versions.store_definitions(definitions)
             load_demo_data()

@@ -36,7 +36,7 @@ from sqlalchemy import func, select, text
 from sefvoice import answer_tally as tally
 from sefvoice import create_app
 from sefvoice.auth import service as auth_service
-from sefvoice.config import PROJECT_ROOT
+from sefvoice.config import EASYREAD_DIR, STATIC_DIR
 from sefvoice.definitions import check_all
 from sefvoice.demo import generate_responses, load_demo_data
 from sefvoice.extensions import db
@@ -56,7 +56,7 @@ def _app(url: str):
     )
     with app.app_context():
         upgrade()
-        definitions, problems = check_all(PROJECT_ROOT / "easyread", PROJECT_ROOT / "static")
+        definitions, problems = check_all(EASYREAD_DIR, STATIC_DIR)
         assert not problems, problems
         service.store_definitions(definitions)
     return app
