@@ -12,13 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from ..feedback.charts import summary_sentence
 from ..feedback.comments import ApprovedComment, quotes_for
 from ..publishing import service as publishing
 from ..publishing.service import Status
-from ..release.service import rules as release_rules
 from ..release.shown import Rules, Shown
 from ..release.summary import QuestionResult, ScoreRow
 from ..release.tables import Table
@@ -28,6 +27,9 @@ from .brand import Look, current
 from .markdown import Block, parse
 from .register import register_for
 from .words import FrozenBulletin, number_of, words_for
+
+if TYPE_CHECKING:
+    from ..models import Bulletin
 
 DEFAULT_TITLE = "Local Area SEND Self-Evaluation Framework"
 KEY_MEASURES = 3  # headline measures an officer may pick per outcome, beside its % positive
@@ -317,10 +319,18 @@ def _outcome_feedback(
     )
 
 
-def _progress(term: Term) -> tuple[Table, str]:
-    """ "You said, we did": the register's commitments as they stood in `term`, each with
-    what families said and how many approved comments said it (protected)."""
-    rows = register_for(term, release_rules())
+def _progress(
+    term: Term,
+    rules: Rules,
+    themes: dict[str, Shown] | None,
+    bulletin: Bulletin | FrozenBulletin | None,
+) -> tuple[Table, str]:
+    """ "You said, we did": the register's commitments as they stood in `term` (as the
+    bulletin froze them, once published), each with what families said and how many
+    approved comments said it (protected; as published with the term's release, `themes`,
+    once it is)."""
+    frozen = bulletin.register if isinstance(bulletin, FrozenBulletin) else None
+    rows = register_for(term, rules, themes, frozen)
     table = Table(
         id="you-said-we-did",
         title=f"What families told us, what we committed to do, and where it stood in {term.name}",
@@ -392,20 +402,20 @@ def build_content(term: Term, version: int | None = None) -> BulletinContent:
                 else None,
             )
         )
-    progress, progress_note = _progress(term)
+    progress, progress_note = _progress(term, figures.rules, figures.themes, bulletin)
     return BulletinContent(
         title=bulletin.title if bulletin else DEFAULT_TITLE,
         term=term,
         number=bulletin.number if isinstance(bulletin, FrozenBulletin) else number_of(term),
         respondents=summary.respondents,
-        rules=release_rules(),
+        rules=figures.rules,
         channels=[(row.name, row.respondents) for row in summary.group("by-channel").rows],
         intro=[s for s in sections if s.feedback is None],
         progress=progress,
         progress_note=progress_note,
         overview=[Figure.of(tables.by_outcome), Figure.of(tables.by_term)],
         outcomes=[s for s in sections if s.feedback is not None],
-        look=current(),
+        look=Look(**figures.look) if figures.look else current(),
         status=figures.status,
         pictures=figures.pictures,
         bulletin_published=bulletin.published_at if isinstance(bulletin, FrozenBulletin) else None,

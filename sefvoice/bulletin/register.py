@@ -11,16 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..auth import audit
 from ..extensions import db
-from ..feedback.comments import comment_query
+from ..feedback.comments import approved_by_theme
 from ..models import (
     CLOSED,
     WE_DID_STATUSES,
-    CommentReview,
-    Response,
     WeDid,
     WeDidChange,
     YouSaid,
@@ -134,8 +132,22 @@ def _log(item: WeDid, term: Term, actor: str | None) -> None:
 
 
 @dataclass(frozen=True)
+class RegisterEntry:
+    """One commitment's words as a term's bulletin shows them: as it stood at the end of
+    that term (what a published bulletin freezes)."""
+
+    you_said: str
+    themes: list[str]  # the themes of the comments it answers
+    commitment: str
+    status: str  # "In progress"
+    note: str
+    history: list[tuple[str, str]]  # (term, status) for each term it was on a bulletin
+
+
+@dataclass(frozen=True)
 class RegisterRow:
-    """One commitment as a term's bulletin shows it: as it stood at the end of that term."""
+    """One commitment as a term's bulletin shows it, with the approved comments behind
+    each of its themes."""
 
     you_said: str
     themes: list[tuple[str, Shown]]  # each theme and its approved comments, protected
@@ -147,24 +159,13 @@ class RegisterRow:
 
 def theme_counts(themes: set[str], end: Term) -> dict[str, int]:
     """Approved comments filed under each theme, sent before the end of the term `end`."""
-    if not themes:
-        return {}
     _, before = end.bounds()
-    rows = db.session.execute(
-        comment_query(CommentReview.theme, func.count())
-        .where(
-            CommentReview.status == "approved",
-            CommentReview.theme.in_(sorted(themes)),
-            Response.submitted_at < before,
-        )
-        .group_by(CommentReview.theme)
-    )
-    return dict(rows.all())
+    return approved_by_theme(before, themes)
 
 
-def register_for(term: Term, rules: Rules) -> list[RegisterRow]:
+def register_entries(term: Term) -> list[RegisterEntry]:
     """The commitments a bulletin for `term` reports on, oldest "you said" first."""
-    shown = []
+    found = []
     for you_said in entries():
         for item in you_said.commitments:
             changes = [c for c in item.changes if c.term_starts_on <= term.starts_on]
@@ -174,16 +175,41 @@ def register_for(term: Term, rules: Rules) -> list[RegisterRow]:
             if now.status in CLOSED and now.term_starts_on < term.starts_on:
                 continue  # closed in an earlier term's bulletin
             by_term = {c.term_name: WE_DID_STATUSES[c.status] for c in changes}
-            shown.append((you_said, now, list(by_term.items())))
-    counts = theme_counts({t.theme for you_said, _, _ in shown for t in you_said.themes}, term)
+            found.append(
+                RegisterEntry(
+                    you_said=you_said.text,
+                    themes=[t.theme for t in you_said.themes],
+                    commitment=now.text,
+                    status=WE_DID_STATUSES[now.status],
+                    note=now.note,
+                    history=list(by_term.items()),
+                )
+            )
+    return found
+
+
+def register_for(
+    term: Term,
+    rules: Rules,
+    themes: dict[str, Shown] | None = None,
+    words: list[RegisterEntry] | None = None,
+) -> list[RegisterRow]:
+    """The commitments a bulletin for `term` reports on, with the approved comments behind
+    each theme. `themes`: those as published with the term's release (a theme not in it
+    had none then); None, for a draft: counted now. `words`: the entries as a published
+    bulletin froze them; None: as the register has them now."""
+    words = register_entries(term) if words is None else words
+    if themes is None:
+        counts = theme_counts({theme for entry in words for theme in entry.themes}, term)
+        themes = {theme: count(n, rules) for theme, n in counts.items()}
     return [
         RegisterRow(
-            you_said=you_said.text,
-            themes=[(t.theme, count(counts.get(t.theme, 0), rules)) for t in you_said.themes],
-            commitment=now.text,
-            status=WE_DID_STATUSES[now.status],
-            note=now.note,
-            history=history,
+            you_said=entry.you_said,
+            themes=[(theme, themes.get(theme) or count(0, rules)) for theme in entry.themes],
+            commitment=entry.commitment,
+            status=entry.status,
+            note=entry.note,
+            history=entry.history,
         )
-        for you_said, now, history in shown
+        for entry in words
     ]

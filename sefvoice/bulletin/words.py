@@ -4,7 +4,7 @@ published. Both read alike: the frozen copy has the attributes the content reads
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import Bulletin, EasyReadLine, PublishedBulletin
 from ..terms import Term
+from .register import RegisterEntry, register_entries
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class FrozenBulletin:
     published_at: datetime
     published_by: str
     figures_in_full: bool = True
+    # "You said, we did" as the register stood (None: published before it was frozen too).
+    register: list[RegisterEntry] | None = None
 
 
 def bulletin_row(term: Term) -> Bulletin | None:
@@ -111,6 +114,7 @@ def freeze(bulletin: Bulletin, term: Term) -> dict:
             for c in bulletin.commitments
         ],
         "lines": written_lines(bulletin),
+        "register": [asdict(entry) for entry in register_entries(term)],
     }
 
 
@@ -138,4 +142,10 @@ def words_for(term: Term) -> Bulletin | FrozenBulletin | None:
         published_at=published.published_at,
         published_by=published.published_by,
         figures_in_full=words.get("figures_in_full", True),
+        register=None
+        if words.get("register") is None
+        else [
+            RegisterEntry(**{**entry, "history": [tuple(h) for h in entry["history"]]})
+            for entry in words["register"]
+        ],
     )

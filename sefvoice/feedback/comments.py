@@ -342,3 +342,18 @@ def quotes_for(start: datetime, end: datetime, outcome: int) -> list[ApprovedCom
     for comment in ranked:
         by_theme.setdefault(comment.theme.lower(), comment)
     return list(by_theme.values())[:QUOTES_PER_OUTCOME]
+
+
+def approved_by_theme(before: datetime, themes: set[str] | None = None) -> dict[str, int]:
+    """Approved comments filed under each theme (those in `themes`, or every theme), from
+    responses sent before `before`."""
+    if themes is not None and not themes:
+        return {}
+    query = comment_query(CommentReview.theme, func.count()).where(
+        CommentReview.status == "approved",
+        CommentReview.theme.is_not(None),
+        Response.submitted_at < before,
+    )
+    if themes is not None:
+        query = query.where(CommentReview.theme.in_(sorted(themes)))
+    return dict(db.session.execute(query.group_by(CommentReview.theme)).all())

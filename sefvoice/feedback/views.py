@@ -12,8 +12,8 @@ from ..auth import audit, role_required
 from ..models import utcnow
 from ..publishing import service as publishing
 from ..publishing.service import TermFigures, notes
-from ..release import service
 from ..release.service import Publication
+from ..release.shown import Rules
 from ..terms import calendar
 from .charts import summary_sentence, web_svgs
 from .exports import to_csv, to_xlsx
@@ -49,13 +49,13 @@ def _figures(term) -> TermFigures:
 
 
 RENDERED_KEPT = 64
-_rendered: dict[tuple[int, str | None], tuple[weakref.ref, Markup]] = {}
+_rendered: dict[tuple[int, str | None, Rules], tuple[weakref.ref, Markup]] = {}
 
 
-def _figures_html(release: Publication, version: str | None) -> Markup:
+def _figures_html(release: Publication, version: str | None, rules: Rules) -> Markup:
     """The tab's tables and charts, drawn once per release: a published version, or a kept
     draft, is the same object until it changes (drawing them is most of a view's work)."""
-    key = (id(release), version)
+    key = (id(release), version, rules)
     kept = _rendered.get(key)
     if kept and kept[0]() is release:
         return kept[1]
@@ -73,7 +73,7 @@ def _figures_html(release: Publication, version: str | None) -> Markup:
             charts=charts,
             questions=tables.questions,
             outcomes=tables.outcomes,
-            rules=service.rules(),
+            rules=rules,
             version=version,
         )
     )
@@ -93,9 +93,9 @@ def tab() -> str:
         "feedback/tab.html",
         summary=summary,
         overview=tables.overview,
-        figures=_figures_html(figures.release, request.args.get("version")),
+        figures=_figures_html(figures.release, request.args.get("version"), figures.rules),
         available=available,
-        rules=service.rules(),
+        rules=figures.rules,
         status=figures.status,
     )
 

@@ -60,6 +60,8 @@ class Response(db.Model):
     __table_args__ = (
         Index("ix_response_survey_submitted", "survey_id", "submitted_at"),
         Index("ix_response_source_submitted", "source_hash", "submitted_at"),
+        # The first and last response sent (the terms the feedback tab lists), at once.
+        Index("ix_response_submitted_at", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

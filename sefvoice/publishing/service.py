@@ -2,40 +2,41 @@
 
 A published term's outputs read its stored record (the newest version, or the one asked
 for), never live data. A term not yet published is a draft: counted live, and kept per term
-until the data it reads changes (`_fingerprint`), so a page view does not rerun the
+until the data it reads changes (drafts.py), so a page view does not rerun the
 solver. `publish_term` is a plain function: the command and the staff page call it.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import base64
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..auth import audit
 from ..definitions import SurveyDefinition
 from ..extensions import db
-from ..indicators.service import measures_for_outcome, period_end
-from ..models import AnswerTally, Import, IndicatorValue, PublishedRelease, Response, Survey
+from ..models import PublishedRelease
 from ..release import service as release_service
 from ..release.service import Publication
+from ..release.shown import Rules, Shown
 from ..release.summary import FeedbackSummary
 from ..release.tables import SummaryTables
-from ..surveys.versions import charter, current_surveys, definition_of
+from ..surveys.versions import current_surveys, definition_of
 from ..terms import Term, calendar
-from .record import decode, encode
+from . import drafts
+from .contents import indicators_shown, record_of
+from .record import decode
 
 if TYPE_CHECKING:
     from ..feedback.comments import ApprovedComment
 
 DRAFT = "Draft: these figures may change"
 REASON_LENGTH = 500
-DRAFTS_KEPT = 32
 
 
 class PublishError(ValueError):
@@ -105,16 +106,32 @@ def notes(status: Status) -> list[str]:
 
 
 @dataclass(frozen=True)
+class Stored:
+    """A published version's record as its outputs read it (decoded once per process)."""
+
+    release: Publication
+    quotes: dict[int, list[ApprovedComment]]
+    pictures: dict[str, tuple[str, str]]
+    rules: Rules
+    look: dict | None  # the partnership's look (Look's fields); None: stored before it was
+    themes: dict[str, Shown] | None  # the register's themes' approved comments, as shown
+
+
+@dataclass(frozen=True)
 class TermFigures:
-    """Everything an output shows for a term: the release (summary and tables), and for a
-    published term the quotes and answer pictures as they were (None: a draft reads them
-    live)."""
+    """Everything an output shows for a term: the release (summary and tables) and the
+    disclosure rules it was shown by; for a published term also the quotes, the answer
+    pictures, the partnership's look and the register's theme counts as they were (None:
+    a draft reads them live)."""
 
     term: Term
     release: Publication
     status: Status
     quotes: dict[int, list[ApprovedComment]] | None = None
     pictures: dict[str, tuple[str, str]] | None = None
+    rules: Rules = field(default_factory=Rules)
+    look: dict | None = None
+    themes: dict[str, Shown] | None = None
 
 
 # Reading
@@ -132,13 +149,22 @@ def published_terms() -> dict[str, PublishedRelease]:
 
 
 @lru_cache(maxsize=64)
-def _stored(row_id: int) -> tuple:
+def _stored(row_id: int) -> Stored:
     """A version's record, read once per process (a published version never changes)."""
     record = db.session.scalar(select(PublishedRelease.record).filter_by(id=row_id))
-    release = Publication(decode(record["summary"]), decode(record["tables"]))
-    quotes = {int(k): decode(v) for k, v in record["quotes"].items()}
-    pictures = {k: tuple(v) for k, v in record["pictures"].items()}
-    return release, quotes, pictures
+    look = record.get("look")
+    if look is not None:
+        logo = look["logo"]
+        look = {**look, "logo": base64.b64decode(logo) if logo else None}
+    themes = record.get("themes")
+    return Stored(
+        release=Publication(decode(record["summary"]), decode(record["tables"])),
+        quotes={int(k): decode(v) for k, v in record["quotes"].items()},
+        pictures={k: tuple(v) for k, v in record["pictures"].items()},
+        rules=Rules(record["rules"]["min_count"], record["rules"]["min_base"]),
+        look=look,
+        themes=None if themes is None else decode(themes),
+    )
 
 
 def _status(row: PublishedRelease, rows: list[PublishedRelease]) -> Status:
@@ -164,11 +190,20 @@ def figures_for(term: Term, version: int | None = None) -> TermFigures:
     if rows:
         row = rows[-1] if version is None else next((r for r in rows if r.version == version), None)
         if row is not None:
-            release, quotes, pictures = _stored(_stored_key(row))
-            return TermFigures(term, release, _status(row, rows), quotes, pictures)
+            stored = _stored(_stored_key(row))
+            return TermFigures(
+                term,
+                stored.release,
+                _status(row, rows),
+                stored.quotes,
+                stored.pictures,
+                stored.rules,
+                stored.look,
+                stored.themes,
+            )
     if version is not None:
         raise LookupError(f"{term.name} has no version {version}")
-    return TermFigures(term, draft_release(term), Status(None))
+    return TermFigures(term, draft_release(term), Status(None), rules=release_service.rules())
 
 
 def _stored_key(row: PublishedRelease) -> int:
@@ -192,7 +227,7 @@ def published_summaries(term: Term) -> dict[Term, FeedbackSummary]:
     found = {}
     for name, row in published_terms().items():
         if name != term.name:
-            found[terms.named(name)] = _stored(_stored_key(row))[0].summary
+            found[terms.named(name)] = _stored(_stored_key(row)).release.summary
     return found
 
 
@@ -207,46 +242,9 @@ def terms_shown() -> list[Term]:
 # Drafts
 
 
-_drafts: dict[tuple, tuple[tuple, Publication]] = {}
-
-
-def _fingerprint() -> tuple:
-    """Changes whenever anything a draft reads changes: a response sent or withdrawn (the
-    tally and the newest response), a moderation decision that sets answers aside (the
-    tally), an import, a survey version, a term published. One query."""
-    parts = [
-        select(func.count()).select_from(AnswerTally),
-        select(func.coalesce(func.sum(AnswerTally.count), 0)),
-        select(func.max(Response.id)),
-        select(func.max(Import.id)),
-        select(func.count(IndicatorValue.id)),
-        select(func.max(Survey.id)),
-        select(func.count(Survey.id)),
-        select(func.max(PublishedRelease.id)),
-        select(func.count(PublishedRelease.id)),
-    ]
-    return tuple(db.session.execute(select(*(p.scalar_subquery() for p in parts))).one())
-
-
 def draft_release(term: Term) -> Publication:
     """The term's figures counted live, kept until the data they read changes."""
-    config = current_app.config
-    key = (
-        str(db.engine.url),
-        term.name,
-        config["DISCLOSURE_MIN_COUNT"],
-        config["DISCLOSURE_MIN_BASE"],
-        config["TREND_TERMS"],
-    )
-    stamp = _fingerprint()
-    kept = _drafts.get(key)
-    if kept and kept[0] == stamp:
-        return kept[1]
-    release = release_service.publication_for(term, published=published_summaries(term))
-    if len(_drafts) >= DRAFTS_KEPT:
-        _drafts.pop(next(iter(_drafts)))
-    _drafts[key] = (stamp, release)
-    return release
+    return drafts.draft_release(term, published_summaries)
 
 
 # Publishing
@@ -258,68 +256,6 @@ def _definitions(row: PublishedRelease | None) -> list[SurveyDefinition]:
     if row is None:
         return [definition_of(s) for s in current_surveys()]
     return release_service.published_definitions(row)
-
-
-def _pictures(definitions: list[SurveyDefinition]) -> dict[str, tuple[str, str]]:
-    """Each scored question's picture: that of its last positive answer."""
-    found = {}
-    for definition in definitions:
-        for question in definition.questions:
-            positive = [o for o in question.options if o.positive]
-            if positive:
-                found[f"{definition.slug}/{question.id}"] = (positive[-1].picture, positive[-1].alt)
-    return found
-
-
-def _indicators(term: Term) -> list[dict]:
-    """The measures' values the release shows, each with its period."""
-    shown = []
-    for outcome in (None, *sorted(charter().outcomes)):
-        for measure in measures_for_outcome(outcome, term.ends_on):
-            for point in measure.series:
-                shown.append(
-                    {
-                        "code": measure.code,
-                        "name": measure.name,
-                        "period": point.period.isoformat(),
-                        "period_ends": period_end(point.period, point.label).isoformat(),
-                        "label": point.label,
-                        "value": point.value,
-                        "marker": point.marker,
-                    }
-                )
-    return shown
-
-
-def _record(term: Term, release: Publication, definitions: list[SurveyDefinition]) -> dict:
-    from ..feedback.comments import quotes_for  # here: the feedback views import this module
-
-    summary, the_charter = release.summary, charter()
-    protection = summary.release.protection if summary.release else None
-    start, end = term.bounds()
-    rules = release_service.rules()
-    return {
-        "summary": encode(summary),
-        "tables": encode(release.tables),
-        "quotes": {str(n): encode(quotes_for(start, end, n)) for n in sorted(the_charter.outcomes)},
-        "pictures": _pictures(definitions),
-        "surveys": [{"slug": d.slug, "version": d.version, "title": d.title} for d in definitions],
-        "charter": {
-            "principles": {p.id: p.name for p in the_charter.principles.values()},
-            "outcomes": {str(o.number): o.name for o in the_charter.outcomes.values()},
-        },
-        "indicators": _indicators(term),
-        "rules": {"min_count": rules.min_count, "min_base": rules.min_base},
-        "protection": encode(
-            {
-                "counts": protection.counts,
-                "percents": protection.percents,
-                "secondary": protection.secondary,
-            }
-            if protection
-            else {}
-        ),
-    }
 
 
 def changes_between(before: SummaryTables, after: SummaryTables) -> list[Change]:
@@ -364,7 +300,7 @@ def pending_revision(term: Term) -> Pending | None:
     rows = versions_of(term)
     if not rows:
         return None
-    latest = _stored(_stored_key(rows[-1]))[0]
+    latest = _stored(_stored_key(rows[-1])).release
     changes = changes_between(latest.tables, _revision_release(term, rows).tables)
     return Pending(rows[-1].version, changes) if changes else None
 
@@ -389,7 +325,7 @@ def publish_term(term: Term, actor: str, reason: str = "") -> int:
     if rows:
         definitions = _definitions(rows[0])
         release = _revision_release(term, rows)
-        changes = changes_between(_stored(_stored_key(rows[-1]))[0].tables, release.tables)
+        changes = changes_between(_stored(_stored_key(rows[-1])).release.tables, release.tables)
         if not changes:
             raise PublishError(
                 f"nothing would change: version {rows[-1].version} shows the figures as they are"
@@ -406,7 +342,7 @@ def publish_term(term: Term, actor: str, reason: str = "") -> int:
             version=version,
             published_by=actor,
             reason=reason,
-            record=_record(term, release, definitions),
+            record=record_of(term, release, definitions),
             facts=term_release.facts() if term_release else {"cells": [], "facts": []},
             changes=[asdict(c) for c in changes],
         )
@@ -441,6 +377,6 @@ def what_is_frozen(term: Term) -> Frozen:
         figures=sum(len(row) - 1 for table in tables for row in table.rows),
         questions=len(release.summary.questions),
         surveys=[{"title": d.title, "version": d.version} for d in definitions],
-        measures=len(_indicators(term)),
+        measures=len(indicators_shown(term)),
         min_count=release_service.rules().min_count,
     )

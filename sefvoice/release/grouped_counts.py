@@ -70,8 +70,10 @@ def grouped_counts(
         )
         .group_by(*columns)
     )
-    rows = pd.DataFrame(
-        db.session.execute(statement).all(),
+    # Plain tuples: pandas probes each Row object's attributes, which takes longer than
+    # the query.
+    rows = pd.DataFrame.from_records(
+        [tuple(row) for row in db.session.execute(statement)],
         columns=["term", "slug", "question_id", "kind", "key", *group_columns, "n"],
     ).astype({"n": "int64"})
 

@@ -18,6 +18,7 @@ from ..extensions import db
 from ..models import CHANNELS, PublishedRelease, Response, Survey
 from ..surveys.versions import charter, current_surveys, definition_of
 from ..terms import Term, calendar, local_date
+from .kept import CountedTerm, KeptTerms
 from .keys import Grouping
 from .shown import Rules
 from .summary import (
@@ -51,8 +52,13 @@ def groupings(charter: Charter) -> list[Grouping]:
 
 def terms_with_responses() -> list[Term]:
     """Every term from the first submitted response to the last, newest first."""
+    # Two subqueries, each read from the index on submitted_at (one query asking for both
+    # makes SQLite read every response).
     first, last = db.session.execute(
-        select(func.min(Response.submitted_at), func.max(Response.submitted_at))
+        select(
+            select(func.min(Response.submitted_at)).scalar_subquery(),
+            select(func.max(Response.submitted_at)).scalar_subquery(),
+        )
     ).one()
     if first is None:
         return []
@@ -127,29 +133,44 @@ def build_summary(
     groupings: list[Grouping],
     published: dict[Term, FeedbackSummary] | None = None,
     earlier: Sequence[Earlier] = (),
+    kept: KeptTerms | None = None,
 ) -> FeedbackSummary:
     """Everything the feedback tab shows for a term, from one GROUP BY and one release
     (one disclosure pass) per term it shows. An earlier term in `published` (its summary as
     published) is shown as published, never recounted: a reader has that release already.
-    `earlier`: the term's own versions already published, when this is a revision."""
+    `earlier`: the term's own versions already published, when this is a revision.
+    `kept`: terms already protected, found by their counts (and added to)."""
     from .grouped_counts import grouped_counts
     from .protected_figures import ProtectedFigures
 
     published = {t: s for t, s in (published or {}).items() if t != term}
     terms = sorted({*trend, term, previous} - set(published))
     counts = grouped_counts(terms, [g.column for g in groupings])
-    releases = {
-        t: ProtectedFigures(
-            definitions, groupings, counts.of(t.name), rules, earlier if t == term else ()
-        )
-        for t in terms
-    }
     numbers = counts.numbers
+
+    def figures(t: Term) -> CountedTerm:
+        own, numbers_of = counts.of(t.name), numbers[numbers["term"] == t.name]
+        versions = earlier if t == term else ()
+        key = None
+        if kept is not None and not versions:
+            frames = (own.respondents, own.answering, own.choices, numbers_of)
+            key = kept.key(t.name, frames, definitions, rules, groupings)
+            found = kept.get(key)
+            if found is not None:
+                return found
+        release = ProtectedFigures(definitions, groupings, own, rules, versions)
+        made = CountedTerm(release, question_results(release, numbers_of))
+        if key is not None:
+            kept.put(key, made)
+        return made
+
+    counted = {t: figures(t) for t in terms}
+    releases = {t: found.release for t, found in counted.items()}
 
     def results(t: Term) -> list[QuestionResult]:
         if t in published:
             return published[t].questions
-        return question_results(releases[t], numbers[numbers["term"] == t.name])
+        return counted[t].results
 
     def overall(t: Term) -> GroupRow:
         if t in published:
@@ -189,12 +210,13 @@ def publication_for(
     definitions: list[SurveyDefinition] | None = None,
     published: dict[Term, FeedbackSummary] | None = None,
     earlier: Sequence[Earlier] = (),
+    kept: KeptTerms | None = None,
 ) -> Publication:
     """The term's release, counted live: the trend covers up to TREND_TERMS terms, from the
     first term anyone answered in. `definitions`: the survey versions to count by (default:
     the current ones); `published`: earlier terms' summaries as published, shown as they
     are; `earlier`: this term's versions already published (a revision is protected over
-    them all)."""
+    them all); `kept`: terms' figures kept from an earlier count (kept.py)."""
     terms = calendar()
     answered = terms_with_responses()
     trend, current = [], term
@@ -214,5 +236,6 @@ def publication_for(
         groupings(the_charter),
         published,
         earlier,
+        kept,
     )
     return Publication(summary, summary_tables(summary))
