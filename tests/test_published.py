@@ -24,6 +24,7 @@ from sefvoice.extensions import db
 from sefvoice.indicators import service as indicators
 from sefvoice.indicators.importer import read_rows
 from sefvoice.models import AuditEvent, PublishedRelease, Response
+from sefvoice.publishing import drafts
 from sefvoice.publishing import service as publishing
 from sefvoice.release import service as feedback
 from sefvoice.release.attack import Attack, Known
@@ -363,3 +364,26 @@ def test_a_draft_is_counted_once_until_its_data_changes(data, monkeypatch):
     _late_return(data)
     with data.app_context():
         assert publishing.draft_release(summer) is not first and calls == [1]
+
+
+def test_a_new_response_protects_only_its_own_term_again(data, monkeypatch):
+    """The draft shows Spring 2023 too (the term before): its counts are unchanged by a
+    late return in Summer 2023, so its protection is read as kept, not run again."""
+    from sefvoice.release import protected_figures
+
+    drafts.forget()  # kept by another test's identical counts, they would all be found
+    with data.app_context():
+        summer = term(SUMMER)
+        publishing.draft_release(summer)
+    made = []
+
+    class Counted(protected_figures.ProtectedFigures):
+        def __init__(self, *args, **kwargs):
+            made.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(protected_figures, "ProtectedFigures", Counted)
+    _late_return(data)
+    with data.app_context():
+        publishing.draft_release(summer)
+    assert made == [1]

@@ -60,21 +60,21 @@ class KeptTerms:
         self._kept: OrderedDict[tuple, CountedTerm] = OrderedDict()
 
     @staticmethod
-    def key(
-        term_name: str,
-        frames: Sequence[pd.DataFrame],
-        definitions: Sequence[SurveyDefinition],
-        rules: Rules,
-        groupings: Sequence[Grouping],
+    def context(
+        definitions: Sequence[SurveyDefinition], rules: Rules, groupings: Sequence[Grouping]
     ) -> tuple:
-        """What a term's figures are made from, as a key."""
+        """What every term of one count shares: the survey versions (their wording too),
+        the rules and the groupings."""
         return (
-            term_name,
-            tuple(_digest(frame) for frame in frames),
             tuple(_wording(d) for d in definitions),
             rules,
             tuple((g.column, tuple(g.names.items())) for g in groupings),
         )
+
+    @staticmethod
+    def key(term_name: str, frames: Sequence[pd.DataFrame], context: tuple) -> tuple:
+        """What a term's figures are made from, as a key."""
+        return (term_name, tuple(_digest(frame) for frame in frames), context)
 
     def get(self, key: tuple) -> CountedTerm | None:
         found = self._kept.get(key)

@@ -147,6 +147,7 @@ def build_summary(
     terms = sorted({*trend, term, previous} - set(published))
     counts = grouped_counts(terms, [g.column for g in groupings])
     numbers = counts.numbers
+    context = kept.context(definitions, rules, groupings) if kept is not None else ()
 
     def figures(t: Term) -> CountedTerm:
         own, numbers_of = counts.of(t.name), numbers[numbers["term"] == t.name]
@@ -154,7 +155,7 @@ def build_summary(
         key = None
         if kept is not None and not versions:
             frames = (own.respondents, own.answering, own.choices, numbers_of)
-            key = kept.key(t.name, frames, definitions, rules, groupings)
+            key = kept.key(t.name, frames, context)
             found = kept.get(key)
             if found is not None:
                 return found
