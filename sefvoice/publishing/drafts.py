@@ -27,10 +27,9 @@ _kept_terms = KeptTerms()
 def fingerprint() -> tuple:
     """Changes whenever anything a draft reads changes: a response sent or withdrawn (the
     tally and the newest response), a moderation decision that sets answers aside (the
-    tally), an import, a survey version, a term published. One query."""
+    tally), an import, a survey version, a term published. One query, reading the tally
+    once (its rows and their sum together)."""
     parts = [
-        select(func.count()).select_from(AnswerTally),
-        select(func.coalesce(func.sum(AnswerTally.count), 0)),
         select(func.max(Response.id)),
         select(func.max(Import.id)),
         select(func.count(IndicatorValue.id)),
@@ -39,7 +38,12 @@ def fingerprint() -> tuple:
         select(func.max(PublishedRelease.id)),
         select(func.count(PublishedRelease.id)),
     ]
-    return tuple(db.session.execute(select(*(p.scalar_subquery() for p in parts))).one())
+    statement = select(
+        func.count(),
+        func.coalesce(func.sum(AnswerTally.count), 0),
+        *(p.scalar_subquery() for p in parts),
+    ).select_from(AnswerTally)
+    return tuple(db.session.execute(statement).one())
 
 
 def draft_release(
