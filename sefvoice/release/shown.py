@@ -16,6 +16,7 @@ from fractions import Fraction
 
 FEWER_THAN = "fewer than {min_count}"
 HIDDEN = "hidden"
+TOO_FEW_ANSWERS = "too few answers"
 
 
 def half_up(value: int | float | Fraction | Decimal, places: int = 0) -> Decimal:
@@ -85,5 +86,16 @@ def count(n: int | None, rules: Rules, hidden: bool = False, unlabelled: bool = 
 def percent(part: float, base: int, rules: Rules, hidden: bool = False, places: int = 0) -> Shown:
     """part/base as a percentage, shown only on a base of at least min_base and not hidden."""
     if hidden or base < rules.min_base or base == 0:
-        return Shown(None, HIDDEN if base >= rules.min_base else "too few answers")
+        return Shown(None, HIDDEN if base >= rules.min_base else TOO_FEW_ANSWERS)
     return percent_text(share(part, base), places)
+
+
+def status(figure: Shown, rules: Rules) -> str:
+    """What a published figure says of its true value, from what is shown alone: "shown"
+    (the number), "small" (under `min_count`), "too few" (a percentage on too small a
+    base), "hidden" (anything: kept back to protect another figure) or "none" (no figure)."""
+    if not figure.hidden:
+        return "shown"
+    return {rules.small: "small", TOO_FEW_ANSWERS: "too few", HIDDEN: "hidden"}.get(
+        figure.text, "none"
+    )
