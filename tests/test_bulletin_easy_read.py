@@ -84,7 +84,10 @@ def test_an_officers_line_is_easy_read_and_gives_only_its_own_figure():
     from sefvoice.release.shown import Shown
 
     figure = Shown(43, "43%")
-    assert written_line_problems("Fewer than half of you (43%) said yes.", figure) == []
+    assert written_line_problems("Fewer than half of you said yes.", figure) == []
+    assert written_line_problems("Fewer than half of you (43%) said yes.", figure) == [
+        "'43%' is a percentage: say it in words, such as 'most' or '7 in 10'"
+    ]
     assert written_line_problems("More than 4 in 10 of you said yes.", figure) == []
     wrong = written_line_problems("Most of you (9 in 10) said yes.", figure)
     assert wrong == [

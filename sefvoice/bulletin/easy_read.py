@@ -32,6 +32,7 @@ from ..definitions import (
     load_glossary,
     load_plain_words,
     long_sentences,
+    number_problems,
 )
 from ..extensions import db
 from ..models import Bulletin, Commitment, EasyReadLine
@@ -87,10 +88,10 @@ def _words(easyread_dir: str) -> tuple[dict[str, str], PlainWords]:
 
 
 def line_problems(text: str) -> list[str]:
-    """The easy-read rules the surveys follow (sentence length, reading ease), and no
-    jargon: no word with a plainer one (easyread/plain-words.yaml), no abbreviation the
-    glossary does not explain."""
-    problems = long_sentences(text)
+    """The easy-read rules the surveys follow (sentence length, numbers in digits and no
+    percentages, reading ease), and no jargon: no word with a plainer one
+    (easyread/plain-words.yaml), no abbreviation the glossary does not explain."""
+    problems = long_sentences(text) + number_problems(text)
     hard = hard_to_read(text)
     # Outside the app (the wording check, a script): the shipped easyread/ folder.
     folder = current_app.config["EASYREAD_DIR"] if has_app_context() else EASYREAD_DIR
