@@ -3,6 +3,7 @@ spreadsheets round): 10 of 80 is 12.5%, shown "13%", never Python's half-to-even
 
 from __future__ import annotations
 
+import io
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -95,3 +96,16 @@ def test_a_release_shows_12_and_a_half_percent_as_13():
     assert release.percent(("all",)).text == "13%"
     chose = ("chose", "small", "feel", "happy")
     assert release.share(chose, ("answering", "small", "feel")).text == "13%"
+
+
+def test_downloads_give_the_number_the_page_shows():
+    from openpyxl import load_workbook
+
+    from sefvoice.feedback.exports import to_csv, to_xlsx
+    from sefvoice.release.shown import percent_text, share
+    from sefvoice.release.tables import Table
+
+    table = Table("t", "T", ["Row", "%"], [["A", percent_text(share(10, 80))]], numeric={1})
+    assert to_csv(table).decode("utf-8-sig").splitlines()[1] == '"A",13'
+    sheet = load_workbook(io.BytesIO(to_xlsx(table))).active
+    assert sheet.cell(2, 2).value == 0.13 and sheet.cell(2, 2).number_format == "0%"

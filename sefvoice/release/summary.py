@@ -202,9 +202,16 @@ def _change(now: list[QuestionResult], before: list[QuestionResult], key: str, v
 
 
 def change_in_points(positive: float, base: int, earlier: float, earlier_base: int) -> Shown:
-    """The change in % positive, in whole points rounded half away from zero: "+1 point"."""
-    shown = int(half_up(share(positive, base) - share(earlier, earlier_base)))
-    return Shown(shown, f"{shown:+d} {noun('point', abs(shown))}" if shown else "no change")
+    """The change in % positive, from the exact shares, in whole points rounded half away
+    from zero: "+1 point". "No change" only where there is none; a change that rounds to 0
+    points says which way it went: "up by less than 1 point"."""
+    exact = share(positive, base) - share(earlier, earlier_base)
+    shown = int(half_up(exact))
+    if shown:
+        return Shown(shown, f"{shown:+d} {noun('point', abs(shown))}")
+    if exact == 0:
+        return Shown(0, "no change")
+    return Shown(0, f"{'up' if exact > 0 else 'down'} by less than 1 point")
 
 
 def scorecard(
