@@ -4,12 +4,13 @@ answered, what they told us (three to five points an outcome, each from a publis
 surveys explain them), and how to take part next.
 
 Every figure comes from the bulletin's content (so through the same disclosure control as
-the full bulletin): a hidden % positive gives no point. For each figure sefvoice suggests a
-line written from the number by the rules in data/easy-read-bulletin.yaml (never rounding
-into a different claim: 48% is "fewer than half", not "about half"); an officer accepts it
+the full bulletin): a hidden % positive gives no point, and each note says why as the
+figures do (outcome_note). For each figure sefvoice suggests a line written from the exact
+share by the rules in data/easy-read-bulletin.yaml (easy_words.py: never rounding into a
+different claim, so 49.5% is "a little under half", never "half"); an officer accepts it
 or writes their own, which may only give that figure's own numbers. Every line is checked
 by the surveys' easy-read rules (sefvoice.definitions.readability: 15 words a sentence,
-reading ease 70).
+numbers in digits and no percentages, reading ease 70).
 """
 
 from __future__ import annotations
