@@ -7,6 +7,7 @@ import io
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+import numpy as np
 import pytest
 
 from sefvoice.release import shown
@@ -82,6 +83,7 @@ def test_interval_ends_and_medians_round_half_up():
     assert _percent_of_one(0.125).text == "13%"
     assert _percent_of_one(0.135).text == "14%"  # 13.5 as it prints
     assert number_text(17.5) == "17.5" and number_text(17.0) == "17"
+    assert number_text(np.float64(17.5)) == "17.5"  # a median pandas works out
     assert number_text(1_234_567) == "1234567"  # no exponent
     assert number_text(Fraction(1, 8), 2) == "0.13"
 

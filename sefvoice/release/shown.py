@@ -22,9 +22,12 @@ TOO_FEW_ANSWERS = "too few answers"
 def half_up(value: int | float | Fraction | Decimal, places: int = 0) -> Decimal:
     """`value` rounded to `places` decimals, a half going away from zero (as Decimal's
     ROUND_HALF_UP): 12.5 is 13, -0.5 is -1. Exact for an int, Fraction or Decimal; a float
-    is taken as the decimal it prints as (100 * 10 / 80 prints 12.5, so is 13). Give a
-    share as a Fraction (`share`) where it can be, so no float decides a tie."""
-    exact = Fraction(Decimal(repr(value))) if isinstance(value, float) else Fraction(value)
+    (numpy's too) is taken as the decimal it prints as (100 * 10 / 80 prints 12.5, so is
+    13). Give a share as a Fraction (`share`) where it can be, so no float decides a tie."""
+    if isinstance(value, int | Fraction | Decimal):
+        exact = Fraction(value)
+    else:  # a float, numpy's included: the decimal it prints as
+        exact = Fraction(Decimal(repr(float(value))))
     scaled = abs(exact) * 10**places
     whole = int(scaled + Fraction(1, 2))  # floor, for a non-negative number
     return Decimal(-whole if exact < 0 else whole).scaleb(-places)
