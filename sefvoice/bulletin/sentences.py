@@ -60,8 +60,7 @@ def people_line(
         case _:
             return (
                 f"The number of people who sent survey answers {between} is hidden to"
-                " protect families: showing it would let someone work out a small number"
-                f" in another table.{how}"
+                f" protect families: showing it could let someone work out a small number.{how}"
             )
 
 
