@@ -128,6 +128,9 @@ def test_redacting_twice_changes_nothing_more(typed, expected):
         "jane{at}example{dot}org",
         "jane at example.co.uk",
         "jane (at) example (dot) com",
+        "jane at example . com",
+        "jane (at) example . co . uk",
+        "jane @ example . com",
     ],
 )
 def test_spelled_out_e_mail_addresses_are_redacted(text):
@@ -141,6 +144,7 @@ def test_spelled_out_e_mail_addresses_are_redacted(text):
         "We arrived at 9.30 and waited.",
         "She was at home.",
         "Good at maths.Then science.",
+        "We met at school . Then it was better.",
     ],
 )
 def test_at_and_dot_in_ordinary_sentences_stay(text):
@@ -149,7 +153,7 @@ def test_at_and_dot_in_ordinary_sentences_stay(text):
 
 LABEL = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=2, max_size=12)
 AT = st.sampled_from([" (at) ", "(at)", " [at] ", " {at} ", " at ", " AT ", " <at> "])
-DOT = st.sampled_from([" dot ", " (dot) ", "[dot]", " DOT ", "."])
+DOT = st.sampled_from([" dot ", " (dot) ", "[dot]", " DOT ", ".", " . "])
 
 
 @settings(max_examples=300, deadline=None)
