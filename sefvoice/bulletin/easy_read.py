@@ -58,14 +58,8 @@ from .words import FrozenBulletin, words_for, written_lines
 
 MIN_POINTS, MAX_POINTS = 3, 5  # points an outcome, when that many figures are published
 LINE_LENGTH = 300
-NOTES = (
-    "hidden",
-    "none",
-    "kept_back",
-    "kept_back_all",
-    "not_asked",
-    "not_counted",
-)  # told_us's notes
+# The notes an outcome may have (told_us in the wording), chosen by outcome_note.
+NOTES = ("hidden", "none", "kept_back", "kept_back_all", "not_asked", "not_counted")
 
 
 def wording_problems() -> list[str]:
