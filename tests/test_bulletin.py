@@ -445,7 +445,7 @@ def demo(database_url, definitions):
 
     with app_with_surveys(database_url, definitions) as app, app.app_context():
         load_demo_data()
-        assert service.load_demo_bulletin() == "bulletin: Summer 2023, 8 sections written"
+        assert service.load_demo_bulletin() == "bulletin: Summer 2023, 12 sections written"
         assert service.load_demo_bulletin() == "bulletin: Summer 2023 already there"
         content = build_content(term("Summer 2023"))
         _, end = term("Summer 2023").bounds()

@@ -160,7 +160,9 @@ def _drawn_elements(root: etree._Element, what: str = "logo") -> tuple[int, int]
     return measure(root)
 
 
-def _size_problem(width: float, height: float, unit: str, most: int, what: str = "logo") -> str | None:
+def _size_problem(
+    width: float, height: float, unit: str, most: int, what: str = "logo"
+) -> str | None:
     """Why a picture's width x height cannot be drawn, or None."""
     if all(math.isfinite(side) and 1 <= side <= most for side in (width, height)):
         return None
