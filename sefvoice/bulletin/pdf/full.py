@@ -28,6 +28,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
+    ImageAndFlowables,
     PageBreak,
     Paragraph,
     Spacer,
@@ -36,17 +37,22 @@ from reportlab.platypus import Table as PdfTable
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from ...feedback.charts import percent_bars
+from ...release.tables import Table
 from ..brand import Look
 from ..content import FAMILIES, BulletinContent, Card, Figure, Section, SectionPicture
 from ..markdown import Block, to_reportlab
 from .shared import (
     BODY,
     CAPTION,
+    CAPTION_SMALL,
     CARD_LABEL,
     CARD_LINE,
     CARD_VALUE,
     CARDS_PER_ROW,
+    CELL,
+    CELL_HEAD,
     CITE,
+    FILL,
     LIST_ITEM,
     PAD,
     QUOTE,
@@ -157,34 +163,74 @@ def _section_start(title: str, anchor: str | None = None) -> list[Flowable]:
     return [CondPageBreak(SECTION_ROOM), Heading(title, 0, anchor=anchor)]
 
 
+class _Framed(PdfTable):
+    """A picture with its caption, of a fixed size: what ImageAndFlowables sets the words
+    around (it asks an image for its size, never to shrink)."""
+
+    def _restrictSize(self, width: float, height: float) -> tuple[float, float]:  # noqa: N802
+        return self.wrap(width, height)
+
+    def _unRestrictSize(self) -> None:  # noqa: N802
+        pass
+
+
 def _story_picture(picture: SectionPicture, width: float) -> Flowable:
-    """A story's picture, at most three-quarters of the width and 85 mm high, with its
-    caption under it: kept together on one page."""
-    drawn = picture_flowable(picture.data, picture.kind, width * 0.75, 85 * mm)
+    """A story's picture, at most `width` wide and 70 mm high, with its caption under it:
+    kept together, on the right of the story's words, which flow around it."""
+    drawn = picture_flowable(picture.data, picture.kind, width, 70 * mm)
     drawn.hAlign = "LEFT"
-    rows = [[drawn]] + ([[Paragraph(escape(picture.caption), CITE)]] if picture.caption else [])
-    table = PdfTable(rows, colWidths=[width], style=[("LEFTPADDING", (0, 0), (-1, -1), 0)])
-    table.hAlign = "LEFT"
-    return table
+    rows = [[drawn]] + (
+        [[Paragraph(escape(picture.caption), CAPTION_SMALL)]] if picture.caption else []
+    )
+    padding = [("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]
+    return _Framed(rows, colWidths=[width], style=padding)
+
+
+REGISTER_GRID = [
+    ("GRID", (0, 0), (-1, -1), 0.75, RULE),
+    ("BACKGROUND", (0, 0), (0, -1), FILL),
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("NOSPLIT", (0, 0), (-1, -1)),
+    ("LEFTPADDING", (0, 0), (-1, -1), PAD),
+    ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
+    ("TOPPADDING", (0, 0), (-1, -1), 3),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+]
+
+
+def _register(table: Table, width: float) -> list[Flowable]:
+    """ "You said, we did" for print: each commitment as a small ruled table of its own
+    (what families said, the comments behind it, what we did, its status and progress), so
+    that the list runs on over a page between commitments, never leaving a page half empty
+    as one tall table of five narrow columns would. The web page and the Word document
+    give it as one table."""
+    label = 0.3 * width
+    story: list[Flowable] = [Paragraph(escape(table.title), CAPTION)]
+    for row in table.text_rows():
+        cells = [
+            [Paragraph(escape(name), CELL_HEAD), Paragraph(escape(value), CELL)]
+            for name, value in zip(table.columns, row, strict=True)
+        ]
+        block = PdfTable(cells, colWidths=[label, width - label], style=REGISTER_GRID)
+        story += [block, Spacer(1, 8)]
+    return story
 
 
 def _kind(section: Section, content: BulletinContent, width: float) -> list[Flowable]:
     """What the section's kind adds after the officers' words (sections.py)."""
     story: list[Flowable] = []
-    if section.picture:
-        story.append(_story_picture(section.picture, width))
     if section.kind == "you-said":
         if content.progress_note:
             story.append(Paragraph(escape(content.progress_note), BODY))
         else:
-            story += data_table(content.progress, width)
+            story += _register(content.progress, width)
     if section.kind == "co-production":
         if content.has_feedback:
             story += data_table(section.taking_part, width)
         else:
             story.append(Paragraph(escape(content.feedback_line), BODY))
     if section.ways:
-        story.append(Heading("Ways to take part", 1, listed=False))
+        story.append(Heading("Ways to take part", 2, listed=False))
         story += _list([escape(line) for line in section.ways])
     for title, lines in section.gathered:
         story.append(Heading(title, 2, listed=False))
@@ -203,7 +249,12 @@ def _section(
     section: Section, content: BulletinContent, width: float, base_url: str | None
 ) -> list[Flowable]:
     story = _section_start(section.title)
-    story += _blocks(section.body, base_url, 1, width)
+    body = _blocks(section.body, base_url, 1, width)
+    if section.picture:  # beside the words, as a newsletter sets a picture
+        picture = _story_picture(section.picture, width * 0.42)
+        story.append(ImageAndFlowables(picture, body or [Spacer(1, 1)], imageLeftPadding=12))
+    else:
+        story += body
     if not section.body and not content.adds_to(section):
         story.append(Paragraph(content.NO_TEXT, BODY))
     story += _kind(section, content, width)

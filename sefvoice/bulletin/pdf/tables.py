@@ -100,14 +100,15 @@ def written_table(block: Block, width: float, base_url: str | None) -> PdfTable:
     return PdfTable(cells, colWidths=widths, repeatRows=1, style=_grid(block.right, header=True))
 
 
-def data_table(table: Table, width: float) -> list[Flowable]:
+def data_table(table: Table, width: float, columns: int = MAX_COLUMNS) -> list[Flowable]:
     """A data table: caption, a header row repeated on each page, numbers on the right.
-    Columns past the sixth (too many for A4 at 12 pt) go on a line under each row."""
+    Columns past `columns` (the sixth: more are too many for A4 at 12 pt) go on a line
+    under each row."""
     text = table.text_rows()
-    header = table.columns[:MAX_COLUMNS] if any(table.columns) else None
-    kept = [row[:MAX_COLUMNS] for row in text]
+    header = table.columns[:columns] if any(table.columns) else None
+    kept = [row[:columns] for row in text]
     widths = column_widths(([header] if header else []) + kept, width)
-    style = _grid(table.numeric & set(range(MAX_COLUMNS)), header=bool(header))
+    style = _grid(table.numeric & set(range(columns)), header=bool(header))
     rows: list[list] = []
     if header:
         rows.append([_cell(c, w, CELL_HEAD) for c, w in zip(header, widths, strict=True)])
@@ -120,7 +121,7 @@ def data_table(table: Table, width: float) -> list[Flowable]:
         )
         extra = "; ".join(
             f"{name}: {value}"
-            for name, value in zip(table.columns[MAX_COLUMNS:], full[MAX_COLUMNS:], strict=True)
+            for name, value in zip(table.columns[columns:], full[columns:], strict=True)
         )
         if extra:
             style.append(("SPAN", (0, len(rows)), (-1, len(rows))))
