@@ -92,7 +92,7 @@ def _chosen_picture(form: SectionForm, problems: list[str]) -> str:
         try:
             picture_type(data, "picture", sections.MAX_PICTURE_BYTES)
         except BrandError as error:
-            problems += [f"The picture was not kept: {p}." for p in error.problems]
+            form.new_picture.errors = [f"The picture was not kept: {p}." for p in error.problems]
             return ""
         return uploads.keep(WAITING, current_user.id, {}, {"picture": data})
     token = form.picture_token.data or ""
@@ -164,7 +164,7 @@ def section(slug: str, key: str) -> tuple[str, int] | HttpResponse:
                 for problem in written_line_problems(line, None)
             ]
         has_picture = bool(token) or (stored.picture_id and not form.remove_picture.data)
-        problems += sections.shape_problems(
+        shape = sections.shape_problems(
             stored.kind,
             form.title.data or "",
             form.body.data or "",
@@ -172,11 +172,14 @@ def section(slug: str, key: str) -> tuple[str, int] | HttpResponse:
             form.alt.data or "",
             form.caption.data or "",
         )
+        for name, problem in shape:  # shown at the field, and linked from the summary
+            form[name].errors = [*form[name].errors, problem]
         try:
             service.checked_headline(bulletin, key, chosen)
         except service.BulletinError as error:
             problems.append(str(error))
-        if form.save.data and not problems:
+        blocked = problems or any(field.errors for field in form)
+        if form.save.data and not blocked:
             if outcome:
                 store_lines(bulletin, [point.key for point in points], kept)
             problem = _save(bulletin, stored, form, token, chosen)
@@ -211,7 +214,7 @@ def section(slug: str, key: str) -> tuple[str, int] | HttpResponse:
         measures=measures,
         chosen=chosen,
         problems=problems,
-    ), 400 if form.errors or problems else 200
+    ), 400 if any(field.errors for field in form) or problems else 200
 
 
 def _outcome(term: Term, stored):

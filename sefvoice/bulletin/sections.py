@@ -306,25 +306,33 @@ def picture_of(picture_id: int | None) -> BulletinPicture | None:
 
 def shape_problems(
     kind: str, title: str, body: str, picture: bool, alt: str, caption: str
-) -> list[str]:
-    """Why a section's title, words and picture cannot be saved as they are (each problem
-    in words; nothing is saved unless there are none)."""
+) -> list[tuple[str, str]]:
+    """Why a section's title, words and picture cannot be saved as they are: (the form
+    field, the problem in words) each; nothing is saved unless there are none."""
     problems = []
     if len(clean(title).strip()) > TITLE_LENGTH:
-        problems.append(f"Keep the title to {TITLE_LENGTH} characters or fewer.")
+        problems.append(("title", f"Keep the title to {TITLE_LENGTH} characters or fewer."))
     if kind == "story":
         if picture and not clean(alt).strip():
             problems.append(
-                "Say in a few words what the picture shows (its alt text), for people who"
-                " cannot see it."
+                (
+                    "alt",
+                    "Say in a few words what the picture shows (its alt text), for people"
+                    " who cannot see it.",
+                )
             )
         if len(clean(alt).strip()) > ALT_LENGTH:
-            problems.append(f"Keep the alt text to {ALT_LENGTH} characters or fewer.")
+            problems.append(("alt", f"Keep the alt text to {ALT_LENGTH} characters or fewer."))
         if len(clean(caption).strip()) > CAPTION_LENGTH:
-            problems.append(f"Keep the caption to {CAPTION_LENGTH} characters or fewer.")
+            problems.append(
+                ("caption", f"Keep the caption to {CAPTION_LENGTH} characters or fewer.")
+            )
     if kind == "table" and body.strip() and not any(b.kind == "table" for b in parse(body)):
         problems.append(
-            "A table section needs a table: a header row like | Quarter | Visits |, a rule"
-            " line like |---|--:|, then a row for each line of figures."
+            (
+                "body",
+                "A table section needs a table: a header row like | Quarter | Visits |, a rule"
+                " line like |---|--:|, then a row for each line of figures.",
+            )
         )
     return problems

@@ -220,7 +220,7 @@ def save_section(
         section.kind, shape.title, body, bool(picture), shape.alt, shape.caption
     )
     if problems:
-        raise BulletinError(problems[0])
+        raise BulletinError(problems[0][1])
     section.title = clean(shape.title).strip()
     if section.kind == "story":
         section.picture_id = picture
