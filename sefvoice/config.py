@@ -131,7 +131,6 @@ def from_environment() -> dict:
         "SUPPORT_CONTACTS": os.environ.get(
             "SEFVOICE_SUPPORT_CONTACTS", "Riverside youth support team=01632 960 456"
         ),
-
         # Where the public reaches the site (scheme and host, like https://voice.example.org):
         # share links, QR codes and PDFs use it, never a request's Host header, and requests
         # for any other host are refused (sefvoice.urls). SEFVOICE_TRUSTED_HOSTS: more host

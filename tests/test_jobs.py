@@ -17,8 +17,9 @@ import time
 from datetime import timedelta
 
 import pytest
+from flask_migrate import downgrade, upgrade
 from pypdf import PdfReader
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from sefvoice.extensions import db
 from sefvoice.jobs import registry, service
@@ -206,6 +207,51 @@ def test_jobs_whose_worker_stopped_are_queued_again_and_no_others(ctx):
         silent: "queued",
     }
     assert db.session.get(Job, died_here).doing == service.RESTARTED
+
+
+def test_a_file_larger_than_a_part_is_stored_in_parts_and_streamed_whole(app, client, monkeypatch):
+    monkeypatch.setattr(service, "PART_SIZE", 1000)
+    sign_in(client, "officer")
+    with app.app_context():
+        job_id = _running_job().id
+        made = bytes(range(256)) * 10  # 2,560 bytes: three parts
+        service._finish(job_id, 1, {"state": "done"}, registry.Made("made", made, "a.pdf"))
+    download = client.get(f"/jobs/{job_id}/result")
+    assert download.is_streamed  # a part at a time, not the whole file in one piece
+    assert download.headers["Content-Length"] == "2560"
+    assert download.data == made
+    with app.app_context():  # a shorter file stored again leaves no part of the longer one
+        db.session.get(Job, job_id).state, db.session.get(Job, job_id).attempt = "running", 2
+        db.session.commit()
+        service._finish(job_id, 2, {"state": "done"}, registry.Made("made", b"short", "a.pdf"))
+    assert client.get(f"/jobs/{job_id}/result").data == b"short"
+
+
+def test_a_file_stored_whole_before_parts_is_kept_across_the_migration(database_url):
+    app = make_app(database_url, CHECK_MIGRATED=False)
+    stored = bytes(range(256)) * 5000  # 1.28 MB: two parts
+    with app.app_context():
+        downgrade(revision="0020")
+        db.session.execute(
+            text(
+                "INSERT INTO job (id, kind, subject, arguments, who, state, attempt, done, doing,"
+                " created_at) VALUES (7, 'paper-batch', 's', '{}', 'w', 'done', 1, 0, '',"
+                " '2023-06-01')"
+            )
+        )
+        db.session.execute(
+            text("INSERT INTO job_file VALUES (7, 'a.pdf', 'application/pdf', :n, :c)"),
+            {"n": len(stored), "c": stored},
+        )
+        db.session.commit()
+        upgrade()
+        assert b"".join(service.result_parts(7)) == stored
+        db.session.commit()
+        downgrade(revision="0020")
+        assert db.session.execute(text("SELECT content FROM job_file")).scalar() == stored
+        db.session.commit()
+        upgrade()
+        db.engine.dispose()
 
 
 def test_a_second_kind_with_a_name_taken_is_refused():

@@ -8,7 +8,7 @@ import re
 
 from sefvoice.models import Response
 
-from .conftest import post_form
+from .conftest import post_form, sign_in
 from .test_taking_a_survey import ALL_ANSWERS, SLUG, Q, answer, count, start, stored
 
 CODE = re.compile(r'class="resume-code"[^>]*>([A-Z0-9-]+)<')
@@ -96,3 +96,16 @@ def test_the_thank_you_page_gives_a_code_for_taking_the_answers_back(app, client
 def test_a_new_code_needs_the_browser_that_holds_the_answers(client):
     reply = post_form(client, f"/s/{SLUG}/new-code", {}, token_from="/resume")
     assert reply.status_code == 302 and reply.location.endswith(f"/s/{SLUG}")
+
+
+def test_families_footer_is_on_their_pages_and_not_on_staff_pages(client):
+    """The footer tells families their answers are safe and how to get help; a staff page
+    keeps only the links (help, privacy, accessibility, cookies)."""
+    families = "We keep your answers safe."
+    for path in ("/", "/resume", "/help"):
+        assert families in client.get(path).get_data(as_text=True), path
+    sign_in(client, "officer")
+    assert families in client.get("/").get_data(as_text=True)
+    for path in ("/feedback/", "/releases/", "/jobs/"):
+        page = client.get(path).get_data(as_text=True)
+        assert families not in page and "Accessibility statement" in page, path

@@ -32,17 +32,23 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+# A dot typed with a space each side (" . ") is a dot too; ". " alone ends a sentence.
+_SPACED_DOT = r"(?:\.|\s\.\s)"
+# Each starts only where a run of address characters starts (the lookbehind): trying every
+# position inside a long run again would take time in the square of the text's length.
+_LOCAL = r"(?<![\w.+'-])[\w.+'-]+"
+EMAIL = re.compile(rf"{_LOCAL}(?:@|\s@\s)[\w-]+(?:{_SPACED_DOT}[\w-]+)+")
 # Spelled out: "jane (at) example.com", "jane [at] example [dot] com", "jane at example dot
 # com". A bare " at " also joins ordinary words ("met at school. Then"), so after one the
 # address must spell a dot out or end in a common ending (".com", ".org.uk").
 _BRACKETED_AT = r"\s*[(\[{<]\s*at\s*[)\]}>]\s*"
 _SPELLED_DOT = r"(?:\s*[(\[{<]\s*dot\s*[)\]}>]\s*|\s+dot\s+)"
-_DOT = rf"(?:{_SPELLED_DOT}|\.)"
+_DOT = rf"(?:{_SPELLED_DOT}|{_SPACED_DOT})"
 _ENDING = r"(?:com|org|net|uk|gov|nhs|ac|sch|edu|info|io|me|co)\b"
 SPELLED_EMAIL = re.compile(
-    rf"[\w.+'-]+(?:{_BRACKETED_AT}[\w-]+(?:{_DOT}[\w-]+)+"
-    rf"|\s+at\s+[\w-]+(?:(?:{_DOT}[\w-]+)*{_SPELLED_DOT}[\w-]+|(?:\.[\w-]+)*\.{_ENDING}))",
+    rf"{_LOCAL}(?:{_BRACKETED_AT}[\w-]+(?:{_DOT}[\w-]+)+"
+    rf"|\s+at\s+[\w-]+(?:(?:{_DOT}[\w-]+)*{_SPELLED_DOT}[\w-]+"
+    rf"|(?:{_SPACED_DOT}[\w-]+)*{_SPACED_DOT}{_ENDING}))",
     re.IGNORECASE,
 )
 # The lookbehind stops a match starting inside a longer number or word.

@@ -32,7 +32,6 @@ from .jobs import INDICATOR_IMPORT, UPLOAD_KIND
 bp = Blueprint("indicators", __name__, url_prefix="/indicators")
 
 
-
 def _preview(details: dict, files: dict[str, bytes], plan: service.Plan) -> str:
     """Keep the upload for the confirm, and show what it would import."""
     session["indicator_upload"] = uploads.keep(UPLOAD_KIND, current_user.id, details, files)

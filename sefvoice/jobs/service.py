@@ -16,6 +16,7 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -23,7 +24,7 @@ from sqlalchemy import Engine, Row, delete, insert, select, update
 from sqlalchemy.exc import OperationalError
 
 from ..extensions import db
-from ..models import Job, JobFile, utcnow
+from ..models import Job, JobFile, JobFilePart, utcnow
 from .queue import job_queue
 from .registry import KINDS, JobError, JobKind, Made
 
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 5  # a running job's worker says it is alive this often
 STALE_AFTER = timedelta(seconds=60)  # silent this long: its worker is gone, run it again
+PART_SIZE = 1 << 20  # a stored file is kept, and downloaded, a mebibyte at a time
 PROGRESS_EVERY = 0.5  # seconds between progress writes (the page asks every 2 s)
 FAILED = (
     "Something went wrong while {what}, and it stopped ({error}). Nothing half-made was kept."
@@ -82,11 +84,26 @@ def recent(limit: int = 50) -> list[Job]:
 
 
 def result_file(job_id: int) -> Row | None:
-    """The file a job made (name, media_type, content), read once: a plain row, not an
-    object a later commit would expire and read again."""
+    """The name, media type and size of the file a job made; None if it made none."""
     return db.session.execute(
-        select(JobFile.name, JobFile.media_type, JobFile.content).where(JobFile.job_id == job_id)
+        select(JobFile.name, JobFile.media_type, JobFile.size).where(JobFile.job_id == job_id)
     ).first()
+
+
+def result_parts(job_id: int) -> Iterator[bytes]:
+    """The file's bytes, a part at a time (each part read when it is wanted, so a large
+    file is never held whole in a web server's memory)."""
+    number = 0
+    while True:
+        part = db.session.scalar(
+            select(JobFilePart.content).where(
+                JobFilePart.job_id == job_id, JobFilePart.number == number
+            )
+        )
+        if part is None:
+            return
+        yield part
+        number += 1
 
 
 def file_details(job_id: int) -> tuple[str, int] | None:
@@ -257,15 +274,20 @@ def _finish(job_id: int, number: int, values: dict, made: Made | None = None) ->
         db.session.rollback()
         raise Superseded
     if made is not None and made.content is not None:
+        content = made.content
+        db.session.execute(delete(JobFilePart).where(JobFilePart.job_id == job_id))
         db.session.execute(delete(JobFile).where(JobFile.job_id == job_id))
         db.session.execute(
             insert(JobFile).values(
-                job_id=job_id,
-                name=made.file_name,
-                media_type=made.media_type,
-                size=len(made.content),
-                content=made.content,
+                job_id=job_id, name=made.file_name, media_type=made.media_type, size=len(content)
             )
+        )
+        db.session.execute(
+            insert(JobFilePart),
+            [
+                {"job_id": job_id, "number": number, "content": content[start : start + PART_SIZE]}
+                for number, start in enumerate(range(0, max(len(content), 1), PART_SIZE))
+            ],
         )
     db.session.commit()
 
@@ -348,4 +370,3 @@ def sweep() -> None:
     for job_id in abandoned():
         log.warning("job %s: its worker stopped; queued again", job_id)
         queue.enqueue(job_id)
-

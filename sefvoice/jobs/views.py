@@ -3,7 +3,7 @@ Thin views over service.py."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, stream_with_context, url_for
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth import audit, role_required
@@ -73,11 +73,13 @@ def result(job_id: int) -> HttpResponse:
     if made is None:
         return redirect(url_for(".show", job_id=job.id))
     audit.record("download", f"job {job.id}: {made.name}")
-    # The stored bytes as the body, in one piece (send_file would copy them in 8 kB blocks).
     return HttpResponse(
-        made.content,
+        stream_with_context(service.result_parts(job.id)),
         content_type=made.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{made.name}"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="{made.name}"',
+            "Content-Length": str(made.size),
+        },
     )
 
 

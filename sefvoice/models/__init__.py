@@ -13,7 +13,7 @@ from .bulletin import (
 from .comment import REVIEW_STATUSES, CommentReview
 from .demo import DemoMark
 from .indicator import Import, Indicator, IndicatorValue, IndicatorValueHistory
-from .job import JOB_STATES, Job, JobFile
+from .job import JOB_STATES, Job, JobFile, JobFilePart
 from .paper import PaperBatch, PaperCopy
 from .register import CLOSED, WE_DID_STATUSES, WeDid, WeDidChange, YouSaid, YouSaidTheme
 from .release import PublishedBulletin, PublishedRelease
@@ -55,6 +55,7 @@ __all__ = [
     "IndicatorValueHistory",
     "Job",
     "JobFile",
+    "JobFilePart",
     "PaperBatch",
     "PaperCopy",
     "PendingUpload",

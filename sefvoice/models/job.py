@@ -42,7 +42,8 @@ class Job(db.Model):
 
 class JobFile(db.Model):
     """The file a job made, stored once in the database (which every app server reads), and
-    written in the same transaction that marks the job done: never half a file."""
+    written in the same transaction that marks the job done: never half a file. Its bytes
+    are kept in parts (JobFilePart), so a download streams them a part at a time."""
 
     __tablename__ = "job_file"
 
@@ -50,4 +51,15 @@ class JobFile(db.Model):
     name: Mapped[str] = mapped_column(String(200))  # the download's file name
     media_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int]
+
+
+class JobFilePart(db.Model):
+    """One part of a job's file, in order of `number` (0 first)."""
+
+    __tablename__ = "job_file_part"
+
+    job_id: Mapped[int] = mapped_column(
+        ForeignKey("job_file.job_id", ondelete="CASCADE"), primary_key=True
+    )
+    number: Mapped[int] = mapped_column(primary_key=True)
     content: Mapped[bytes] = mapped_column(LargeBinary)

@@ -10,6 +10,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import reportlab
+from reportlab import rl_config
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -32,6 +33,9 @@ from svglib.svglib import svg2rlg
 
 from ...publishing.service import Status
 from ..brand import WHITE, Look, drawable_logo
+
+# Binary streams: ASCII85 would make every stream a quarter bigger and slower to write.
+rl_config.useA85 = 0
 
 FONT, BOLD = "Vera", "Vera-Bold"
 INK = HexColor("#0b0c0c")  # 19:1 on white
