@@ -329,11 +329,11 @@ def test_the_demo_summer_bulletin_has_a_story_with_a_picture_co_production_and_h
 
 
 def test_the_migration_gives_every_bulletin_its_sections_and_picks_by_code(database_url):
-    """Upgrading a database from 0020: a bulletin's written sections keep their words and
+    """Upgrading a database from 0021: a bulletin's written sections keep their words and
     gain the rest, in the order they printed; a headline picked by name becomes its code."""
     app = make_app(database_url, CHECK_MIGRATED=False)
     with app.app_context():
-        downgrade(revision="0020")
+        downgrade(revision="0021")
         with db.engine.begin() as connection:
             connection.execute(
                 text(

@@ -5,8 +5,8 @@ headline measures are kept by the measure's code, not its name
 Every bulletin gets the sections it had before, in the order it printed them: welcome,
 strategy, governance and leadership, "You said, we did", then the SEF's five outcomes.
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-06 14:10:00
 
 """
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0021'
-down_revision = '0020'
+revision = '0022'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 
