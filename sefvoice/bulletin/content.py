@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from itertools import groupby
 from typing import ClassVar
 
@@ -27,12 +27,12 @@ from ..release.service import rules as release_rules
 from ..release.shown import Rules, Shown
 from ..release.summary import QuestionResult, ScoreRow
 from ..release.tables import Table
-from ..terms import Term, calendar, local_date
+from ..terms import Term, local_date
 from .brand import Look, current
+from .kinds import fill_kinds, progress_table, structure
 from .markdown import Block, parse
-from .register import register_for
-from .sections import TEMPLATE, default_title, outcome_number, picture_of
-from .words import FrozenBulletin, FrozenSection, number_of, words_for
+from .sections import default_title, outcome_number, picture_of
+from .words import FrozenBulletin, number_of, words_for
 
 DEFAULT_TITLE = "Local Area SEND Self-Evaluation Framework"
 FAMILIES = "What families told us"
@@ -360,87 +360,6 @@ def _outcome_feedback(
     )
 
 
-def _progress(term: Term) -> tuple[Table, str]:
-    """ "You said, we did": the register's commitments as they stood in `term`, each with
-    what families said and how many approved comments said it (protected)."""
-    rows = register_for(term, release_rules())
-    table = Table(
-        id="you-said-we-did",
-        title=f"What families told us, what we committed to do, and where it stood in {term.name}",
-        columns=["You said", "Comments behind it", "We did", "Status", "Progress so far"],
-        rows=[
-            [
-                row.you_said,
-                "; ".join(f"{theme}: {shown.text}" for theme, shown in row.themes),
-                row.commitment,
-                f"{row.status}: {row.note}" if row.note else row.status,
-                "; ".join(f"{name}: {status}" for name, status in row.history),
-            ]
-            for row in rows
-        ],
-    )
-    if not rows:
-        return table, f"There is nothing in the register of commitments for {term.name}."
-    return table, ""
-
-
-def structure(bulletin, outcomes: list[int]) -> list:
-    """The bulletin's sections in order, each with its kind and words. A bulletin
-    published before officers shaped its sections, or none written, has the sections every
-    bulletin had then (sections.TEMPLATE and each outcome), with what was written in them."""
-    stored = list(bulletin.sections) if bulletin else []
-    if stored and all(getattr(s, "kind", "") for s in stored):
-        return sorted(stored, key=lambda s: (s.position, getattr(s, "id", 0) or 0))
-    written = {s.key: s for s in stored}
-    before = [(key, kind) for key, kind, _ in TEMPLATE]
-    before += [(f"outcome-{n}", "outcome") for n in outcomes]
-    return [
-        FrozenSection(
-            key,
-            written[key].body if key in written else "",
-            written[key].stories if key in written else "",
-            written[key].easy_read if key in written else "",
-            written[key].headline_measures if key in written else "",
-            kind=kind,
-            position=position,
-        )
-        for position, (key, kind) in enumerate(before)
-    ]
-
-
-def _fill_kinds(sections: list[Section], term: Term, summary) -> None:
-    """What each kind adds to the officers' words: how many took part (co-production), the
-    ways to take part (how to get involved), every "In the next bulletin" list (next)."""
-    from .easy_read import wording  # the edition's words for taking part
-
-    following = calendar().term_for(term.ends_on + timedelta(days=1))
-    gathered = [(s.title, s.commitments) for s in sections if s.commitments]
-    for section in sections:
-        if section.kind == "co-production":
-            section.taking_part = Table(
-                id=f"{section.key}-taking-part",
-                title=f"How many families took part in {term.name}",
-                columns=["", "People"],
-                rows=[
-                    ["Sent survey answers", summary.respondents],
-                    *(
-                        [f"Answered {row.name.lower()}", row.respondents]
-                        for row in summary.group("by-channel").rows
-                    ),
-                ],
-                numeric={1},
-            )
-        elif section.kind == "involved":
-            section.ways = [
-                point["line"].format(next=following.name)
-                for point in wording()["take_part"]["points"]
-            ]
-        elif section.kind == "next":
-            section.gathered = [
-                (title, lines) for title, lines in gathered if title != section.title
-            ]
-
-
 def build_content(term: Term, version: int | None = None) -> BulletinContent:
     """Everything a bulletin for `term` shows: the figures of its published release (the
     newest version, or `version`) or its draft, and the officers' words (frozen once the
@@ -489,8 +408,8 @@ def build_content(term: Term, version: int | None = None) -> BulletinContent:
                 picture.data, picture.kind, row.picture_alt, row.caption
             )
         sections.append(section)
-    _fill_kinds(sections, term, summary)
-    progress, progress_note = _progress(term)
+    fill_kinds(sections, term, summary)
+    progress, progress_note = progress_table(term)
     return BulletinContent(
         title=bulletin.title if bulletin else DEFAULT_TITLE,
         term=term,
