@@ -18,7 +18,6 @@ from ..extensions import db
 from ..models import (
     COMMITMENT_STATUSES,
     Bulletin,
-    BulletinSection,
     Commitment,
     Indicator,
     PublishedBulletin,
@@ -140,10 +139,6 @@ def measure_choices(outcome: int) -> list[tuple[str, str]]:
         .order_by(Indicator.name)
     )
     return [(code, name) for code, name in found]
-
-
-def stored_section(bulletin: Bulletin, key: str) -> BulletinSection | None:
-    return db.session.scalar(select(BulletinSection).filter_by(bulletin_id=bulletin.id, key=key))
 
 
 def commitment_lines(text: str) -> list[str]:
