@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from fractions import Fraction
 
 import pdfplumber
 import pytest
@@ -13,14 +14,8 @@ from click.testing import CliRunner
 
 from sefvoice.bulletin import easy_read, service
 from sefvoice.bulletin.content import build_content
-from sefvoice.bulletin.easy_read import (
-    build_easy_read,
-    in_tens,
-    quantifier,
-    suggested_line,
-    wording_problems,
-    written_line_problems,
-)
+from sefvoice.bulletin.easy_read import build_easy_read, wording_problems, written_line_problems
+from sefvoice.bulletin.easy_words import in_tens, quantifier, suggested_line
 from sefvoice.bulletin.pdf.easy_read import build_easy_read_pdf
 from sefvoice.release import service as release_service
 
@@ -31,10 +26,12 @@ from .test_bulletin import CREATED, make_data, term
 # its meaning here, so that the test can check it is true.
 QUANTIFIERS = {
     "No one": lambda p: p == 0,
-    "Fewer than half": lambda p: p < 50,
+    "Fewer than half": lambda p: 0 < p < 50,
+    "A little under half": lambda p: 45 <= p < 50,
     "Half": lambda p: p == 50,
-    "More than half": lambda p: p > 50,
-    "Most": lambda p: p > 50,
+    "A little over half": lambda p: 50 < p <= 55,
+    "More than half": lambda p: 50 < p < 100,
+    "Most": lambda p: 50 < p < 100,
     "Everyone": lambda p: p == 100,
 }
 TENS = [  # what "... n in 10" claims
@@ -45,7 +42,7 @@ TENS = [  # what "... n in 10" claims
 ]
 
 
-def claim_holds(p: int, words: str, tens: str) -> bool:
+def claim_holds(p: int | Fraction, words: str, tens: str) -> bool:
     matches = [(check, m) for pattern, check in TENS if (m := pattern.fullmatch(tens))]
     assert len(matches) == 1, tens
     check, match = matches[0]
@@ -87,7 +84,10 @@ def test_an_officers_line_is_easy_read_and_gives_only_its_own_figure():
     from sefvoice.release.shown import Shown
 
     figure = Shown(43, "43%")
-    assert written_line_problems("Fewer than half of you (43%) said yes.", figure) == []
+    assert written_line_problems("Fewer than half of you said yes.", figure) == []
+    assert written_line_problems("Fewer than half of you (43%) said yes.", figure) == [
+        "'43%' is a percentage: say it in words, such as 'most' or '7 in 10'"
+    ]
     assert written_line_problems("More than 4 in 10 of you said yes.", figure) == []
     wrong = written_line_problems("Most of you (9 in 10) said yes.", figure)
     assert wrong == [
@@ -133,7 +133,8 @@ def test_every_figure_is_the_published_one_or_absent_where_hidden(data):
     # The release hides views-included's % positive (its 3 "no"): no point, no number.
     assert published["all-types/views-included"].hidden
     assert "views" not in " ".join(p.text for p in edition.points)
-    assert edition.outcomes[1].note == easy_read.wording()["told_us"]["hidden"]
+    # Published as "hidden" (which says nothing of why): kept back, not "too few people".
+    assert edition.outcomes[1].note == easy_read.wording()["told_us"]["kept_back"]
     assert edition.answered.figure == published["answered"]
     assert f"{published['answered'].text} people" in edition.answered.text
     # With a higher bar for percentages, the same figure is hidden, and so is its point.

@@ -27,6 +27,26 @@ def test_jargon_is_caught_and_plain_words_pass(ctx):
     assert wording_problems() == []  # the edition's own fixed words pass
 
 
+def test_numbers_are_digits_and_no_line_gives_a_percentage(ctx):
+    assert line_problems("Most (7 in 10) said yes. We will meet 3 times.") == []
+    assert line_problems("Fewer than half (43%) said yes.") == [
+        "'43%' is a percentage: say it in words, such as 'most' or '7 in 10'"
+    ]
+    assert line_problems("Five people said it took 2.5 weeks.") == [
+        "'2.5' has a decimal point: give a whole number, or say it in words",
+        "write 5, not 'Five': a number is easier to read in digits",
+    ]
+    summer, carried = _carried(["Waits are down by 20 percent"])
+    problems = build_easy_read(build_content(term("Summer 2023"))).problems()
+    assert any("'percent' is a percentage" in p for p in problems), problems
+    progress = {carried["Waits are down by 20 percent"]: ("done", "Shorter waits")}
+    with pytest.raises(service.BulletinError, match="percentage"):
+        service.save_progress(summer, progress)
+    easy = {carried["Waits are down by 20 percent"]: "Waits are shorter than before"}
+    service.save_progress(summer, progress, easy_read=easy)
+    assert build_easy_read(build_content(term("Summer 2023"))).problems() == []
+
+
 def _carried(texts: list[str]):
     spring = service.create_bulletin(term("Spring 2023"))
     service.save_section(spring, "outcome-4", "Next steps.", "", texts)

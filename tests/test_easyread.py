@@ -127,6 +127,19 @@ def test_easy_read_check_flags_long_sentences_and_hard_words():
     assert any("question 'pick-one': reading ease" in p for p in problems), problems
 
 
+def test_easy_read_check_flags_percentages_decimals_and_numbers_in_words():
+    numbers = with_question(0, text="Did five people, or 50%, wait 2.5 weeks?")
+    definition = parse_survey(numbers, "numbers.yaml", load_charter(EASYREAD), STATIC)
+    problems = easy_read_problems(definition, "numbers.yaml")
+    where = "question 'pick-one' text: "
+    assert any(where + "'50%' is a percentage" in p for p in problems), problems
+    assert any(where + "'2.5' has a decimal point" in p for p in problems), problems
+    assert any(where + "write 5, not 'five'" in p for p in problems), problems
+    plain = with_question(0, text="Did 5 people, or most of you, wait 2 weeks or one or two?")
+    definition = parse_survey(plain, "plain.yaml", load_charter(EASYREAD), STATIC)
+    assert not [p for p in easy_read_problems(definition, "plain.yaml") if "pick-one' text" in p]
+
+
 def test_problems_in_yaml_text_name_their_line():
     """Lines as the file has them: an edit elsewhere in the file moves them, not the text."""
     text = (FIXTURES / "easyread" / "all-types.yaml").read_text()

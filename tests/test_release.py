@@ -311,11 +311,12 @@ def test_change_since_last_term_compares_the_same_questions_unrounded():
     assert row.questions == 2  # a and b fed the figure; c's % is hidden
     assert row.positive.text == "70%"  # 140 of 200
     assert row.change.text == "-10 points"  # a: 50% against 60%, the same question
-    # From unrounded values, rounded once: 40.4% against 40.25% is no change, not -1.
+    # From unrounded values, rounded once: 40.4% against 40.25% is less than a point up,
+    # not -1 (and not "no change", which is said only of none).
     (row,) = scorecard(
         [_result("a", (202, 500))], [_result("a", (161, 400))], "outcome", {1: "O"}, RULES
     )
-    assert row.change.text == "no change" and row.change.value == 0
+    assert row.change.text == "up by less than 1 point" and row.change.value == 0
     (row,) = scorecard(  # 48.4% against 40.6%: +7.8, not 48 - 41
         [_result("a", (484, 1000))], [_result("a", (406, 1000))], "outcome", {1: "O"}, RULES
     )

@@ -34,6 +34,8 @@ def test_a_noun_for_a_fraction_is_plural():
         ((49, 100), (50, 100), "-1 point"),
         ((60, 100), (50, 100), "+10 points"),
         ((50, 100), (50, 100), "no change"),
+        ((202, 500), (161, 400), "up by less than 1 point"),  # 40.4% against 40.25%
+        ((161, 400), (202, 500), "down by less than 1 point"),
     ],
 )
 def test_a_change_of_one_point_is_one_point(now, before, said):

@@ -32,6 +32,7 @@ from .brand import Look, current
 from .kinds import fill_kinds, progress_table, structure
 from .markdown import Block, parse
 from .sections import default_title, outcome_number, picture_of
+from .sentences import any_figure_published, outcome_headline, people_line
 from .words import FrozenBulletin, number_of, words_for
 
 DEFAULT_TITLE = "Local Area SEND Self-Evaluation Framework"
@@ -223,24 +224,15 @@ class BulletinContent:
 
     @property
     def has_feedback(self) -> bool:
-        """False when too few people answered to report anything (none at all included)."""
-        return not self.respondents.hidden
+        """False when nothing about the term's answers is published (too few people, or no
+        one); true while any figure is, even with the number of people hidden."""
+        outcome_tables = [f.table for s in self.outcomes for f in _feedback_figures(s)]
+        return any_figure_published(self.respondents, self.channels, outcome_tables)
 
     @property
     def feedback_line(self) -> str:
-        term = self.term
-        if not self.has_feedback:
-            return (
-                f"Fewer than {self.rules.min_count} people sent survey answers in {term.name}:"
-                " too few to report without the risk that someone could be recognised."
-            )
-        answered = ", ".join(f"{name.lower()} {shown.text}" for name, shown in self.channels)
-        return (
-            f"{self.respondents.text} people sent survey answers between"
-            f" {term.starts_on.day} {term.starts_on:%B} and"
-            f" {term.ends_on.day} {term.ends_on:%B %Y}."
-            + (f" How people answered: {answered}." if answered else "")
-        )
+        """How many people answered, as published (sentences.people_line)."""
+        return people_line(self.respondents, self.channels, self.term, self.rules)
 
     @property
     def about(self) -> list[str]:
@@ -268,15 +260,14 @@ class BulletinContent:
         ]
 
 
-def _headline(score: ScoreRow, previous: str) -> str:
-    """The outcome's scorecard row in words."""
-    if score.positive.hidden:
-        return f"Positive answers about this outcome: {score.positive.text}."
-    change = f", {score.change.text} since {previous}" if not score.change.hidden else ""
-    return (
-        f"{score.positive.text} of {score.answers.text} answers to {score.questions}"
-        f" questions about this outcome were positive{change}."
-    )
+def _feedback_figures(section: Section) -> list[Figure]:
+    data = section.feedback
+    if data is None:
+        return []
+    return [
+        *([data.overview] if data.overview else []),
+        *(f for g in data.questions for f in g.figures),
+    ]
 
 
 def _column(table: Table, row: list, name: str) -> str:
@@ -347,7 +338,7 @@ def _outcome_feedback(
 ) -> OutcomeFeedback:
     mine = [(r, t) for r, t in questions if r.outcome == number]
     return OutcomeFeedback(
-        headline=_headline(score, previous.name),
+        headline=outcome_headline(score, previous.name),
         cards=_cards(score, measures, previous.name, headline),
         measures=measures,
         overview=_overview(number, [r for r, _ in mine]),

@@ -4,24 +4,23 @@ answered, what they told us (three to five points an outcome, each from a publis
 surveys explain them), and how to take part next.
 
 Every figure comes from the bulletin's content (so through the same disclosure control as
-the full bulletin): a hidden % positive gives no point. For each figure sefvoice suggests a
-line written from the number by the rules in data/easy-read-bulletin.yaml (never rounding
-into a different claim: 48% is "fewer than half", not "about half"); an officer accepts it
+the full bulletin): a hidden % positive gives no point, and each note says why as the
+figures do (outcome_note). For each figure sefvoice suggests a line written from the exact
+share by the rules in data/easy-read-bulletin.yaml (easy_words.py: never rounding into a
+different claim, so 49.5% is "a little under half", never "half"); an officer accepts it
 or writes their own, which may only give that figure's own numbers. Every line is checked
 by the surveys' easy-read rules (sefvoice.definitions.readability: 15 words a sentence,
-reading ease 70).
+numbers in digits and no percentages, reading ease 70).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import timedelta
+from fractions import Fraction
 from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 
-import yaml
 from flask import current_app, has_app_context
 from sqlalchemy import select
 
@@ -34,40 +33,33 @@ from ..definitions import (
     load_glossary,
     load_plain_words,
     long_sentences,
+    number_problems,
 )
 from ..extensions import db
 from ..models import Bulletin, Commitment, EasyReadLine
 from ..publishing.service import Status
-from ..release.shown import Shown
+from ..release.shown import Shown, share, status
 from ..release.summary import QuestionResult
 from ..surveys import versions as survey_versions
 from ..terms import calendar
 from .brand import Look
 from .content import BulletinContent, Section, SectionPicture
+from .easy_words import (
+    NUMBER,
+    WORDING_FILE,
+    EasyReadError,
+    in_tens,
+    numbers_allowed,
+    suggested_line,
+    wording,
+)
 from .markdown import clean
 from .words import FrozenBulletin, words_for, written_lines
 
-WORDING_FILE = "data/easy-read-bulletin.yaml"
 MIN_POINTS, MAX_POINTS = 3, 5  # points an outcome, when that many figures are published
 LINE_LENGTH = 300
-NUMBER = re.compile(r"\d+")
-
-
-class EasyReadError(ValueError):
-    pass
-
-
-@lru_cache(maxsize=1)
-def wording() -> dict:
-    """The edition's fixed words and figure rules; refused unless the quantifiers cover 0
-    to 100 once each. (wording_problems checks the easy-read rules: the tests run it, so
-    that pages need not load the reading-ease checker.)"""
-    data = yaml.safe_load(files("sefvoice").joinpath(WORDING_FILE).read_text(encoding="utf-8"))
-    rules = data["figures"]["quantifiers"]
-    covered = sorted(p for rule in rules for p in range(rule["from"], rule["to"] + 1))
-    if covered != list(range(101)):
-        raise EasyReadError(f"{WORDING_FILE}: the quantifiers must cover 0 to 100 once each")
-    return data
+# The notes an outcome may have (told_us in the wording), chosen by outcome_note.
+NOTES = ("hidden", "none", "kept_back", "kept_back_all", "not_asked", "not_counted")
 
 
 def wording_problems() -> list[str]:
@@ -78,8 +70,8 @@ def wording_problems() -> list[str]:
 def fixed_lines(data: dict) -> list[str]:
     """Every fixed sentence a reader sees, placeholders filled with a typical value."""
     sample = {"term": "Summer 2023", "count": "220", "next": "Autumn 2023"}
-    lines = [*data["intro"], data["answered"]["line"], data["answered"]["too_few"]]
-    lines += [data["told_us"][key] for key in ("hidden", "none")]
+    lines = [*data["intro"], *(data["answered"][k] for k in ("line", "too_few", "hidden"))]
+    lines += [data["told_us"][key] for key in NOTES]
     lines += [data["you_said"]["none"], *data["you_said"]["status"].values()]
     lines += [point["line"] for point in data["take_part"]["points"]]
     return [line.format(**sample) for line in lines]
@@ -91,10 +83,10 @@ def _words(easyread_dir: str) -> tuple[dict[str, str], PlainWords]:
 
 
 def line_problems(text: str) -> list[str]:
-    """The easy-read rules the surveys follow (sentence length, reading ease), and no
-    jargon: no word with a plainer one (easyread/plain-words.yaml), no abbreviation the
-    glossary does not explain."""
-    problems = long_sentences(text)
+    """The easy-read rules the surveys follow (sentence length, numbers in digits and no
+    percentages, reading ease), and no jargon: no word with a plainer one
+    (easyread/plain-words.yaml), no abbreviation the glossary does not explain."""
+    problems = long_sentences(text) + number_problems(text)
     hard = hard_to_read(text)
     # Outside the app (the wording check, a script): the shipped easyread/ folder.
     folder = current_app.config["EASYREAD_DIR"] if has_app_context() else EASYREAD_DIR
@@ -102,53 +94,20 @@ def line_problems(text: str) -> list[str]:
     return problems + ([hard] if hard else []) + jargon_problems(text, glossary, plain)
 
 
-def in_tens(percent: int) -> str:
-    """A whole percentage as so many in 10, true of the number itself: 70 is "7 in 10",
-    72 "more than 7 in 10", 68 "nearly 7 in 10", 3 "fewer than 1 in 10", 96 "more than 9
-    in 10". Never a rounding that crosses to the other side of the number."""
-    tens = wording()["figures"]["tens"]
-    low, rest = divmod(percent, 10)
-    if rest == 0:
-        return tens["exact"].format(n=low)
-    if low == 0:
-        return tens["fewer_than"].format(n=1)
-    if low == 9 or rest <= 4:
-        return tens["more_than"].format(n=low)
-    return tens["nearly"].format(n=low + 1)
-
-
-def quantifier(percent: int) -> str:
-    """ "Most", "Half", "Fewer than half" ...: the words whose range holds the percentage."""
-    for rule in wording()["figures"]["quantifiers"]:
-        if rule["from"] <= percent <= rule["to"]:
-            return rule["words"]
-    raise ValueError(f"{percent} is not a percentage")
-
-
-def suggested_line(question: str, percent: int, answers: list[str]) -> str:
-    figures = wording()["figures"]
-    return figures["line"].format(
-        question=question.strip(),
-        quantifier=quantifier(percent),
-        tens=in_tens(percent),
-        answers=figures["or"].join(figures["answer"].format(label=a) for a in answers),
-    )
-
-
-def numbers_allowed(percent: int) -> set[int]:
-    """The numbers a line about this figure may give: the percentage, its tens, and 10."""
-    return {percent, 10, *(int(n) for n in NUMBER.findall(in_tens(percent)))}
-
-
-def written_line_problems(text: str, figure: Shown | None) -> list[str]:
-    """An officer's line: easy read, and giving no number but its own figure's."""
+def written_line_problems(
+    text: str, figure: Shown | None, exact: Fraction | None = None
+) -> list[str]:
+    """An officer's line: easy read, and giving no number but its own figure's (`exact`:
+    the share behind the figure, for its tens)."""
     problems = line_problems(text)
-    allowed = numbers_allowed(int(figure.value)) if figure and not figure.hidden else set()
+    shown = figure is not None and not figure.hidden
+    allowed = numbers_allowed(int(figure.value), exact) if shown else set()
     wrong = [n for n in NUMBER.findall(text) if int(n) not in allowed]
     if wrong:
+        tens = in_tens(figure.value if exact is None else exact) if shown else ""
         problems.append(
             f"the line gives {', '.join(wrong)}, which is not this figure"
-            + (f" ({figure.text}, {in_tens(int(figure.value))})" if allowed else "")
+            + (f" ({figure.text}, {tens})" if allowed else "")
             + ": give the figure as it is, or no number"
         )
     return problems
@@ -165,6 +124,7 @@ class Point:
     figure: Shown | None = None
     key: str | None = None  # "survey-slug/question-id" for a figure's line
     suggested: str | None = None  # sefvoice's line for the figure
+    share: Fraction | None = None  # the exact share behind the figure, for its words
 
 
 @dataclass
@@ -258,15 +218,41 @@ def figure_points(
     outcome = wording()["outcomes"][int(section.key.removeprefix("outcome-"))]
     points = []
     for result in (r for r in shown if r in chosen):
-        percent = int(result.positive.value)
+        exact = exact_share(result)
         answers = [o.label for o in result.options if o.positive]
-        suggested = suggested_line(result.text, percent, answers)
+        suggested = suggested_line(result.text, exact, answers)
         picture, alt = _answer_picture(result, (outcome["picture"], outcome["alt"]), pictures)
         key = point_key(result)
-        points.append(
-            Point(picture, alt, written.get(key) or suggested, result.positive, key, suggested)
-        )
+        text = written.get(key) or suggested
+        points.append(Point(picture, alt, text, result.positive, key, suggested, exact))
     return points, len(shown) < len(results)
+
+
+def exact_share(result: QuestionResult) -> Fraction:
+    """The exact % positive behind a published one (its counts are published with it)."""
+    if result.published_positive:
+        return share(*result.published_positive)
+    return Fraction(result.positive.value)
+
+
+def outcome_note(section: Section, points: list[Point], content: BulletinContent) -> str | None:
+    """Why some or all of an outcome's answers are not shared, from the figures as
+    published: "too few answers" (too few people), or hidden (kept back to keep families
+    safe, which says nothing of how many); None when every figure is shown."""
+    notes = wording()["told_us"]
+    if not content.has_feedback:
+        small = status(content.respondents, content.rules) == "small"
+        return notes["none"] if small else notes["kept_back_all"]
+    results = section.feedback.results
+    figures = [r.positive for r in results if r.positive.text]
+    if not figures:
+        return notes["not_counted"] if results else notes["not_asked"]
+    kept = {status(f, content.rules) for f in figures if f.hidden}
+    if not kept:
+        return None
+    if kept == {"too few"}:
+        return notes["hidden"] if points else notes["none"]
+    return notes["kept_back"] if points else notes["kept_back_all"]
 
 
 def _you_said(bulletin: Bulletin | FrozenBulletin | None) -> list[Point]:
@@ -290,25 +276,20 @@ def build_easy_read(content: BulletinContent) -> EasyReadEdition:
     written = written_lines(bulletin) if bulletin else {}
     doing = {s.key: lines(s.easy_read) for s in (bulletin.sections if bulletin else [])}
     answered = words["answered"]
-    count_line = (
-        answered["line"].format(count=content.respondents.text)
-        if content.has_feedback
-        else answered["too_few"]
-    )
+    count_line = {
+        "shown": answered["line"].format(count=content.respondents.text),
+        "small": answered["too_few"],
+    }.get(status(content.respondents, content.rules), answered["hidden"])
     outcomes = []
     for section in content.outcomes:
         number = int(section.key.removeprefix("outcome-"))
         outcome = words["outcomes"][number]
-        points, some_hidden = (
+        points, _ = (
             figure_points(section, written, content.pictures)
             if content.has_feedback
             else ([], False)
         )
-        note = None
-        if not points:
-            note = words["told_us"]["none"]
-        elif some_hidden:
-            note = words["told_us"]["hidden"]
+        note = outcome_note(section, points, content)
         outcomes.append(
             EasyReadOutcome(
                 section.key,
@@ -387,7 +368,9 @@ def check_lines(
             continue
         if len(text) > LINE_LENGTH:
             problems.append(f"keep each line to {LINE_LENGTH} characters or fewer")
-        problems += [f"“{text[:60]}”: {p}" for p in written_line_problems(text, point.figure)]
+        problems += [
+            f"“{text[:60]}”: {p}" for p in written_line_problems(text, point.figure, point.share)
+        ]
         kept[key] = text
     for line in lines(doing):
         problems += [f"“{line[:60]}”: {p}" for p in written_line_problems(line, None)]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ..release.service import rules as release_rules
 from ..release.tables import Table
 from ..terms import Term, calendar
+from .easy_words import wording
 from .register import register_for
 from .sections import TEMPLATE
 from .words import FrozenSection
@@ -70,8 +71,6 @@ def structure(bulletin, outcomes: list[int]) -> list:
 def fill_kinds(sections: list[Section], term: Term, summary: FeedbackSummary) -> None:
     """What each kind adds to the officers' words: how many took part (co-production), the
     ways to take part (how to get involved), every "In the next bulletin" list (next)."""
-    from .easy_read import wording  # the edition's words for taking part
-
     following = calendar().term_for(term.ends_on + timedelta(days=1))
     gathered = [(s.title, s.commitments) for s in sections if s.commitments]
     for section in sections:

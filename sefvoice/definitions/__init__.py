@@ -49,6 +49,7 @@ from .readability import (
     easy_read_problems,
     hard_to_read,
     long_sentences,
+    number_problems,
     respondent_texts,
     sentences,
 )
@@ -89,6 +90,7 @@ __all__ = [
     "load_glossary",
     "load_survey_file",
     "long_sentences",
+    "number_problems",
     "parse_survey",
     "parse_yaml",
     "problem_at",

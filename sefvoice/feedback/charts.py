@@ -13,7 +13,7 @@ from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import simpleSplit
 
-from ..release.shown import Shown
+from ..release.shown import HIDDEN, TOO_FEW_ANSWERS, Shown
 from ..release.tables import Table
 
 INK = HexColor("#0b0c0c")
@@ -130,19 +130,23 @@ def to_svg(drawing: Drawing) -> str:
 
 
 def summary_sentence(table: Table) -> str:
-    """A one-sentence text alternative: the highest and lowest shown values."""
+    """A one-sentence text alternative: the highest and lowest shown values ("of those
+    shown" when some are not), or why none is shown, as the figures themselves say."""
     column = table.chart_value
-    shown = [
-        (r[0], r[column])
-        for r in table.rows
-        if isinstance(r[column], Shown) and not r[column].hidden
-    ]
+    values = [(r[0], r[column]) for r in table.rows if isinstance(r[column], Shown)]
+    shown = [(label, value) for label, value in values if not value.hidden]
     # A question keeps its question mark; any other title ends with a full stop.
     title = table.title if table.title.endswith(("?", ".")) else f"{table.title}."
     if not shown:
-        return f"{title} Too few answers to show."
+        kept = {value.text for _, value in values if value.text}
+        if kept and kept <= {TOO_FEW_ANSWERS}:
+            return f"{title} Too few answers to show."
+        if HIDDEN in kept:
+            return f"{title} No figures to show: they are hidden to protect families."
+        return f"{title} No figures to show."
     high = max(shown, key=lambda r: r[1].value)
     low = min(shown, key=lambda r: r[1].value)
     if high is low:
         return f"{title} {high[0]}: {high[1].text}."
-    return f"{title} Highest: {high[0]} ({high[1].text}). Lowest: {low[0]} ({low[1].text})."
+    of = " of those shown" if len(shown) < len([v for _, v in values if v.text]) else ""
+    return f"{title} Highest{of}: {high[0]} ({high[1].text}). Lowest{of}: {low[0]} ({low[1].text})."

@@ -11,6 +11,7 @@ from sqlalchemy import insert, select, update
 
 from ..extensions import db
 from ..models import Import, Indicator, IndicatorValue, IndicatorValueHistory
+from ..release.shown import half_up
 from ..words import noun
 from .importer import ImportProblems, Row, is_ees, read_ees_measures, read_table, rows_of
 from .importer import ees_shape as ees
@@ -431,7 +432,7 @@ def format_value(value: float | None, marker: str | None, unit: str) -> str:
     if value is None:
         return MARKER_WORDS.get(marker or "", "no figure")
     # As published: 97.99 stays 97.99, 23.9 stays 23.9, 1212 becomes 1,212.
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    text = f"{half_up(value, 2):,f}".rstrip("0").rstrip(".")
     if unit in ("weeks", "days"):
         return f"{text} {noun(unit.removesuffix('s'), value)}"
     return f"{text}%" if unit == "percent" else text

@@ -16,7 +16,7 @@ from .finest_cells import Cells, Figure, make_cells, make_figures
 from .grouped_counts import TermCounts
 from .keys import Grouping, Key, base_key, scored
 from .protect import SHOWN, SMALL, TOO_FEW, Count, Percent, protect
-from .shown import HIDDEN, Rules, Shown
+from .shown import HIDDEN, Rules, Shown, percent_text, share
 from .versions import Earlier, stack, stored_facts
 
 TOO_FEW_ANSWERS = "too few answers"
@@ -149,16 +149,14 @@ class ProtectedFigures:
             return Shown(None, TOO_FEW_ANSWERS)
         if status != SHOWN:
             return Shown(None, HIDDEN)
-        value = 100 * self.value(("positive", *scope)) / self.value(("base", *scope))
-        return Shown(round(value), f"{value:.0f}%")
+        return percent_text(share(self.value(("positive", *scope)), self.value(("base", *scope))))
 
     def share(self, key: Key, base: Key) -> Shown:
         """One count as a % of another, shown where both are."""
         n = self.value(base)
         if not (self.shown(key) and self.shown(base)) or n < self.rules.min_base:
             return Shown(None, HIDDEN if n >= self.rules.min_base else TOO_FEW_ANSWERS)
-        value = 100 * self.value(key) / n
-        return Shown(round(value), f"{value:.0f}%")
+        return percent_text(share(self.value(key), n))
 
     def published_facts(self) -> list[Known]:
         """What a reader learns from this release alone."""

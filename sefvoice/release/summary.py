@@ -7,14 +7,13 @@ Each term's figures go through one disclosure pass over the whole term
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from ..definitions import SurveyDefinition
 from ..terms import Term
 from ..words import noun
 from .keys import base_key, scored
-from .shown import Rules, Shown
+from .shown import Rules, Shown, half_up, number_text, percent_text, share
 from .statistics import wilson_interval
 
 if TYPE_CHECKING:
@@ -111,7 +110,7 @@ def _median(values: pd.DataFrame) -> float:
 
 
 def _percent_of_one(value: float) -> Shown:
-    return Shown(round(100 * value), f"{100 * value:.0f}%")
+    return percent_text(100 * value)
 
 
 def question_result(
@@ -134,7 +133,7 @@ def question_result(
     if question.type == "number":
         if release.shown(answering) and release.value(answering) >= rules.min_base:
             median = _median(numbers)
-            result.median = Shown(median, f"{median:g} {question.unit}".strip())
+            result.median = Shown(median, f"{number_text(median)} {question.unit}".strip())
         else:
             result.median = Shown(None, "too few answers")
         return result
@@ -203,10 +202,16 @@ def _change(now: list[QuestionResult], before: list[QuestionResult], key: str, v
 
 
 def change_in_points(positive: float, base: int, earlier: float, earlier_base: int) -> Shown:
-    """The change in % positive, in whole points rounded half away from zero: "+1 point"."""
-    points = Decimal(100 * positive / base - 100 * earlier / earlier_base)
-    shown = int(points.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    return Shown(shown, f"{shown:+d} {noun('point', abs(shown))}" if shown else "no change")
+    """The change in % positive, from the exact shares, in whole points rounded half away
+    from zero: "+1 point". "No change" only where there is none; a change that rounds to 0
+    points says which way it went: "up by less than 1 point"."""
+    exact = share(positive, base) - share(earlier, earlier_base)
+    shown = int(half_up(exact))
+    if shown:
+        return Shown(shown, f"{shown:+d} {noun('point', abs(shown))}")
+    if exact == 0:
+        return Shown(0, "no change")
+    return Shown(0, f"{'up' if exact > 0 else 'down'} by less than 1 point")
 
 
 def scorecard(
@@ -221,7 +226,7 @@ def scorecard(
     for value, name in names.items():
         questions, positive, answers = _pooled(results, key, value)
         if questions:
-            shown = Shown(round(100 * positive / answers), f"{100 * positive / answers:.0f}%")
+            shown = percent_text(share(positive, answers))
             change = _change(results, previous, key, value, rules)
         else:
             shown = Shown(None, "no published questions with a positive answer")
