@@ -36,6 +36,7 @@ MAX_LOGO_DEPTH = 12  # how deep they nest, through <use> too
 DEFINITIONS = {"defs", "symbol"}  # drawn only where a <use> names them
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+JPEG_SIGNATURE = b"\xff\xd8\xff"
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 # SVG that could run or fetch anything: refused, though an <img> would not run it.
 UNSAFE_SVG = {"script", "foreignObject", "iframe", "object", "embed"}
@@ -114,19 +115,20 @@ def contrast_problems(main: str, second: str) -> list[str]:
     return problems
 
 
-def _png_size(logo: bytes) -> tuple[int, int]:
-    """The PNG's width and height in pixels, read from its header (nothing is unpacked)."""
+def _raster_size(data: bytes, what: str, kind: str) -> tuple[int, int]:
+    """A PNG's or JPEG's width and height in pixels, read from its header by Pillow
+    (nothing is unpacked)."""
     from PIL import Image
 
     try:
-        with Image.open(io.BytesIO(logo)) as image:
+        with Image.open(io.BytesIO(data)) as image:
             image.verify()
             return image.size
     except Exception as error:  # Pillow raises many kinds for a broken file
-        raise BrandError([f"the logo is not a PNG that can be read ({error})"]) from None
+        raise BrandError([f"the {what} is not a {kind} that can be read ({error})"]) from None
 
 
-def _drawn_elements(root: etree._Element) -> tuple[int, int]:
+def _drawn_elements(root: etree._Element, what: str = "logo") -> tuple[int, int]:
     """How many elements the SVG draws with every <use> expanded, and how deep they nest
     (svglib's time grows with both), worked out without expanding any: each element is
     measured once and reused wherever it is used. <defs> and <symbol> count where used."""
@@ -137,7 +139,9 @@ def _drawn_elements(root: etree._Element) -> tuple[int, int]:
     def measure(element: etree._Element) -> tuple[int, int]:
         if id(element) in measured:
             if measured[id(element)] is None:
-                raise BrandError(["the SVG logo has a <use> that uses itself; save it without one"])
+                raise BrandError(
+                    [f"the SVG {what} has a <use> that uses itself; save it without one"]
+                )
             return measured[id(element)]
         measured[id(element)] = None
         parts = [
@@ -156,65 +160,93 @@ def _drawn_elements(root: etree._Element) -> tuple[int, int]:
     return measure(root)
 
 
-def _size_problem(width: float, height: float, unit: str, most: int) -> str | None:
-    """Why a logo's width x height cannot be drawn, or None."""
+def _size_problem(
+    width: float, height: float, unit: str, most: int, what: str = "logo"
+) -> str | None:
+    """Why a picture's width x height cannot be drawn, or None."""
     if all(math.isfinite(side) and 1 <= side <= most for side in (width, height)):
         return None
     return (
-        f"the logo is {width:g} × {height:g} {unit}; its width and height must each be from"
+        f"the {what} is {width:g} × {height:g} {unit}; its width and height must each be from"
         f" 1 to {most:,} {unit}. Save it at a size in that range"
     )
 
 
-def logo_type(logo: bytes) -> str:
-    """ "image/png" or "image/svg+xml", or BrandError saying what is wrong with the file.
-    Quick whatever the file holds: a logo is drawn on every bulletin PDF, so one that would
-    take long or much memory to draw is refused here."""
-    if len(logo) > MAX_LOGO_BYTES:
-        raise BrandError([f"the logo is {len(logo) // 1024:,} KB; use one of at most 500 KB"])
-    if logo.startswith(PNG_SIGNATURE):
-        problem = _size_problem(*_png_size(logo), "pixels", MAX_LOGO_PIXELS)
-        if problem:
-            raise BrandError([problem])
-        return "image/png"
+def _svg_problems(data: bytes, what: str) -> None:
+    """BrandError unless the SVG is one the PDF can draw quickly and safely."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
-        root = etree.fromstring(logo, parser)
-    except etree.XMLSyntaxError:
-        raise BrandError(["the logo must be a PNG or an SVG picture"]) from None
-    if etree.QName(root).localname != "svg":
-        raise BrandError(["the logo must be a PNG or an SVG picture"])
+        root = etree.fromstring(data, parser)
+    except (etree.XMLSyntaxError, ValueError):
+        root = None
+    if root is None or etree.QName(root).localname != "svg":
+        raise BrandError([f"the {what} must be {PICTURE_KINDS[what]} picture"])
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
         name = etree.QName(element).localname
         if name in UNSAFE_SVG:
-            raise BrandError([f"the SVG logo holds a <{name}> element; save it without one"])
+            raise BrandError([f"the SVG {what} holds a <{name}> element; save it without one"])
         for attribute, value in element.attrib.items():
             local = etree.QName(attribute).localname
             if local.startswith("on"):
-                raise BrandError([f"the SVG logo holds a script ({local}); save it without one"])
+                raise BrandError([f"the SVG {what} holds a script ({local}); save it without one"])
             if local == "href" and not value.startswith("#"):
-                raise BrandError(["the SVG logo links to another file; save it as one file"])
-    drawn, depth = _drawn_elements(root)
+                raise BrandError([f"the SVG {what} links to another file; save it as one file"])
+    drawn, depth = _drawn_elements(root, what)
     if drawn > MAX_LOGO_ELEMENTS or depth > MAX_LOGO_DEPTH:
         raise BrandError(
             [
-                f"the SVG logo draws {drawn:,} shapes nested {depth} deep once each <use> is"
-                f" counted; a logo may draw at most {MAX_LOGO_ELEMENTS:,}, nested at most"
+                f"the SVG {what} draws {drawn:,} shapes nested {depth} deep once each <use> is"
+                f" counted; a {what} may draw at most {MAX_LOGO_ELEMENTS:,}, nested at most"
                 f" {MAX_LOGO_DEPTH} deep. Simplify it, or save it as a PNG"
             ]
         )
     try:
-        drawing = svg2rlg(io.BytesIO(logo))  # what the PDF will draw
+        drawing = svg2rlg(io.BytesIO(data))  # what the PDF will draw
     except ValueError as error:  # a length it cannot read, such as width="x"
-        raise BrandError([f"the SVG logo cannot be drawn: {error}"]) from None
+        raise BrandError([f"the SVG {what} cannot be drawn: {error}"]) from None
     if drawing is None or not (drawing.width > 0 and drawing.height > 0):
-        raise BrandError(["the SVG logo has no size; give its <svg> a width and height"])
-    problem = _size_problem(drawing.width, drawing.height, "points", MAX_LOGO_POINTS)
+        raise BrandError([f"the SVG {what} has no size; give its <svg> a width and height"])
+    problem = _size_problem(drawing.width, drawing.height, "points", MAX_LOGO_POINTS, what)
     if problem:
         raise BrandError([problem])
+
+
+# What each kind of picture may be, in words: a section's picture may be a photograph.
+PICTURE_KINDS = {"logo": "a PNG or an SVG", "picture": "a PNG, JPEG or SVG"}
+
+
+def picture_type(data: bytes, what: str = "logo", most_bytes: int = MAX_LOGO_BYTES) -> str:
+    """ "image/png", "image/svg+xml" or (for a section's "picture", not the logo)
+    "image/jpeg", by the file's content, or BrandError saying what is wrong with the file.
+    Quick whatever the file holds: a picture is drawn on the bulletin's PDF, so one that
+    would take long or much memory to draw is refused here."""
+    if len(data) > most_bytes:
+        raise BrandError(
+            [
+                f"the {what} is {len(data) // 1024:,} KB; use one of at most"
+                f" {most_bytes // 1024:,} KB"
+            ]
+        )
+    raster = None
+    if data.startswith(PNG_SIGNATURE):
+        raster = ("image/png", "PNG")
+    elif what == "picture" and data.startswith(JPEG_SIGNATURE):
+        raster = ("image/jpeg", "JPEG")
+    if raster:
+        kind, name = raster
+        problem = _size_problem(*_raster_size(data, what, name), "pixels", MAX_LOGO_PIXELS, what)
+        if problem:
+            raise BrandError([problem])
+        return kind
+    _svg_problems(data, what)
     return "image/svg+xml"
+
+
+def logo_type(logo: bytes) -> str:
+    """ "image/png" or "image/svg+xml", or BrandError saying what is wrong with the file."""
+    return picture_type(logo, "logo")
 
 
 @lru_cache(maxsize=4)

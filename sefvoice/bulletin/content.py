@@ -9,52 +9,34 @@ formats a figure of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import base64
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
+from sqlalchemy import select
+
+from ..extensions import db
 from ..feedback.charts import summary_sentence
 from ..feedback.comments import ApprovedComment, quotes_for
+from ..models import Indicator
 from ..publishing import service as publishing
 from ..publishing.service import Status
 from ..release.shown import Rules, Shown
 from ..release.summary import QuestionResult, ScoreRow
 from ..release.tables import Table
-from ..surveys.versions import charter
 from ..terms import Term, local_date
 from .brand import Look, current
+from .kinds import fill_kinds, progress_table, structure
 from .markdown import Block, parse
-from .register import register_for
+from .sections import default_title, outcome_number, picture_of
 from .sentences import any_figure_published, outcome_headline, people_line
 from .words import FrozenBulletin, number_of, words_for
 
-if TYPE_CHECKING:
-    from ..models import Bulletin
-
 DEFAULT_TITLE = "Local Area SEND Self-Evaluation Framework"
+FAMILIES = "What families told us"
 KEY_MEASURES = 3  # headline measures an officer may pick per outcome, beside its % positive
-
-
-@dataclass(frozen=True)
-class SectionSpec:
-    key: str
-    title: str
-    outcome: int | None = None
-
-
-def section_specs() -> list[SectionSpec]:
-    """The officer-written sections, in bulletin order (outcome names from the charter)."""
-    outcomes = charter().outcomes.values()
-    return [
-        SectionSpec("welcome", "Welcome"),
-        SectionSpec("strategy", "Our SEND strategy"),
-        SectionSpec("governance", "Governance and leadership"),
-        *(
-            SectionSpec(f"outcome-{o.number}", f"Outcome {o.number}: {o.name}", o.number)
-            for o in outcomes
-        ),
-    ]
 
 
 @dataclass(frozen=True)
@@ -119,14 +101,35 @@ class OutcomeFeedback:
     results: list[QuestionResult]  # its questions' figures, for the easy-read edition
 
 
+@dataclass(frozen=True)
+class SectionPicture:
+    """A story's picture: checked when it was uploaded (sections.store_picture)."""
+
+    data: bytes
+    kind: str  # "image/png", "image/jpeg", "image/svg+xml"
+    alt: str
+    caption: str
+
+    @property
+    def data_url(self) -> str:
+        return f"data:{self.kind};base64,{base64.b64encode(self.data).decode('ascii')}"
+
+
 @dataclass
 class Section:
+    """A section in the officers' order; what its kind adds (sections.py) is filled in."""
+
     key: str
     title: str
     body: list[Block]
     stories: list[Block]  # "what is working"
     commitments: list[str]  # "in the next bulletin"
     feedback: OutcomeFeedback | None = None
+    kind: str = "text"
+    picture: SectionPicture | None = None  # a story's
+    taking_part: Table | None = None  # co-production: how many took part, by channel
+    ways: list[str] = field(default_factory=list)  # how to get involved: ways to take part
+    gathered: list[tuple[str, list[str]]] = field(default_factory=list)  # next: every list
 
     @property
     def figures_id(self) -> str:
@@ -157,17 +160,40 @@ class BulletinContent:
     rules: Rules
     # How people answered (online, paper, ...): each channel's count from the term's release.
     channels: list[tuple[str, Shown]]
-    intro: list[Section]  # welcome, strategy, governance
+    sections: list[Section]  # in the officers' order
     progress: Table  # "you said, we did": the register as it stood in the term
     progress_note: str  # says why the table is empty, when it is
     overview: list[Figure]  # feedback by SEF outcome and by term
-    outcomes: list[Section]
     look: Look  # the partnership's name, logo and colours
     status: Status  # draft, or which published version (and its revisions)
     # Each question's answer picture as published (None: a draft, read from the surveys).
     pictures: dict[str, tuple[str, str]] | None = None
     bulletin_published: datetime | None = None  # when the officers' words were frozen
     figures_in_full: bool = True  # the appendix, after the main body
+
+    @property
+    def intro(self) -> list[Section]:
+        """The sections that are not an outcome's."""
+        return [s for s in self.sections if s.feedback is None]
+
+    @property
+    def outcomes(self) -> list[Section]:
+        return [s for s in self.sections if s.feedback is not None]
+
+    @property
+    def families_before(self) -> str | None:
+        """The section "What families told us" comes just before: the first outcome's (None:
+        there is none, so it comes after the last section)."""
+        return next((s.key for s in self.sections if s.feedback is not None), None)
+
+    def adds_to(self, section: Section) -> bool:
+        """Whether the section's kind shows something of its own, so that it needs no
+        words to say there is no update."""
+        return bool(
+            section.picture
+            or section.kind in ("you-said", "co-production", "involved")
+            or section.gathered
+        )
 
     @property
     def author(self) -> str:
@@ -249,13 +275,17 @@ def _column(table: Table, row: list, name: str) -> str:
 
 
 def _cards(score: ScoreRow, measures: Table, previous: str, headline: list[str]) -> list[Card]:
-    """The outcome's % positive and the headline measures officers picked (by name, in
+    """The outcome's % positive and the headline measures officers picked (by code, in
     their order) as cards, every figure taken from the scorecard row and the measures
-    table as published."""
+    table as published. A release published before its tables kept the codes, and a
+    bulletin published before officers' picks were kept by code, match by name."""
     change = score.change.text if score.change.hidden else f"{score.change.text} since {previous}"
     cards = [Card("Positive answers from families", score.positive.text, [change])]
     rows = {_column(measures, row, "Measure"): row for row in measures.rows}
-    for row in (rows[name] for name in headline if name in rows):
+    rows |= dict(zip(measures.keys, measures.rows, strict=False))
+    if len(measures.keys) < len(measures.rows):  # no codes kept: today's name for each
+        rows |= {code: rows[name] for code, name in _names(headline).items() if name in rows}
+    for row in (rows[key] for key in headline if key in rows):
         england = _column(measures, row, "England")
         cards.append(
             Card(
@@ -265,6 +295,16 @@ def _cards(score: ScoreRow, measures: Table, previous: str, headline: list[str])
             )
         )
     return cards
+
+
+def _names(codes: list[str]) -> dict[str, str]:
+    """Today's name of each measure whose code is given."""
+    if not codes:
+        return {}
+    found = db.session.execute(
+        select(Indicator.code, Indicator.name).where(Indicator.code.in_(codes))
+    )
+    return {code: name for code, name in found}
 
 
 def _overview(number: int, results: list[QuestionResult]) -> Figure | None:
@@ -310,38 +350,6 @@ def _outcome_feedback(
     )
 
 
-def _progress(
-    term: Term,
-    rules: Rules,
-    themes: dict[str, Shown] | None,
-    bulletin: Bulletin | FrozenBulletin | None,
-) -> tuple[Table, str]:
-    """ "You said, we did": the register's commitments as they stood in `term` (as the
-    bulletin froze them, once published), each with what families said and how many
-    approved comments said it (protected; as published with the term's release, `themes`,
-    once it is)."""
-    frozen = bulletin.register if isinstance(bulletin, FrozenBulletin) else None
-    rows = register_for(term, rules, themes, frozen)
-    table = Table(
-        id="you-said-we-did",
-        title=f"What families told us, what we committed to do, and where it stood in {term.name}",
-        columns=["You said", "Comments behind it", "We did", "Status", "Progress so far"],
-        rows=[
-            [
-                row.you_said,
-                "; ".join(f"{theme}: {shown.text}" for theme, shown in row.themes),
-                row.commitment,
-                f"{row.status}: {row.note}" if row.note else row.status,
-                "; ".join(f"{name}: {status}" for name, status in row.history),
-            ]
-            for row in rows
-        ],
-    )
-    if not rows:
-        return table, f"There is nothing in the register of commitments for {term.name}."
-    return table, ""
-
-
 def build_content(term: Term, version: int | None = None) -> BulletinContent:
     """Everything a bulletin for `term` shows: the figures of its published release (the
     newest version, or `version`) or its draft, and the officers' words (frozen once the
@@ -355,45 +363,43 @@ def build_content(term: Term, version: int | None = None) -> BulletinContent:
     questions = tables.questions
     measures = {row.key: table for row, table in tables.outcomes}
     scores = {row.key: row for row in summary.by_outcome}
-    written = {s.key: s for s in bulletin.sections} if bulletin else {}
     commitments = bulletin.commitments if bulletin else []
     # The outcomes named as the release names them (as they stood when it was published).
     names = {int(row.key): row.name for row in summary.by_outcome}
-    specs = [
-        SectionSpec(s.key, f"Outcome {s.outcome}: {names[s.outcome]}", s.outcome)
-        if s.outcome in names
-        else s
-        for s in section_specs()
-    ]
     sections = []
-    for spec in specs:
-        row = written.get(spec.key)
-        sections.append(
-            Section(
-                key=spec.key,
-                title=spec.title,
-                body=parse(row.body if row else ""),
-                stories=parse(row.stories if row else ""),
-                commitments=[
-                    c.text for c in commitments if c.section == spec.key and not c.carried_from_id
-                ],
-                feedback=_outcome_feedback(
-                    spec.outcome,
-                    scores[str(spec.outcome)],
-                    measures[str(spec.outcome)],
-                    questions,
-                    term,
-                    summary.previous,
-                    figures.quotes[spec.outcome]
-                    if figures.quotes is not None
-                    else quotes_for(start, end, spec.outcome),
-                    row.headline_measures.splitlines() if row else [],
-                )
-                if spec.outcome
-                else None,
-            )
+    for row in structure(bulletin, sorted(names)):
+        number = outcome_number(row.key) if row.kind == "outcome" else None
+        section = Section(
+            key=row.key,
+            title=row.title or default_title(row.key, row.kind, names),
+            body=parse(row.body),
+            stories=parse(row.stories),
+            commitments=[
+                c.text for c in commitments if c.section == row.key and not c.carried_from_id
+            ],
+            kind=row.kind,
         )
-    progress, progress_note = _progress(term, figures.rules, figures.themes, bulletin)
+        if number in names:
+            section.feedback = _outcome_feedback(
+                number,
+                scores[str(number)],
+                measures[str(number)],
+                questions,
+                term,
+                summary.previous,
+                figures.quotes[number]
+                if figures.quotes is not None
+                else quotes_for(start, end, number),
+                row.headline_measures.splitlines(),
+            )
+        picture = picture_of(row.picture_id) if row.kind == "story" else None
+        if picture is not None:
+            section.picture = SectionPicture(
+                picture.data, picture.kind, row.picture_alt, row.caption
+            )
+        sections.append(section)
+    fill_kinds(sections, term, summary)
+    progress, progress_note = progress_table(term, figures.rules, figures.themes, bulletin)
     return BulletinContent(
         title=bulletin.title if bulletin else DEFAULT_TITLE,
         term=term,
@@ -401,11 +407,10 @@ def build_content(term: Term, version: int | None = None) -> BulletinContent:
         respondents=summary.respondents,
         rules=figures.rules,
         channels=[(row.name, row.respondents) for row in summary.group("by-channel").rows],
-        intro=[s for s in sections if s.feedback is None],
+        sections=sections,
         progress=progress,
         progress_note=progress_note,
         overview=[Figure.of(tables.by_outcome), Figure.of(tables.by_term)],
-        outcomes=[s for s in sections if s.feedback is not None],
         look=Look(**figures.look) if figures.look else current(),
         status=figures.status,
         pictures=figures.pictures,

@@ -35,13 +35,14 @@ from svglib.svglib import svg2rlg
 
 from ..feedback.charts import percent_bars
 from ..release.tables import Table
-from .content import BulletinContent, Card, Figure, Section
+from .content import FAMILIES, BulletinContent, Card, Figure, Section
 from .markdown import Block, Span, link_runs
 
 LANGUAGE = "en-GB"
 LINK_COLOUR = RGBColor(0x1D, 0x70, 0xB8)
 PICTURE_WIDTH = Cm(16)  # the text width of an A4 page with Word's 2.5 cm margins
 LOGO_WIDTH = Cm(6)
+STORY_WIDTH = Cm(12)  # a story's picture: three-quarters of the text width, as in the PDF
 SCALE = 1.5  # pixels per point: 108 dpi, sharp on screen; each chart has its table too
 
 
@@ -225,11 +226,49 @@ class Writer:
         return buffer.getvalue()
 
 
+def _kind(writer: Writer, section: Section, content: BulletinContent) -> None:
+    """What the section's kind adds after the officers' words (sections.py)."""
+    picture = section.picture
+    if picture:
+        if picture.kind == "image/svg+xml":
+            drawn = Picture(picture.alt, STORY_WIDTH, drawing=svg2rlg(io.BytesIO(picture.data)))
+        else:
+            drawn = Picture(picture.alt, STORY_WIDTH, png=picture.data)  # PNG or JPEG bytes
+        writer.picture(drawn)
+        if picture.caption:
+            writer.text(picture.caption, "Caption")
+    if section.kind == "you-said":
+        if content.progress_note:
+            writer.text(content.progress_note)
+        else:
+            writer.data_table(content.progress)
+    if section.kind == "co-production":
+        if content.has_feedback:
+            writer.data_table(section.taking_part)
+        else:
+            writer.text(content.feedback_line)
+    if section.ways:
+        writer.heading("Ways to take part", 2)
+        writer.bullets(section.ways)
+    for title, lines in section.gathered:
+        writer.heading(title, 3)
+        writer.bullets(lines)
+
+
+def _families(writer: Writer, content: BulletinContent) -> None:
+    writer.heading(FAMILIES, 1)
+    writer.text(content.feedback_line)
+    if content.has_feedback:
+        for figure in content.overview:
+            writer.chart(figure, with_table=not content.figures_in_full)
+
+
 def _section(writer: Writer, section: Section, content: BulletinContent) -> None:
     writer.heading(section.title, 1)
     writer.blocks(section.body, 2)
-    if not section.body:
+    if not section.body and not content.adds_to(section):
         writer.text(content.NO_TEXT)
+    _kind(writer, section, content)
     data = section.feedback
     if data:
         writer.heading("Headline figures", 2)
@@ -281,9 +320,9 @@ def _appendix(writer: Writer, content: BulletinContent) -> None:
 
 
 def build_docx(content: BulletinContent, base_url: str | None = None) -> bytes:
-    """The bulletin as .docx bytes, in the PDF's order: cover, sections, "You said, we did",
-    what families told us, the outcomes, about the figures, then (if the bulletin has it)
-    the figures in full."""
+    """The bulletin as .docx bytes, in the PDF's order: cover, the sections in the officers'
+    order ("What families told us" before the first outcome), about the figures, then (if
+    the bulletin has it) the figures in full."""
     writer = Writer(content, base_url)
     look = content.look
     if look.logo:
@@ -296,20 +335,12 @@ def build_docx(content: BulletinContent, base_url: str | None = None) -> bytes:
     writer.text(content.title, "Title")
     writer.text(content.heading, "Subtitle")
     writer.text("For leaders, practitioners and families")
-    for section in content.intro:
+    for section in content.sections:
+        if section.key == content.families_before:
+            _families(writer, content)
         _section(writer, section, content)
-    writer.heading("You said, we did", 1)
-    if content.progress_note:
-        writer.text(content.progress_note)
-    else:
-        writer.data_table(content.progress)
-    writer.heading("What families told us", 1)
-    writer.text(content.feedback_line)
-    if content.has_feedback:
-        for figure in content.overview:
-            writer.chart(figure, with_table=not content.figures_in_full)
-    for section in content.outcomes:
-        _section(writer, section, content)
+    if content.families_before is None:
+        _families(writer, content)
     writer.heading("About the figures", 1)
     for line in content.about:
         writer.text(line)

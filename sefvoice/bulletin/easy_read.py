@@ -43,7 +43,7 @@ from ..release.summary import QuestionResult
 from ..surveys import versions as survey_versions
 from ..terms import calendar
 from .brand import Look
-from .content import BulletinContent, Section
+from .content import BulletinContent, Section, SectionPicture
 from .easy_words import (
     NUMBER,
     WORDING_FILE,
@@ -140,6 +140,15 @@ class EasyReadOutcome:
 
 
 @dataclass
+class EasyReadStory:
+    """A story with its picture (and the picture's alt text), in officers' easy-read lines."""
+
+    key: str
+    picture: SectionPicture | None
+    lines: list[str]
+
+
+@dataclass
 class EasyReadEdition:
     title: str
     term: str
@@ -150,6 +159,7 @@ class EasyReadEdition:
     answered: Point
     outcomes: list[EasyReadOutcome]
     you_said: list[Point]
+    stories: list[EasyReadStory]
     take_part: list[Point]
     glossary: list[Point]  # the meaning of each glossary word the edition uses
     status: Status  # draft, or which published version (and its revisions)
@@ -166,6 +176,7 @@ class EasyReadEdition:
             found += [(outcome.title, point.text) for point in outcome.points]
             found += [(outcome.title, line) for line in outcome.doing]
         found += [("You said, we did", point.text) for point in self.you_said]
+        found += [(story.key, line) for story in self.stories for line in story.lines]
         return [
             f"{where}: “{text[:60]}”: {problem}"
             for where, text in found
@@ -297,6 +308,11 @@ def build_easy_read(content: BulletinContent) -> EasyReadEdition:
         for p in words["take_part"]["points"]
     ]
     you_said = _you_said(bulletin)
+    stories = [
+        EasyReadStory(s.key, s.picture, doing[s.key])
+        for s in content.sections
+        if s.kind == "story" and doing.get(s.key)
+    ]
     used = " ".join(
         [
             *words["intro"],
@@ -304,6 +320,7 @@ def build_easy_read(content: BulletinContent) -> EasyReadEdition:
             *(p.text for o in outcomes for p in o.points),
             *(line for o in outcomes for line in [o.note or "", *o.doing]),
             *(p.text for p in [*you_said, *take_part]),
+            *(line for story in stories for line in story.lines),
         ]
     )
     glossary = load_glossary(Path(current_app.config["EASYREAD_DIR"]))
@@ -323,6 +340,7 @@ def build_easy_read(content: BulletinContent) -> EasyReadEdition:
         ),
         outcomes=outcomes,
         you_said=you_said,
+        stories=stories,
         take_part=take_part,
         glossary=explained,
         status=content.status,

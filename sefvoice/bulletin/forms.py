@@ -36,6 +36,22 @@ class DetailsForm(PageForm):
 
 
 class SectionForm(PageForm):
+    title = StringField(
+        default="", validators=[Length(max=200, message="Use at most 200 characters.")]
+    )
+    alt = StringField(
+        default="", validators=[Length(max=300, message="Use at most 300 characters.")]
+    )
+    caption = StringField(
+        default="", validators=[Length(max=300, message="Use at most 300 characters.")]
+    )
+    new_picture = FileField(
+        validators=[
+            FileAllowed(["png", "jpg", "jpeg", "svg"], "The picture must be a PNG, JPEG or SVG.")
+        ]
+    )
+    picture_token = HiddenField(default="")  # a chosen picture kept while problems are fixed
+    remove_picture = BooleanField()
     body = TextAreaField(default="", validators=[Length(max=MAX_LENGTH, message=TOO_LONG)])
     stories = TextAreaField(default="", validators=[Length(max=MAX_LENGTH, message=TOO_LONG)])
     commitments = TextAreaField(default="", validators=[Length(max=MAX_LENGTH, message=TOO_LONG)])
@@ -46,6 +62,15 @@ class SectionForm(PageForm):
     def validate_commitments(self, field: TextAreaField) -> None:
         if any(len(line) > COMMITMENT_LENGTH for line in commitment_lines(field.data or "")):
             raise ValidationError(f"Keep each line to {COMMITMENT_LENGTH} characters or fewer.")
+
+
+class AddSectionForm(PageForm):
+    """A new section: its kind (or which SEF outcome), and a title if not the kind's own."""
+
+    kind = StringField(validators=[InputRequired("Choose what kind of section to add.")])
+    new_title = StringField(
+        default="", validators=[Length(max=200, message="Use at most 200 characters.")]
+    )
 
 
 class ProgressItem(Form):

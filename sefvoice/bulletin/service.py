@@ -6,6 +6,7 @@ Each change commits with its audit event (audit.record commits).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from importlib.resources import files
 
 import yaml
@@ -17,7 +18,6 @@ from ..extensions import db
 from ..models import (
     COMMITMENT_STATUSES,
     Bulletin,
-    BulletinSection,
     Commitment,
     Indicator,
     PublishedBulletin,
@@ -26,9 +26,18 @@ from ..publishing import service as publishing
 from ..terms import Term, calendar
 from . import register
 from .brand import save_look
-from .content import DEFAULT_TITLE, KEY_MEASURES, section_specs
+from .content import DEFAULT_TITLE, KEY_MEASURES
 from .easy_read import EasyReadError, line_problems, lines, save_commitment_line
 from .markdown import clean
+from .sections import (
+    add_section,
+    outcome_number,
+    section_row,
+    shape_problems,
+    start_sections,
+    store_picture,
+    title_of,
+)
 from .words import freeze, previous_bulletin, published_bulletin
 
 COMMITMENT_LENGTH = 300
@@ -36,6 +45,18 @@ COMMITMENT_LENGTH = 300
 
 class BulletinError(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A section's title and, for a story, its picture (a stored BulletinPicture's id, or
+    None: the one it has), alt text and caption."""
+
+    title: str = ""
+    picture_id: int | None = None
+    alt: str = ""
+    caption: str = ""
+    remove_picture: bool = False
 
 
 class NotEasyRead(BulletinError):
@@ -89,6 +110,7 @@ def create_bulletin(term: Term, title: str = DEFAULT_TITLE, actor: str | None = 
     bulletin = Bulletin(term_name=term.name, starts_on=term.starts_on, title=title)
     db.session.add(bulletin)
     db.session.flush()
+    start_sections(bulletin)
     carry_forward(bulletin)
     later = _next_bulletin(bulletin)
     if later:
@@ -108,17 +130,15 @@ def save_details(
     )
 
 
-def measure_names(outcome: int) -> list[str]:
-    """The names of the measures linked to an outcome, the choices for its headline."""
-    return list(
-        db.session.scalars(
-            select(Indicator.name).where(Indicator.outcome == outcome).order_by(Indicator.name)
-        )
+def measure_choices(outcome: int) -> list[tuple[str, str]]:
+    """The measures linked to an outcome, the choices for its headline: (code, name). The
+    code is what a section keeps, so a measure given a new name stays picked."""
+    found = db.session.execute(
+        select(Indicator.code, Indicator.name)
+        .where(Indicator.outcome == outcome)
+        .order_by(Indicator.name)
     )
-
-
-def stored_section(bulletin: Bulletin, key: str) -> BulletinSection | None:
-    return db.session.scalar(select(BulletinSection).filter_by(bulletin_id=bulletin.id, key=key))
+    return [(code, name) for code, name in found]
 
 
 def commitment_lines(text: str) -> list[str]:
@@ -127,17 +147,18 @@ def commitment_lines(text: str) -> list[str]:
     return list(dict.fromkeys(line for line in lines if line))
 
 
-def checked_headline(key: str, headline: list[str]) -> list[str]:
-    """A section's headline measures without repeats, or BulletinError: a section that is
-    not a bulletin's, headline measures for a section that is not an outcome, a name that
-    is not one of the outcome's measures, or more than KEY_MEASURES."""
-    spec = next((spec for spec in section_specs() if spec.key == key), None)
-    if spec is None:
-        raise BulletinError(f"{key!r} is not a bulletin section")
+def checked_headline(bulletin: Bulletin, key: str, headline: list[str]) -> list[str]:
+    """A section's headline measures (their codes) without repeats, or BulletinError: a
+    section that is not the bulletin's, headline measures for a section that is not an
+    outcome, a code that is not one of the outcome's measures, or more than KEY_MEASURES."""
+    section = section_row(bulletin, key)
+    if section is None:
+        raise BulletinError(f"{key!r} is not a bulletin section of {bulletin.term_name}")
     headline = list(dict.fromkeys(headline))
-    if headline and spec.outcome is None:
-        raise BulletinError(f"{spec.title} is not an outcome: it has no headline measures")
-    unknown = set(headline) - set(measure_names(spec.outcome)) if headline else set()
+    if headline and section.kind != "outcome":
+        raise BulletinError(f"{title_of(section)} is not an outcome: it has no headline measures")
+    choices = dict(measure_choices(outcome_number(key))) if headline else {}
+    unknown = set(headline) - set(choices)
     if unknown:
         raise BulletinError(f"“{min(unknown)}” is not a measure of this outcome")
     if len(headline) > KEY_MEASURES:
@@ -173,23 +194,35 @@ def save_section(
     actor: str | None = None,
     easy_read: str = "",
     headline: list[str] | None = None,
+    shape: Shape | None = None,
 ) -> None:
     """Store a section's text, its "in the next bulletin" lines and, for an outcome, its
-    headline measures (names of its measures, in the order given, at most KEY_MEASURES)
-    and its easy-read "what we are doing" lines (checked by easy_read.check_lines first). A line
-    kept as it was keeps its row, so the progress a later bulletin recorded against it
-    stays. Control characters are dropped first (PostgreSQL cannot store a NUL)."""
+    headline measures (codes of its measures, in the order given, at most KEY_MEASURES)
+    and its easy-read "what we are doing" lines (checked by easy_read.check_lines first);
+    with `shape`, its title and a story's picture, alt text and caption. A line kept as it
+    was keeps its row, so the progress a later bulletin recorded against it stays. Control
+    characters are dropped first (PostgreSQL cannot store a NUL)."""
     body, stories = clean(body), clean(stories)
     commitments = list(dict.fromkeys(filter(None, (clean(c).strip() for c in commitments))))
-    headline = checked_headline(key, headline or [])
+    headline = checked_headline(bulletin, key, headline or [])
     too_long = [line for line in commitments if len(line) > COMMITMENT_LENGTH]
     if too_long:
         raise BulletinError(f"a commitment is longer than {COMMITMENT_LENGTH} characters")
-    section = stored_section(bulletin, key)
-    if section is None:
-        section = BulletinSection(key=key)
-        bulletin.sections.append(section)
-    section.body, section.stories = body, stories
+    section = section_row(bulletin, key)
+    shape = shape or Shape(section.title, None, section.picture_alt, section.caption)
+    picture = None if shape.remove_picture else shape.picture_id or section.picture_id
+    problems = shape_problems(
+        section.kind, shape.title, body, bool(picture), shape.alt, shape.caption
+    )
+    if problems:
+        raise BulletinError(problems[0][1])
+    section.title = clean(shape.title).strip()
+    if section.kind == "story":
+        section.picture_id = picture
+        section.picture_alt = clean(shape.alt).strip() if picture else ""
+        section.caption = clean(shape.caption).strip()
+    section.body = body
+    section.stories = stories if section.kind == "outcome" else ""
     section.easy_read = "\n".join(lines(easy_read))
     section.headline_measures = "\n".join(headline)
     existing = {
@@ -302,7 +335,13 @@ def load_demo_bulletin() -> str:
         actor=actor,
     )
     bulletin = create_bulletin(term, data["title"], actor=actor)
-    for key, section in data["sections"].items():
+    for position, (key, section) in enumerate(data["sections"].items()):
+        kind = section.get("kind", "outcome" if outcome_number(key) else "text")
+        row = section_row(bulletin, key) or add_section(
+            bulletin, kind, key=key, outcome=outcome_number(key), actor=actor
+        )
+        row.position = position
+        picture = section.get("picture")
         save_section(
             bulletin,
             key,
@@ -310,7 +349,16 @@ def load_demo_bulletin() -> str:
             section.get("stories", ""),
             section.get("commitments", []),
             actor=actor,
+            easy_read=section.get("easy_read", ""),
             headline=section.get("headline", []),
+            shape=Shape(
+                section.get("title", ""),
+                store_picture(files("sefvoice").joinpath(f"data/{picture}").read_bytes()).id
+                if picture
+                else None,
+                section.get("alt", ""),
+                section.get("caption", ""),
+            ),
         )
     _load_register(data["register"], actor)
     return f"bulletin: {term.name}, {len(data['sections'])} sections written"

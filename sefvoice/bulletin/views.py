@@ -30,21 +30,19 @@ from ..terms import Term, calendar
 from ..urls import public_root
 from . import service
 from .brand import BrandError, current, save_look, text_pairs
-from .content import BulletinContent, build_content, section_specs
+from .content import BulletinContent, build_content
 from .docx import build_docx
 from .easy_read import (
     EasyReadEdition,
     build_easy_read,
-    check_lines,
-    figure_points,
-    store_lines,
 )
-from .forms import CreateForm, DetailsForm, LookForm, ProgressForm, SectionForm
+from .forms import AddSectionForm, CreateForm, DetailsForm, LookForm, ProgressForm
 from .jobs import BULLETIN_PDF, LABELS, export_subject
-from .markdown import link_runs, parse
+from .markdown import link_runs
 from .pdf.easy_read import build_easy_read_pdf
 from .pdf.full import build_pdf
-from .words import published_bulletin, written_lines
+from .sections import KIND_NAMES, KIND_SHORT, missing_outcomes, title_of
+from .words import published_bulletin
 
 bp = Blueprint("bulletins", __name__, url_prefix="/bulletins")
 bp.add_app_template_filter(link_runs)
@@ -142,7 +140,7 @@ def export(
     return render_page(content, standalone=True).encode("utf-8")
 
 
-def _found(slug: str, editing: bool = False) -> tuple[Term, Bulletin]:
+def found(slug: str, editing: bool = False) -> tuple[Term, Bulletin]:
     """The term named in the URL (summer-2023) and its bulletin; 404 if either is missing.
     `editing`: a published bulletin's words are frozen, so its edit pages send the reader
     to the bulletin instead (409 for a form sent from a page left open)."""
@@ -206,14 +204,14 @@ def _content(term: Term) -> BulletinContent:
 @bp.get("/<slug>/")
 @role_required("pcv_rep")
 def show(slug: str) -> str:
-    term, _ = _found(slug)
+    term, _ = found(slug)
     return render_page(_content(term))
 
 
 @bp.get("/<slug>/easy-read")
 @role_required("pcv_rep")
 def easy_read(slug: str) -> str:
-    term, _ = _found(slug)
+    term, _ = found(slug)
     return render_easy_read(build_easy_read(_content(term)), slug)
 
 
@@ -221,7 +219,7 @@ def easy_read(slug: str) -> str:
 @role_required("officer")
 def download(slug: str, edition: str, kind: str) -> HttpResponse:
     """The web page at once; the PDF is made by a worker: its progress page, then the file."""
-    term, _ = _found(slug)
+    term, _ = found(slug)
     if kind == "docx" and edition != "bulletin":
         abort(404)  # the easy-read edition's accessible form is its web page
     version = _asked_version()
@@ -246,8 +244,13 @@ def download(slug: str, edition: str, kind: str) -> HttpResponse:
     )
 
 
-def _edit_page(
-    term: Term, bulletin: Bulletin, details: DetailsForm, progress: ProgressForm, status: int = 200
+def edit_page(
+    term: Term,
+    bulletin: Bulletin,
+    details: DetailsForm,
+    progress: ProgressForm,
+    status: int = 200,
+    add: AddSectionForm | None = None,
 ) -> tuple[str, int]:
     carried = {c.id: c for c in bulletin.commitments if c.carried_from_id}
     written = {s.key for s in bulletin.sections if s.body.strip() or s.stories.strip()}
@@ -255,7 +258,11 @@ def _edit_page(
         "bulletin/edit.html",
         slug=term.slug,
         bulletin=bulletin,
-        specs=section_specs(),
+        sections=[(s, title_of(s)) for s in bulletin.sections],
+        kinds=KIND_NAMES,
+        short=KIND_SHORT,
+        missing=missing_outcomes(bulletin),
+        add=add or AddSectionForm(),
         written=written,
         details=details,
         progress=progress,
@@ -263,7 +270,7 @@ def _edit_page(
     ), status
 
 
-def _progress_form(bulletin: Bulletin) -> ProgressForm:
+def progress_form(bulletin: Bulletin) -> ProgressForm:
     """The carried-forward list as a form, filled in with what is recorded so far."""
     items = [
         {"commitment": str(c.id), "status": c.status, "note": c.note, "easy_read": c.easy_read}
@@ -276,7 +283,7 @@ def _progress_form(bulletin: Bulletin) -> ProgressForm:
 @bp.post("/<slug>/publish")
 @role_required("officer")
 def publish(slug: str) -> HttpResponse:
-    term, bulletin = _found(slug, editing=True)
+    term, bulletin = found(slug, editing=True)
     try:
         service.publish_bulletin(bulletin, term)
     except service.BulletinError as error:
@@ -289,17 +296,17 @@ def publish(slug: str) -> HttpResponse:
 @bp.get("/<slug>/edit")
 @role_required("officer")
 def edit(slug: str) -> tuple[str, int]:
-    term, bulletin = _found(slug, editing=True)
-    return _edit_page(term, bulletin, DetailsForm(obj=bulletin), _progress_form(bulletin))
+    term, bulletin = found(slug, editing=True)
+    return edit_page(term, bulletin, DetailsForm(obj=bulletin), progress_form(bulletin))
 
 
 @bp.post("/<slug>/details")
 @role_required("officer")
 def save_details(slug: str) -> tuple[str, int] | HttpResponse:
-    term, bulletin = _found(slug, editing=True)
+    term, bulletin = found(slug, editing=True)
     form = DetailsForm()
     if not form.validate_on_submit():
-        return _edit_page(term, bulletin, form, _progress_form(bulletin), 400)
+        return edit_page(term, bulletin, form, progress_form(bulletin), 400)
     service.save_details(bulletin, form.title.data, form.figures_in_full.data)
     flash("Title and figures in full saved.")
     return redirect(url_for(".edit", slug=slug))
@@ -308,7 +315,7 @@ def save_details(slug: str) -> tuple[str, int] | HttpResponse:
 @bp.post("/<slug>/progress")
 @role_required("officer")
 def save_progress(slug: str) -> tuple[str, int] | HttpResponse:
-    term, bulletin = _found(slug, editing=True)
+    term, bulletin = found(slug, editing=True)
     form = ProgressForm()
     if form.validate_on_submit():
         try:
@@ -328,72 +335,7 @@ def save_progress(slug: str) -> tuple[str, int] | HttpResponse:
         else:
             flash("Progress saved.")
             return redirect(url_for(".edit", slug=slug))
-    return _edit_page(term, bulletin, DetailsForm(obj=bulletin), form, 400)
-
-
-@bp.route("/<slug>/sections/<key>", methods=["GET", "POST"])
-@role_required("officer")
-def section(slug: str, key: str) -> tuple[str, int] | HttpResponse:
-    term, bulletin = _found(slug, editing=True)
-    spec = next((s for s in section_specs() if s.key == key), None)
-    if spec is None:
-        abort(404)
-    stored = service.stored_section(bulletin, key)
-    lines = [c.text for c in bulletin.commitments if c.section == key and not c.carried_from_id]
-    form = SectionForm(obj=stored, commitments="\n".join(lines))
-    # An outcome's easy-read lines, one for each published figure, beside its words.
-    outcome = (
-        next(s for s in build_content(term).outcomes if s.key == key) if spec.outcome else None
-    )
-    points = figure_points(outcome, written_lines(bulletin))[0] if outcome else []
-    sent = {
-        point.key: request.form.get(f"easy-{i}", point.text)
-        for i, point in enumerate(points, start=1)
-    }
-    measures = service.measure_names(spec.outcome) if spec.outcome else []
-    saved_headline = stored.headline_measures.splitlines() if stored else []
-    chosen = request.form.getlist("headline") if request.method == "POST" else saved_headline
-    preview, problems = None, []
-    if form.validate_on_submit():
-        commitments = service.commitment_lines(form.commitments.data)
-        if outcome:
-            kept, problems = check_lines(outcome, sent, form.easy_read.data or "")
-        try:
-            service.checked_headline(key, chosen)
-        except service.BulletinError as error:
-            problems.append(str(error))
-        if form.save.data and not problems:
-            if outcome:
-                store_lines(bulletin, [point.key for point in points], kept)
-            service.save_section(
-                bulletin,
-                key,
-                form.body.data,
-                form.stories.data if spec.outcome else "",
-                commitments,
-                easy_read=form.easy_read.data or "",
-                headline=chosen,
-            )
-            flash(f"{spec.title} saved.")
-            return redirect(url_for(".edit", slug=slug))
-        # Preview: the same parser and template as the bulletin itself; nothing is stored.
-        preview = {
-            "body": parse(form.body.data),
-            "stories": parse(form.stories.data),
-            "commitments": commitments,
-        }
-    return render_template(
-        "bulletin/section.html",
-        slug=slug,
-        bulletin=bulletin,
-        spec=spec,
-        form=form,
-        preview=preview,
-        points=[(point, sent[point.key]) for point in points],
-        measures=measures,
-        chosen=chosen,
-        problems=problems,
-    ), 400 if form.errors or problems else 200
+    return edit_page(term, bulletin, DetailsForm(obj=bulletin), form, 400)
 
 
 @bp.route("/look", methods=["GET", "POST"])

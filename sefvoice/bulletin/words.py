@@ -22,6 +22,13 @@ class FrozenSection:
     stories: str
     easy_read: str
     headline_measures: str = ""  # absent from bulletins published before officers chose them
+    # Absent from bulletins published before officers shaped their sections ("": as then).
+    kind: str = ""
+    position: int = 0
+    title: str = ""
+    picture_id: int | None = None  # a BulletinPicture, never changed once stored
+    picture_alt: str = ""
+    caption: str = ""
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,12 @@ def freeze(bulletin: Bulletin, term: Term) -> dict:
                 "stories": s.stories,
                 "easy_read": s.easy_read,
                 "headline_measures": s.headline_measures,
+                "kind": s.kind,
+                "position": s.position,
+                "title": s.title,
+                "picture_id": s.picture_id,
+                "picture_alt": s.picture_alt,
+                "caption": s.caption,
             }
             for s in bulletin.sections
         ],

@@ -2,8 +2,10 @@
 
 from .bulletin import (
     COMMITMENT_STATUSES,
+    SECTION_KINDS,
     Brand,
     Bulletin,
+    BulletinPicture,
     BulletinSection,
     Commitment,
     EasyReadLine,
@@ -40,7 +42,9 @@ __all__ = [
     "AuditEvent",
     "Brand",
     "Bulletin",
+    "BulletinPicture",
     "BulletinSection",
+    "SECTION_KINDS",
     "CommentReview",
     "Commitment",
     "DemoMark",

@@ -37,7 +37,9 @@ class Bulletin(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     sections: Mapped[list[BulletinSection]] = relationship(
-        cascade="all, delete-orphan", passive_deletes=True
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="(BulletinSection.position, BulletinSection.id)",
     )
     commitments: Mapped[list[Commitment]] = relationship(
         cascade="all, delete-orphan",
@@ -46,21 +48,61 @@ class Bulletin(db.Model):
     )
 
 
+# The kinds of section officers add to a bulletin (bulletin/sections.py says what each holds).
+SECTION_KINDS = (
+    "text",
+    "outcome",
+    "story",
+    "table",
+    "you-said",
+    "co-production",
+    "involved",
+    "next",
+)
+
+
+class BulletinPicture(db.Model):
+    """A picture uploaded for a section (checked like the logo). Never changed once stored,
+    so a published bulletin's frozen words can name it by its id."""
+
+    __tablename__ = "bulletin_picture"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    kind: Mapped[str] = mapped_column(String(20))  # "image/png", "image/jpeg", "image/svg+xml"
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class BulletinSection(db.Model):
-    """An officer-written section (Markdown): `body`, and for an outcome the stories of
-    what is working."""
+    """A section of a bulletin, in the officers' order: its kind, its title ("": the
+    kind's own), its words (Markdown) and, for an outcome, the stories of what is working;
+    for a story, its picture with alt text and caption."""
 
     __tablename__ = "bulletin_section"
-    __table_args__ = (UniqueConstraint("bulletin_id", "key"),)
+    __table_args__ = (
+        UniqueConstraint("bulletin_id", "key"),
+        CheckConstraint(
+            "kind IN (" + ", ".join(f"'{k}'" for k in SECTION_KINDS) + ")", name="kind"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     bulletin_id: Mapped[int] = mapped_column(ForeignKey("bulletin.id", ondelete="CASCADE"))
-    key: Mapped[str] = mapped_column(String(20))  # "welcome", "outcome-3", ...
+    key: Mapped[str] = mapped_column(String(20))  # "welcome", "outcome-3", "story-1", ...
+    kind: Mapped[str] = mapped_column(String(20), default="text", server_default="text")
+    position: Mapped[int] = mapped_column(default=0, server_default="0")
+    title: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    picture_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bulletin_picture.id", ondelete="SET NULL")
+    )
+    picture_alt: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    caption: Mapped[str] = mapped_column(String(300), default="", server_default="")
     body: Mapped[str] = mapped_column(Text, default="")
     stories: Mapped[str] = mapped_column(Text, default="")
     # The easy-read edition's lines for this section ("what we are doing"), one per line.
     easy_read: Mapped[str] = mapped_column(Text, default="", server_default="")
-    # An outcome's headline measures, as officers picked them: their names, one per line.
+    # An outcome's headline measures, as officers picked them: their codes (which a new
+    # name for a measure leaves as they are), one per line.
     headline_measures: Mapped[str] = mapped_column(Text, default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -21,6 +21,7 @@ class Table:
     rows: list[list[str | int | Shown]]
     numeric: set[int] = field(default_factory=set)  # columns to right-align
     chart_value: int | None = None  # the column a bar chart draws, if any
+    keys: list[str] = field(default_factory=list)  # each row's lasting name (a measure's code)
 
     def text_rows(self) -> list[list[str]]:
         return [[c.text if isinstance(c, Shown) else str(c) for c in row] for row in self.rows]
@@ -144,8 +145,9 @@ def measures_table(outcome: int, title: str, until: date | None = None) -> Table
             else "none"
         )
 
-    rows = []
+    rows, keys = [], []
     for m in measures_for_outcome(outcome, until):
+        keys.append(m.code)
         target = format_value(m.target, None, m.unit) if m.target is not None else "none"
         trend = ", ".join(
             f"{p.label} {format_value(p.value, p.marker, m.unit)}" for p in m.series[-4:]
@@ -166,4 +168,5 @@ def measures_table(outcome: int, title: str, until: date | None = None) -> Table
         title=title,
         columns=["Measure", "Latest", "Previous", "England", "Target", "Status", "Trend"],
         rows=rows,
+        keys=keys,
     )

@@ -105,6 +105,14 @@ def _easy_story(edition: EasyReadEdition, width: float) -> list[Flowable]:
     story += [_point(p.picture, p.text, width) for p in edition.you_said] or [
         _point(words["you_said"]["picture"], words["you_said"]["none"], width)
     ]
+    if edition.stories:
+        story += [CondPageBreak(SECTION_ROOM), heading(words["stories"]["heading"])]
+    for told in edition.stories:
+        if told.picture:
+            drawn = picture(told.picture.data, told.picture.kind, width * 0.6, 70 * mm)
+            drawn.hAlign = "LEFT"
+            story += [drawn, Spacer(1, 4 * mm)]
+        story += [Paragraph(escape(line), EASY_BODY) for line in told.lines]
     if edition.glossary:
         story += [CondPageBreak(SECTION_ROOM), heading(words["glossary"]["heading"])]
         story += [_point(p.picture, p.text, width) for p in edition.glossary]

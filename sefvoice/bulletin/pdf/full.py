@@ -23,13 +23,12 @@ from datetime import datetime
 from functools import partial
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.shapes import Drawing, Group, String
 from reportlab.lib.colors import HexColor
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.lib.units import mm
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
+    ImageAndFlowables,
     PageBreak,
     Paragraph,
     Spacer,
@@ -40,25 +39,21 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from ...feedback.charts import percent_bars
 from ...release.tables import Table
 from ..brand import Look
-from ..content import BulletinContent, Card, Figure, Section
+from ..content import FAMILIES, BulletinContent, Card, Figure, Section, SectionPicture
 from ..markdown import Block, to_reportlab
 from .shared import (
     BODY,
-    BOLD,
     CAPTION,
+    CAPTION_SMALL,
     CARD_LABEL,
     CARD_LINE,
     CARD_VALUE,
     CARDS_PER_ROW,
     CELL,
     CELL_HEAD,
-    CELL_RIGHT,
     CITE,
     FILL,
-    FONT,
-    INK,
     LIST_ITEM,
-    MAX_COLUMNS,
     PAD,
     QUOTE,
     RULE,
@@ -72,118 +67,17 @@ from .shared import (
     register_fonts,
     release_status,
 )
-
-
-def _fonts_of(drawing: Drawing) -> Drawing:
-    """The chart's labels in the embedded font (the charts are drawn in Helvetica)."""
-    for node in drawing.getContents():
-        if isinstance(node, String):
-            node.fontName = FONT
-        elif isinstance(node, Group):
-            _fonts_of(node)
-    return drawing
-
-
-def _width(text: str) -> float:
-    return stringWidth(text, BOLD, 12)  # bold: a safe estimate for headers and cells alike
-
-
-def _column_widths(rows: list[list[str]], width: float) -> list[float]:
-    """Each column but the first as wide as its text needs (wrapping a long text at a word,
-    never inside one), within 70% of the width; the first column (the labels) takes the
-    rest."""
-    least, wanted = [], []
-    for column in range(1, len(rows[0])):
-        cells = [row[column] for row in rows]
-        natural = max(_width(c) for c in cells)
-        longest_word = max((_width(word) for c in cells for word in c.split()), default=0)
-        least.append(longest_word + 2 * PAD)
-        wanted.append(min(natural, max(longest_word, width * 0.22)) + 2 * PAD)
-    room, extra = width * 0.7, sum(wanted) - sum(least)
-    if sum(wanted) > room and extra:
-        share = max(room - sum(least), 0) / extra  # what each column gets above its least
-        wanted = [low + (want - low) * share for low, want in zip(least, wanted, strict=True)]
-    return [width - sum(wanted), *wanted]
-
-
-def _cell(text: str, width: float, style: ParagraphStyle) -> str | Paragraph:
-    """Plain text when it fits on one line (much quicker to lay out), else a Paragraph."""
-    return text if _width(text) + 2 * PAD <= width else Paragraph(escape(text), style)
-
-
-def _grid(right: set[int] | frozenset[int], header: bool) -> list[tuple]:
-    """A ruled table's style: a bold, shaded header row (when there is one) and the
-    `right` columns' numbers on the right."""
-    style = [
-        ("FONT", (0, 0), (-1, -1), FONT, 12, 15),
-        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-        ("GRID", (0, 0), (-1, -1), 0.75, RULE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), PAD),
-        ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
-        ("TOPPADDING", (0, 0), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-    ]
-    style += [("ALIGN", (i, 0), (i, -1), "RIGHT") for i in right]
-    if header:
-        style += [("FONT", (0, 0), (-1, 0), BOLD, 12, 15), ("BACKGROUND", (0, 0), (-1, 0), FILL)]
-    return style
-
-
-def _written_table(block: Block, width: float, base_url: str | None) -> PdfTable:
-    """An officer's Markdown table: its header row repeated on each page it runs onto. The
-    columns share the width by how much text they hold, each at least its longest word."""
-    rows = [[to_reportlab(cell, base_url) for cell in row] for row in block.rows]
-    texts = [["".join(s.text for s in cell) for cell in row] for row in block.rows]
-    widths = _column_widths(texts, width)
-    cells = [
-        [
-            Paragraph(markup, CELL_HEAD if r == 0 else CELL_RIGHT if c in block.right else CELL)
-            for c, markup in enumerate(row)
-        ]
-        for r, row in enumerate(rows)
-    ]
-    return PdfTable(cells, colWidths=widths, repeatRows=1, style=_grid(block.right, header=True))
-
-
-def _table(table: Table, width: float) -> list[Flowable]:
-    """A data table: caption, a header row repeated on each page, numbers on the right.
-    Columns past the sixth (too many for A4 at 12 pt) go on a line under each row."""
-    text = table.text_rows()
-    header = table.columns[:MAX_COLUMNS] if any(table.columns) else None
-    kept = [row[:MAX_COLUMNS] for row in text]
-    widths = _column_widths(([header] if header else []) + kept, width)
-    style = _grid(table.numeric & set(range(MAX_COLUMNS)), header=bool(header))
-    rows: list[list] = []
-    if header:
-        rows.append([_cell(c, w, CELL_HEAD) for c, w in zip(header, widths, strict=True)])
-    for full, row in zip(text, kept, strict=True):
-        rows.append(
-            [
-                _cell(c, w, CELL_RIGHT if i in table.numeric else CELL)
-                for i, (c, w) in enumerate(zip(row, widths, strict=True))
-            ]
-        )
-        extra = "; ".join(
-            f"{name}: {value}"
-            for name, value in zip(table.columns[MAX_COLUMNS:], full[MAX_COLUMNS:], strict=True)
-        )
-        if extra:
-            style.append(("SPAN", (0, len(rows)), (-1, len(rows))))
-            style.append(("NOSPLIT", (0, len(rows) - 1), (-1, len(rows))))
-            rows.append([Paragraph(escape(extra), CELL)] + [""] * (len(row) - 1))
-    return [
-        Paragraph(escape(table.title), CAPTION),
-        PdfTable(rows, colWidths=widths, repeatRows=1 if header else 0, style=style),
-        Spacer(1, 10),
-    ]
+from .shared import (
+    picture as picture_flowable,
+)
+from .tables import data_table, fonts_of, written_table
 
 
 def _figure(figure: Figure, width: float) -> list[Flowable]:
     """A chart (with its summary sentence) followed by its data table."""
     if figure.summary is None:
-        return _table(figure.table, width)
-    return [*_chart(figure, width), *_table(figure.table, width)]
+        return data_table(figure.table, width)
+    return [*_chart(figure, width), *data_table(figure.table, width)]
 
 
 def _list(items: list[str], start: int | None = None) -> list[Paragraph]:
@@ -206,7 +100,7 @@ def _blocks(
         elif block.kind == "paragraph":
             story.append(Paragraph(to_reportlab(block.spans, base_url), BODY))
         elif block.kind == "table":
-            story += [_written_table(block, width, base_url), Spacer(1, 10)]
+            story += [written_table(block, width, base_url), Spacer(1, 10)]
         else:
             items = [to_reportlab(item, base_url) for item in block.items]
             story += _list(items, block.start if block.kind == "numbers" else None)
@@ -259,7 +153,7 @@ def _appendix_link(section: Section) -> Paragraph:
 def _chart(figure: Figure, width: float) -> list[Flowable]:
     """A chart after its summary sentence (which keeps with it, and a heading before it with
     both: reportlab keeps a heading only with a plain flowable, not with a KeepTogether)."""
-    chart = _fonts_of(percent_bars(figure.table, width=int(width)))
+    chart = fonts_of(percent_bars(figure.table, width=int(width)))
     return [Paragraph(escape(figure.summary), CAPTION), chart, Spacer(1, 8)]
 
 
@@ -269,11 +163,101 @@ def _section_start(title: str, anchor: str | None = None) -> list[Flowable]:
     return [CondPageBreak(SECTION_ROOM), Heading(title, 0, anchor=anchor)]
 
 
+class _Framed(PdfTable):
+    """A picture with its caption, of a fixed size: what ImageAndFlowables sets the words
+    around (it asks an image for its size, never to shrink)."""
+
+    def _restrictSize(self, width: float, height: float) -> tuple[float, float]:  # noqa: N802
+        return self.wrap(width, height)
+
+    def _unRestrictSize(self) -> None:  # noqa: N802
+        pass
+
+
+def _story_picture(picture: SectionPicture, width: float) -> Flowable:
+    """A story's picture, at most `width` wide and 70 mm high, with its caption under it:
+    kept together, on the right of the story's words, which flow around it."""
+    drawn = picture_flowable(picture.data, picture.kind, width, 70 * mm)
+    drawn.hAlign = "LEFT"
+    rows = [[drawn]] + (
+        [[Paragraph(escape(picture.caption), CAPTION_SMALL)]] if picture.caption else []
+    )
+    padding = [("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]
+    return _Framed(rows, colWidths=[width], style=padding)
+
+
+REGISTER_GRID = [
+    ("GRID", (0, 0), (-1, -1), 0.75, RULE),
+    ("BACKGROUND", (0, 0), (0, -1), FILL),
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("NOSPLIT", (0, 0), (-1, -1)),
+    ("LEFTPADDING", (0, 0), (-1, -1), PAD),
+    ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
+    ("TOPPADDING", (0, 0), (-1, -1), 3),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+]
+
+
+def _register(table: Table, width: float) -> list[Flowable]:
+    """ "You said, we did" for print: each commitment as a small ruled table of its own
+    (what families said, the comments behind it, what we did, its status and progress), so
+    that the list runs on over a page between commitments, never leaving a page half empty
+    as one tall table of five narrow columns would. The web page and the Word document
+    give it as one table."""
+    label = 0.3 * width
+    story: list[Flowable] = [Paragraph(escape(table.title), CAPTION)]
+    for row in table.text_rows():
+        cells = [
+            [Paragraph(escape(name), CELL_HEAD), Paragraph(escape(value), CELL)]
+            for name, value in zip(table.columns, row, strict=True)
+        ]
+        block = PdfTable(cells, colWidths=[label, width - label], style=REGISTER_GRID)
+        story += [block, Spacer(1, 8)]
+    return story
+
+
+def _kind(section: Section, content: BulletinContent, width: float) -> list[Flowable]:
+    """What the section's kind adds after the officers' words (sections.py)."""
+    story: list[Flowable] = []
+    if section.kind == "you-said":
+        if content.progress_note:
+            story.append(Paragraph(escape(content.progress_note), BODY))
+        else:
+            story += _register(content.progress, width)
+    if section.kind == "co-production":
+        if content.has_feedback:
+            story += data_table(section.taking_part, width)
+        else:
+            story.append(Paragraph(escape(content.feedback_line), BODY))
+    if section.ways:
+        story.append(Heading("Ways to take part", 2, listed=False))
+        story += _list([escape(line) for line in section.ways])
+    for title, lines in section.gathered:
+        story.append(Heading(title, 2, listed=False))
+        story += _list([escape(line) for line in lines])
+    return story
+
+
+def _families(content: BulletinContent, width: float) -> list[Flowable]:
+    story = [*_section_start(FAMILIES), Paragraph(escape(content.feedback_line), BODY)]
+    if content.has_feedback:
+        story += [f for figure in content.overview for f in _chart(figure, width)]
+    return story
+
+
 def _section(
     section: Section, content: BulletinContent, width: float, base_url: str | None
 ) -> list[Flowable]:
     story = _section_start(section.title)
-    story += _blocks(section.body, base_url, 1, width) or [Paragraph(content.NO_TEXT, BODY)]
+    body = _blocks(section.body, base_url, 1, width)
+    if section.picture:  # beside the words, as a newsletter sets a picture
+        picture = _story_picture(section.picture, width * 0.42)
+        story.append(ImageAndFlowables(picture, body or [Spacer(1, 1)], imageLeftPadding=12))
+    else:
+        story += body
+    if not section.body and not content.adds_to(section):
+        story.append(Paragraph(content.NO_TEXT, BODY))
+    story += _kind(section, content, width)
     data = section.feedback
     if data:
         answered = content.has_feedback
@@ -316,20 +300,20 @@ def _appendix(content: BulletinContent, width: float) -> list[Flowable]:
     if content.has_feedback:
         story.append(Heading("What families told us", 1))
         for figure in content.overview:
-            story += _table(figure.table, width)
+            story += data_table(figure.table, width)
     for section in content.outcomes:
         data = section.feedback
         story += [CondPageBreak(SECTION_ROOM), Heading(section.title, 1, anchor=section.figures_id)]
         story.append(Heading("Key measures", 2, listed=False))
         story += (
-            _table(data.measures, width)
+            data_table(data.measures, width)
             if data.measures.rows
             else [Paragraph(content.NO_MEASURES, BODY)]
         )
         if not content.has_feedback:
             continue
         if data.overview:
-            story += _table(data.overview.table, width)
+            story += data_table(data.overview.table, width)
         for group in data.questions:
             story.append(Heading(group.survey_title, 2, listed=False))
             for figure in group.figures:
@@ -357,21 +341,12 @@ def _story(content: BulletinContent, width: float, base_url: str | None) -> list
         contents,
         PageBreak(),
     ]
-    for section in content.intro:
+    for section in content.sections:
+        if section.key == content.families_before:
+            story += _families(content, width)
         story += _section(section, content, width, base_url)
-    story += _section_start("You said, we did")
-    if content.progress_note:
-        story.append(Paragraph(escape(content.progress_note), BODY))
-    else:
-        story += _table(content.progress, width)
-    story += [
-        *_section_start("What families told us"),
-        Paragraph(escape(content.feedback_line), BODY),
-    ]
-    if content.has_feedback:
-        story += [f for figure in content.overview for f in _chart(figure, width)]
-    for section in content.outcomes:
-        story += _section(section, content, width, base_url)
+    if content.families_before is None:
+        story += _families(content, width)
     story += _section_start("About the figures")
     story += [Paragraph(escape(line), BODY) for line in content.about]
     return story + (_appendix(content, width) if content.figures_in_full else [])

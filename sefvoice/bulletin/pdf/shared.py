@@ -74,6 +74,7 @@ CELL = paragraph_style("cell", leading=15)
 CELL_RIGHT = paragraph_style("cell-right", leading=15, alignment=2)  # numbers line up on the right
 CELL_HEAD = paragraph_style("cell-head", font=BOLD, leading=15)
 CAPTION = paragraph_style("caption", font=BOLD, spaceBefore=10, spaceAfter=6, keepWithNext=1)
+CAPTION_SMALL = paragraph_style("caption-small", 11, leading=14, spaceBefore=4)  # under a picture
 QUOTE = paragraph_style("quote", leftIndent=18, spaceAfter=2)
 CARD_LABEL = paragraph_style("card-label", leading=15, spaceAfter=4)  # regular: narrower than bold
 CARD_VALUE = paragraph_style("card-value", 18, BOLD, leading=22, spaceAfter=4)

@@ -1,8 +1,8 @@
 """an index on when each response was sent: the first and last response sent (the terms the
 feedback tab lists) are read from it at once, not by reading every response
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0023
+Revises: 0022
 Create Date: 2026-12-06 14:15:00
 
 """
@@ -10,8 +10,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0022'
-down_revision = '0021'
+revision = '0023'
+down_revision = '0022'
 branch_labels = None
 depends_on = None
 
