@@ -140,6 +140,10 @@ def main() -> None:
                 [sys.executable, "-m", "sefvoice", "worker"], env=env, stdout=log, stderr=log
             )
         try:
+            # A worker that is already running, as in production: its start is not the job's.
+            while "sefvoice worker:" not in Path(folder, "worker.log").read_text():
+                assert worker.poll() is None, Path(folder, "worker.log").read_text()
+                time.sleep(0.2)
             client = app.test_client()
             post(client, "/sign-in", {"email": OFFICER, "password": PASSWORD}, "/sign-in")
             printed = post(
