@@ -13,6 +13,7 @@ from sqlalchemy.pool import NullPool
 from sefvoice import create_app
 from sefvoice.auth import service as auth_service
 from sefvoice.bulletin.service import load_demo_bulletin
+from sefvoice.demo import load_demo_indicators
 from sefvoice.extensions import db
 from sefvoice.models import Job
 
@@ -22,10 +23,12 @@ SURVEY = "parent-carer-annual"
 
 
 def prepare(url: str) -> None:
-    """An officer's account and the demo's Summer 2023 bulletin, in the load's database."""
+    """An officer's account and the demo's Summer 2023 bulletin (with the measures its
+    outcomes' headline figures name), in the load's database."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
     with app.app_context():
         auth_service.create_user(OFFICER, PASSWORD, "officer")
+        load_demo_indicators()
         load_demo_bulletin()
         db.engine.dispose()
 

