@@ -118,13 +118,6 @@ def _part(job_id: int, number: int) -> bytes | None:
     )
 
 
-def file_details(job_id: int) -> tuple[str, int] | None:
-    """The name and size of the file the job made; None if it made none (yet)."""
-    return db.session.execute(
-        select(JobFile.name, JobFile.size).where(JobFile.job_id == job_id)
-    ).first()
-
-
 def retry(job: Job) -> bool:
     """Queue a failed job again; False if it has not failed."""
     changed = db.session.execute(

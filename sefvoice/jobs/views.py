@@ -30,7 +30,7 @@ def _status(job: Job) -> dict:
         "estimate": service.estimate(job),
         "result_url": url_for(".result", job_id=job.id) if job.state == "done" else None,
         "next_url": url_for(next_page["endpoint"], **next_page["values"]) if next_page else None,
-        "file": service.file_details(job.id) if job.state == "done" else None,
+        "file": service.result_file(job.id) if job.state == "done" else None,
         "size_in_words": size_in_words,
     }
 
