@@ -129,10 +129,18 @@ class Attack:
         bound = np.ceil(bound - WHOLE) if sense == 1 else np.floor(bound + WHOLE)
         return bound, whole, self._binding(result)
 
-    def _exact(self, objective: np.ndarray, sense: int, key: Key) -> float:
+    def _exact(
+        self, objective: np.ndarray, sense: int, key: Key, within: float | None = None
+    ) -> float:
+        """The end in whole numbers. `within`: the relaxation's bound, rounded inwards; no
+        whole point passes it, and saying so lets the solver stop as soon as one reaches it."""
+        constraints = [LinearConstraint(self.matrix, self.low, self.high)]
+        if within is not None and np.isfinite(within):
+            limits = (within, np.inf) if sense == 1 else (-np.inf, within)
+            constraints.append(LinearConstraint(objective[np.newaxis, :], *limits))
         result = milp(
             sense * objective,
-            constraints=[LinearConstraint(self.matrix, self.low, self.high)],
+            constraints=constraints,
             integrality=np.ones(self.size),
             bounds=(0, np.inf),
         )
@@ -191,7 +199,7 @@ class Attack:
         the relaxation's point is whole), and the published figures it relied on."""
         bound, whole, relied_on = self._relaxed_extreme(objective, sense, key)
         if exact and not whole and np.isfinite(bound):
-            bound, whole = self._exact(objective, sense, key), True
+            bound, whole = self._exact(objective, sense, key, bound), True
         return bound, whole, relied_on
 
     def range(self, figure: Figure, min_count: int, exact: bool = False) -> Finding:
@@ -216,9 +224,9 @@ class Attack:
             relied_on |= above
         if high - low + 1 >= min_count:  # the relaxation may be too generous
             if not low_whole:
-                low = self._exact(objective, 1, figure.key)
+                low = self._exact(objective, 1, figure.key, low)
             if not high_whole:
-                high = self._exact(objective, -1, figure.key)
+                high = self._exact(objective, -1, figure.key, high)
         safe = high - low + 1 >= min_count
         return Finding(
             figure.key,

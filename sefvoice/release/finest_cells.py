@@ -7,7 +7,8 @@ figure any output can show (a table cell, a total, the counts behind a percentag
 `Figure`: a sum of cells with its true value. The reader knows some relations between the
 cells without being told any number (`Relation`): the options of a one-answer question add
 up to the people who answered it; nobody answers a question without having responded; the
-options of a multiple-choice question each hold at most the people who answered it. A
+options of a multiple-choice question each hold at most the people who answered it, and an
+exclusive option ("No one") with any other at most the people who answered it. A
 relation is written down only where the data bears it out, so the attacker never assumes
 something that is not true.
 """
@@ -203,6 +204,23 @@ def _add_relations(
                         _relation(cells, pair, np.array([1, -1]), (-np.inf, 0))
                     coefficients = np.append(np.ones(len(chosen)), -1)
                     _relation(cells, with_answered, coefficients, (0, np.inf))
+                    # An exclusive option ("No one") is ticked only on its own: no one who
+                    # ticked it ticked any other.
+                    for alone, other in _exclusive_pairs(question, chosen):
+                        trio = np.array([alone, other, answered])
+                        _relation(cells, trio, np.array([1, 1, -1]), (-np.inf, 0))
+
+
+def _exclusive_pairs(question, chosen: np.ndarray) -> list[tuple[int, int]]:
+    """(exclusive option's cell, another option's cell) for each pair never ticked together."""
+    flags = [o.exclusive for o in question.options]
+    return [
+        (int(alone), int(other))
+        for alone, exclusive in zip(chosen, flags, strict=True)
+        if exclusive
+        for other in chosen
+        if other != alone
+    ]
 
 
 def _cell_of(index: dict, group: tuple, key: tuple) -> int:

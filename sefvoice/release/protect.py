@@ -37,9 +37,10 @@ import numpy as np
 
 from .attack import Attack, Finding, Known
 from .finest_cells import Cells, Figure, Key
-from .shown import Rules
+from .shown import Rules, half_up, share
 
 SHOWN, SMALL, HIDDEN, WITHHELD, TOO_FEW = "shown", "small", "hidden", "withheld", "too few"
+CHANGE = " since version "  # in a change's label ("added since version 1", versions.py)
 
 
 @dataclass(frozen=True)
@@ -92,13 +93,18 @@ class Pass:
         known: Sequence[Known] = (),
         needed: dict[Key, int] | None = None,
         tries: int | None = None,
+        kept: dict[Key, str] | None = None,
+        public: Iterable[Key] = (),
     ):
         """`known`: facts a reader has from elsewhere (earlier versions of the release);
         `needed`: for targets that need fewer than `min_count` possible values, how many
         (a change of fewer than 5 people can take no more values than there are people);
         `tries`: how many of the figures an attack relied on to try hiding, alone and in
         pairs (None: all; a revision, whose attacks rely on many figures, tries the
-        smallest few, then falls back as below)."""
+        smallest few, then falls back as below); `kept`: how the latest earlier version
+        showed each figure (see `_keep`); `public`: figures an earlier version showed as
+        numbers, which a reader has already, so they are no targets (the people added or
+        removed since are)."""
         self.cells, self.rules = cells, rules
         self.extra_known, self.needed = list(known), dict(needed or {})
         self.tries = tries
@@ -123,6 +129,37 @@ class Pass:
             self.percent_of[("rounding", *key)] = key
             if percent.exact:
                 self.percent_of[percent.base.key] = key
+        self.public = set(public)
+        self._keep(kept or {})
+        self._hide_changes()
+
+    def _keep(self, kept: dict[Key, str]) -> None:
+        """Start from the statuses an earlier version published (`kept`: a figure's key,
+        or a percentage's, and how it was shown there): what it did not show as a number
+        stays hidden, with no more said of it than it said."""
+        state = self.state
+        for key, status in kept.items():
+            if key in self.counts and status != SHOWN:
+                if state.counts[key] == SHOWN:
+                    state.counts, state.percents = self._hide(state.counts, state.percents, key)
+                if status == WITHHELD:
+                    state.counts[key] = WITHHELD
+            elif key in self.percents and status != SHOWN and state.percents[key] == SHOWN:
+                state.percents[key] = HIDDEN
+
+    def _hide_changes(self) -> None:
+        """In a revision, hide each count that an earlier version showed too where how
+        many of the people added or removed since gave that answer is a target: both
+        numbers together would give it. (The passes below show one again where that is
+        safe, so this only saves trying them one at a time.)"""
+        state = self.state
+        for target in self.extra_targets:
+            key = target.key[1:]
+            changed = CHANGE in target.key[0] and key in self.public
+            if changed and key in self.counts and state.counts[key] == SHOWN:
+                state.counts, state.percents = self._hide(state.counts, state.percents, key)
+                state.secondary.append(key)
+                self.hidden_for[key] = target.key
 
     def _primary(self, percent: Percent) -> str:
         rules, gates = self.rules, [self.counts[g] for g in percent.gates]
@@ -177,11 +214,13 @@ class Pass:
         return self.needed.get(figure.key, self.rules.min_count)
 
     def _rounding(self, percent: Percent) -> list[Known]:
-        """A rounded percentage p: (p - 0.5) * base <= 100 * positive <= (p + 0.5) * base."""
-        p = round(100 * percent.positive.value / percent.base.value)
+        """A percentage p, rounded half up as every output rounds it (shown.half_up):
+        (p - 0.5) * base <= 100 * positive < (p + 0.5) * base. In whole numbers the
+        strict end is 200 * positive - (2p + 1) * base <= -1, so at most -0.5 halved."""
+        p = int(half_up(share(percent.positive.value, percent.base.value)))
         inside = np.isin(percent.base.cells, percent.positive.cells)
         facts = []
-        for offset, low, high in ((-0.5, 0, np.inf), (0.5, -np.inf, 0)):
+        for offset, low, high in ((-0.5, 0, np.inf), (0.5, -np.inf, -0.5)):
             weights = np.where(inside, 100.0, 0.0) - (p + offset)
             figure = Figure(("rounding", *percent.key), percent.base.cells, 0, weights)
             facts.append(Known(figure, low, high))
@@ -196,7 +235,9 @@ class Pass:
             if status != SHOWN and not empty:  # an empty group's answers are known: none
                 found += [f for f in (percent.positive, percent.other()) if f.value < small]
         found += [f for f in self.extra_targets if f.value < small]
-        return [f for f in found if len(f.cells)]  # a figure of no cells is 0 by definition
+        return [
+            f for f in found if len(f.cells) and f.key not in self.public
+        ]  # a figure of no cells is 0 by definition
 
     def attack(
         self,
@@ -319,7 +360,7 @@ class Pass:
         counts = [k for k in labels if k in state.counts and state.counts[k] in (SMALL, HIDDEN)]
         percents = [k[1:] for k in labels if k[0] == "too few"]
         if not counts and not percents:
-            raise RuntimeError(f"cannot protect {finding.key}")
+            raise RuntimeError(f"cannot protect {finding}")
         for key in counts:
             state.counts[key] = WITHHELD
         for key in percents:
@@ -357,8 +398,12 @@ def protect(
     known: Sequence[Known] = (),
     needed: dict[Key, int] | None = None,
     tries: int | None = None,
+    kept: dict[Key, str] | None = None,
+    public: Iterable[Key] = (),
 ) -> tuple[Protection, Pass]:
     """Decide what the release shows; every hidden figure checked by the attacker. Returns
-    the pass too, to audit the result with. (`known`, `needed`, `tries`: see Pass.)"""
-    decided = Pass(cells, counts, percents, extra_targets, rules, known, needed, tries)
+    the pass too, to audit the result with. (The rest: see Pass.)"""
+    decided = Pass(
+        cells, counts, percents, extra_targets, rules, known, needed, tries, kept, public
+    )
     return decided.run(), decided

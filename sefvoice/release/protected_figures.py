@@ -15,7 +15,7 @@ from .attack import Finding, Known
 from .finest_cells import Cells, Figure, make_cells, make_figures
 from .grouped_counts import TermCounts
 from .keys import Grouping, Key, base_key, scored
-from .protect import SHOWN, SMALL, TOO_FEW, Count, Percent, protect
+from .protect import SHOWN, SMALL, TOO_FEW, WITHHELD, Count, Percent, protect
 from .shown import HIDDEN, Rules, Shown, percent_text, share
 from .versions import Earlier, stack, stored_facts
 
@@ -55,11 +55,44 @@ class ProtectedFigures:
                 over.known,
                 over.needed,
                 tries=REVISION_TRIES,
+                kept=self._kept(earlier[-1]),
+                public=self._public(earlier),
             )
         else:
             self.protection, self._pass = protect(
                 self.cells, self._counts(), self._percents(), self._skips(), rules
             )
+
+    def _kept(self, latest: Earlier) -> dict[Key, str]:
+        """How the latest version showed each count and percentage, read from the facts it
+        published: a count known exactly was shown, one known only as a range had a label,
+        one not named was withheld; a percentage was shown if its counts or its rounding
+        were published."""
+        exact = {key for key, _, _, low, high in latest.facts if low == high}
+        named = {key for key, *_ in latest.facts}
+        kept: dict[Key, str] = {}
+        for count in self._counts():
+            key = count.figure.key
+            kept[key] = SHOWN if key in exact else HIDDEN if key in named else WITHHELD
+        for percent in self._percents():
+            shown = (
+                percent.positive.key in exact
+                if percent.exact
+                else (("rounding", *percent.key) in named)
+            )
+            kept[percent.key] = SHOWN if shown else HIDDEN
+        return kept
+
+    def _public(self, earlier: Sequence[Earlier]) -> set[Key]:
+        """The figures any earlier version showed as numbers."""
+        exact = {
+            key for version in earlier for key, _, _, low, high in version.facts if low == high
+        }
+        public = {c.figure.key for c in self._counts()} & exact
+        for percent in self._percents():
+            if percent.exact and percent.positive.key in exact:
+                public |= {percent.positive.key, percent.other().key}
+        return public
 
     def _counts(self) -> list[Count]:
         f = self.figures

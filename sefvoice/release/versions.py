@@ -7,17 +7,24 @@ of cells: the term's cells now, and for each earlier version the cells of the pe
 
     cells then = cells now - added + removed   (each 0 or more; added <= cells now)
 
+A change's cells are only those of the surveys and groups it touched (each survey's
+number of people, by every grouping at once): the reader is taken to know which those are.
+How many people were added or removed, to which survey, who filled it in and how they sent
+it is not a secret (an officer's reason for a revision says as much: "one late paper
+return"); how they answered is. So every other cell of a change is 0 and need not be
+solved for: one late return makes a change of one survey's cells for one group, not of
+the whole term.
+
 Every fact an earlier version published about its cells is a fact about `now - added +
 removed`; the relations between cells hold for each block where the data bears them out;
 and a reader is taken to know when nothing was added (or nothing removed), the stronger
 reader. Each earlier version's facts are stored with it (`stored_facts`), so a revision
 needs no raw answer from before.
 
-Beyond every target of the release itself, the people added or removed must not be
-recovered: for each answer (and each group), the number of them who gave it must keep
-every value from 0 up to how many of them answered (5 values, when 5 or more did), or
-up to how many gave that answer in all (an answer no one gave now, no one added gave).
-How many people were added is not a secret; how they answered is.
+Beyond every target of the release itself, the answers of the people added or removed
+must not be recovered: for each answer, the number of them who gave it must keep every
+value from 0 up to how many of them answered (5 values, when 5 or more did), or up to how
+many gave that answer in all (an answer no one gave now, no one added gave).
 """
 
 from __future__ import annotations
@@ -111,48 +118,60 @@ def _holds(relation: Relation, values: np.ndarray) -> bool:
     return relation.low - WHOLE <= total <= relation.high + WHOLE
 
 
-def _shifted(relation: Relation, offset: int) -> Relation:
-    return Relation(relation.cells + offset, relation.coefficients, relation.low, relation.high)
+@dataclass(frozen=True)
+class Change:
+    """The people added (or removed) since an earlier version, as cells of their own."""
+
+    label: str  # "added since version 1"
+    block: np.ndarray  # the change's count in every cell of now (0 outside `members`)
+    sign: int  # -1 for added (then = now - added), +1 for removed
+    within: np.ndarray  # the cells the changed people are part of: now, or then
+    members: np.ndarray  # the cells of now that the change touches, in order
+    place: np.ndarray  # for each cell of now, its cell in the stacked cells, or -1
 
 
-def _then(cells: np.ndarray, weights: np.ndarray, blocks: list[tuple[int, int]]):
-    """A sum over the earlier cells, written over now - added + removed (`blocks`: each
-    change's offset and sign, -1 for added, +1 for removed)."""
-    return (
-        np.concatenate([cells, *(cells + offset for offset, _ in blocks)]),
-        np.concatenate([weights, *(sign * weights for _, sign in blocks)]),
-    )
+def _then(cells: np.ndarray, weights: np.ndarray, changes: list[Change]):
+    """A sum over the earlier cells, written over now - added + removed (a cell no change
+    touched is as it is now)."""
+    parts, signed = [cells], [weights]
+    for change in changes:
+        placed = change.place[cells]
+        inside = placed >= 0
+        parts.append(placed[inside])
+        signed.append(change.sign * weights[inside])
+    return np.concatenate(parts), np.concatenate(signed)
+
+
+def _touched(frame: pd.DataFrame, block: np.ndarray, group_columns: list[str]) -> np.ndarray:
+    """The cells of every survey and group (all groupings at once) with any change."""
+    by = ["slug", *group_columns]
+    keys = frame[by].astype(str).agg("\x1f".join, axis=1)
+    changed = set(keys[block != 0])
+    return np.flatnonzero(keys.isin(changed).to_numpy())
 
 
 def _change_targets(
-    figures: dict[Key, Figure],
-    block: np.ndarray,
-    within: np.ndarray,
-    offset: int,
-    label: str,
-    rules: Rules,
+    figures: dict[Key, Figure], change: Change, rules: Rules
 ) -> tuple[list[Figure], dict[Key, int]]:
-    """The answers (and groups) of the people in one change: each a target, needing as
-    many values as the people who could have given it allow (up to min_count): no more
-    than answered, nor than gave that answer in the version they are part of (`within`:
-    the cells now, for people added; then, for people removed)."""
+    """The answers of the people in one change: each a target, needing as many values as
+    the people who could have given it allow (up to min_count): no more than answered, nor
+    than gave that answer in the version they are part of (`within`: the cells now, for
+    people added; then, for people removed)."""
+    block, within = change.block, change.within
 
     def value(figure: Figure, cells: np.ndarray) -> int:
         return int(cells[figure.cells].sum())
 
-    everyone = value(figures[("respondents",)], block)
     targets, needed = [], {}
     for key, figure in figures.items():
-        if key[0] == "chose":
-            people = value(figures[("answering", *key[1:3])], block)
-        elif key[0] == "respondents" and len(key) == 3 and key[1] != "survey":
-            people = everyone
-        else:
+        if key[0] != "chose":
             continue
+        people = value(figures[("answering", *key[1:3])], block)
         values = min(rules.min_count, people + 1, value(figure, within) + 1)
         if values < 2:  # nothing to learn: no one it could be
             continue
-        target = Figure((label, *key), figure.cells + offset, value(figure, block))
+        placed = change.place[figure.cells]
+        target = Figure((change.label, *key), placed[placed >= 0], value(figure, block))
         targets.append(target)
         needed[target.key] = values
     return targets, needed
@@ -178,49 +197,57 @@ def stack(
     known: list[Known] = []
     targets: list[Figure] = []
     needed: dict[Key, int] = {}
-    whole = np.arange(size)
     now_values = now["n"].to_numpy()
+    group_columns = [c for c in columns if c not in ("kind", "slug", "question_id", "option_id")]
     for version in earlier:
         then = np.zeros(size, dtype=np.int64)
         for identity, n in version.cells.items():
             then[index[identity]] = n
-        change = now_values - then
+        difference = now_values - then
         # Only a change there was gets cells: a reader is taken to know which way the
-        # data changed (the stronger reader), so a direction with none is none.
-        changes = []
+        # data changed, and where (the stronger reader), so elsewhere a change is none.
+        changes: list[Change] = []
         for word, block, sign, within in (
-            ("added", np.maximum(change, 0), -1, now_values),
-            ("removed", np.maximum(-change, 0), 1, then),
+            ("added", np.maximum(difference, 0), -1, now_values),
+            ("removed", np.maximum(-difference, 0), 1, then),
         ):
             if block.any():
                 offset = sum(len(f) for f in frames)
+                members = _touched(now, block, group_columns)
+                place = np.full(size, -1)
+                place[members] = offset + np.arange(len(members))
                 label = f"{word} since version {version.version}"
-                frames.append(now.assign(n=block, layer=label))
-                changes.append((label, block, sign, within, offset))
-        blocks = [(offset, sign) for _, _, sign, _, offset in changes]
+                frames.append(now.iloc[members].assign(n=block[members], layer=label))
+                changes.append(Change(label, block, sign, within, members, place))
         for relation in cells.relations:
-            for _, block, _, _, offset in changes:
-                if _holds(relation, block):
-                    relations.append(_shifted(relation, offset))
-            if blocks and _holds(relation, then):
-                relations.append(
-                    Relation(
-                        *_then(relation.cells, relation.coefficients, blocks),
-                        relation.low,
-                        relation.high,
+            for change in changes:
+                placed = change.place[relation.cells]
+                if (placed >= 0).all() and _holds(relation, change.block):
+                    relations.append(
+                        Relation(placed, relation.coefficients, relation.low, relation.high)
                     )
-                )
-        for i in whole if blocks else ():  # each earlier cell is 0 or more
-            relations.append(Relation(*_then(np.array([i]), np.ones(1), blocks), 0, np.inf))
-        for _, _, sign, _, offset in changes:
-            if sign == -1:  # the people added are there now
+            if changes and _holds(relation, then):
+                touched = any((c.place[relation.cells] >= 0).any() for c in changes)
+                if touched:  # untouched, it is the relation over now
+                    relations.append(
+                        Relation(
+                            *_then(relation.cells, relation.coefficients, changes),
+                            relation.low,
+                            relation.high,
+                        )
+                    )
+        touched_cells = np.unique(np.concatenate([c.members for c in changes])) if changes else []
+        for i in touched_cells:  # each earlier cell is 0 or more
+            relations.append(Relation(*_then(np.array([i]), np.ones(1), changes), 0, np.inf))
+        for change in changes:
+            if change.sign == -1:  # the people added are there now
                 relations += [
-                    Relation(np.array([offset + i, i]), np.array([1.0, -1]), -np.inf, 0)
-                    for i in whole
+                    Relation(np.array([change.place[i], i]), np.array([1.0, -1]), -np.inf, 0)
+                    for i in change.members
                 ]
         for key, members, weights, low, high in version.facts:
             mapped = np.array([index[m] for m in members], dtype=int)
-            fact_cells, fact_weights = _then(mapped, weights, blocks)
+            fact_cells, fact_weights = _then(mapped, weights, changes)
             figure = Figure(
                 ("version", str(version.version), *key),
                 fact_cells,
@@ -228,8 +255,8 @@ def stack(
                 fact_weights,
             )
             known.append(Known(figure, low, high))
-        for label, block, _, within, offset in changes:
-            found, wanted = _change_targets(figures, block, within, offset, label, rules)
+        for change in changes:
+            found, wanted = _change_targets(figures, change, rules)
             targets += found
             needed |= wanted
     return Stacked(Cells(pd.concat(frames, ignore_index=True), relations), known, targets, needed)
