@@ -24,7 +24,6 @@ from sefvoice.extensions import db
 from sefvoice.indicators import service as indicators
 from sefvoice.indicators.importer import read_rows
 from sefvoice.models import AuditEvent, PublishedRelease, Response
-from sefvoice.publishing import drafts
 from sefvoice.publishing import service as publishing
 from sefvoice.release import service as feedback
 from sefvoice.release.attack import Attack, Known
@@ -371,7 +370,6 @@ def test_a_new_response_protects_only_its_own_term_again(data, monkeypatch):
     late return in Summer 2023, so its protection is read as kept, not run again."""
     from sefvoice.release import protected_figures
 
-    drafts.forget()  # kept by another test's identical counts, they would all be found
     with data.app_context():
         summer = term(SUMMER)
         publishing.draft_release(summer)

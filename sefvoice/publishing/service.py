@@ -30,7 +30,7 @@ from ..surveys.versions import current_surveys, definition_of
 from ..terms import Term, calendar
 from . import drafts
 from .contents import indicators_shown, record_of
-from .record import decode
+from .record import decode, release_from
 
 if TYPE_CHECKING:
     from ..feedback.comments import ApprovedComment
@@ -158,7 +158,7 @@ def _stored(row_id: int) -> Stored:
         look = {**look, "logo": base64.b64decode(logo) if logo else None}
     themes = record.get("themes")
     return Stored(
-        release=Publication(decode(record["summary"]), decode(record["tables"])),
+        release=release_from(record),
         quotes={int(k): decode(v) for k, v in record["quotes"].items()},
         pictures={k: tuple(v) for k, v in record["pictures"].items()},
         rules=Rules(record["rules"]["min_count"], record["rules"]["min_base"]),
