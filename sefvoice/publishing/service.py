@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..auth import audit
+from ..auth import audit, has_role
 from ..definitions import SurveyDefinition
 from ..extensions import db
 from ..models import PublishedRelease
@@ -41,6 +41,19 @@ REASON_LENGTH = 500
 
 class PublishError(ValueError):
     pass
+
+
+class NotPublished(LookupError):
+    """The term's figures are a draft, asked for by a reader who sees published versions
+    only (a LookupError: a view that does not say so answers 404, never the draft)."""
+
+
+def sees_drafts(user) -> bool:
+    """Whether `user` may see a term's figures before they are published: only the people
+    who produce them (officers and admins, who handle the raw returns already), as with
+    official statistics' pre-release access. Everyone else reads published versions only,
+    so no two versions of a draft can be set side by side."""
+    return has_role(user, "officer")
 
 
 @dataclass(frozen=True)
@@ -182,10 +195,10 @@ def _status(row: PublishedRelease, rows: list[PublishedRelease]) -> Status:
     return Status(row.version, row.published_at, row.published_by, rows[-1].version, revisions)
 
 
-def figures_for(term: Term, version: int | None = None) -> TermFigures:
+def figures_for(term: Term, version: int | None = None, *, drafts: bool) -> TermFigures:
     """What the term's outputs show: a published version (the newest unless `version` is
-    given) or, for a term not published, the draft. LookupError for a version not
-    published."""
+    given) or, for a term not published, the draft (`drafts`: the reader may see drafts,
+    see `sees_drafts`; else NotPublished). LookupError for a version not published."""
     rows = versions_of(term)
     if rows:
         row = rows[-1] if version is None else next((r for r in rows if r.version == version), None)
@@ -203,6 +216,8 @@ def figures_for(term: Term, version: int | None = None) -> TermFigures:
             )
     if version is not None:
         raise LookupError(f"{term.name} has no version {version}")
+    if not drafts:
+        raise NotPublished(f"{term.name}'s figures are not published yet")
     return TermFigures(term, draft_release(term), Status(None), rules=release_service.rules())
 
 
@@ -231,11 +246,14 @@ def published_summaries(term: Term) -> dict[Term, FeedbackSummary]:
     return found
 
 
-def terms_shown() -> list[Term]:
+def terms_shown(drafts: bool = True) -> list[Term]:
     """Every term with responses or a published release, newest first (a published term
-    stays listed after the retention run deletes its answers)."""
+    stays listed after the retention run deletes its answers); without `drafts`, the
+    published terms only."""
     terms = calendar()
-    found = {*release_service.terms_with_responses(), *map(terms.named, published_terms())}
+    found = set(map(terms.named, published_terms()))
+    if drafts:
+        found.update(release_service.terms_with_responses())
     return sorted(found, reverse=True)
 
 

@@ -18,6 +18,16 @@ from .jobs import PUBLISH_TERM
 bp = Blueprint("publishing", __name__, url_prefix="/releases")
 
 
+def not_published_page(
+    term: Term, what: str, links: list[tuple[str, str]], status: int = 200
+) -> tuple[str, int]:
+    """What a reader who sees published versions only gets for a draft term's output:
+    that its figures are being prepared, and `links` to the published terms'."""
+    return render_template(
+        "publishing/not_published.html", term=term, what=what, links=links
+    ), status
+
+
 def _term(slug: str) -> Term:
     try:
         return calendar().named(slug.replace("-", " "))
@@ -34,13 +44,17 @@ def index() -> str:
 
 
 def _term_page(term: Term, form: PublishForm, status: int = 200) -> tuple[str, int]:
+    """A term's versions; for those who see drafts, also what a revision would change (a
+    draft of the term's next version) or what publishing would freeze."""
     versions = service.versions_of(term)
+    drafts = service.sees_drafts(current_user)
     return render_template(
         "publishing/term.html",
         term=term,
         versions=versions,
-        pending=service.pending_revision(term) if versions else None,
-        frozen=service.what_is_frozen(term) if not versions else None,
+        drafts=drafts,
+        pending=service.pending_revision(term) if versions and drafts else None,
+        frozen=service.what_is_frozen(term) if not versions and drafts else None,
         form=form,
     ), status
 
