@@ -343,7 +343,7 @@ def test_the_bulletin_words_freeze_when_the_bulletin_is_published(data, client):
 def test_a_term_shows_each_measure_as_of_its_own_periods(data, client):
     """A value for a period that ends after the term waits for a later term."""
     _later_import(data)
-    sign_in(client, "pcv_rep")
+    sign_in(client, "officer")  # the drafts' reader
     page = _page(client, "/feedback/?term=Summer+2023")
     assert "97% (May 2023)" in page and "Oct 2023" not in page and "Jan 2024" not in page
     autumn = _page(client, "/feedback/?term=Autumn+2023")
