@@ -7,9 +7,9 @@
 For each size it makes a fresh database, loads the shipped surveys, generates responses
 spread over one school year (sefvoice.demo.generate_responses), signs in an officer (the
 term is a draft, which only officers and admins see) and times GET
-/feedback/?term=Summer 2023 (best of 3, after one warm-up), then `sefvoice release audit`'s work for that term
-(the pass and the attacker's exact ranges). It prints the answers
-in the database, the page time, and answers per second of page time, so growth with size
+/feedback/?term=Summer 2023 (best of 3, after one warm-up), then `sefvoice release
+audit`'s work for that term (the pass and the attacker's exact ranges). It prints the
+answers in the database, the page time, and answers per second of page time, so growth with size
 can be read off: linear cost keeps answers/s roughly flat.
 """
 
