@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +33,7 @@ from flask import current_app
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from ..database import SQLITE_BUSY_MS
 from ..extensions import db
 from ..models import (
     AnswerTally,
@@ -49,6 +52,9 @@ from ..terms import Term
 from .record import release_from, release_record
 
 DRAFTS_KEPT = 32
+# SQLite: how long keeping a draft waits for another writer before giving up (the draft is
+# shown all the same, and kept by a later view), not the 5 s a response's save may wait.
+KEEP_WAIT_MS = 250
 PACKAGE = Path(__file__).resolve().parent.parent
 
 log = logging.getLogger(__name__)
@@ -60,12 +66,22 @@ class Memory:
 
     drafts: OrderedDict[tuple, tuple[str, Publication]] = field(default_factory=OrderedDict)
     terms: KeptTerms = field(default_factory=KeptTerms)
+    lock: threading.Lock = field(default_factory=threading.Lock)  # a worker's threads
+
+    def get(self, key: tuple, stamp: str) -> Publication | None:
+        with self.lock:
+            kept = self.drafts.get(key)
+            if kept is None or kept[0] != stamp:
+                return None
+            self.drafts.move_to_end(key)
+            return kept[1]
 
     def put(self, key: tuple, stamp: str, release: Publication) -> None:
-        self.drafts[key] = (stamp, release)
-        self.drafts.move_to_end(key)
-        while len(self.drafts) > DRAFTS_KEPT:
-            self.drafts.popitem(last=False)
+        with self.lock:
+            self.drafts[key] = (stamp, release)
+            self.drafts.move_to_end(key)
+            while len(self.drafts) > DRAFTS_KEPT:
+                self.drafts.popitem(last=False)
 
 
 def _memory() -> Memory:
@@ -157,7 +173,7 @@ def _keep(key: tuple, stamp: str, release: Publication) -> None:
         DraftRelease.settings == made_by,
     )
     try:
-        with db.engine.begin() as connection:
+        with db.engine.begin() as connection, _short_wait(connection):
             if fingerprint(connection) != stamp:
                 return
             connection.execute(
@@ -179,6 +195,19 @@ def _keep(key: tuple, stamp: str, release: Publication) -> None:
         log.warning("%s's draft was counted but not kept: %s", term_name, error.orig)
 
 
+@contextmanager
+def _short_wait(connection: Connection) -> Iterator[None]:
+    """On SQLite, wait KEEP_WAIT_MS at most for the database to be free to write."""
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={KEEP_WAIT_MS}")
+    try:
+        yield
+    finally:
+        if sqlite:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+
+
 def draft_release(
     term: Term, published: Callable[[Term], dict[Term, FeedbackSummary]]
 ) -> Publication:
@@ -190,10 +219,9 @@ def draft_release(
     key = (term.name, rules.min_count, rules.min_base, settings())
     stamp = fingerprint()
     memory = _memory()
-    kept = memory.drafts.get(key)
-    if kept and kept[0] == stamp:
-        memory.drafts.move_to_end(key)
-        return kept[1]
+    kept = memory.get(key, stamp)
+    if kept is not None:
+        return kept
     release = _read(key, stamp)
     if release is None:
         release = release_service.publication_for(
@@ -208,8 +236,9 @@ def forget(stored: bool = False) -> None:
     """Drop every draft and term this app keeps in memory (a benchmark's first view; a
     test's second server); with `stored`, the drafts kept in the database too."""
     memory = _memory()
-    memory.drafts.clear()
-    memory.terms.clear()
+    with memory.lock:
+        memory.drafts.clear()
+        memory.terms.clear()
     if stored:
         db.session.execute(delete(DraftRelease))
         db.session.commit()
