@@ -357,8 +357,8 @@ def build_content(
     newest version, or `version`) or its draft, and the officers' words (frozen once the
     bulletin is published). A term with no bulletin written, no answers or no measures
     still gives a whole bulletin, which says what is missing. LookupError for a version
-    not published; publishing.NotPublished for a draft when `drafts` is False (a reader
-    who sees published versions only: publishing.sees_drafts)."""
+    not published; publishing.readers.NotPublished for a draft when `drafts` is False (a
+    reader who sees published versions only)."""
     bulletin = words_for(term)
     figures = publishing.figures_for(term, version, drafts=drafts)
     summary, tables = figures.release.summary, figures.release.tables

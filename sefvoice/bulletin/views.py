@@ -27,8 +27,7 @@ from ..jobs import service as jobs
 from ..models import Bulletin
 from ..pictures import PictureRefused, read_picture
 from ..publishing import service as publishing
-from ..publishing.service import NotPublished, sees_drafts
-from ..publishing.views import not_published_page
+from ..publishing.readers import NotPublished, not_published_page, sees_drafts
 from ..terms import Term, calendar
 from ..urls import public_root
 from . import service

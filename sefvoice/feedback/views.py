@@ -1,5 +1,5 @@
 """The feedback tab and its downloads. Reps and officers only; every number is protected.
-A term not yet published is shown to officers and admins only (publishing.sees_drafts);
+A term not yet published is shown to officers and admins only (publishing.readers);
 a rep asking for one is told its figures are being prepared."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from werkzeug.wrappers import Response as HttpResponse
 from ..auth import audit, role_required
 from ..models import utcnow
 from ..publishing import service as publishing
-from ..publishing.service import NotPublished, TermFigures, notes
-from ..publishing.views import not_published_page
+from ..publishing.readers import NotPublished, not_published_page, sees_drafts
+from ..publishing.service import TermFigures, notes
 from ..release.service import Publication
 from ..release.shown import Rules
 from ..terms import calendar
@@ -31,7 +31,7 @@ EXPORTS = {  # Werkzeug adds "; charset=utf-8" to text types itself
 
 
 def _drafts() -> bool:
-    return publishing.sees_drafts(current_user)
+    return sees_drafts(current_user)
 
 
 def _chosen_term():

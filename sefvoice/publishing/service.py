@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..auth import audit, has_role
+from ..auth import audit
 from ..definitions import SurveyDefinition
 from ..extensions import db
 from ..models import PublishedRelease
@@ -30,6 +30,7 @@ from ..surveys.versions import current_surveys, definition_of
 from ..terms import Term, calendar
 from . import drafts
 from .contents import indicators_shown, record_of
+from .readers import NotPublished
 from .record import decode, release_from
 
 if TYPE_CHECKING:
@@ -41,19 +42,6 @@ REASON_LENGTH = 500
 
 class PublishError(ValueError):
     pass
-
-
-class NotPublished(LookupError):
-    """The term's figures are a draft, asked for by a reader who sees published versions
-    only (a LookupError: a view that does not say so answers 404, never the draft)."""
-
-
-def sees_drafts(user) -> bool:
-    """Whether `user` may see a term's figures before they are published: only the people
-    who produce them (officers and admins, who handle the raw returns already), as with
-    official statistics' pre-release access. Everyone else reads published versions only,
-    so no two versions of a draft can be set side by side."""
-    return has_role(user, "officer")
 
 
 @dataclass(frozen=True)
@@ -198,7 +186,7 @@ def _status(row: PublishedRelease, rows: list[PublishedRelease]) -> Status:
 def figures_for(term: Term, version: int | None = None, *, drafts: bool) -> TermFigures:
     """What the term's outputs show: a published version (the newest unless `version` is
     given) or, for a term not published, the draft (`drafts`: the reader may see drafts,
-    see `sees_drafts`; else NotPublished). LookupError for a version not published."""
+    readers.sees_drafts; else NotPublished). LookupError for a version not published."""
     rows = versions_of(term)
     if rows:
         row = rows[-1] if version is None else next((r for r in rows if r.version == version), None)

@@ -14,18 +14,9 @@ from ..terms import Term, calendar
 from . import service
 from .forms import PublishForm
 from .jobs import PUBLISH_TERM
+from .readers import sees_drafts
 
 bp = Blueprint("publishing", __name__, url_prefix="/releases")
-
-
-def not_published_page(
-    term: Term, what: str, links: list[tuple[str, str]], status: int = 200
-) -> tuple[str, int]:
-    """What a reader who sees published versions only gets for a draft term's output:
-    that its figures are being prepared, and `links` to the published terms'."""
-    return render_template(
-        "publishing/not_published.html", term=term, what=what, links=links
-    ), status
 
 
 def _term(slug: str) -> Term:
@@ -47,7 +38,7 @@ def _term_page(term: Term, form: PublishForm, status: int = 200) -> tuple[str, i
     """A term's versions; for those who see drafts, also what a revision would change (a
     draft of the term's next version) or what publishing would freeze."""
     versions = service.versions_of(term)
-    drafts = service.sees_drafts(current_user)
+    drafts = sees_drafts(current_user)
     return render_template(
         "publishing/term.html",
         term=term,
