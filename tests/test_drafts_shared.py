@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from sefvoice import answer_tally as tally
 from sefvoice.extensions import db
-from sefvoice.models import DraftRelease
+from sefvoice.models import DraftRelease, Indicator
 from sefvoice.publishing import drafts
 from sefvoice.publishing import service as publishing
 from sefvoice.release import protected_figures
@@ -131,3 +131,23 @@ def test_a_draft_is_shown_at_once_while_another_writer_holds_sqlite(data):
         drafts.forget()
         publishing.draft_release(term(SUMMER))
         assert db.session.scalar(select(func.count()).select_from(DraftRelease)) == 1
+
+
+def _measures(app, number: int) -> list[str]:
+    """The measures the draft shows beside SEF outcome `number`."""
+    with app.app_context():
+        tables = publishing.draft_release(term(SUMMER)).tables.every_table()
+        return [
+            row[0] for row in next(t for t in tables if t.id == f"measures-{number}").text_rows()
+        ]
+
+
+def test_a_measure_moved_to_another_outcome_shows_in_the_draft(data):
+    """An officer links a measure to another SEF outcome: no response, no import, but the
+    draft's measures change place."""
+    wait = "Longest wait for therapy"
+    assert wait in _measures(data, 3) and wait not in _measures(data, 2)
+    with data.app_context():
+        db.session.scalar(select(Indicator).filter_by(code="wait")).outcome = 2
+        db.session.commit()
+    assert wait in _measures(data, 2) and wait not in _measures(data, 3)

@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select
+from sqlalchemy import BigInteger, Connection, and_, cast, delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..database import SQLITE_BUSY_MS
@@ -39,6 +39,7 @@ from ..models import (
     AnswerTally,
     DraftRelease,
     Import,
+    Indicator,
     IndicatorValue,
     PublishedRelease,
     Response,
@@ -88,11 +89,17 @@ def _memory() -> Memory:
     return current_app.extensions.setdefault("sefvoice_drafts", Memory())
 
 
+_measure = cast(Indicator.id, BigInteger)
+
+
 def _fingerprint_statement():
     parts = [
         select(func.max(Response.id)),
         select(func.max(Import.id)),
         select(func.count(IndicatorValue.id)),
+        # Which SEF outcome each measure is linked to (an officer may move one).
+        select(func.sum(_measure * (func.coalesce(Indicator.outcome, -1) + 2))),
+        select(func.sum(_measure * _measure * (func.coalesce(Indicator.outcome, -1) + 2))),
         select(func.max(Survey.id)),
         select(func.count(Survey.id)),
         select(func.max(PublishedRelease.id)),
@@ -113,7 +120,8 @@ def _digest(values) -> str:
 def fingerprint(connection: Connection | None = None) -> str:
     """Changes whenever anything a draft reads changes: a response sent or withdrawn (the
     tally and the newest response), a moderation decision that sets answers aside (the
-    tally), an import, a survey version, a term published. One query, reading the tally
+    tally), an import, a measure linked to another outcome, a survey version, a term
+    published. One query, reading the tally
     once (its rows and their sum together); a digest of what it reads."""
     statement = _fingerprint_statement()
     found = (connection or db.session).execute(statement).one()
