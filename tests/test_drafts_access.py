@@ -41,6 +41,14 @@ OFFICERS_FILES = tuple(
     )
 )
 
+# Officers' pages that show a draft's figures or what the attacker finds in them.
+OFFICERS_PAGES = (
+    "/bulletins/summer-2023/edit",
+    "/bulletins/summer-2023/sections/outcome-3",
+    "/release/audit",
+    "/jobs/",
+)
+
 
 @pytest.fixture
 def data(app):
@@ -88,7 +96,7 @@ def test_a_rep_sees_no_draft_figure_anywhere(data, rep, officer):
         _says_being_prepared(rep.get(url))
     for url in downloads:
         _says_being_prepared(rep.get(url), 404)  # no file: the page says why
-    for url in OFFICERS_FILES:
+    for url in OFFICERS_FILES + OFFICERS_PAGES:
         assert rep.get(url).status_code == 403, url
     # The officer's PDF job: its page and file are the officers' too.
     started = officer.get("/bulletins/summer-2023/bulletin.pdf")
