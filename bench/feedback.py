@@ -5,11 +5,11 @@
     python bench/feedback.py --database postgresql+psycopg://postgres@127.0.0.1:5432/bench
 
 For each size it makes a fresh database, loads the shipped surveys, generates responses
-spread over one school year (sefvoice.demo.generate_responses), signs in a forum rep and
-times GET /feedback/?term=Summer 2023 (best of 3, after one warm-up; each is a whole
-disclosure pass: nothing is cached), then `sefvoice release audit`'s work for that term
-(the pass and the attacker's exact ranges). It prints the answers
-in the database, the page time, and answers per second of page time, so growth with size
+spread over one school year (sefvoice.demo.generate_responses), signs in an officer (the
+term is a draft, which only officers and admins see) and times GET
+/feedback/?term=Summer 2023 (best of 3, after one warm-up), then `sefvoice release
+audit`'s work for that term (the pass and the attacker's exact ranges). It prints the
+answers in the database, the page time, and answers per second of page time, so growth with size
 can be read off: linear cost keeps answers/s roughly flat.
 """
 
@@ -66,9 +66,9 @@ def run(url: str, size: int) -> None:
         else:
             db.session.execute(text("ANALYZE"))
         answers = db.session.scalar(select(func.count()).select_from(Answer))
-        auth_service.create_user("rep@example.org", PASSWORD, "pcv_rep")
+        auth_service.create_user("officer@example.org", PASSWORD, "officer")
     client = app.test_client()
-    client.post("/sign-in", data={"email": "rep@example.org", "password": PASSWORD})
+    client.post("/sign-in", data={"email": "officer@example.org", "password": PASSWORD})
     url_path = "/feedback/?term=Summer+2023"
     assert client.get(url_path).status_code == 200  # warm-up
     times = []

@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 from .config import MIGRATIONS_DIR
 
+SQLITE_BUSY_MS = 5000  # how long a writer waits for another to finish
 LOST_AFTER_THE_PAGE = "database connection lost after the response was made"
 
 
@@ -41,7 +42,7 @@ def tune_sqlite(engine: Engine) -> None:
         dbapi_connection.create_function("sefvoice_local_month", 2, local_month, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 

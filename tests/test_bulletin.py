@@ -594,7 +594,7 @@ def test_pages_by_role(data, client, role, view, edit):
 
 
 def test_the_web_page_shows_the_same_content_safely(data, client):
-    sign_in(client, "pcv_rep")
+    sign_in(client, "officer")
     page = client.get("/bulletins/summer-2023/").get_data(as_text=True)
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page

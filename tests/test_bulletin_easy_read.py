@@ -168,13 +168,13 @@ def test_the_pdf_is_16_point_and_more_with_a_picture_beside_each_point(data):
 
 def test_the_web_page_has_a_picture_beside_each_point_and_officers_download_it(data, client):
     sign_in(client, "pcv_rep")
+    assert client.get("/bulletins/summer-2023/easy-read.pdf").status_code == 403
+    sign_in(client, "officer")
     page = client.get("/bulletins/summer-2023/easy-read").get_data(as_text=True)
     points = re.findall(r'<li class="easy-read__point"><img [^>]*src="([^"]+)"', page)
     assert len(points) == page.count('class="easy-read__point"') >= 5
     assert all(src.startswith("/static/pictures/") for src in points)
     assert "More than half (more than 6 in 10) said “Cats”." in page
-    assert client.get("/bulletins/summer-2023/easy-read.pdf").status_code == 403
-    sign_in(client, "officer")
     reply = client.get("/bulletins/summer-2023/easy-read.html")
     one_file = reply.get_data(as_text=True)
     assert 'filename="easy-read-summer-2023.html"' in reply.headers["Content-Disposition"]

@@ -237,7 +237,7 @@ def _result(summary, question_id: str):
 
 
 def test_the_tabs_numbers_equal_a_hand_count(hand_counted, client):
-    sign_in(client, "pcv_rep")
+    sign_in(client, "officer")
     page = client.get("/feedback/?term=Summer+2023").get_data(as_text=True)
     assert "14 people sent answers" in page
     from sefvoice.release import service as release_service
@@ -270,7 +270,7 @@ def test_the_tabs_numbers_equal_a_hand_count(hand_counted, client):
 
 
 def test_downloads_carry_the_same_suppression(hand_counted, client):
-    sign_in(client, "pcv_rep")
+    sign_in(client, "officer")
     csv = client.get("/feedback/download/q-all-types-views-included.csv?term=Summer+2023")
     assert csv.status_code == 200 and "attachment" in csv.headers["Content-Disposition"]
     assert csv.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset once
@@ -298,7 +298,7 @@ def _sheet(data: bytes) -> list[list]:
 
 
 def test_downloads_hold_numbers_as_numbers(hand_counted, client):
-    sign_in(client, "pcv_rep")
+    sign_in(client, "officer")
     url = "/feedback/download/{}?term=Summer+2023"
     csv = client.get(url.format("q-all-types-pick-one.csv")).data.decode("utf-8-sig")
     assert csv.splitlines()[:3] == [
@@ -370,7 +370,7 @@ def test_a_measure_named_as_a_formula_downloads_as_text(app, client):
     ).encode()
     with app.app_context():
         indicators.apply_import(indicators.plan_import(read_rows(data, "m.csv")), "m.csv", "t")
-    sign_in(client, "pcv_rep")
+    sign_in(client, "officer")
     xlsx = client.get("/feedback/download/measures-3.xlsx?term=Summer+2023")
     assert _sheet(xlsx.data)[1][0][:2] == ("'" + HOSTILE[0], "s")
     csv = client.get("/feedback/download/measures-3.csv?term=Summer+2023").data
@@ -378,7 +378,7 @@ def test_a_measure_named_as_a_formula_downloads_as_text(app, client):
 
 
 def test_hidden_numbers_never_reach_the_page(hand_counted, client):
-    sign_in(client, "pcv_rep")
+    sign_in(client, "officer")
     page = client.get("/feedback/?term=Summer+2023").get_data(as_text=True)
     table = page[page.index('id="q-all-types-views-included"') :]
     table = table[: table.index("</table>")]
@@ -393,12 +393,18 @@ def test_hidden_numbers_never_reach_the_page(hand_counted, client):
 )
 @pytest.mark.parametrize("url", ["/feedback/", "/feedback/download/by-term.csv"])
 def test_feedback_pages_by_role(client, role, status, url):
+    """Nothing is published: a rep is told the figures are being prepared (a download has
+    no file to give)."""
     if role:
         sign_in(client, role)
     reply = client.get(url)
+    if role == "pcv_rep" and "download" in url:
+        status = 404
     assert reply.status_code == status
     if role is None:
         assert "/sign-in" in reply.location
+    if role == "pcv_rep":
+        assert "are being prepared" in reply.get_data(as_text=True)
 
 
 def test_the_tab_with_every_survey_answered(app, client):
@@ -411,7 +417,7 @@ def test_the_tab_with_every_survey_answered(app, client):
                 Response.submitted_at >= start, Response.submitted_at < end
             )
         )
-    sign_in(client, "pcv_rep")
+    sign_in(client, "officer")
     page = client.get("/feedback/?term=Summer+2023").get_data(as_text=True)
     assert f"{in_summer} people sent answers" in page
     by_term = page[page.index('id="by-term"') :]
@@ -435,7 +441,7 @@ def test_the_tab_with_every_survey_answered(app, client):
 
 
 def test_charts_are_svg_with_a_text_alternative_and_no_repeated_ids(hand_counted, client):
-    sign_in(client, "pcv_rep")
+    sign_in(client, "officer")
     page = client.get("/feedback/?term=Summer+2023").get_data(as_text=True)
     # Each of the six charts (one per grouping: who filled it in, how people answered)
     # twice: for a wide screen and, labels above bars, for a phone.

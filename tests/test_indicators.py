@@ -789,7 +789,7 @@ def test_a_stored_name_with_a_control_character_still_downloads(app, client):
         # (PostgreSQL cannot store a NUL at all.)
         db.session.execute(update(Indicator).values(name="Plans\x0bin\x1b20 weeks"))
         db.session.commit()
-    sign_in(client, "pcv_rep")
+    sign_in(client, "officer")
     xlsx = client.get("/feedback/download/measures-3.xlsx?term=Summer+2023")
     assert xlsx.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.data)).active

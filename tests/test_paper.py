@@ -562,7 +562,7 @@ def test_the_tab_shows_how_people_answered_under_the_terms_protection(app, clien
     # others be (17 less them would give it away).
     assert by_channel.get("Phone", "hidden") in ("fewer than 5", "hidden")
     assert "hidden" in (by_channel["Online"], by_channel["Paper"])
-    sign_in(client, "pcv_rep")
+    sign_in(client, "officer")
     page = client.get(f"/feedback/?term={term.name}").get_data(as_text=True)
     assert "How people answered" in page
     csv = client.get(f"/feedback/download/by-channel.csv?term={term.name}")

@@ -350,14 +350,17 @@ def _outcome_feedback(
     )
 
 
-def build_content(term: Term, version: int | None = None) -> BulletinContent:
+def build_content(
+    term: Term, version: int | None = None, *, drafts: bool = True
+) -> BulletinContent:
     """Everything a bulletin for `term` shows: the figures of its published release (the
     newest version, or `version`) or its draft, and the officers' words (frozen once the
     bulletin is published). A term with no bulletin written, no answers or no measures
     still gives a whole bulletin, which says what is missing. LookupError for a version
-    not published."""
+    not published; publishing.readers.NotPublished for a draft when `drafts` is False (a
+    reader who sees published versions only)."""
     bulletin = words_for(term)
-    figures = publishing.figures_for(term, version)
+    figures = publishing.figures_for(term, version, drafts=drafts)
     summary, tables = figures.release.summary, figures.release.tables
     start, end = term.bounds()
     questions = tables.questions

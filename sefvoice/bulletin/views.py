@@ -26,6 +26,8 @@ from ..feedback.charts import web_svgs
 from ..jobs import service as jobs
 from ..models import Bulletin
 from ..pictures import PictureRefused, read_picture
+from ..publishing import service as publishing
+from ..publishing.readers import NotPublished, not_published_page, sees_drafts
 from ..terms import Term, calendar
 from ..urls import public_root
 from . import service
@@ -195,24 +197,46 @@ def _asked_version() -> int | None:
 
 
 def _content(term: Term) -> BulletinContent:
+    """The bulletin's content for the reader; publishing.NotPublished for a draft term's
+    when the reader sees published versions only."""
     try:
-        return build_content(term, _asked_version())
+        return build_content(term, _asked_version(), drafts=sees_drafts(current_user))
+    except NotPublished:
+        raise
     except LookupError:
         abort(404)
 
 
+def _not_published(term: Term, endpoint: str, what: str) -> tuple[str, int]:
+    """A draft term's bulletin, asked for by a rep: the published terms' bulletins."""
+    published = {t.name for t in publishing.terms_shown(drafts=False)}
+    terms = calendar()
+    links = [
+        (f"{b.term_name}", url_for(endpoint, slug=terms.named(b.term_name).slug))
+        for b in service.bulletins()
+        if b.term_name in published
+    ]
+    return not_published_page(term, what, links)
+
+
 @bp.get("/<slug>/")
 @role_required("pcv_rep")
-def show(slug: str) -> str:
+def show(slug: str) -> str | tuple[str, int]:
     term, _ = found(slug)
-    return render_page(_content(term))
+    try:
+        return render_page(_content(term))
+    except NotPublished:
+        return _not_published(term, ".show", "The bulletin")
 
 
 @bp.get("/<slug>/easy-read")
 @role_required("pcv_rep")
-def easy_read(slug: str) -> str:
+def easy_read(slug: str) -> str | tuple[str, int]:
     term, _ = found(slug)
-    return render_easy_read(build_easy_read(_content(term)), slug)
+    try:
+        return render_easy_read(build_easy_read(_content(term)), slug)
+    except NotPublished:
+        return _not_published(term, ".easy_read", "The easy-read bulletin")
 
 
 @bp.get("/<slug>/<any(bulletin, 'easy-read'):edition>.<any(pdf, html, docx):kind>")

@@ -1,16 +1,20 @@
-"""The feedback tab and its downloads. Reps and officers only; every number is protected."""
+"""The feedback tab and its downloads. Reps and officers only; every number is protected.
+A term not yet published is shown to officers and admins only (publishing.readers);
+a rep asking for one is told its figures are being prepared."""
 
 from __future__ import annotations
 
 import weakref
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth import audit, role_required
 from ..models import utcnow
 from ..publishing import service as publishing
+from ..publishing.readers import NotPublished, not_published_page, sees_drafts
 from ..publishing.service import TermFigures, notes
 from ..release.service import Publication
 from ..release.shown import Rules
@@ -26,16 +30,25 @@ EXPORTS = {  # Werkzeug adds "; charset=utf-8" to text types itself
 }
 
 
+def _drafts() -> bool:
+    return sees_drafts(current_user)
+
+
 def _chosen_term():
-    """The term asked for (?term=Summer 2023), else the newest with responses; 404 if unknown."""
-    available = publishing.terms_shown()
+    """The term asked for (?term=Summer 2023), else the newest the reader may see (with
+    responses, or published for a reader who sees published versions only); 404 if
+    unknown."""
+    available = publishing.terms_shown(_drafts())
     asked = request.args.get("term")
     if asked:
         try:
             return calendar().named(asked), available
         except ValueError:
             abort(404)
-    return (available[0] if available else calendar().term_at(utcnow())), available
+    if available:
+        return available[0], available
+    every = publishing.terms_shown()  # none published yet: the newest, being prepared
+    return (every[0] if every else calendar().term_at(utcnow())), available
 
 
 def _figures(term) -> TermFigures:
@@ -43,9 +56,16 @@ def _figures(term) -> TermFigures:
     else the draft; 404 for a version not published."""
     asked = request.args.get("version")
     try:
-        return publishing.figures_for(term, int(asked) if asked else None)
+        return publishing.figures_for(term, int(asked) if asked else None, drafts=_drafts())
+    except NotPublished:
+        raise
     except (ValueError, LookupError):
         abort(404)
+
+
+def _not_published(term, status: int = 200) -> tuple[str, int]:
+    links = [(t.name, url_for(".tab", term=t.name)) for t in publishing.terms_shown(drafts=False)]
+    return not_published_page(term, "Feedback", links, status)
 
 
 RENDERED_KEPT = 64
@@ -85,9 +105,12 @@ def _figures_html(release: Publication, version: str | None, rules: Rules) -> Ma
 
 @bp.get("/")
 @role_required("pcv_rep")
-def tab() -> str:
+def tab() -> str | tuple[str, int]:
     term, available = _chosen_term()
-    figures = _figures(term)
+    try:
+        figures = _figures(term)
+    except NotPublished:
+        return _not_published(term)
     summary, tables = figures.release.summary, figures.release.tables
     return render_template(
         "feedback/tab.html",
@@ -102,11 +125,14 @@ def tab() -> str:
 
 @bp.get("/download/<table_id>.<kind>")
 @role_required("pcv_rep")
-def download(table_id: str, kind: str) -> HttpResponse:
+def download(table_id: str, kind: str) -> HttpResponse | tuple[str, int]:
     if kind not in EXPORTS:
         abort(404)
     term, _ = _chosen_term()
-    figures = _figures(term)
+    try:
+        figures = _figures(term)
+    except NotPublished:
+        return _not_published(term, 404)  # no file: the page says why
     tables = figures.release.tables
     table = next((t for t in tables.every_table() if t.id == table_id), None)
     if table is None:

@@ -16,7 +16,7 @@ from .indicator import Import, Indicator, IndicatorValue, IndicatorValueHistory
 from .job import JOB_STATES, Job, JobFile, JobFilePart
 from .paper import PaperBatch, PaperCopy
 from .register import CLOSED, WE_DID_STATUSES, WeDid, WeDidChange, YouSaid, YouSaidTheme
-from .release import PublishedBulletin, PublishedRelease
+from .release import DraftRelease, PublishedBulletin, PublishedRelease
 from .survey import (
     CHANNELS,
     Answer,
@@ -48,6 +48,7 @@ __all__ = [
     "CommentReview",
     "Commitment",
     "DemoMark",
+    "DraftRelease",
     "EasyReadLine",
     "Import",
     "Indicator",

@@ -1,6 +1,6 @@
 """Published releases: each term's figures as they were published, one row per version,
 never changed once written; and a bulletin's officer-written words, frozen when it is
-published."""
+published; and the draft of a term not yet published, kept for every server to read."""
 
 from __future__ import annotations
 
@@ -33,6 +33,27 @@ class PublishedRelease(db.Model):
     # knows, for protecting later versions (read only when publishing).
     facts: Mapped[dict] = mapped_column(JSON, deferred=True)
     changes: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class DraftRelease(db.Model):
+    """A term's draft as counted and protected, for every app server to read instead of
+    counting it again: kept by the term, the disclosure rules, the other settings and code
+    it was made by (`settings`, a digest) and the data it was counted from (`fingerprint`,
+    a digest of publishing.drafts.fingerprint()). `record` holds its summary and tables as
+    a published version's record holds them. A row counted from data that has since
+    changed is deleted when the next draft is kept."""
+
+    __tablename__ = "draft_release"
+    __table_args__ = (UniqueConstraint("term_name", "min_count", "min_base", "settings"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term_name: Mapped[str] = mapped_column(String(40))
+    min_count: Mapped[int]
+    min_base: Mapped[int]
+    settings: Mapped[str] = mapped_column(String(64))
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+    counted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    record: Mapped[dict] = mapped_column(JSON)
 
 
 class PublishedBulletin(db.Model):

@@ -14,7 +14,7 @@ from ..release.service import Publication
 from ..release.shown import count
 from ..surveys.versions import charter
 from ..terms import Term
-from .record import encode
+from .record import encode, release_record
 
 
 def _pictures(definitions: list[SurveyDefinition]) -> dict[str, tuple[str, str]]:
@@ -73,8 +73,7 @@ def record_of(term: Term, release: Publication, definitions: list[SurveyDefiniti
     rules = release_service.rules()
     themes = approved_by_theme(end)
     return {
-        "summary": encode(summary),
-        "tables": encode(release.tables),
+        **release_record(release),
         "quotes": {str(n): encode(quotes_for(start, end, n)) for n in sorted(the_charter.outcomes)},
         "pictures": _pictures(definitions),
         "surveys": [{"slug": d.slug, "version": d.version, "title": d.title} for d in definitions],

@@ -10,10 +10,13 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ..terms import Term
+
+if TYPE_CHECKING:
+    from ..release.service import Publication
 
 
 @lru_cache(maxsize=1)
@@ -113,3 +116,15 @@ def decode(data: Any) -> Any:
 
 def _hashable(key: Any) -> Any:
     return tuple(key) if isinstance(key, list) else key
+
+
+def release_record(release: Publication) -> dict:
+    """A release's figures as a record holds them: its summary and its tables."""
+    return {"summary": encode(release.summary), "tables": encode(release.tables)}
+
+
+def release_from(record: dict) -> Publication:
+    """The release a record holds, as the objects it was written from."""
+    from ..release.service import Publication
+
+    return Publication(decode(record["summary"]), decode(record["tables"]))

@@ -30,7 +30,8 @@ from ..surveys.versions import current_surveys, definition_of
 from ..terms import Term, calendar
 from . import drafts
 from .contents import indicators_shown, record_of
-from .record import decode
+from .readers import NotPublished
+from .record import decode, release_from
 
 if TYPE_CHECKING:
     from ..feedback.comments import ApprovedComment
@@ -158,7 +159,7 @@ def _stored(row_id: int) -> Stored:
         look = {**look, "logo": base64.b64decode(logo) if logo else None}
     themes = record.get("themes")
     return Stored(
-        release=Publication(decode(record["summary"]), decode(record["tables"])),
+        release=release_from(record),
         quotes={int(k): decode(v) for k, v in record["quotes"].items()},
         pictures={k: tuple(v) for k, v in record["pictures"].items()},
         rules=Rules(record["rules"]["min_count"], record["rules"]["min_base"]),
@@ -182,10 +183,10 @@ def _status(row: PublishedRelease, rows: list[PublishedRelease]) -> Status:
     return Status(row.version, row.published_at, row.published_by, rows[-1].version, revisions)
 
 
-def figures_for(term: Term, version: int | None = None) -> TermFigures:
+def figures_for(term: Term, version: int | None = None, *, drafts: bool) -> TermFigures:
     """What the term's outputs show: a published version (the newest unless `version` is
-    given) or, for a term not published, the draft. LookupError for a version not
-    published."""
+    given) or, for a term not published, the draft (`drafts`: the reader may see drafts,
+    readers.sees_drafts; else NotPublished). LookupError for a version not published."""
     rows = versions_of(term)
     if rows:
         row = rows[-1] if version is None else next((r for r in rows if r.version == version), None)
@@ -203,6 +204,8 @@ def figures_for(term: Term, version: int | None = None) -> TermFigures:
             )
     if version is not None:
         raise LookupError(f"{term.name} has no version {version}")
+    if not drafts:
+        raise NotPublished(f"{term.name}'s figures are not published yet")
     return TermFigures(term, draft_release(term), Status(None), rules=release_service.rules())
 
 
@@ -231,11 +234,14 @@ def published_summaries(term: Term) -> dict[Term, FeedbackSummary]:
     return found
 
 
-def terms_shown() -> list[Term]:
+def terms_shown(drafts: bool = True) -> list[Term]:
     """Every term with responses or a published release, newest first (a published term
-    stays listed after the retention run deletes its answers)."""
+    stays listed after the retention run deletes its answers); without `drafts`, the
+    published terms only."""
     terms = calendar()
-    found = {*release_service.terms_with_responses(), *map(terms.named, published_terms())}
+    found = set(map(terms.named, published_terms()))
+    if drafts:
+        found.update(release_service.terms_with_responses())
     return sorted(found, reverse=True)
 
 

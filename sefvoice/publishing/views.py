@@ -14,6 +14,7 @@ from ..terms import Term, calendar
 from . import service
 from .forms import PublishForm
 from .jobs import PUBLISH_TERM
+from .readers import sees_drafts
 
 bp = Blueprint("publishing", __name__, url_prefix="/releases")
 
@@ -34,13 +35,17 @@ def index() -> str:
 
 
 def _term_page(term: Term, form: PublishForm, status: int = 200) -> tuple[str, int]:
+    """A term's versions; for those who see drafts, also what a revision would change (a
+    draft of the term's next version) or what publishing would freeze."""
     versions = service.versions_of(term)
+    drafts = sees_drafts(current_user)
     return render_template(
         "publishing/term.html",
         term=term,
         versions=versions,
-        pending=service.pending_revision(term) if versions else None,
-        frozen=service.what_is_frozen(term) if not versions else None,
+        drafts=drafts,
+        pending=service.pending_revision(term) if versions and drafts else None,
+        frozen=service.what_is_frozen(term) if not versions and drafts else None,
         form=form,
     ), status
 
