@@ -30,8 +30,8 @@ compare like with like; see FACTS):
   "hidden" when it is 10 or more; a "% positive" shown as "hidden" (not withheld) says
   its base and the people it needs are at least 10.
 
-Counts with no upper limit (a hidden total, say) are enumerated up to `cap` people in a
-group; `Range.unbounded` says a figure reached a value only the cap stopped.
+Groups are enumerated up to `cap` people each: a figure nothing published limits from
+above (a hidden total, say) reaches the cap.
 """
 
 from __future__ import annotations
@@ -97,11 +97,9 @@ class Reading:
 class Range:
     low: float = INF
     high: float = -INF
-    unbounded: bool = False
 
-    def add(self, value: int, at_cap: bool) -> None:
+    def add(self, value: int) -> None:
         self.low, self.high = min(self.low, value), max(self.high, value)
-        self.unbounded |= at_cap
 
 
 class Enumeration:
@@ -255,7 +253,6 @@ class Enumeration:
         found = {key: Range() for key in keys}
         questions = self.reading.questions
         for r in self.group_sizes():
-            at_cap = self.cap in r
             tables = [self.question_tables(q, r) for q in questions]
             if not all(tables):
                 continue
@@ -281,7 +278,7 @@ class Enumeration:
             for key in keys:
                 value = self.people(r, key)
                 if value is not None:
-                    found[key].add(value, at_cap)
+                    found[key].add(value)
             for i, (q, ts) in enumerate(zip(questions, tables, strict=True)):
                 usable = {s for s in by_score[i] if any(_add(p, s) in good[i + 1] for p in good[i])}
                 for t in ts:
@@ -290,12 +287,12 @@ class Enumeration:
                     for key in keys:
                         value = self.of_question(q, t, r, key)
                         if value is not None:
-                            found[key].add(value, at_cap)
+                            found[key].add(value)
             for s in good[-1]:
                 for key in keys:
                     value = self.of_scores(s, r, key)
                     if value is not None:
-                        found[key].add(value, at_cap)
+                        found[key].add(value)
         return found
 
 

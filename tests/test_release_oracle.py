@@ -229,12 +229,12 @@ def disagreements(release: ProtectedFigures, facts: frozenset[str], cap: int = 1
     for finding in findings:
         got = ranges[finding.key]
         assert got.low <= finding.value <= got.high, f"{finding.key}: the truth was not enumerated"
-        if finding.high == INF:  # nothing published limits it: the enumeration reached its cap
-            agrees = got.low == finding.low and got.unbounded
+        if finding.high == INF:  # nothing published limits it: nor its cap, in groups of `cap`
+            agrees = got.low == finding.low and got.high >= cap
         else:
             agrees = (got.low, got.high) == (finding.low, finding.high)
         if not agrees:
-            high = "no limit" if got.unbounded else got.high
+            high = f"{got.high} or more" if got.high >= cap else got.high
             found.append(
                 f"{' / '.join(finding.key)} (true {finding.value}): the audit says"
                 f" {finding.low} to {finding.high}, the enumeration {got.low} to {high}"
