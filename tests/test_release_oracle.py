@@ -378,3 +378,24 @@ def test_the_audit_matches_the_enumeration_without_the_facts_it_lacks(fact):
 def test_a_reader_who_knows_the_fact_narrows_nothing(fact):
     found = disagreements(_gap_release(fact), (FACTS - GAPS) | {fact})
     assert not found, f"{fact}: " + "; ".join(found)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the model reads a shown percentage as rounded half to even (round(62.5) is 62),"
+    " while every output rounds half up (63%): its facts about a share of exactly x.5% are"
+    " not what the page says",
+)
+def test_a_percentage_of_exactly_a_half_is_read_as_shown():
+    """12 people, all "me": 6 happy, 2 OK, 4 sad; 4 of the happy ones said the website
+    helped. The term's % positive pools 10 positive answers of 16: 62.5%, shown "63%"."""
+    people = _people(
+        (4, "me", {"feel": ["happy"], "site": ["yes"]}),
+        (2, "me", {"feel": ["happy"]}),
+        (2, "me", {"feel": ["ok"]}),
+        (4, "me", {"feel": ["sad"]}),
+    )
+    release = release_of(tiny_survey(("feel", "site")), people)
+    assert release.percent(("all",)).text == "63%"
+    found = disagreements(release, FACTS - GAPS)
+    assert not found, "; ".join(found)
