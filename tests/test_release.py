@@ -4,6 +4,7 @@ integer programme over the cells), on chosen cases and on hundreds of random rel
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
 from datetime import datetime
 
@@ -15,12 +16,14 @@ from hypothesis import strategies as st
 
 from sefvoice.definitions import load_charter, load_survey_file, parse_survey
 from sefvoice.demo import generate_responses
+from sefvoice.models import CHANNELS
 from sefvoice.release import service as release_service
 from sefvoice.release.grouped_counts import TermCounts, grouped_counts
 from sefvoice.release.keys import Grouping
 from sefvoice.release.protect import SHOWN
 from sefvoice.release.protected_figures import ProtectedFigures
 from sefvoice.release.shown import Rules
+from sefvoice.release.versions import read_facts
 from sefvoice.surveys.versions import current_surveys, definition_of
 from sefvoice.terms import calendar
 
@@ -42,18 +45,21 @@ FILLED_BY = Grouping("filled_by", "by-filled-by", "By who filled it in", "Who", 
 
 
 def _counts(definitions, responses) -> TermCounts:
-    """Grouped counts from responses given as (slug, filled_by, {question: [options]}); a
-    question left out was skipped."""
+    """Grouped counts from responses given as (slug, filled_by, {question: [options]}), or
+    (slug, filled_by, answers, channel) to count by channel too; a question left out was
+    skipped."""
+    columns = ["filled_by", "channel"] if any(len(r) == 4 for r in responses) else ["filled_by"]
     people, answered, chose = [], [], []
-    for slug, filled_by, answers in responses:
-        people.append((slug, filled_by, 1))
+    for slug, filled_by, answers, *channel in responses:
+        groups = (filled_by, *channel)[: len(columns)]
+        people.append((slug, *groups, 1))
         for question_id, options in answers.items():
-            answered.append((slug, question_id, filled_by, 1))
-            chose += [(slug, question_id, option, filled_by, 1) for option in options]
+            answered.append((slug, question_id, *groups, 1))
+            chose += [(slug, question_id, option, *groups, 1) for option in options]
     return TermCounts(
-        pd.DataFrame(people, columns=["slug", "filled_by", "n"]),
-        pd.DataFrame(answered, columns=["slug", "question_id", "filled_by", "n"]),
-        pd.DataFrame(chose, columns=["slug", "question_id", "option_id", "filled_by", "n"]),
+        pd.DataFrame(people, columns=["slug", *columns, "n"]),
+        pd.DataFrame(answered, columns=["slug", "question_id", *columns, "n"]),
+        pd.DataFrame(chose, columns=["slug", "question_id", "option_id", *columns, "n"]),
     )
 
 
@@ -97,7 +103,7 @@ questions:
     outcome: 3
     options:
       - {id: school, label: School, picture: p.svg, alt: A}
-      - {id: nobody, label: No one, picture: p.svg, alt: A}
+      - {id: nobody, label: No one, picture: p.svg, alt: A, exclusive: true}
   - id: weeks
     text: How many weeks?
     type: number
@@ -203,11 +209,18 @@ def releases(draw):
                 weights = [lean if o.positive else 1 - lean for o in question.options]
                 ids = [o.id for o in question.options]
                 if question.type == "multiple":
-                    answers[question.id] = sorted(set(rng.choices(ids, k=rng.randint(1, 2))))
+                    answers[question.id] = _several(question, rng)
                 else:
                     answers[question.id] = rng.choices(ids, weights)
             responses.append((survey.slug, rng.choice(GROUPS), answers))
     return surveys, responses
+
+
+def _several(question, rng: random.Random) -> list[str]:
+    """Answers to a multiple-choice question: one or two, an exclusive one ("No one") alone."""
+    chosen = set(rng.choices([o.id for o in question.options], k=rng.randint(1, 2)))
+    alone = [o.id for o in question.options if o.exclusive and o.id in chosen]
+    return alone[:1] if alone and rng.random() < 0.5 else sorted(chosen - set(alone) or alone)
 
 
 def _attacker_finds_nothing(release_input) -> None:
@@ -236,6 +249,64 @@ def test_the_attacker_finds_nothing_in_random_releases(release_input):
 @given(releases())
 def test_the_attacker_finds_nothing_in_many_random_releases(release_input):
     _attacker_finds_nothing(release_input)
+
+
+# Random revisions: small groups by who filled it in and by channel, "No one" ticked alone,
+# published; then late returns (and now and then a withdrawal) published as version 2.
+
+CHANNEL = Grouping("channel", "by-channel", "How people answered", "How", CHANNELS)
+WAYS = list(CHANNELS)
+
+
+@st.composite
+def revisions(draw, larger: bool = True):
+    survey = _small_survey("survey-0", only=("feel", "website", "help"))
+    rng = random.Random(draw(st.integers(0, 10**6)))
+    size = draw(st.integers(3, 8) | st.integers(10, 18) if larger else st.integers(3, 8))
+    lean = draw(st.floats(0.1, 0.9))
+
+    def person(ways: list[str]) -> tuple:
+        answers = {}
+        for question in survey.questions:
+            if question.optional and rng.random() < 0.3:
+                continue
+            if question.type == "multiple":
+                answers[question.id] = _several(question, rng)
+            else:
+                weights = [lean if o.positive else 1 - lean for o in question.options]
+                answers[question.id] = rng.choices([o.id for o in question.options], weights)
+        return (survey.slug, rng.choice(GROUPS), answers, rng.choice(ways))
+
+    first = [person(["online"] * 6 + WAYS) for _ in range(size)]
+    late = [person(["paper", "phone", "with_help"]) for _ in range(draw(st.integers(1, 2)))]
+    withdrawn = draw(st.integers(0, 1)) if size > 3 else 0
+    return survey, first, first[withdrawn:] + late
+
+
+def _revision_is_safe(revision_input) -> None:
+    """Version 1 published; version 2 protected against it; the attacker, knowing both
+    versions, narrows nothing in either (nor the answers of the people added or
+    withdrawn)."""
+    survey, first, second = revision_input
+    groupings = [FILLED_BY, CHANNEL]
+    published = ProtectedFigures([survey], groupings, _counts([survey], first), RULES)
+    assert not _unsafe(published)
+    earlier = [read_facts(1, json.loads(json.dumps(published.facts())))]
+    revised = ProtectedFigures([survey], groupings, _counts([survey], second), RULES, earlier)
+    assert not _unsafe(revised)
+
+
+@settings(max_examples=2, derandomize=True, **RANDOM_RELEASES)
+@given(revisions(larger=False))
+def test_the_attacker_finds_nothing_in_random_revisions(revision_input):
+    _revision_is_safe(revision_input)
+
+
+@pytest.mark.slow
+@settings(max_examples=30, derandomize=True, **RANDOM_RELEASES)
+@given(revisions())
+def test_the_attacker_finds_nothing_in_many_random_revisions(revision_input):
+    _revision_is_safe(revision_input)
 
 
 # Bases that say what they mean

@@ -1,0 +1,70 @@
+"""How many figures each test term's published release hides.
+
+    python bench/hidden.py
+
+For each term of tests/release_terms.py (built as the app stores responses, on a fresh
+SQLite database each, then published), prints the figures shown as not a number ("fewer
+than 5", "hidden", "too few answers") and the figures in all (release_terms.hidden_figures
+says which count). The revised term has a row per version. Takes about two minutes: the
+40-person term and the revision each need about a minute of solving.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPOSITORY))
+
+from flask_migrate import upgrade  # noqa: E402
+
+from sefvoice import create_app  # noqa: E402
+from sefvoice.config import EASYREAD_DIR, STATIC_DIR  # noqa: E402
+from sefvoice.definitions import load_charter, load_survey_file, survey_files  # noqa: E402
+from sefvoice.extensions import db  # noqa: E402
+from sefvoice.surveys import versions as survey_versions  # noqa: E402
+from tests import release_terms as terms  # noqa: E402
+
+
+def _app(folder: str, name: str):
+    url = f"sqlite:///{Path(folder) / name}.db"
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "CHECK_MIGRATED": False, "SECRET_KEY": "bench"}
+    )
+    app.instance_path = folder
+    charter = load_charter(EASYREAD_DIR)
+    with app.app_context():
+        upgrade()
+        survey_versions.store_definitions(
+            [load_survey_file(path, charter, STATIC_DIR) for path in survey_files(EASYREAD_DIR)]
+        )
+    return app
+
+
+def main() -> None:
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="sefvoice-hidden-") as folder:
+        for index, (name, build) in enumerate(terms.SCENARIOS.items()):
+            app = _app(folder, f"term{index}")
+            started = time.perf_counter()
+            published = build(app)
+            seconds = time.perf_counter() - started
+            versions = len(published.audits)
+            for version in range(1, versions + 1):
+                hidden, figures = terms.hidden_figures(app, published.term, version)
+                label = name if versions == 1 else f"{name} (version {version})"
+                rows.append((label, hidden, figures, seconds))
+            with app.app_context():
+                db.engine.dispose()
+    width = max(len(r[0]) for r in rows)
+    print(f"{'scenario':<{width}} | hidden | of figures | seconds to build and publish")
+    print(f"{'-' * width}-|--------|------------|-----------------------------")
+    for label, hidden, figures, seconds in rows:
+        print(f"{label:<{width}} | {hidden:>6} | {figures:>10} | {seconds:>6.0f}")
+
+
+if __name__ == "__main__":
+    main()

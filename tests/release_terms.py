@@ -1,0 +1,279 @@
+"""Terms of data for the disclosure-control tests, sent through the app's own functions.
+
+Each scenario stores its responses as the app does (online: start, save each answer,
+submit; paper, phone and with-help: the data-entry function staff use), dates them in
+its term, publishes the term (and, for a revision, publishes again after a late
+return), and says which term it is. `hidden_figures` counts what a term's published
+release shows as not a number.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import Flask
+from sqlalchemy import select
+
+from sefvoice import answer_tally
+from sefvoice.definitions import SurveyDefinition
+from sefvoice.extensions import db
+from sefvoice.models import Response
+from sefvoice.paper import service as paper
+from sefvoice.publishing import service as publishing
+from sefvoice.release import service as release_service
+from sefvoice.release.attack import Finding
+from sefvoice.surveys import held
+from sefvoice.surveys import versions as survey_versions
+from sefvoice.terms import Term, calendar
+
+PARENTS = "parent-carer-annual"
+NEW_PLAN = "new-ehcp-parent"
+YOUNG_PEOPLE = "young-people-quality-of-life"
+HIDDEN_LABELS = ("fewer than 5", "hidden", "too few answers")
+OFFICER = "officer@example.org"
+
+
+@dataclass
+class Person:
+    """One response: its survey, who filled it in, how it came in, and answers that differ
+    from the drawn ones ({question: [options]} or a number; None: skipped)."""
+
+    slug: str
+    filled_by: str = "me"
+    channel: str = "online"
+    answers: dict[str, list[str] | int | None] = field(default_factory=dict)
+
+
+def drawn_answers(
+    definition: SurveyDefinition, rng: random.Random
+) -> dict[str, list[str] | int | None]:
+    """Plausible answers to every question: an optional one skipped now and then, "No one"
+    ticked alone, no comments (a comment is not a figure)."""
+    answers: dict[str, list[str] | int | None] = {}
+    for question in definition.questions:
+        if question.type == "text" or (question.optional and rng.random() < 0.2):
+            answers[question.id] = None
+            continue
+        if question.type == "number":
+            answers[question.id] = rng.randint(question.min or 0, min(question.max or 60, 60))
+            continue
+        options = question.options
+        if question.type == "multiple":
+            alone = [o.id for o in options if o.exclusive]
+            others = [o.id for o in options if not o.exclusive]
+            if alone and rng.random() < 0.15:
+                answers[question.id] = alone[:1]
+            else:
+                answers[question.id] = sorted(set(rng.choices(others, k=rng.randint(1, 3))))
+            continue
+        weights = [3 if o.positive else 2 for o in options]
+        answers[question.id] = rng.choices([o.id for o in options], weights)
+    return answers
+
+
+def _online(survey, definition: SurveyDefinition, person: Person, answers: dict) -> int:
+    response_id, _ = held.start_response(survey, person.filled_by)
+    for question in definition.questions:
+        value = answers.get(question.id)
+        if value is None:
+            continue
+        if question.type == "number":
+            held.save_answer(response_id, question, number=value)
+        else:
+            held.save_answer(response_id, question, option_ids=value)
+    held.submit_response(response_id)
+    return response_id
+
+
+def _entered(app: Flask, survey, definition: SurveyDefinition, person: Person, answers) -> int:
+    """A paper, phone or with-help return, as staff enter it."""
+    reference = None
+    if person.channel == "paper":
+        batch = paper.print_batch(survey, 1, large_print=False)
+        (reference,) = paper.batch_references(batch.id)
+    stored = {}
+    for question in definition.questions:
+        value = answers.get(question.id)
+        if value is None:
+            continue
+        key = "number" if question.type == "number" else "option_ids"
+        stored[question.id] = {key: value}
+    with app.test_request_context():
+        entered = paper.enter_return(survey, person.channel, reference, person.filled_by, stored)
+    return entered.response_id
+
+
+def send(app: Flask, people: list[Person], term: str, seed: int = 0) -> None:
+    """Store each person's response, submitted on a day in `term`, and count them."""
+    rng = random.Random(seed)
+    with app.app_context():
+        found = calendar().named(term)
+        days = (found.ends_on - found.starts_on).days
+        for person in people:
+            survey = survey_versions.current_survey(person.slug)
+            definition = survey_versions.definition_of(survey)
+            answers = drawn_answers(definition, rng) | person.answers
+            if person.channel == "online":
+                response_id = _online(survey, definition, person, answers)
+            else:
+                response_id = _entered(app, survey, definition, person, answers)
+            day = found.starts_on + timedelta(days=rng.randint(1, days - 1))
+            db.session.get(Response, response_id).submitted_at = datetime(
+                day.year, day.month, day.day, 12
+            )
+            db.session.commit()
+        answer_tally.recount()
+
+
+def publish(app: Flask, term: str, reason: str = "") -> list[Finding]:
+    """Publish the term's next version, then attack it as published, with every version
+    published so far known (the attacker a revision is protected with): the attacker's best
+    range for every figure that must stay uncertain."""
+    with app.app_context():
+        found = calendar().named(term)
+        publishing.publish_term(found, OFFICER, reason)
+        rows = release_service.published_versions(found)
+        definitions = release_service.published_definitions(rows[0]) if len(rows) > 1 else None
+        earlier = release_service.earlier_versions(rows[:-1])
+        release = release_service.protected_figures_for(found, definitions, earlier)
+        # The release counted again is the one published: the same facts, cell for cell.
+        assert json.loads(json.dumps(release.facts())) == rows[-1].facts
+        return release.audit()
+
+
+# The scenarios: each sends its term's responses and publishes; returns the term's name and
+# the audit of each version as published.
+
+
+@dataclass
+class Published:
+    term: str
+    audits: list[list[Finding]]  # per version, oldest first
+
+
+def spring(app: Flask) -> Published:
+    """One survey of 30: 26 online, and 4 across paper, phone and with help."""
+    people = [Person(PARENTS) for _ in range(26)]
+    people += [
+        Person(PARENTS, "me", "paper"),
+        Person(PARENTS, "someone-for-me", "paper"),
+        Person(PARENTS, "me", "phone"),
+        Person(PARENTS, "me-with-help", "with_help"),
+    ]
+    send(app, people, "Spring 2023", seed=1)
+    return Published("Spring 2023", [publish(app, "Spring 2023")])
+
+
+def summer(app: Flask) -> Published:
+    """Several surveys, 40 people: a new-plan survey of 2, and 2 who had it filled in for
+    them."""
+    people = [Person(PARENTS, "me") for _ in range(20)]
+    people += [Person(PARENTS, "me-with-help") for _ in range(4)]
+    people += [Person(YOUNG_PEOPLE, "me") for _ in range(8)]
+    people += [Person(YOUNG_PEOPLE, "me-with-help") for _ in range(4)]
+    people += [Person(PARENTS, "someone-for-me"), Person(YOUNG_PEOPLE, "someone-for-me")]
+    people += [Person(NEW_PLAN, "me"), Person(NEW_PLAN, "me-with-help", "phone")]
+    people[3].channel, people[25].channel = "paper", "with_help"
+    send(app, people, "Summer 2023", seed=2)
+    return Published("Summer 2023", [publish(app, "Summer 2023")])
+
+
+def fifteen(app: Flask) -> Published:
+    """A term of 15 people: the Local Offer helped 4, partly 3, not 2 (each fewer than 5);
+    6 had not used it."""
+    local_offer = ["yes"] * 4 + ["some"] * 3 + ["no"] * 2 + ["not-used"] * 6
+    people = [
+        Person(PARENTS, "me" if i % 3 else "me-with-help", answers={"local-offer": [answer]})
+        for i, answer in enumerate(local_offer)
+    ]
+    send(app, people, "Autumn 2023", seed=3)
+    return Published("Autumn 2023", [publish(app, "Autumn 2023")])
+
+
+def no_one(app: Flask, everyone_school: bool = False) -> Published:
+    """30 parents: 29 said School helps their child (with others, or alone), and the 30th
+    "No one" (or School too)."""
+    helps = [["school"], ["school", "health"], ["school", "therapy"]]
+    people = [Person(PARENTS, answers={"who-helps": helps[i % 3]}) for i in range(29)]
+    people.append(
+        Person(PARENTS, answers={"who-helps": ["school" if everyone_school else "nobody"]})
+    )
+    send(app, people, "Spring 2024", seed=4)
+    return Published("Spring 2024", [publish(app, "Spring 2024")])
+
+
+def everyone_school(app: Flask) -> Published:
+    return no_one(app, everyone_school=True)
+
+
+def revision(app: Flask) -> Published:
+    """A term of 20 published; one with-help return dated in the term entered after; the
+    revision published as version 2."""
+    people = [Person(PARENTS, "me" if i % 4 else "me-with-help") for i in range(20)]
+    send(app, people, "Summer 2024", seed=5)
+    first = publish(app, "Summer 2024")
+    send(app, [Person(PARENTS, "me-with-help", "with_help")], "Summer 2024", seed=6)
+    second = publish(app, "Summer 2024", "One return entered late")
+    return Published("Summer 2024", [first, second])
+
+
+SCENARIOS: dict[str, Callable[[Flask], Published]] = {
+    "spring: one survey of 30, 4 not online": spring,
+    "summer: 40 people, a survey of 2, a group of 2": summer,
+    "a term of 15": fifteen,
+    "No one: 29 of 30 ticked School": no_one,
+    "No one: all 30 ticked School": everyone_school,
+    "a with-help return revises a published term": revision,
+}
+
+
+# Counting what a release hides
+
+
+def _is_figure(text: str) -> bool:
+    return text in HIDDEN_LABELS or any(c.isdigit() for c in text)
+
+
+def hidden_figures(app: Flask, term: str, version: int | None = None) -> tuple[int, int]:
+    """(figures shown as not a number, figures) in a published version of the term (the
+    latest unless `version` is given): every count and percentage of its own tables (the
+    summaries, the by-group tables, the term's row of the trend, each question's table)
+    and each question's % positive. Not figures: row names, how many questions a
+    scorecard pools, changes since last term, the measures (not counted from answers),
+    and blanks such as "no comparison"."""
+    with app.app_context():
+        release = publishing.figures_for(calendar().named(term), version).release
+    tables = release.tables
+    cells: list[str] = []
+    for table in [tables.by_outcome, tables.by_principle, *tables.groups, tables.by_term]:
+        skip = {
+            i for i, c in enumerate(table.columns) if c in ("Questions", "Change since last term")
+        }
+        for row in table.text_rows():
+            if table.id == "by-term" and row[0] != term:
+                continue
+            cells += [text for i, text in enumerate(row[1:], start=1) if i not in skip]
+    for result, table in tables.questions:
+        cells += [text for row in table.text_rows() for text in row[1:]]
+        cells.append(result.positive.text)
+    figures = [text for text in cells if _is_figure(text)]
+    return sum(text in HIDDEN_LABELS for text in figures), len(figures)
+
+
+def latest_version(app: Flask, term: str) -> int:
+    with app.app_context():
+        return len(publishing.versions_of(calendar().named(term)))
+
+
+def term_named(app: Flask, name: str) -> Term:
+    with app.app_context():
+        return calendar().named(name)
+
+
+def responses_stored(app: Flask) -> int:
+    with app.app_context():
+        return len(db.session.scalars(select(Response.id)).all())
