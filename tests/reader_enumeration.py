@@ -15,8 +15,10 @@ What a reader reads (`Reading`):
   one is in is left out of its table, so it is 0;
 - each percentage as shown, rounded half up: `x%` of a base means x - 0.5 <= 100 *
   part / base < x + 0.5; a question's "% positive" prints its base ("of 12 answers");
-- "too few answers" on a % positive: the people or answers it needs are fewer than 10 (the
-  release's model is told which of them: the stronger reader, taken here too);
+- a label on a percentage not shown says nothing more: "too few answers" stands exactly
+  where one of the counts it needs is published as under 10 (a number, or "fewer than 5"),
+  "hidden" elsewhere, so it is read off figures the reader has already (the reading checks
+  that each label is so);
 - how people answer: one answer to a one-answer question, at least one to a
   multiple-choice one, each answer at most once; everyone who responded answered each
   required question, and no one answered a question more than once.
@@ -25,10 +27,7 @@ And the facts a reader has that the release's model may not (each can be left ou
 compare like with like; see FACTS):
 
 - LISTED: a group row listed as "fewer than 5" is 1 to 4 (an empty group is left out);
-- EXCLUSIVE: an answer such as "No one" is never ticked with another;
-- LABELS: an answer's "%" says "too few answers" exactly when its base is under 10 and
-  "hidden" when it is 10 or more; a "% positive" shown as "hidden" (not withheld) says
-  its base and the people it needs are at least 10.
+- EXCLUSIVE: an answer such as "No one" is never ticked with another.
 
 Groups are enumerated up to `cap` people each: a figure nothing published limits from
 above (a hidden total, say) reaches the cap.
@@ -41,8 +40,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-LISTED, EXCLUSIVE, LABELS = "listed rows are at least 1", "exclusive answers", "labels"
-FACTS = frozenset({LISTED, EXCLUSIVE, LABELS})
+LISTED, EXCLUSIVE = "listed rows are at least 1", "exclusive answers"
+FACTS = frozenset({LISTED, EXCLUSIVE})
 Key = tuple[str, ...]
 INF = float("inf")
 
@@ -85,10 +84,6 @@ class Reading:
     counts: dict[Key, tuple[float, float]] = field(default_factory=dict)
     # (numerator key, denominator key) -> shown rounded percent
     percents: dict[tuple[Key, Key], int] = field(default_factory=dict)
-    below: list[Key] = field(default_factory=list)  # values under min_base
-    # LABELS: values of min_base or more ("hidden"), and under it ("too few answers")
-    at_least: list[Key] = field(default_factory=list)
-    label_below: list[Key] = field(default_factory=list)
     listed: list[Key] = field(default_factory=list)  # rows listed as "fewer than 5"
     min_base: int = 10
 
@@ -112,8 +107,6 @@ class Enumeration:
             for key in reading.listed:
                 low, high = self.counts[key]
                 self.counts[key] = (max(low, 1), high)
-        self.below = set(reading.below) | (set(reading.label_below) if LABELS in facts else set())
-        self.at_least = set(reading.at_least) if LABELS in facts else set()
 
     # Values of figures
 
@@ -171,14 +164,6 @@ class Enumeration:
         for key, (low, high) in self.counts.items():
             value = value_of(key)
             if value is not None and not low <= value <= high:
-                return False
-        for key in self.below:
-            value = value_of(key)
-            if value is not None and value >= self.reading.min_base:
-                return False
-        for key in self.at_least:
-            value = value_of(key)
-            if value is not None and value < self.reading.min_base:
                 return False
         for (part, whole), shown in self.reading.percents.items():
             top, bottom = value_of(part), value_of(whole)

@@ -31,7 +31,6 @@ from .reader_enumeration import (
     EXCLUSIVE,
     FACTS,
     INF,
-    LABELS,
     LISTED,
     Question,
     Reading,
@@ -43,7 +42,7 @@ RULES = Rules(min_count=5, min_base=10)
 GROUPS = {"me": "Me", "someone-for-me": "Someone for me"}
 GROUPING = Grouping("filled_by", "by-filled-by", "By who filled it in", "Who", GROUPS)
 # The facts a reader has that the release's model does not model yet.
-GAPS = frozenset({LISTED, LABELS})
+GAPS = frozenset({LISTED})
 SURVEY = """
 slug: tiny
 version: 1
@@ -121,6 +120,11 @@ def _count_fact(release: ProtectedFigures, key) -> tuple[float, float] | None:
     return None
 
 
+def _published_under_base(release: ProtectedFigures, key) -> bool:
+    text = release.count(key).text
+    return text == RULES.small or (text.replace(",", "").isdigit() and int(text) < RULES.min_base)
+
+
 def _percent(text: str) -> int | None:
     return int(text[:-1]) if text.endswith("%") else None
 
@@ -152,20 +156,20 @@ def read(release: ProtectedFigures) -> Reading:
         if fact is not None:
             reading.counts[key] = fact
 
+    def _check_label(text: str, gates) -> None:
+        """A percentage not shown says "too few answers" exactly where one of the counts it
+        needs is published as under 10: its label tells a reader nothing more."""
+        under = any(_published_under_base(release, g) for g in gates)
+        assert text == ("too few answers" if under else "hidden"), f"{text!r} beside {gates}"
+
     def read_percent(scope, text: str, gates) -> None:
         """A % positive: shown, "too few answers" or "hidden"."""
         positive, base = ("positive", *scope), ("base", *scope)
         shown = _percent(text)
         if shown is not None:
             reading.percents[(positive, base)] = shown
-        elif text == "too few answers":  # the model's reader is told which is below
-            below = [g for g in gates if release.value(g) < RULES.min_base and not release.shown(g)]
-            below += [base] if release.value(base) < RULES.min_base else []
-            reading.below += below
-        elif text == "hidden":
-            withheld = any(release.value(k) < RULES.min_base for k in (*gates, base))
-            if not withheld:
-                reading.at_least += [*gates, base]
+        elif text in ("too few answers", "hidden"):
+            _check_label(text, gates)
         elif text:
             raise AssertionError(f"a % positive shown as {text!r}")
 
@@ -184,10 +188,8 @@ def read(release: ProtectedFigures) -> Reading:
             shown = _percent(option.percent.text)
             if shown is not None:
                 reading.percents[(chose, base)] = shown
-            elif option.percent.text == "too few answers":
-                reading.label_below.append(base)
-            elif option.percent.text == "hidden":
-                reading.at_least.append(base)
+            elif option.percent.text:
+                _check_label(option.percent.text, (base,))
         if scored(question):
             scope = ("question", slug, question.id)
             if result.interval is not None:  # "of 12 answers": the base is printed
@@ -336,20 +338,26 @@ GAP_TERMS = {
             (1, "me", {"help": ["health", "school"], "site": ["no"]}),
         ),
     ),
-    # 10 people, 6 "me" and 4 "someone for me" (fewer than 5): the term's total is hidden,
-    # but its % positive says "hidden", not "too few answers", so at least 10 answered:
-    # with 6 + at most 4, exactly 10.
-    LABELS: (
-        ("feel",),
-        _people(
-            (3, "me", {"feel": ["ok"]}),
-            (3, "me", {"feel": ["sad"]}),
-            (2, "someone-for-me", {"feel": ["ok"]}),
-            (1, "someone-for-me", {"feel": ["sad"]}),
-            (1, "someone-for-me", {"feel": ["happy"]}),
-        ),
-    ),
 }
+
+
+# 10 people, 6 "me" and 4 "someone for me" (fewer than 5): had the term's % positive said
+# "hidden" because its base is 10 or more (and "too few answers" under 10), a reader would
+# know the hidden total is exactly 10.
+TERM_OF_TEN = _people(
+    (3, "me", {"feel": ["ok"]}),
+    (3, "me", {"feel": ["sad"]}),
+    (2, "someone-for-me", {"feel": ["ok"]}),
+    (1, "someone-for-me", {"feel": ["sad"]}),
+    (1, "someone-for-me", {"feel": ["happy"]}),
+)
+
+
+def test_a_percentage_label_is_read_off_published_counts_alone():
+    release = release_of(tiny_survey(("feel",)), TERM_OF_TEN)
+    assert not disagreements(release, FACTS - GAPS)
+    total = {f.key: f for f in release.audit()}.get(("respondents",))
+    assert total is None or total.safe
 
 
 def _gap_release(fact: str) -> ProtectedFigures:

@@ -7,8 +7,9 @@ when it also prints its base and a 95% interval, which gives both away). A reade
 - from a shown count, its value; from "fewer than 5", 0 to 4; from "hidden", at least 5
   (small counts would say "fewer than 5") unless the count was `withheld` (see below);
 - from a shown percentage, its counts (exact) or, rounded, `p - 0.5 <= 100 * positive /
-  base <= p + 0.5`, which is linear in the cells; from "too few answers", that its gate
-  figure (the people or answers it needs) is below the rule.
+  base <= p + 0.5`, which is linear in the cells; from a percentage not shown, nothing
+  more: it says "too few answers" exactly where one of its gates is published as under the
+  rule (a number under `min_base`, or "fewer than 5"), else "hidden" (`too_few_label`).
 
 Primary rules: a count below `min_count` is "fewer than 5"; a percentage needs its gate
 figures shown and at least `min_base`, and at least `min_count` answers on each side of it
@@ -194,19 +195,9 @@ class Pass:
                 facts.append(Known(percent.base, percent.base.value, percent.base.value))
             elif status == SHOWN:
                 facts += self._rounding(percent)
-            elif status == TOO_FEW:  # the label says the gate (or the base) is below the rule
-                # (Only the true reason: a reader who knows it is no weaker than one who
-                # knows "one of them".)
-                below = [
-                    self.counts[g].figure
-                    for g in percent.gates
-                    if counts[g] != SHOWN and self.counts[g].figure.value < rules.min_base
-                ]
-                if percent.base.value < rules.min_base:
-                    below.append(percent.base)
-                for figure in below:
-                    label = Figure(("too few", *key), figure.cells, 0, figure.coefficients)
-                    facts.append(Known(label, 0, rules.min_base - 1))
+            # A percentage not shown adds no fact: its label ("too few answers" where a gate
+            # is published as under min_base, else "hidden": too_few_label) is read off the
+            # gates' own published figures, which are facts above already.
         return facts + self.extra_known
 
     def _needed(self, figure: Figure) -> int:
@@ -355,16 +346,13 @@ class Pass:
 
     def _withhold(self, finding: Finding) -> None:
         """Replace the labels that pin a target ("fewer than 5", "hidden" meaning at least
-        5, "too few answers") with a plain "hidden" that says nothing of size."""
+        5) with a plain "hidden" that says nothing of size."""
         state, labels = self.state, {*finding.relied_on, finding.key}
         counts = [k for k in labels if k in state.counts and state.counts[k] in (SMALL, HIDDEN)]
-        percents = [k[1:] for k in labels if k[0] == "too few"]
-        if not counts and not percents:
+        if not counts:
             raise RuntimeError(f"cannot protect {finding}")
         for key in counts:
             state.counts[key] = WITHHELD
-        for key in percents:
-            state.percents[key] = HIDDEN
 
     def _all_safe(self, counts, percents, first: Key) -> bool:
         """True if no target can be narrowed; `first` is tried first (the likeliest)."""
@@ -387,6 +375,13 @@ class Pass:
             if self._all_safe(counts, percents, self.hidden_for[key]):
                 state.counts, state.percents = counts, percents
                 state.secondary.remove(key)
+
+
+def too_few_label(gates: Sequence[str | int], rules: Rules) -> bool:
+    """Whether a figure not shown says "too few answers" (else "hidden"), from its gates as
+    published alone: each a number shown, or a status (SMALL: "fewer than 5"). So the label
+    tells a reader nothing the gates do not."""
+    return any(g == SMALL or (isinstance(g, int) and g < rules.min_base) for g in gates)
 
 
 def protect(

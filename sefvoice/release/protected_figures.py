@@ -15,7 +15,7 @@ from .attack import Finding, Known
 from .finest_cells import Cells, Figure, make_cells, make_figures
 from .grouped_counts import TermCounts
 from .keys import Grouping, Key, base_key, scored
-from .protect import SHOWN, SMALL, TOO_FEW, WITHHELD, Count, Percent, protect
+from .protect import SHOWN, SMALL, WITHHELD, Count, Percent, protect, too_few_label
 from .shown import HIDDEN, Rules, Shown, percent_text, share
 from .versions import Earlier, stack, stored_facts
 
@@ -172,23 +172,31 @@ class ProtectedFigures:
     def shown(self, key: Key) -> bool:
         return self.protection.counts[key] == SHOWN
 
+    def _published(self, key: Key) -> str | int:
+        """A count as a reader has it: its number if shown, else its status."""
+        return self.value(key) if self.shown(key) else self.protection.counts[key]
+
+    def not_shown(self, gates: Sequence[Key]) -> Shown:
+        """The label of a figure not shown, from its gates as published alone (see
+        protect.too_few_label): it adds nothing to what a reader knows."""
+        published = [self._published(g) for g in gates]
+        return Shown(None, TOO_FEW_ANSWERS if too_few_label(published, self.rules) else HIDDEN)
+
     def percent(self, scope: tuple[str, ...]) -> Shown:
         """The % positive for a scope (("all",), ("survey", slug), (column, value) or
         ("question", slug, id)); '' where nothing there is scored."""
         status = self.protection.percents.get(("percent", *scope))
         if status is None:
             return Shown(None, "")
-        if status == TOO_FEW:
-            return Shown(None, TOO_FEW_ANSWERS)
         if status != SHOWN:
-            return Shown(None, HIDDEN)
+            return self.not_shown(self._pass.percents[("percent", *scope)].gates)
         return percent_text(share(self.value(("positive", *scope)), self.value(("base", *scope))))
 
     def share(self, key: Key, base: Key) -> Shown:
         """One count as a % of another, shown where both are."""
         n = self.value(base)
         if not (self.shown(key) and self.shown(base)) or n < self.rules.min_base:
-            return Shown(None, HIDDEN if n >= self.rules.min_base else TOO_FEW_ANSWERS)
+            return self.not_shown([base])
         return percent_text(share(self.value(key), n))
 
     def published_facts(self) -> list[Known]:

@@ -135,7 +135,7 @@ def question_result(
             median = _median(numbers)
             result.median = Shown(median, f"{number_text(median)} {question.unit}".strip())
         else:
-            result.median = Shown(None, "too few answers")
+            result.median = release.not_shown([answering])
         return result
     if not question.is_choice:
         return result
