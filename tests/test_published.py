@@ -303,6 +303,19 @@ def test_the_command_publishes_and_prints_the_version(data, database_url, monkey
     assert runner.invoke(main, ["release", "publish", "--term", "Summer 20x"]).exit_code == 2
 
 
+def test_publishing_refuses_a_release_the_attacker_can_narrow(data, monkeypatch):
+    """Were the protection ever to let a hidden figure be narrowed (here it hides nothing
+    beyond the first rules), publishing stores nothing."""
+    from sefvoice.release.protect import Pass
+
+    monkeypatch.setattr(Pass, "_first_unsafe", lambda *_: None)
+    with data.app_context():
+        summer = term(SUMMER)
+        with pytest.raises(publishing.PublishError, match="could narrow"):
+            publishing.publish_term(summer, "officer@example.org")
+        assert not publishing.versions_of(summer)
+
+
 def test_only_officers_publish_and_reps_see_who_published(data, client):
     sign_in(client, "pcv_rep")
     page = client.get("/releases/summer-2023").get_data(as_text=True)

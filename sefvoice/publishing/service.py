@@ -325,7 +325,8 @@ def check_reason(term: Term, reason: str) -> str:
 def publish_term(term: Term, actor: str, reason: str = "") -> int:
     """Store the term's release as a new version and return its number: version 1, or a
     revision (which needs a reason, and changes to publish) protected against every
-    version before it."""
+    version before it. The attacker checks it first (PublishError if a hidden figure could
+    be narrowed: the protection should never allow it)."""
     reason = check_reason(term, reason)
     rows = versions_of(term)
     if rows:
@@ -342,6 +343,11 @@ def publish_term(term: Term, actor: str, reason: str = "") -> int:
         changes = []
     version = rows[-1].version + 1 if rows else 1
     term_release = release.summary.release
+    # The attacker checks what is about to be frozen, every version before it known (a
+    # revision's release is protected over them all): in whole numbers, every figure.
+    unsafe = [f.key for f in term_release.audit() if not f.safe] if term_release else []
+    if unsafe:
+        raise PublishError(f"a reader could narrow {len(unsafe)} hidden figures: not published")
     db.session.add(
         PublishedRelease(
             term_name=term.name,
