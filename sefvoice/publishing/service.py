@@ -344,8 +344,8 @@ def publish_term(term: Term, actor: str, reason: str = "") -> int:
     version = rows[-1].version + 1 if rows else 1
     term_release = release.summary.release
     # The attacker checks what is about to be frozen, every version before it known (a
-    # revision's release is protected over them all): in whole numbers, every figure.
-    unsafe = [f.key for f in term_release.audit() if not f.safe] if term_release else []
+    # revision's release is protected over them all).
+    unsafe = term_release.unsafe() if term_release else []
     if unsafe:
         raise PublishError(f"a reader could narrow {len(unsafe)} hidden figures: not published")
     db.session.add(

@@ -131,6 +131,7 @@ class Pass:
             if percent.exact:
                 self.percent_of[percent.base.key] = key
         self.public = set(public)
+        self.kept_hidden: set[Key] = set()  # hidden because it must be: never tried again
         self._keep(kept or {})
         self._hide_changes()
 
@@ -151,8 +152,8 @@ class Pass:
     def _hide_changes(self) -> None:
         """In a revision, hide each count that an earlier version showed too where how
         many of the people added or removed since gave that answer is a target: both
-        numbers together would give it. (The passes below show one again where that is
-        safe, so this only saves trying them one at a time.)"""
+        numbers together would give it, so none is tried again: showing it would pin how
+        many of them gave that answer."""
         state = self.state
         for target in self.extra_targets:
             key = target.key[1:]
@@ -161,6 +162,7 @@ class Pass:
                 state.counts, state.percents = self._hide(state.counts, state.percents, key)
                 state.secondary.append(key)
                 self.hidden_for[key] = target.key
+                self.kept_hidden.add(key)
 
     def _primary(self, percent: Percent) -> str:
         rules, gates = self.rules, [self.counts[g] for g in percent.gates]
@@ -363,7 +365,8 @@ class Pass:
     def _show_again(self) -> None:
         """Show again each further hidden figure the release can do without, largest first."""
         state = self.state
-        for key in sorted(state.secondary, key=lambda k: -self._figure(k).value):
+        tried = [k for k in state.secondary if k not in self.kept_hidden]
+        for key in sorted(tried, key=lambda k: -self._figure(k).value):
             counts, percents = dict(state.counts), dict(state.percents)
             if key in self.counts:
                 counts[key] = SHOWN

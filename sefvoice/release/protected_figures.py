@@ -210,6 +210,14 @@ class ProtectedFigures:
         version so that a revision can be protected against it."""
         return stored_facts(self.cells, self.published_facts())
 
+    def unsafe(self) -> list[Finding]:
+        """Every figure that must stay uncertain and that a reader could narrow: none, once
+        protected. Each safe one is proved so by whole-number values a reader cannot rule
+        out, or by the solver (whole numbers where the relaxation is not), so this is the
+        audit's verdict without the audit's exact range of every figure."""
+        state = self.protection
+        return [f for f in self._pass.attack(state.counts, state.percents) if not f.safe]
+
     def audit(self) -> list[Finding]:
         """The attacker's best range, in whole numbers, for every figure that must stay
         uncertain (every hidden count, small counts behind a hidden percentage, small
