@@ -4,9 +4,9 @@
 
 For each term of tests/release_terms.py (built as the app stores responses, on a fresh
 SQLite database each, then published), prints the figures shown as not a number ("fewer
-than 5", "hidden", "too few answers") and the figures in all (release_terms.hidden_figures
-says which count). The revised term has a row per version. Takes about two minutes: the
-40-person term and the revision each need about a minute of solving.
+than 5", "hidden", "too few answers", each counted too) and the figures in all
+(release_terms.hidden_labels says which count). The revised term has a row per
+version.
 """
 
 from __future__ import annotations
@@ -54,16 +54,25 @@ def main() -> None:
             seconds = time.perf_counter() - started
             versions = len(published.audits)
             for version in range(1, versions + 1):
-                hidden, figures = terms.hidden_figures(app, published.term, version)
+                labels, figures = terms.hidden_labels(app, published.term, version)
                 label = name if versions == 1 else f"{name} (version {version})"
-                rows.append((label, hidden, figures, seconds))
+                rows.append((label, labels, figures, seconds))
             with app.app_context():
                 db.engine.dispose()
     width = max(len(r[0]) for r in rows)
-    print(f"{'scenario':<{width}} | hidden | of figures | seconds to build and publish")
-    print(f"{'-' * width}-|--------|------------|-----------------------------")
-    for label, hidden, figures, seconds in rows:
-        print(f"{label:<{width}} | {hidden:>6} | {figures:>10} | {seconds:>6.0f}")
+    kinds = terms.HIDDEN_LABELS
+    print(
+        f"{'scenario':<{width}} | hidden | of figures | "
+        + " | ".join(kinds)
+        + " | seconds to build and publish"
+    )
+    print(f"{'-' * width}-|--------|------------|" + "|".join("-" * (len(k) + 2) for k in kinds))
+    for label, labels, figures, seconds in rows:
+        split = " | ".join(f"{labels[k]:>{len(k)}}" for k in kinds)
+        print(
+            f"{label:<{width}} | {sum(labels.values()):>6} | {figures:>10} | {split}"
+            f" | {seconds:>6.0f}"
+        )
 
 
 if __name__ == "__main__":

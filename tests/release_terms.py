@@ -3,7 +3,7 @@
 Each scenario stores its responses as the app does (online: start, save each answer,
 submit; paper, phone and with-help: the data-entry function staff use), dates them in
 its term, publishes the term (and, for a revision, publishes again after a late
-return), and says which term it is. `hidden_figures` counts what a term's published
+return), and says which term it is. `hidden_labels` counts what a term's published
 release shows as not a number.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -238,8 +239,9 @@ def _is_figure(text: str) -> bool:
     return text in HIDDEN_LABELS or any(c.isdigit() for c in text)
 
 
-def hidden_figures(app: Flask, term: str, version: int | None = None) -> tuple[int, int]:
-    """(figures shown as not a number, figures) in a published version of the term (the
+def hidden_labels(app: Flask, term: str, version: int | None = None) -> tuple[Counter[str], int]:
+    """(how many figures say each of "fewer than 5", "hidden" and "too few answers",
+    figures) in a published version of the term (the
     latest unless `version` is given): every count and percentage of its own tables (the
     summaries, the by-group tables, the term's row of the trend, each question's table)
     and each question's % positive. Not figures: row names, how many questions a
@@ -261,7 +263,7 @@ def hidden_figures(app: Flask, term: str, version: int | None = None) -> tuple[i
         cells += [text for row in table.text_rows() for text in row[1:]]
         cells.append(result.positive.text)
     figures = [text for text in cells if _is_figure(text)]
-    return sum(text in HIDDEN_LABELS for text in figures), len(figures)
+    return Counter(text for text in figures if text in HIDDEN_LABELS), len(figures)
 
 
 def latest_version(app: Flask, term: str) -> int:
