@@ -66,7 +66,8 @@ def main() -> None:
         + " | ".join(kinds)
         + " | seconds to build and publish"
     )
-    print(f"{'-' * width}-|--------|------------|" + "|".join("-" * (len(k) + 2) for k in kinds))
+    dashes = "|".join("-" * (len(k) + 2) for k in kinds)
+    print(f"{'-' * width}-|--------|------------|{dashes}|-----------------------------")
     for label, labels, figures, seconds in rows:
         split = " | ".join(f"{labels[k]:>{len(k)}}" for k in kinds)
         print(
