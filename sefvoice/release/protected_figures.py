@@ -16,7 +16,7 @@ from .finest_cells import Cells, Figure, make_cells, make_figures
 from .grouped_counts import TermCounts
 from .keys import Grouping, Key, base_key, scored
 from .protect import SHOWN, SMALL, WITHHELD, Count, Percent, protect, too_few_label
-from .shown import HIDDEN, Rules, Shown, percent_text, share
+from .shown import HIDDEN, Rules, Shown, number_text, percent_text, share
 from .versions import Earlier, stack, stored_facts
 
 TOO_FEW_ANSWERS = "too few answers"
@@ -40,6 +40,7 @@ class ProtectedFigures:
         answered = set(counts.respondents.loc[counts.respondents["n"] > 0, "slug"])
         definitions = [d for d in definitions if d.slug in answered]
         self.definitions, self.groupings, self.rules = definitions, list(groupings), rules
+        self.earlier = list(earlier)
         self.cells: Cells = make_cells(
             definitions, groupings, counts.respondents, counts.answering, counts.choices
         )
@@ -198,6 +199,28 @@ class ProtectedFigures:
         if not (self.shown(key) and self.shown(base)) or n < self.rules.min_base:
             return self.not_shown([base])
         return percent_text(share(self.value(key), n))
+
+    def median(self, slug: str, question_id: str, median: float | None, unit: str = "") -> Shown:
+        """A number question's median, shown over at least min_base answers whose number is
+        shown. In a revision, shown only where every earlier version that showed one had
+        the same median over the same answers, or min_count answers more or fewer at least:
+        else the two medians would tell on which side of the middle the few people added
+        or taken away answered."""
+        answering = ("answering", slug, question_id)
+        n = self.value(answering)
+        if median is None or not self.shown(answering) or n < self.rules.min_base:
+            return self.not_shown([answering])
+        for earlier in self.earlier:
+            before = earlier.medians.get((slug, question_id))
+            if before is None or before == (median, n):
+                continue
+            if abs(n - before[1]) < self.rules.min_count:
+                return Shown(
+                    None,
+                    f"{HIDDEN}: {n:,} answers, too close to the {before[1]:,}"
+                    f" of version {earlier.version} to show a change",
+                )
+        return Shown(median, f"{number_text(median)} {unit}".strip())
 
     def published_facts(self) -> list[Known]:
         """What a reader learns from this release alone."""

@@ -99,7 +99,7 @@ def earlier_versions(rows: list[PublishedRelease]) -> list[Earlier]:
     """What a reader of each published version knows (its stored facts)."""
     from .versions import read_facts
 
-    return [read_facts(row.version, row.facts) for row in rows]
+    return [read_facts(row.version, row.facts, row.record) for row in rows]
 
 
 def published_definitions(first: PublishedRelease) -> list[SurveyDefinition]:

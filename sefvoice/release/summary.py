@@ -13,7 +13,7 @@ from ..definitions import SurveyDefinition
 from ..terms import Term
 from ..words import noun
 from .keys import base_key, scored
-from .shown import Rules, Shown, half_up, number_text, percent_text, share
+from .shown import Rules, Shown, half_up, percent_text, share
 from .statistics import wilson_interval
 
 if TYPE_CHECKING:
@@ -129,13 +129,9 @@ def question_result(
         outcome=question.outcome,
         answering=release.count(answering),
     )
-    rules = release.rules
     if question.type == "number":
-        if release.shown(answering) and release.value(answering) >= rules.min_base:
-            median = _median(numbers)
-            result.median = Shown(median, f"{number_text(median)} {question.unit}".strip())
-        else:
-            result.median = release.not_shown([answering])
+        median = _median(numbers) if len(numbers) else None
+        result.median = release.median(slug, qid, median, question.unit)
         return result
     if not question.is_choice:
         return result

@@ -30,7 +30,7 @@ many gave that answer in all (an answer no one gave now, no one added gave).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -48,6 +48,8 @@ class Earlier:
     version: int
     cells: dict[tuple, int]  # each cell (kind, survey, question, answer, groups): its count
     facts: list[tuple[Key, list[tuple], np.ndarray, float, float]]  # key, cells, weights, range
+    # Each median it published, by (survey, question): (median, the answers it is over).
+    medians: dict[tuple[str, str], tuple[float, int]] = field(default_factory=dict)
 
 
 def _identity(row: tuple) -> tuple:
@@ -86,7 +88,20 @@ def stored_facts(cells: Cells, known: Sequence[Known]) -> dict:
     }
 
 
-def read_facts(version: int, stored: dict) -> Earlier:
+def published_medians(record: dict) -> dict[tuple[str, str], tuple[float, int]]:
+    """The medians a version's record shows, with the answers each is over (a median is
+    shown only beside its number of answers)."""
+    found = {}
+    for question in record.get("summary", {}).get("questions", []):
+        median, answering = question.get("median") or {}, question.get("answering") or {}
+        if median.get("value") is not None and answering.get("value") is not None:
+            key = (question["survey_slug"], question["question_id"])
+            found[key] = (float(median["value"]), int(answering["value"]))
+    return found
+
+
+def read_facts(version: int, stored: dict, record: dict | None = None) -> Earlier:
+    """A version's stored facts, and the medians its record (if given) shows."""
     rows = [tuple(row) for row in stored["cells"]]
     identities = [_identity(row[:-1]) for row in rows]
     facts = [
@@ -99,7 +114,8 @@ def read_facts(version: int, stored: dict) -> Earlier:
         )
         for key, cells, weights, low, high in stored["facts"]
     ]
-    return Earlier(version, {i: row[-1] for i, row in zip(identities, rows, strict=True)}, facts)
+    cells = {i: row[-1] for i, row in zip(identities, rows, strict=True)}
+    return Earlier(version, cells, facts, published_medians(record or {}))
 
 
 @dataclass
