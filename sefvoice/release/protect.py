@@ -161,7 +161,6 @@ class Pass:
             if changed and key in self.counts and state.counts[key] == SHOWN:
                 state.counts, state.percents = self._hide(state.counts, state.percents, key)
                 state.secondary.append(key)
-                self.hidden_for[key] = target.key
                 self.kept_hidden.add(key)
 
     def _primary(self, percent: Percent) -> str:
@@ -228,9 +227,8 @@ class Pass:
             if status != SHOWN and not empty:  # an empty group's answers are known: none
                 found += [f for f in (percent.positive, percent.other()) if f.value < small]
         found += [f for f in self.extra_targets if f.value < small]
-        return [
-            f for f in found if len(f.cells) and f.key not in self.public
-        ]  # a figure of no cells is 0 by definition
+        # A figure of no cells is 0 by definition; a public one, a reader has already.
+        return [f for f in found if len(f.cells) and f.key not in self.public]
 
     def attack(
         self,

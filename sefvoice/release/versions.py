@@ -160,10 +160,9 @@ def _then(cells: np.ndarray, weights: np.ndarray, changes: list[Change]):
 
 def _touched(frame: pd.DataFrame, block: np.ndarray, group_columns: list[str]) -> np.ndarray:
     """The cells of every survey and group (all groupings at once) with any change."""
-    by = ["slug", *group_columns]
-    keys = frame[by].astype(str).agg("\x1f".join, axis=1)
-    changed = set(keys[block != 0])
-    return np.flatnonzero(keys.isin(changed).to_numpy())
+    by = [frame[c] for c in ("slug", *group_columns)]
+    changed = pd.Series(block != 0, index=frame.index).groupby(by, dropna=False).transform("any")
+    return np.flatnonzero(changed.to_numpy())
 
 
 def _change_targets(
