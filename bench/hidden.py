@@ -3,10 +3,11 @@
     python bench/hidden.py
 
 For each term of tests/release_terms.py (built as the app stores responses, on a fresh
-SQLite database each, then published), prints the figures shown as not a number ("fewer
-than 5", "hidden", "too few answers", each counted too) and the figures in all
-(release_terms.hidden_labels says which count). The revised term has a row per
-version.
+SQLite database each, then published), prints the figures shown as not a number ("hidden",
+"too few answers", each counted too) and the figures in all (release_terms.hidden_labels
+says which count); and, for the latest version, how many counts and % positive the
+protection hid beyond the first rules (to protect others: each also hides the % beside it
+in its table). The revised term has a row per version.
 """
 
 from __future__ import annotations
@@ -53,10 +54,13 @@ def main() -> None:
             published = build(app)
             seconds = time.perf_counter() - started
             versions = len(published.audits)
+            further = terms.hidden_further(app, published.term)
             for version in range(1, versions + 1):
                 labels, figures = terms.hidden_labels(app, published.term, version)
                 label = name if versions == 1 else f"{name} (version {version})"
-                rows.append((label, labels, figures, seconds))
+                rows.append(
+                    (label, labels, figures, further if version == versions else None, seconds)
+                )
             with app.app_context():
                 db.engine.dispose()
     width = max(len(r[0]) for r in rows)
@@ -64,15 +68,15 @@ def main() -> None:
     print(
         f"{'scenario':<{width}} | hidden | of figures | "
         + " | ".join(kinds)
-        + " | seconds to build and publish"
+        + " | hidden further | seconds to build and publish"
     )
     dashes = "|".join("-" * (len(k) + 2) for k in kinds)
-    print(f"{'-' * width}-|--------|------------|{dashes}|-----------------------------")
-    for label, labels, figures, seconds in rows:
+    print(f"{'-' * width}-|--------|------------|{dashes}|----------------|-------------")
+    for label, labels, figures, further, seconds in rows:
         split = " | ".join(f"{labels[k]:>{len(k)}}" for k in kinds)
         print(
             f"{label:<{width}} | {sum(labels.values()):>6} | {figures:>10} | {split}"
-            f" | {seconds:>6.0f}"
+            f" | {'' if further is None else further:>14} | {seconds:>6.0f}"
         )
 
 

@@ -9,16 +9,17 @@ figure over them.
 
 What a reader reads (`Reading`):
 
-- each count as shown: a number is itself; "fewer than 5" is 0 to 4; "hidden" is 5 or
-  more (a count hidden to protect another was shown by the first rules, so is 5 or more),
-  except a count whose label is withheld ("hidden" saying nothing of size); a group no
-  one is in is left out of its table, so it is 0;
+- each count as shown: a number is itself; "hidden" says nothing of its size (a count
+  under 5 and one hidden to protect another both say it); a group no one is in is left
+  out of its table, so it is 0;
 - each percentage as shown, rounded half up: `x%` of a base means x - 0.5 <= 100 *
-  part / base < x + 0.5; a question's "% positive" prints its base ("of 12 answers");
+  part / base < x + 0.5; a question's "% positive" prints its base ("of 12 answers"); a
+  % positive of a group or the term is shown only over 10 people or more, so its people
+  are at least 10, whether their number is shown or not;
 - a label on a percentage not shown says nothing more: "too few answers" stands exactly
-  where one of the counts it needs is published as under 10 (a number, or "fewer than 5"),
-  "hidden" elsewhere, so it is read off figures the reader has already (the reading checks
-  that each label is so);
+  where one of the counts it needs is published as a number under 10, "hidden"
+  elsewhere, so it is read off figures the reader has already (the reading checks that
+  each label is so);
 - how people answer: one answer to a one-answer question, at least one to a
   multiple-choice one, each answer at most once; everyone who responded answered each
   required question, and no one answered a question more than once.
@@ -26,7 +27,7 @@ What a reader reads (`Reading`):
 And the facts a reader has that the release's model may not (each can be left out, to
 compare like with like; see FACTS):
 
-- LISTED: a group row listed as "fewer than 5" is 1 to 4 (an empty group is left out);
+- LISTED: a group row listed as "hidden" is at least 1 (an empty group is left out);
 - EXCLUSIVE: an answer such as "No one" is never ticked with another.
 
 Groups are enumerated up to `cap` people each: a figure nothing published limits from
@@ -84,7 +85,7 @@ class Reading:
     counts: dict[Key, tuple[float, float]] = field(default_factory=dict)
     # (numerator key, denominator key) -> shown rounded percent
     percents: dict[tuple[Key, Key], int] = field(default_factory=dict)
-    listed: list[Key] = field(default_factory=list)  # rows listed as "fewer than 5"
+    listed: list[Key] = field(default_factory=list)  # rows listed as "hidden"
     min_base: int = 10
 
 
@@ -105,7 +106,7 @@ class Enumeration:
         self.counts = dict(reading.counts)
         if LISTED in facts:
             for key in reading.listed:
-                low, high = self.counts[key]
+                low, high = self.counts.get(key, (0, INF))
                 self.counts[key] = (max(low, 1), high)
 
     # Values of figures

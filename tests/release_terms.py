@@ -34,7 +34,7 @@ from sefvoice.terms import Term, calendar
 PARENTS = "parent-carer-annual"
 NEW_PLAN = "new-ehcp-parent"
 YOUNG_PEOPLE = "young-people-quality-of-life"
-HIDDEN_LABELS = ("fewer than 5", "hidden", "too few answers")
+HIDDEN_LABELS = ("hidden", "too few answers")
 OFFICER = "officer@example.org"
 
 
@@ -132,18 +132,31 @@ def send(app: Flask, people: list[Person], term: str, seed: int = 0) -> None:
 
 def publish(app: Flask, term: str, reason: str = "") -> list[Finding]:
     """Publish the term's next version, then attack it as published, with every version
-    published so far known (the attacker a revision is protected with): the attacker's best
-    range for every figure that must stay uncertain."""
+    published so far known (the attacker a revision is protected with): the attacker's range
+    for every figure that must stay uncertain (`ProtectedFigures.audit`, not exact)."""
     with app.app_context():
         found = calendar().named(term)
         publishing.publish_term(found, OFFICER, reason)
-        rows = release_service.published_versions(found)
-        definitions = release_service.published_definitions(rows[0]) if len(rows) > 1 else None
-        earlier = release_service.earlier_versions(rows[:-1])
-        release = release_service.protected_figures_for(found, definitions, earlier)
+        release, latest = _latest(found)
         # The release counted again is the one published: the same facts, cell for cell.
-        assert json.loads(json.dumps(release.facts())) == rows[-1].facts
-        return release.audit()
+        assert json.loads(json.dumps(release.facts())) == latest.facts
+        return release.audit(exact=False)
+
+
+def _latest(term: Term):
+    """The term's latest published version counted again as it was protected, and its
+    stored row."""
+    rows = release_service.published_versions(term)
+    definitions = release_service.published_definitions(rows[0]) if len(rows) > 1 else None
+    earlier = release_service.earlier_versions(rows[:-1])
+    return release_service.protected_figures_for(term, definitions, earlier), rows[-1]
+
+
+def hidden_further(app: Flask, term: str) -> int:
+    """How many counts and percentages the term's latest version hides beyond the first
+    rules (to protect others)."""
+    with app.app_context():
+        return len(_latest(calendar().named(term))[0].protection.secondary)
 
 
 # The scenarios: each sends its term's responses and publishes; returns the term's name and
@@ -240,8 +253,8 @@ def _is_figure(text: str) -> bool:
 
 
 def hidden_labels(app: Flask, term: str, version: int | None = None) -> tuple[Counter[str], int]:
-    """(how many figures say each of "fewer than 5", "hidden" and "too few answers",
-    figures) in a published version of the term (the
+    """(how many figures say each of "hidden" and "too few answers", figures) in a
+    published version of the term (the
     latest unless `version` is given): every count and percentage of its own tables (the
     summaries, the by-group tables, the term's row of the trend, each question's table)
     and each question's % positive. Not figures: row names, how many questions a

@@ -130,11 +130,11 @@ def test_every_figure_is_the_published_one_or_absent_where_hidden(data):
         assert in_tens(int(point.figure.value)) in point.text
     shown = {key for key, figure in published.items() if figure.text and not figure.hidden}
     assert {p.key for p in points} == shown - {"answered"}
-    # The release hides views-included's % positive (its 3 "no"): no point, no number.
-    assert published["all-types/views-included"].hidden
-    assert "views" not in " ".join(p.text for p in edition.points)
-    # Published as "hidden" (which says nothing of why): kept back, not "too few people".
-    assert edition.outcomes[1].note == easy_read.wording()["told_us"]["kept_back"]
+    # views-included's 3 "no" is hidden with its 5 "partly" (each "hidden", which says
+    # nothing of size), so its % positive (6 of 14) is published, and has its point.
+    assert published["all-types/views-included"].text == "43%"
+    assert "all-types/views-included" in {p.key for p in points}
+    assert edition.outcomes[1].note is None  # every % positive of the outcome is shown
     assert edition.answered.figure == published["answered"]
     assert f"{published['answered'].text} people" in edition.answered.text
     # With a higher bar for percentages, the same figure is hidden, and so is its point.

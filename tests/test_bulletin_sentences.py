@@ -90,21 +90,23 @@ def test_the_easy_read_edition_shares_what_is_published_when_the_total_is_hidden
     told_us = wording()["told_us"]
     assert edition.answered.text == wording()["answered"]["hidden"]
     notes = [o.note for o in edition.outcomes]
-    assert not [note for note in notes if "any answers" in note]  # "too few to share any"
+    assert not [note for note in notes if note and "any answers" in note]  # "too few to share"
     points = [p.text for o in edition.outcomes for p in o.points]
     assert any("Cats" in text for text in points)
-    # views-included's % positive is published as "hidden": its outcome says answers are
-    # kept back, not that too few people answered (a hidden figure says nothing of size).
-    assert told_us["kept_back"] in notes and told_us["hidden"] not in notes
+    # No outcome says too few people answered: a hidden figure says nothing of size.
+    assert told_us["hidden"] not in notes and told_us["none"] not in notes
 
 
-def test_a_small_total_says_fewer_than_5_and_nothing_else(ctx):
-    content = build_content(term("Spring 2031"))  # no one answered: published "fewer than 5"
-    assert content.respondents.text == "fewer than 5" and not content.has_feedback
-    assert content.feedback_line.startswith("Fewer than 5 people sent survey answers")
+def test_a_small_total_is_said_to_be_hidden_and_nothing_else(ctx):
+    content = build_content(term("Spring 2031"))  # no one answered: under the rule
+    assert content.respondents.text == "hidden" and not content.has_feedback
+    assert content.feedback_line.startswith(
+        "The number of people who sent survey answers between 1 January and"
+    )
+    assert "is hidden to protect families" in content.feedback_line
     edition = build_easy_read(content)
-    assert edition.answered.text == wording()["answered"]["too_few"]
-    assert {o.note for o in edition.outcomes} == {wording()["told_us"]["none"]}
+    assert edition.answered.text == wording()["answered"]["hidden"]
+    assert {o.note for o in edition.outcomes} == {wording()["told_us"]["kept_back_all"]}
 
 
 def test_a_chart_says_why_no_figure_is_shown_as_the_figures_say_it():

@@ -129,7 +129,7 @@ def _all_types(slug: str = "all-types"):
 
 
 def _unsafe(release: ProtectedFigures) -> list:
-    return [f for f in release.audit() if not f.safe]
+    return release.unsafe()
 
 
 def test_a_small_option_takes_a_second_option_with_it():
@@ -137,7 +137,7 @@ def test_a_small_option_takes_a_second_option_with_it():
     answers = ["cats"] * 30 + ["dogs"] * 3
     responses = [("all-types", "me", {"pick-one": [a]}) for a in answers]
     release = ProtectedFigures([definition], [FILLED_BY], _counts([definition], responses), RULES)
-    assert release.count(("chose", "all-types", "pick-one", "dogs")).text == "fewer than 5"
+    assert release.count(("chose", "all-types", "pick-one", "dogs")).text == "hidden"
     # 33 answered, shown: the 30 goes too, or 33 - 30 would give the 3 away.
     assert release.count(("answering", "all-types", "pick-one")).text == "33"
     assert release.count(("chose", "all-types", "pick-one", "cats")).text == "hidden"
@@ -146,7 +146,8 @@ def test_a_small_option_takes_a_second_option_with_it():
 
 
 def test_two_small_counts_that_make_a_shown_total_say_nothing_of_size():
-    """7 people, 3 and 4 by survey: "fewer than 5" for both would say each is 3 or 4."""
+    """7 people, 3 and 4 by survey: "fewer than 5" for both would say each is 3 or 4; each
+    says "hidden", which says nothing of its size."""
     first, second = _all_types("first"), _all_types("second")
     responses = [("first", "me", {})] * 2 + [("first", "me-with-help", {})]
     responses += [("second", "someone-for-me", {})] * 4
@@ -156,6 +157,40 @@ def test_two_small_counts_that_make_a_shown_total_say_nothing_of_size():
     assert release.count(("respondents",)).text == "7"
     labels = {release.count(("respondents", "survey", s)).text for s in ("first", "second")}
     assert labels == {"hidden"}
+    assert not _unsafe(release)
+
+
+def test_a_count_hidden_to_protect_another_says_nothing_of_its_size():
+    """13 people: 6 happy, 7 OK, none sad. Hiding the 7 protects the 0, as long as "hidden"
+    does not say "5 or more" (it would put sad at 13 - 6 - 5 = 2 at most, and take the
+    happy 6, the question's % positive and more with it)."""
+    definition = _small_survey("small", only=("feel",))
+    answers = ["happy"] * 6 + ["ok"] * 7
+    responses = [("small", "me", {"feel": [a]}) for a in answers]
+    release = ProtectedFigures([definition], [FILLED_BY], _counts([definition], responses), RULES)
+    shown = {key: release.count(key).text for key in release.protection.counts}
+    assert shown[("chose", "small", "feel", "sad")] == "hidden"
+    assert shown[("chose", "small", "feel", "ok")] == "hidden"
+    assert [k for k, text in shown.items() if text == "hidden" and release.value(k) >= 5] == [
+        ("chose", "small", "feel", "ok")
+    ]
+    assert shown[("chose", "small", "feel", "happy")] == "6"
+    assert release.percent(("question", "small", "feel")).text == "46%"
+    assert not _unsafe(release)
+
+
+def test_a_rounded_percentage_stays_beside_its_hidden_total():
+    """A survey of 3 beside one of 30: the term's total must be hidden (30 + 3 = 33 would
+    give the 3 away), but its % positive, over 33 answers, need not be: shown, it says only
+    that the total is at least 10, which the attacker is told."""
+    first, second = _small_survey("first", only=("feel",)), _small_survey("second", only=("feel",))
+    responses = [("first", "me", {"feel": [a]}) for a in ["happy"] * 14 + ["ok"] * 16]
+    responses += [("second", "me", {"feel": ["happy"]})] * 3
+    release = ProtectedFigures(
+        [first, second], [FILLED_BY], _counts([first, second], responses), RULES
+    )
+    assert release.count(("respondents",)).text == "hidden"
+    assert release.percent(("all",)).text == "52%"  # 17 of 33
     assert not _unsafe(release)
 
 
@@ -179,7 +214,7 @@ def test_a_small_survey_cannot_be_recovered_from_any_table(app):
         summary = release_service.publication_for(term).summary
     assert not _unsafe(release)
     by_survey = {row.name: row.respondents.text for row in summary.group("by-survey").rows}
-    assert by_survey["Parent carer survey"] in ("fewer than 5", "hidden")
+    assert by_survey["Parent carer survey"] == "hidden"
     assert release.protection.secondary  # something more had to be hidden
 
 

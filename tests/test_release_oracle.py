@@ -22,7 +22,7 @@ import yaml
 from sefvoice.definitions import parse_survey
 from sefvoice.definitions.model import ONE_ANSWER_TYPES
 from sefvoice.release.keys import Grouping, base_key, scored
-from sefvoice.release.protect import HIDDEN, SHOWN, SMALL, WITHHELD
+from sefvoice.release.protect import SHOWN
 from sefvoice.release.protected_figures import ProtectedFigures
 from sefvoice.release.shown import Rules
 from sefvoice.release.summary import group_tables, question_results
@@ -110,19 +110,13 @@ def _count_fact(release: ProtectedFigures, key) -> tuple[float, float] | None:
     status, text = release.protection.counts[key], release.count(key).text
     if status == SHOWN:
         return (int(text.replace(",", "")),) * 2
-    if status == SMALL:
-        assert text == RULES.small
-        return (0, RULES.min_count - 1)
-    if status == HIDDEN:
-        assert text == "hidden"
-        return (RULES.min_count, INF)
-    assert status == WITHHELD and text == "hidden"
+    assert text == "hidden"  # under the rule or hidden to protect another: no size
     return None
 
 
 def _published_under_base(release: ProtectedFigures, key) -> bool:
     text = release.count(key).text
-    return text == RULES.small or (text.replace(",", "").isdigit() and int(text) < RULES.min_base)
+    return text.replace(",", "").isdigit() and int(text) < RULES.min_base
 
 
 def _percent(text: str) -> int | None:
@@ -168,6 +162,9 @@ def read(release: ProtectedFigures) -> Reading:
         shown = _percent(text)
         if shown is not None:
             reading.percents[(positive, base)] = shown
+            for gate in gates:  # shown only over at least 10 people, hidden or not
+                low, high = reading.counts.get(gate, (0, INF))
+                reading.counts[gate] = (max(low, RULES.min_base), high)
         elif text in ("too few answers", "hidden"):
             _check_label(text, gates)
         elif text:
@@ -205,7 +202,7 @@ def read(release: ProtectedFigures) -> Reading:
             people = (
                 ("respondents", *scope) if scope[0] != "survey" else ("respondents", "survey", slug)
             )
-            if row.respondents.text == RULES.small:
+            if row.respondents.hidden:
                 reading.listed.append(people)
             read_percent(scope, row.positive.text, (people,))
     # Groups left out of their table: no one is in them.
@@ -311,8 +308,8 @@ def _people(*groups: tuple[int, str, Answers]) -> list[tuple[str, Answers]]:
 
 
 GAP_TERMS = {
-    # 11 "me" and 1 "someone for me": the second group's row is listed as "fewer than 5",
-    # and a listed group is never empty, so it is 1 to 4, not 0 to 4.
+    # 11 "me" and 1 "someone for me": the second group's row is listed (as "hidden"), and
+    # a listed group is never empty, so it is at least 1.
     LISTED: (
         ("feel",),
         _people(
@@ -322,8 +319,8 @@ GAP_TERMS = {
             (1, "someone-for-me", {"feel": ["happy"]}),
         ),
     ),
-    # "No one" is ticked alone: with 12 people, 6 of whom ticked Health, "No one" (hidden,
-    # so 5 or more) is 5 or 6.
+    # "No one" is ticked alone: with 12 people, 6 of whom ticked Health, "No one" is at
+    # most the 6 who did not.
     EXCLUSIVE: (
         ("site", "help"),
         _people(

@@ -239,11 +239,12 @@ class BulletinContent:
         rules = self.rules
         return [
             "The survey figures count the answers sent during the term. To keep families"
-            f" anonymous, a number below {rules.min_count} is shown as “fewer than"
-            f" {rules.min_count}”, and a percentage needs at least {rules.min_base} answers."
-            " Some other numbers are shown as “hidden”: the tables are checked together, as"
-            " a reader could add them up and take them away, and a number is hidden wherever"
-            " showing it would let someone work out a small number. We hide as few as we can.",
+            f" anonymous, a number below {rules.min_count} is not shown, and a percentage"
+            f" needs at least {rules.min_base} answers. Some other numbers are not shown"
+            " either: the tables are checked together, as a reader could add them up and take"
+            " them away, and a number is hidden wherever showing it would let someone work out"
+            " a small number. Both say “hidden”, so “hidden” tells nothing about how big a"
+            " number is. We hide as few as we can.",
             "“% positive” counts the answers that each survey marks as positive, such as"
             " “Yes” or a happy face, out of everyone who answered the question, except people"
             " who said it does not apply to them (we give that number beside it). The figures"

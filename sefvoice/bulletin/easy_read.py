@@ -70,7 +70,7 @@ def wording_problems() -> list[str]:
 def fixed_lines(data: dict) -> list[str]:
     """Every fixed sentence a reader sees, placeholders filled with a typical value."""
     sample = {"term": "Summer 2023", "count": "220", "next": "Autumn 2023"}
-    lines = [*data["intro"], *(data["answered"][k] for k in ("line", "too_few", "hidden"))]
+    lines = [*data["intro"], *(data["answered"][k] for k in ("line", "hidden"))]
     lines += [data["told_us"][key] for key in NOTES]
     lines += [data["you_said"]["none"], *data["you_said"]["status"].values()]
     lines += [point["line"] for point in data["take_part"]["points"]]
@@ -241,13 +241,12 @@ def outcome_note(section: Section, points: list[Point], content: BulletinContent
     safe, which says nothing of how many); None when every figure is shown."""
     notes = wording()["told_us"]
     if not content.has_feedback:
-        small = status(content.respondents, content.rules) == "small"
-        return notes["none"] if small else notes["kept_back_all"]
+        return notes["kept_back_all"]
     results = section.feedback.results
     figures = [r.positive for r in results if r.positive.text]
     if not figures:
         return notes["not_counted"] if results else notes["not_asked"]
-    kept = {status(f, content.rules) for f in figures if f.hidden}
+    kept = {status(f) for f in figures if f.hidden}
     if not kept:
         return None
     if kept == {"too few"}:
@@ -278,8 +277,7 @@ def build_easy_read(content: BulletinContent) -> EasyReadEdition:
     answered = words["answered"]
     count_line = {
         "shown": answered["line"].format(count=content.respondents.text),
-        "small": answered["too_few"],
-    }.get(status(content.respondents, content.rules), answered["hidden"])
+    }.get(status(content.respondents), answered["hidden"])
     outcomes = []
     for section in content.outcomes:
         number = int(section.key.removeprefix("outcome-"))

@@ -1,11 +1,10 @@
 """The bulletin's sentences about its figures, each chosen from what is published.
 
 A figure reaches the bulletin as a `Shown` value, already through disclosure control: a
-number, "fewer than 5" (its true value is under 5, and saying so is safe), "hidden" (kept
-back to protect a small number elsewhere: its true value may be anything), or "too few
-answers" (a percentage whose base is under the rule). A sentence says only what that
-status says: "fewer than 5 people" only where the published figure says so, "hidden" said
-plainly as hidden, never as "too few". The web page, the PDF and the Word document take
+number, "hidden" (under the rule, or kept back to protect a small number elsewhere: its
+true value may be anything), or "too few answers" (a percentage whose base is published
+as under the rule). A sentence says only what that status says: "hidden" said plainly as
+hidden, never as "few" or "too few". The web page, the PDF and the Word document take
 their sentences from here, through the bulletin's content.
 """
 
@@ -48,15 +47,10 @@ def people_line(
     )
     answered = ", ".join(f"{name.lower()} {shown.text}" for name, shown in channels)
     how = f" How people answered: {answered}." if answered else ""
-    match status(respondents, rules):
+    match status(respondents):
         case "shown":
             people = f"{respondents.text} {noun('person', respondents.value)}"
             return f"{people} sent survey answers {between}.{how}"
-        case "small":
-            return (
-                f"Fewer than {rules.min_count} people sent survey answers in {term.name}:"
-                " too few to report without the risk that someone could be recognised."
-            )
         case _:
             return (
                 f"The number of people who sent survey answers {between} is hidden to"

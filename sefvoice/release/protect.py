@@ -4,14 +4,15 @@ Everything a release can show is a `Count` (a figure printed as a number) or a `
 (positive answers out of a base, printed as a rounded percentage; with its exact counts
 when it also prints its base and a 95% interval, which gives both away). A reader learns:
 
-- from a shown count, its value; from "fewer than 5", 0 to 4; from "hidden", at least 5
-  (small counts would say "fewer than 5") unless the count was `withheld` (see below);
+- from a shown count, its value; from "hidden", nothing of its size: every count not shown
+  says "hidden", whether it is under the rule or hidden to protect another (as official
+  statistics mark both with one symbol), so the label cannot narrow it;
 - from a shown percentage, its counts (exact) or, rounded, `p - 0.5 <= 100 * positive /
   base <= p + 0.5`, which is linear in the cells; from a percentage not shown, nothing
-  more: it says "too few answers" exactly where one of its gates is published as under the
-  rule (a number under `min_base`, or "fewer than 5"), else "hidden" (`too_few_label`).
+  more: it says "too few answers" exactly where one of its gates is published as a number
+  under `min_base`, else "hidden" (`too_few_label`).
 
-Primary rules: a count below `min_count` is "fewer than 5"; a percentage needs its gate
+Primary rules: a count below `min_count` is hidden; a percentage needs its gate
 figures shown and at least `min_base`, and at least `min_count` answers on each side of it
 (positive and not). The cells that must stay uncertain (the targets) are every count not
 shown, the positive and other answers behind a percentage not shown when either is small,
@@ -22,8 +23,7 @@ Secondary suppression, with the attacker (attack.py) in the loop:
    whole values, we hide a further figure that the attacker's best range relied on (the
    published figures its linear relaxation shows to be binding): the smallest one whose
    hiding alone makes the target safe; else the smallest pair that does; else the one
-   that widens its range most; else the broadest. Where only small counts' own "fewer than
-   5" bounds pin it, those counts are `withheld`: shown as "hidden", with no hint of size.
+   that widens its range most; else the broadest.
 2. Then each further figure hidden in step 1 is tried again, largest first, and shown
    again if the release stays safe. So every figure hidden beyond the primary rules is
    needed: showing any one of them again would let a small count be narrowed.
@@ -40,7 +40,7 @@ from .attack import Attack, Finding, Known
 from .finest_cells import Cells, Figure, Key
 from .shown import Rules, half_up, share
 
-SHOWN, SMALL, HIDDEN, WITHHELD, TOO_FEW = "shown", "small", "hidden", "withheld", "too few"
+SHOWN, SMALL, HIDDEN, TOO_FEW = "shown", "small", "hidden", "too few"
 CHANGE = " since version "  # in a change's label ("added since version 1", versions.py)
 
 
@@ -62,7 +62,7 @@ class Percent:
     key: Key
     positive: Figure
     base: Figure
-    gates: tuple[Key, ...]  # counts that must be shown, each at least min_base
+    gates: tuple[Key, ...]  # counts that must be at least min_base (and shown, if exact)
     exact: bool  # its base and interval are printed too, so both counts are known
 
     def other(self) -> Figure:
@@ -76,7 +76,7 @@ class Percent:
 class Protection:
     """Which figures a release shows, and what the attacker can make of the hidden ones."""
 
-    counts: dict[Key, str]  # SHOWN, SMALL, HIDDEN or WITHHELD
+    counts: dict[Key, str]  # SHOWN, SMALL (under the rule) or HIDDEN (to protect another)
     percents: dict[Key, str]  # SHOWN, HIDDEN or TOO_FEW
     secondary: list[Key] = field(default_factory=list)  # hidden beyond the primary rules
 
@@ -138,14 +138,12 @@ class Pass:
     def _keep(self, kept: dict[Key, str]) -> None:
         """Start from the statuses an earlier version published (`kept`: a figure's key,
         or a percentage's, and how it was shown there): what it did not show as a number
-        stays hidden, with no more said of it than it said."""
+        stays hidden."""
         state = self.state
         for key, status in kept.items():
             if key in self.counts and status != SHOWN:
                 if state.counts[key] == SHOWN:
                     state.counts, state.percents = self._hide(state.counts, state.percents, key)
-                if status == WITHHELD:
-                    state.counts[key] = WITHHELD
             elif key in self.percents and status != SHOWN and state.percents[key] == SHOWN:
                 state.percents[key] = HIDDEN
 
@@ -178,15 +176,11 @@ class Pass:
     # What a reader knows, and what must stay uncertain
 
     def known(self, counts: dict[Key, str], percents: dict[Key, str]) -> list[Known]:
-        rules, facts = self.rules, []
+        facts = []
         for key, status in counts.items():
             figure = self.counts[key].figure
-            if status == SHOWN:
+            if status == SHOWN:  # a count not shown says "hidden", which tells nothing
                 facts.append(Known(figure, figure.value, figure.value))
-            elif status == SMALL:
-                facts.append(Known(figure, 0, rules.min_count - 1))
-            elif status == HIDDEN:
-                facts.append(Known(figure, rules.min_count, np.inf))
         for key, status in percents.items():
             percent = self.percents[key]
             if status == SHOWN and percent.exact:
@@ -196,6 +190,12 @@ class Pass:
                 facts.append(Known(percent.base, percent.base.value, percent.base.value))
             elif status == SHOWN:
                 facts += self._rounding(percent)
+                # Shown, it says each of its gates is at least min_base, hidden or not.
+                facts += [
+                    Known(self.counts[g].figure, self.rules.min_base, np.inf)
+                    for g in percent.gates
+                    if counts[g] != SHOWN
+                ]
             # A percentage not shown adds no fact: its label ("too few answers" where a gate
             # is published as under min_base, else "hidden": too_few_label) is read off the
             # gates' own published figures, which are facts above already.
@@ -249,13 +249,14 @@ class Pass:
     # Secondary suppression
 
     def _hide(self, counts, percents, key: Key) -> tuple[dict, dict]:
-        """Hide a shown figure, and the percentages it is a gate of (a percentage whose
-        base is hidden would give the base away)."""
+        """Hide a shown figure, and the exact percentages it is a gate of (one that prints
+        its base would give the base away; a rounded one stays, its gate known only to be
+        at least min_base)."""
         counts, percents = dict(counts), dict(percents)
         if key in self.counts:
             counts[key] = HIDDEN
             for percent in self.gated_by.get(key, ()):
-                if percents[percent] == SHOWN:
+                if percents[percent] == SHOWN and self.percents[percent].exact:
                     percents[percent] = HIDDEN
         else:
             percents[self.percent_of[key]] = HIDDEN
@@ -327,8 +328,8 @@ class Pass:
                 state.counts, state.percents = self._hide(state.counts, state.percents, key)
                 state.secondary.append(key)
                 self.hidden_for[key] = finding.key
-            if not keys:  # only labels pin it: withhold them
-                self._withhold(finding)
+            if not keys:
+                raise RuntimeError(f"cannot protect {finding}")
         self._show_again()
         return state
 
@@ -343,16 +344,6 @@ class Pass:
                 return finding, target
             safe.add(target.key)
         return None
-
-    def _withhold(self, finding: Finding) -> None:
-        """Replace the labels that pin a target ("fewer than 5", "hidden" meaning at least
-        5) with a plain "hidden" that says nothing of size."""
-        state, labels = self.state, {*finding.relied_on, finding.key}
-        counts = [k for k in labels if k in state.counts and state.counts[k] in (SMALL, HIDDEN)]
-        if not counts:
-            raise RuntimeError(f"cannot protect {finding}")
-        for key in counts:
-            state.counts[key] = WITHHELD
 
     def _all_safe(self, counts, percents, first: Key) -> bool:
         """True if no target can be narrowed; `first` is tried first (the likeliest)."""
@@ -370,7 +361,8 @@ class Pass:
                 counts[key] = SHOWN
             else:
                 percent = self.percent_of[key]
-                if any(counts[g] != SHOWN for g in self.percents[percent].gates):
+                exact, gates = self.percents[percent].exact, self.percents[percent].gates
+                if exact and any(counts[g] != SHOWN for g in gates):
                     continue
                 percents[percent] = SHOWN
             if self._all_safe(counts, percents, self.hidden_for[key]):
@@ -380,9 +372,9 @@ class Pass:
 
 def too_few_label(gates: Sequence[str | int], rules: Rules) -> bool:
     """Whether a figure not shown says "too few answers" (else "hidden"), from its gates as
-    published alone: each a number shown, or a status (SMALL: "fewer than 5"). So the label
-    tells a reader nothing the gates do not."""
-    return any(g == SMALL or (isinstance(g, int) and g < rules.min_base) for g in gates)
+    published alone: each a number shown, or a status (a count not shown, which says
+    nothing of its size). So the label tells a reader nothing the gates do not."""
+    return any(isinstance(g, int) and g < rules.min_base for g in gates)
 
 
 def protect(

@@ -15,7 +15,7 @@ from .attack import Finding, Known
 from .finest_cells import Cells, Figure, make_cells, make_figures
 from .grouped_counts import TermCounts
 from .keys import Grouping, Key, base_key, scored
-from .protect import SHOWN, SMALL, WITHHELD, Count, Percent, protect, too_few_label
+from .protect import SHOWN, Count, Percent, protect, too_few_label
 from .shown import HIDDEN, Rules, Shown, number_text, percent_text, share
 from .versions import Earlier, stack, stored_facts
 
@@ -66,15 +66,14 @@ class ProtectedFigures:
 
     def _kept(self, latest: Earlier) -> dict[Key, str]:
         """How the latest version showed each count and percentage, read from the facts it
-        published: a count known exactly was shown, one known only as a range had a label,
-        one not named was withheld; a percentage was shown if its counts or its rounding
-        were published."""
+        published: a count known exactly was shown, any other was hidden; a percentage was
+        shown if its counts or its rounding were published."""
         exact = {key for key, _, _, low, high in latest.facts if low == high}
         named = {key for key, *_ in latest.facts}
         kept: dict[Key, str] = {}
         for count in self._counts():
             key = count.figure.key
-            kept[key] = SHOWN if key in exact else HIDDEN if key in named else WITHHELD
+            kept[key] = SHOWN if key in exact else HIDDEN
         for percent in self._percents():
             shown = (
                 percent.positive.key in exact
@@ -162,8 +161,6 @@ class ProtectedFigures:
         status, n = self.protection.counts[key], self.figures[key].value
         if status == SHOWN:
             return Shown(n, f"{n:,}")
-        if status == SMALL:
-            return Shown(None, self.rules.small)
         return Shown(None, HIDDEN)
 
     def listed(self, key: Key) -> bool:
@@ -235,15 +232,14 @@ class ProtectedFigures:
 
     def unsafe(self) -> list[Finding]:
         """Every figure that must stay uncertain and that a reader could narrow: none, once
-        protected. Each safe one is proved so by whole-number values a reader cannot rule
-        out, or by the solver (whole numbers where the relaxation is not), so this is the
-        audit's verdict without the audit's exact range of every figure."""
-        state = self.protection
-        return [f for f in self._pass.attack(state.counts, state.percents) if not f.safe]
+        protected (see `audit`, without `exact`)."""
+        return [f for f in self.audit(exact=False) if not f.safe]
 
-    def audit(self) -> list[Finding]:
-        """The attacker's best range, in whole numbers, for every figure that must stay
-        uncertain (every hidden count, small counts behind a hidden percentage, small
-        numbers of people skipping a question)."""
+    def audit(self, exact: bool = True) -> list[Finding]:
+        """The attacker's range for every figure that must stay uncertain (every hidden
+        count, small counts behind a hidden percentage, small numbers of people skipping a
+        question): with `exact`, its best range in whole numbers; without, a range each
+        end of which whole-number values a reader cannot rule out reach, so a figure said
+        to be safe is (the verdict, sooner)."""
         state = self.protection
-        return self._pass.attack(state.counts, state.percents, exact=True)
+        return self._pass.attack(state.counts, state.percents, exact=exact)

@@ -1,8 +1,9 @@
 """How a figure is published: the rules (settable in config), and each number as shown.
 
-- a count below `min_count` (default 5) is shown as "fewer than 5";
+- a count below `min_count` (default 5) is not shown;
 - a percentage is shown only where at least `min_base` (default 10) people answered;
-- anything else hidden (see protect.py for why and how) is shown as "hidden".
+- a count not shown says "hidden", whether under the rule or hidden to protect another
+  (see protect.py for why and how); a percentage on too small a base, "too few answers".
 
 Every number is rounded once, where it is shown, half away from zero (`half_up`): 12.5%
 is "13%", as readers and spreadsheets round, never Python's round-half-to-even ("12%").
@@ -93,12 +94,10 @@ def percent(part: float, base: int, rules: Rules, hidden: bool = False, places: 
     return percent_text(share(part, base), places)
 
 
-def status(figure: Shown, rules: Rules) -> str:
+def status(figure: Shown) -> str:
     """What a published figure says of its true value, from what is shown alone: "shown"
-    (the number), "small" (under `min_count`), "too few" (a percentage on too small a
-    base), "hidden" (anything: kept back to protect another figure) or "none" (no figure)."""
+    (the number), "too few" (a percentage on too small a base), "hidden" (anything: under
+    the rule, or kept back to protect another figure) or "none" (no figure)."""
     if not figure.hidden:
         return "shown"
-    return {rules.small: "small", TOO_FEW_ANSWERS: "too few", HIDDEN: "hidden"}.get(
-        figure.text, "none"
-    )
+    return {TOO_FEW_ANSWERS: "too few", HIDDEN: "hidden"}.get(figure.text, "none")
