@@ -15,18 +15,21 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from math import inf
 
 from flask import Flask
 from sqlalchemy import select
 
 from sefvoice import answer_tally
+from sefvoice.auth import service as auth_service
 from sefvoice.definitions import SurveyDefinition
 from sefvoice.extensions import db
-from sefvoice.models import Response
+from sefvoice.feedback import comments
+from sefvoice.models import Response, User
 from sefvoice.paper import service as paper
 from sefvoice.publishing import service as publishing
 from sefvoice.release import service as release_service
-from sefvoice.release.attack import Finding
+from sefvoice.release.attack import Finding, Known, attack
 from sefvoice.surveys import held
 from sefvoice.surveys import versions as survey_versions
 from sefvoice.terms import Term, calendar
@@ -36,24 +39,27 @@ NEW_PLAN = "new-ehcp-parent"
 YOUNG_PEOPLE = "young-people-quality-of-life"
 HIDDEN_LABELS = ("hidden", "too few answers")
 OFFICER = "officer@example.org"
+MODERATOR = "moderator@example.org"
+COMMENT = "anything-else"  # every survey's free-text question
 
 
 @dataclass
 class Person:
     """One response: its survey, who filled it in, how it came in, and answers that differ
-    from the drawn ones ({question: [options]} or a number; None: skipped)."""
+    from the drawn ones ({question: [options]}, a number, or a comment's text; None:
+    skipped)."""
 
     slug: str
     filled_by: str = "me"
     channel: str = "online"
-    answers: dict[str, list[str] | int | None] = field(default_factory=dict)
+    answers: dict[str, list[str] | int | str | None] = field(default_factory=dict)
 
 
 def drawn_answers(
     definition: SurveyDefinition, rng: random.Random
 ) -> dict[str, list[str] | int | None]:
     """Plausible answers to every question: an optional one skipped now and then, "No one"
-    ticked alone, no comments (a comment is not a figure)."""
+    ticked alone, no comments (a term that has them gives them to its people)."""
     answers: dict[str, list[str] | int | None] = {}
     for question in definition.questions:
         if question.type == "text" or (question.optional and rng.random() < 0.2):
@@ -84,6 +90,8 @@ def _online(survey, definition: SurveyDefinition, person: Person, answers: dict)
             continue
         if question.type == "number":
             held.save_answer(response_id, question, number=value)
+        elif question.type == "text":
+            held.save_answer(response_id, question, text=value)
         else:
             held.save_answer(response_id, question, option_ids=value)
     held.submit_response(response_id)
@@ -101,7 +109,7 @@ def _entered(app: Flask, survey, definition: SurveyDefinition, person: Person, a
         value = answers.get(question.id)
         if value is None:
             continue
-        key = "number" if question.type == "number" else "option_ids"
+        key = {"number": "number", "text": "text"}.get(question.type, "option_ids")
         stored[question.id] = {key: value}
     with app.test_request_context():
         entered = paper.enter_return(survey, person.channel, reference, person.filled_by, stored)
@@ -235,6 +243,60 @@ def revision(app: Flask) -> Published:
     return Published("Summer 2024", [first, second])
 
 
+UNREAD = "Not read yet."  # a comment no officer has reviewed
+
+
+def approve_comments(app: Flask) -> int:
+    """Approve every comment waiting but those saying UNREAD, as an officer does from the
+    queue; returns how many."""
+    with app.app_context():
+        ids = [c.answer_id for c in comments.pending_comments(1000) if c.text != UNREAD]
+        officer = db.session.scalar(select(User).filter_by(email=MODERATOR))
+        officer = officer or auth_service.create_user(MODERATOR, "correct horse battery", "officer")
+        return comments.review_many(ids, "approved", "Being listened to", officer)
+
+
+def commented(app: Flask) -> Published:
+    """23 people: a new-plan survey of 3, each of whom wrote a comment, beside 20 parents, 6
+    of whom wrote one; every comment approved but two of the parents'."""
+    wrote = ["The school listened."] * 4 + [UNREAD] * 2 + [None] * 14
+    people = [Person(PARENTS, answers={COMMENT: text}) for text in wrote]
+    people += [Person(NEW_PLAN, answers={COMMENT: f"Plan comment {i}"}) for i in range(3)]
+    send(app, people, "Autumn 2024", seed=7)
+    approve_comments(app)
+    return Published("Autumn 2024", [publish(app, "Autumn 2024")])
+
+
+def attack_with_comments(app: Flask, term: str) -> list[Finding]:
+    """A term published once, attacked by a reader who has also read every approved
+    comment sent in the term (as reps do, each with its survey and question): k comments to
+    a survey's question say that at least k people answered it, so at least k responded to
+    the survey. Each figure the release's own audit attacks that is a count or a skip gets
+    its best range with those facts too."""
+    with app.app_context():
+        found = calendar().named(term)
+        rows = release_service.published_versions(found)
+        assert len(rows) == 1, "a revision's reader has every version's facts: not modelled here"
+        release = release_service.protected_figures_for(found)
+        assert json.loads(json.dumps(release.facts())) == rows[0].facts  # as published
+        start, end = found.bounds()
+        seen = Counter(
+            (c.survey_title, c.question_text)
+            for c in comments.approved_comments(start=start, end=end)
+        )
+        figures, read = release.figures, []
+        for definition in release.definitions:
+            for question in definition.questions:
+                k = seen[definition.title, question.text]
+                if k:
+                    read.append(Known(figures[("answering", definition.slug, question.id)], k, inf))
+                    read.append(Known(figures[("respondents", "survey", definition.slug)], k, inf))
+        targets = [figures[f.key] for f in release.audit() if f.key in figures]
+        return attack(
+            release.cells, release.published_facts() + read, targets, release.rules.min_count
+        )
+
+
 SCENARIOS: dict[str, Callable[[Flask], Published]] = {
     "spring: one survey of 30, 4 not online": spring,
     "summer: 40 people, a survey of 2, a group of 2": summer,
@@ -242,6 +304,7 @@ SCENARIOS: dict[str, Callable[[Flask], Published]] = {
     "No one: 29 of 30 ticked School": no_one,
     "No one: all 30 ticked School": everyone_school,
     "a with-help return revises a published term": revision,
+    "every one of a survey of 3 wrote a comment": commented,
 }
 
 

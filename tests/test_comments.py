@@ -383,3 +383,18 @@ def test_an_answer_that_is_not_a_comment_has_no_review_page(app, client):
     sign_in(client, "officer")
     for answer_id in (unsent, choice, 999999):
         assert client.get(f"{QUEUE}/{answer_id}").status_code == 404
+
+
+def test_reps_see_the_month_the_figures_count_a_comment_in(app, client):
+    """A comment's month is the partnership's (as the tally counts it), not UTC's: sent at
+    23:30 UTC on 31 August 2023, it was sent on 1 September in London, in the autumn term
+    whose figures count it, and the page must not put it in a summer month."""
+    with app.app_context():
+        reviewer = officer()
+        approve(send("Sent on the first night of autumn", datetime(2023, 8, 31, 23, 30)), reviewer)
+        approve(send("Sent on the last night of spring", datetime(2023, 4, 30, 22, 30)), reviewer)
+    sign_in(client, "pcv_rep")
+    page = client.get(APPROVED).get_data(as_text=True)
+    assert "Test survey, September 2023." in page
+    assert "Test survey, April 2023." in page
+    assert "August 2023" not in page

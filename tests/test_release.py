@@ -132,6 +132,45 @@ def _unsafe(release: ProtectedFigures) -> list:
     return release.unsafe()
 
 
+def _note(number: int) -> dict:
+    """A free-text question for the small survey."""
+    return {
+        "id": f"note-{number}",
+        "text": f"Anything else ({number})?",
+        "type": "text",
+        "principle": "be-respectful",
+        "outcome": 5,
+        "optional": True,
+    }
+
+
+def test_a_survey_with_two_comment_questions_has_at_least_its_comments_added_up():
+    """Comments to two questions of one survey sent in different months are different
+    people's, so a reader may count more people than wrote to either: each survey's
+    respondents are taken to be at least its comments added up, but never more than it
+    has (in "both", one person wrote to each question). The facts are published with the
+    release, and it stays safe with them."""
+    surveys = [
+        _small_survey(s, only=("feel",), more=(_note(1), _note(2))) for s in ("apart", "both")
+    ]
+    people = [("apart", "me", {"feel": ["ok"], f"note-{1 + i % 2}": []}) for i in range(4)]
+    wrote = [("note-1", "note-2"), ("note-1",), ("note-2",)]
+    people += [("both", "me", {"feel": ["ok"], **dict.fromkeys(notes, [])}) for notes in wrote]
+    release = ProtectedFigures(surveys, [FILLED_BY], _counts(surveys, people), RULES)
+    facts = {fact.figure.key: fact.low for fact in release.commented}
+    assert facts == {
+        ("comments", "apart", "note-1"): 2,
+        ("comments", "apart", "note-2"): 2,
+        ("comments", "apart"): 4,
+        ("comments", "both", "note-1"): 2,
+        ("comments", "both", "note-2"): 2,
+        ("comments", "both"): 3,
+    }
+    published = {tuple(key) for key, *_ in release.facts()["facts"]}
+    assert set(facts) <= published
+    assert not _unsafe(release)
+
+
 def test_a_small_option_takes_a_second_option_with_it():
     definition = _all_types()
     answers = ["cats"] * 30 + ["dogs"] * 3

@@ -71,3 +71,19 @@ def test_the_audit_command_attacks_a_term_just_published(app, database_url, monk
     assert result.exit_code == 0, result.output
     assert "attacked with its 1 published versions known" in result.output
     assert "No hidden figure can be narrowed to fewer than 5 values." in result.output
+
+
+def test_a_survey_whose_every_respondent_wrote_a_comment_keeps_its_size_uncertain(app):
+    """3 people answered the new-plan survey and each wrote a comment, approved: a rep who
+    reads them knows at least 3 responded. With that, no figure the release does not show
+    as a number, the survey's own respondents first, can be narrowed to fewer than 5
+    values."""
+    published = terms.commented(app)
+    findings = terms.attack_with_comments(app, published.term)
+    by_key = {f.key: f for f in findings}
+    tiny = by_key[("respondents", "survey", terms.NEW_PLAN)]
+    assert tiny.value == 3 and tiny.safe, f"the survey of 3 is {tiny.low} to {tiny.high}"
+    unsafe = [f for f in findings if not f.safe]
+    assert not unsafe, "; ".join(
+        f"{' / '.join(f.key)} (true {f.value}) is {f.low} to {f.high}" for f in unsafe
+    )

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from ..auth import role_required
 from ..surveys.versions import charter
+from ..terms import calendar, local_date
 from ..words import plural
 from . import comments, queue
 from .comments import ReviewError
@@ -149,9 +150,13 @@ def approved_comments() -> str:
     if principle is not None and principle not in chart.principles:
         abort(404)
     theme = request.args.get("theme") or None
+    found = comments.approved_comments(principle=principle, theme=theme, limit=APPROVED_SHOWN)
+    zone = calendar().zone
     return render_template(
         "feedback/comments_approved.html",
-        shown=comments.approved_comments(principle=principle, theme=theme, limit=APPROVED_SHOWN),
+        # Each with the day it was sent in the partnership's time zone: its month is the one
+        # the figures count it in, so the term it says is the term it is in.
+        shown=[(comment, local_date(comment.submitted_at, zone)) for comment in found],
         limit=APPROVED_SHOWN,
         charter=chart,
         themes=comments.themes(),

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from ..definitions import SurveyDefinition
 from .attack import Finding, Known
+from .comment_facts import comment_facts
 from .finest_cells import Cells, Figure, make_cells, make_figures
 from .grouped_counts import TermCounts
 from .keys import Grouping, Key, base_key, scored
@@ -45,6 +46,8 @@ class ProtectedFigures:
             definitions, groupings, counts.respondents, counts.answering, counts.choices
         )
         self.figures: dict[Key, Figure] = make_figures(self.cells, definitions, groupings)
+        # What the term's comments show a reader: published with it, as its figures are.
+        self.commented = comment_facts(definitions, self.figures)
         if earlier:
             over = stack(self.cells, self.figures, earlier, rules)
             self.protection, self._pass = protect(
@@ -53,7 +56,7 @@ class ProtectedFigures:
                 self._percents(),
                 self._skips() + over.targets,
                 rules,
-                over.known,
+                self.commented + over.known,
                 over.needed,
                 tries=REVISION_TRIES,
                 kept=self._kept(earlier[-1]),
@@ -61,7 +64,7 @@ class ProtectedFigures:
             )
         else:
             self.protection, self._pass = protect(
-                self.cells, self._counts(), self._percents(), self._skips(), rules
+                self.cells, self._counts(), self._percents(), self._skips(), rules, self.commented
             )
 
     def _kept(self, latest: Earlier) -> dict[Key, str]:
@@ -220,10 +223,10 @@ class ProtectedFigures:
         return Shown(median, f"{number_text(median)} {unit}".strip())
 
     def published_facts(self) -> list[Known]:
-        """What a reader learns from this release alone."""
+        """What a reader learns from this release alone, and from its comments."""
         state = self.protection
         known = self._pass.known(state.counts, state.percents)
-        return known[: len(known) - len(self._pass.extra_known)]
+        return known[: len(known) - len(self._pass.extra_known)] + self.commented
 
     def facts(self) -> dict:
         """This release's cells and what it publishes about them, stored with a published
