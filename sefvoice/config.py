@@ -72,7 +72,7 @@ def from_environment() -> dict:
         # The largest form field that is not a file: a survey definition (1 MB at most)
         # comes back as text with the form that publishes it.
         "MAX_FORM_MEMORY_SIZE": 1024 * 1024 + 64 * 1024,
-        # Disclosure control: counts below MIN_COUNT are shown as "fewer than 5"; percentages
+        # Disclosure control: counts below MIN_COUNT are not shown ("hidden"); percentages
         # need at least MIN_BASE people answering.
         "DISCLOSURE_MIN_COUNT": int(os.environ.get("SEFVOICE_DISCLOSURE_MIN_COUNT", "5")),
         "DISCLOSURE_MIN_BASE": int(os.environ.get("SEFVOICE_DISCLOSURE_MIN_BASE", "10")),

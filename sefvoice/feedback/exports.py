@@ -4,7 +4,7 @@ Each cell leaves as exactly what the page shows. A published number (a `Shown` w
 value) is read back from its text, so a download never holds more precision than the page:
 "1,234" is the integer 1234; "64%" is 64 in the CSV (the column says "%") and 0.64 with a
 "0%" format in the XLSX; "+8 points" is 8, its column headed "(points)" in the CSV and
-formatted '+0" points"' in the XLSX. Hidden numbers ("hidden", "fewer than 5") and every
+formatted '+0" points"' in the XLSX. Hidden numbers ("hidden", "too few answers") and every
 other cell are text.
 
 Text is neutralised as OWASP's CSV injection guidance says: a cell starting with =, +, -,

@@ -1,6 +1,7 @@
 """The attacker: how narrowly can a reader pin down each hidden figure?
 
-A reader knows every published figure (exactly, or as a range: "fewer than 5" is 0 to 4),
+A reader knows every published figure (exactly, or as a range: an earlier version's
+"fewer than 5" is 0 to 4),
 the relations between the cells (cells.Relation), and that every cell is a whole number
 of people, 0 or more. For each hidden figure, the attacker minimises and maximises its
 value over every set of whole-number cells consistent with all of that, with HiGHS
@@ -88,7 +89,7 @@ class Attack:
             raise ValueError(f"published facts that do not hold: {keys[:5]}")
         self.partners = cells.partners
         self.option_of = cells.frame["option_id"].to_numpy()
-        # The range each figure's own label gives it ("fewer than 5": 0 to 4).
+        # The range each figure's own label gives it (an earlier version's "fewer than 5").
         self.hard_bounds = {k.figure.key: (k.low, k.high) for k in known}
         self.pool = points if points is not None else []
         self.points = [self.truth] + [p for p in self.pool if self._feasible(p)]
