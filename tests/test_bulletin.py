@@ -15,12 +15,14 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from sefvoice import answer_tally
 from sefvoice.auth import service as auth_service
 from sefvoice.bulletin import register, service
 from sefvoice.bulletin.brand import save_look
 from sefvoice.bulletin.content import build_content
 from sefvoice.bulletin.pdf.full import build_pdf
 from sefvoice.bulletin.pdf.shared import MARGIN
+from sefvoice.demo import generate_responses
 from sefvoice.extensions import db
 from sefvoice.feedback import comments
 from sefvoice.indicators import service as indicators
@@ -710,3 +712,35 @@ def test_export_command(data, database_url, monkeypatch, tmp_path):
             action="export", actor="command line"
         )
         assert db.session.scalar(exported) == 3
+
+
+def test_a_survey_of_fewer_than_10_people_says_so_instead_of_its_answers(app, client):
+    """6 people answered the test survey, 30 the parents' survey: the tab and the bulletin
+    (web page and PDF) say too few answered the test survey, and show none of its question
+    tables."""
+    line = "Too few people answered this survey to show their answers"
+    with app.app_context():
+        parents = survey_versions.current_survey("parent-carer-annual")
+        summer = (datetime(2023, 5, 2), datetime(2023, 8, 30))
+        generate_responses(parents, survey_versions.definition_of(parents), 30, *summer, seed=1)
+        survey = survey_versions.current_survey("all-types")
+        for i in range(6):
+            _respond(survey, "me", {"pick-one": ["cats"]}, datetime(2023, 6, 1 + i))
+        answer_tally.recount()  # sent back-dated by hand: counted afresh
+        service.create_bulletin(term("Summer 2023"))
+        content = build_content(term("Summer 2023"))
+        made = build_pdf(content, created=CREATED)
+    sign_in(client, "officer")
+    tab = client.get("/feedback/?term=Summer+2023").get_data(as_text=True)
+    bulletin = client.get("/bulletins/summer-2023/").get_data(as_text=True)
+    for page in (tab, bulletin):
+        assert line in page
+        assert 'id="q-all-types-' not in page and "Cats" not in page
+    assert tab.count(line) == 1  # once for the survey, not for each question
+    assert line in flat(" ".join(pages_text(made)))
+    assert (
+        client.get("/feedback/download/q-all-types-pick-one.csv?term=Summer+2023").status_code
+        == 404
+    )
+    csv = client.get("/feedback/download/answers-all-types.csv?term=Summer+2023")
+    assert line in csv.data.decode("utf-8-sig")

@@ -23,6 +23,7 @@ from sefvoice.release.keys import Grouping
 from sefvoice.release.protect import SHOWN
 from sefvoice.release.protected_figures import ProtectedFigures
 from sefvoice.release.shown import Rules
+from sefvoice.release.summary import group_tables
 from sefvoice.release.versions import read_facts
 from sefvoice.surveys.versions import current_surveys, definition_of
 from sefvoice.terms import calendar
@@ -156,6 +157,26 @@ def test_two_small_counts_that_make_a_shown_total_say_nothing_of_size():
     assert release.count(("respondents",)).text == "7"
     labels = {release.count(("respondents", "survey", s)).text for s in ("first", "second")}
     assert labels == {"hidden"}
+    assert not _unsafe(release)
+
+
+def test_a_row_no_one_is_in_is_listed_as_fewer_than_5():
+    """12 people, all "me", on the first of two surveys: the other groups and the survey no
+    one answered are listed all the same, as "fewer than 5" (were an empty row left out, a
+    listed "fewer than 5" would be 1 to 4)."""
+    first = _all_types("first")
+    second = dataclasses.replace(_all_types("second"), title="Second survey")
+    responses = [("first", "me", {})] * 12
+    release = ProtectedFigures(
+        [first, second], [FILLED_BY], _counts([first, second], responses), RULES
+    )
+    by_filled_by, by_survey = group_tables(release, "Summer 2023")
+    rows = {row.name: row.respondents.text for row in by_filled_by.rows}
+    assert list(rows) == list(CHARTER.filled_by.values())
+    assert rows[CHARTER.filled_by["someone-for-me"]] == "fewer than 5"
+    assert rows[CHARTER.filled_by["me-with-help"]] == "fewer than 5"
+    surveys = {row.name: row.respondents.text for row in by_survey.rows}
+    assert surveys[second.title] == "fewer than 5" and len(surveys) == 2
     assert not _unsafe(release)
 
 
@@ -357,7 +378,11 @@ def test_group_figures_count_only_scored_questions():
     release = ProtectedFigures([survey], [FILLED_BY], _counts([survey], responses), RULES)
     assert release.percent(("survey", "small")).text == "50%"  # 10 of 20, not 10 of 40
     assert release.percent(("all",)).text == "50%"
-    assert release.percent(("filled_by", "me")).text == "50%"
+    assert release.value(("base", "filled_by", "me")) == 20
+    # Everyone is "me": beside the total, that row would say the other rows (listed as
+    # "fewer than 5") are empty, so it is hidden, and its % positive with it.
+    assert release.count(("respondents", "filled_by", "me")).text == "hidden"
+    assert release.percent(("filled_by", "me")).text == "hidden"
 
 
 # Scorecards like for like
