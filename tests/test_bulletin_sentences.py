@@ -64,7 +64,7 @@ def test_a_hidden_term_total_is_said_to_be_hidden_and_the_rest_is_published(hidd
     assert "Fewer than" not in content.feedback_line
     assert HIDDEN_TOTAL in content.feedback_line
     assert (
-        "How people answered: online 10, paper fewer than 5, phone fewer than 5,"
+        "How people answered: online 10, paper hidden, phone fewer than 5,"
         " with help fewer than 5." in content.feedback_line
     )
     words = " ".join(p.text for p in document.paragraphs)
