@@ -10,8 +10,7 @@ figure over them.
 What a reader reads (`Reading`):
 
 - each count as shown: a number is itself; "hidden" says nothing of its size (a count
-  under 5 and one hidden to protect another both say it); a group no one is in is left
-  out of its table, so it is 0;
+  under 5 and one hidden to protect another both say it);
 - each percentage as shown, rounded half up: `x%` of a base means x - 0.5 <= 100 *
   part / base < x + 0.5; a question's "% positive" prints its base ("of 12 answers"); a
   % positive of a group or the term is shown only over 10 people or more, so its people
@@ -27,7 +26,12 @@ What a reader reads (`Reading`):
 And the facts a reader has that the release's model may not (each can be left out, to
 compare like with like; see FACTS):
 
-- LISTED: a group row listed as "hidden" is at least 1 (an empty group is left out);
+- LISTED: every row of a table is listed, whatever its count (docs/figures.md), so that
+  a row is listed tells nothing. A reader who found a
+  row left out would know it is empty, and each listed one not, so the reading must find
+  none (`Reading.left_out`);
+- SURVEY_SIZE: a survey whose answers are not shown ("Too few people answered this
+  survey") has fewer than 10 people (`min_base`); one whose answers are shown, 10 or more;
 - EXCLUSIVE: an answer such as "No one" is never ticked with another.
 
 Groups are enumerated up to `cap` people each: a figure nothing published limits from
@@ -41,8 +45,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-LISTED, EXCLUSIVE = "listed rows are at least 1", "exclusive answers"
-FACTS = frozenset({LISTED, EXCLUSIVE})
+LISTED, EXCLUSIVE = "every row is listed", "exclusive answers"
+SURVEY_SIZE = "a survey shows its answers from 10 people"
+FACTS = frozenset({LISTED, SURVEY_SIZE, EXCLUSIVE})
 Key = tuple[str, ...]
 INF = float("inf")
 
@@ -85,7 +90,8 @@ class Reading:
     counts: dict[Key, tuple[float, float]] = field(default_factory=dict)
     # (numerator key, denominator key) -> shown rounded percent
     percents: dict[tuple[Key, Key], int] = field(default_factory=dict)
-    listed: list[Key] = field(default_factory=list)  # rows listed as "hidden"
+    left_out: list[Key] = field(default_factory=list)  # rows missing from their tables
+    answers_shown: bool = True  # False: "too few people answered" instead of its answers
     min_base: int = 10
 
 
@@ -105,9 +111,14 @@ class Enumeration:
         self.slug = reading.slug
         self.counts = dict(reading.counts)
         if LISTED in facts:
-            for key in reading.listed:
-                low, high = self.counts.get(key, (0, INF))
-                self.counts[key] = (max(low, 1), high)
+            assert not reading.left_out, f"rows left out of their tables: {reading.left_out}"
+        if SURVEY_SIZE in facts:
+            key = ("respondents", "survey", self.slug)
+            low, high = self.counts.get(key, (0, INF))
+            if reading.answers_shown:
+                self.counts[key] = (max(low, reading.min_base), high)
+            else:
+                self.counts[key] = (low, min(high, reading.min_base - 1))
 
     # Values of figures
 

@@ -15,12 +15,14 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from sefvoice import answer_tally
 from sefvoice.auth import service as auth_service
 from sefvoice.bulletin import register, service
 from sefvoice.bulletin.brand import save_look
 from sefvoice.bulletin.content import build_content
 from sefvoice.bulletin.pdf.full import build_pdf
 from sefvoice.bulletin.pdf.shared import MARGIN
+from sefvoice.demo import generate_responses
 from sefvoice.extensions import db
 from sefvoice.feedback import comments
 from sefvoice.indicators import service as indicators
@@ -60,19 +62,23 @@ def officer(email: str = "officer@example.org"):
 
 def make_data() -> None:
     """Summer 2023 on the test survey: 14 people (pick-one 9 cats 5 dogs; views-included
-    6 yes, 5 partly, 3 no), three approved comments and one rejected; the measures above;
-    a Spring 2023 bulletin with two commitments and a Summer 2023 one reporting on them."""
+    6 yes, 5 partly, 3 no; 10 on their own and online, 4 with help on paper), three
+    approved comments and one rejected; the measures above; a Spring 2023 bulletin with two
+    commitments and a Summer 2023 one reporting on them."""
     survey = survey_versions.current_survey("all-types")
     views = ["yes"] * 6 + ["partly"] * 5 + ["no"] * 3
-    for i in range(14):
+    ways = [("me", "online")] * 10 + [("me-with-help", "paper")] * 4
+    for i, (filled_by, _) in enumerate(ways):
         _respond(
             survey,
-            "me",
+            filled_by,
             {"pick-one": ["cats" if i < 9 else "dogs"], "views-included": [views[i]]},
             datetime(2023, 6, 1 + i),
         )
-    from sefvoice import answer_tally
-
+    sent = db.session.scalars(select(Response).order_by(Response.id)).all()[-len(ways) :]
+    for response, (_, channel) in zip(sent, ways, strict=True):
+        response.channel = channel
+    db.session.commit()
     answer_tally.recount()
     reviewer = officer("moderator@example.org")
     typed = [
@@ -710,3 +716,35 @@ def test_export_command(data, database_url, monkeypatch, tmp_path):
             action="export", actor="command line"
         )
         assert db.session.scalar(exported) == 3
+
+
+def test_a_survey_of_fewer_than_10_people_says_so_instead_of_its_answers(app, client):
+    """6 people answered the test survey, 30 the parents' survey: the tab and the bulletin
+    (web page and PDF) say too few answered the test survey, and show none of its question
+    tables."""
+    line = "Too few people answered this survey to show their answers"
+    with app.app_context():
+        parents = survey_versions.current_survey("parent-carer-annual")
+        summer = (datetime(2023, 5, 2), datetime(2023, 8, 30))
+        generate_responses(parents, survey_versions.definition_of(parents), 30, *summer, seed=1)
+        survey = survey_versions.current_survey("all-types")
+        for i in range(6):
+            _respond(survey, "me", {"pick-one": ["cats"]}, datetime(2023, 6, 1 + i))
+        answer_tally.recount()  # sent back-dated by hand: counted afresh
+        service.create_bulletin(term("Summer 2023"))
+        content = build_content(term("Summer 2023"))
+        made = build_pdf(content, created=CREATED)
+    sign_in(client, "officer")
+    tab = client.get("/feedback/?term=Summer+2023").get_data(as_text=True)
+    bulletin = client.get("/bulletins/summer-2023/").get_data(as_text=True)
+    for page in (tab, bulletin):
+        assert line in page
+        assert 'id="q-all-types-' not in page and "Cats" not in page
+    assert tab.count(line) == 1  # once for the survey, not for each question
+    assert line in flat(" ".join(pages_text(made)))
+    assert (
+        client.get("/feedback/download/q-all-types-pick-one.csv?term=Summer+2023").status_code
+        == 404
+    )
+    csv = client.get("/feedback/download/answers-all-types.csv?term=Summer+2023")
+    assert line in csv.data.decode("utf-8-sig")

@@ -274,9 +274,11 @@ def test_one_late_response_cannot_be_recovered_by_differencing(published):
         definitions = [surveys.definition_of(s) for s in surveys.current_surveys()]
         splits = feedback.groupings(surveys.charter())
         columns = [g.column for g in splits]
+        listed = feedback.open_in(summer, feedback.survey_schedules())  # as the service lists
     _late_return(published, "dogs")
     with published.app_context():
-        now = TermRelease(definitions, splits, grouped_counts([summer], columns).of(SUMMER), RULES)
+        counts = grouped_counts([summer], columns).of(SUMMER)
+        now = TermRelease(definitions, splits, counts, RULES, open_surveys=listed)
         # Version 2 protected as if version 1 were not published: the difference gives
         # the late response away.
         assert _recoverable(first, read_facts(2, now.facts()), now)

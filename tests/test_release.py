@@ -23,6 +23,7 @@ from sefvoice.release.keys import Grouping
 from sefvoice.release.protect import SHOWN
 from sefvoice.release.protected_figures import ProtectedFigures
 from sefvoice.release.shown import Rules
+from sefvoice.release.summary import group_tables
 from sefvoice.release.versions import read_facts
 from sefvoice.surveys.versions import current_surveys, definition_of
 from sefvoice.terms import calendar
@@ -230,6 +231,25 @@ def test_a_rounded_percentage_stays_beside_its_hidden_total():
     )
     assert release.count(("respondents",)).text == "hidden"
     assert release.percent(("all",)).text == "52%"  # 17 of 33
+
+
+def test_a_row_no_one_is_in_is_listed_as_hidden():
+    """12 people, all "me", on the first of two surveys: the other groups and the survey no
+    one answered are listed all the same, as "hidden" (were an empty row left out, a
+    listed "hidden" would be at least 1)."""
+    first = _all_types("first")
+    second = dataclasses.replace(_all_types("second"), title="Second survey")
+    responses = [("first", "me", {})] * 12
+    release = ProtectedFigures(
+        [first, second], [FILLED_BY], _counts([first, second], responses), RULES
+    )
+    by_filled_by, by_survey = group_tables(release, "Summer 2023")
+    rows = {row.name: row.respondents.text for row in by_filled_by.rows}
+    assert list(rows) == list(CHARTER.filled_by.values())
+    assert rows[CHARTER.filled_by["someone-for-me"]] == "hidden"
+    assert rows[CHARTER.filled_by["me-with-help"]] == "hidden"
+    surveys = {row.name: row.respondents.text for row in by_survey.rows}
+    assert surveys[second.title] == "hidden" and len(surveys) == 2
     assert not _unsafe(release)
 
 
@@ -431,7 +451,11 @@ def test_group_figures_count_only_scored_questions():
     release = ProtectedFigures([survey], [FILLED_BY], _counts([survey], responses), RULES)
     assert release.percent(("survey", "small")).text == "50%"  # 10 of 20, not 10 of 40
     assert release.percent(("all",)).text == "50%"
-    assert release.percent(("filled_by", "me")).text == "50%"
+    assert release.value(("base", "filled_by", "me")) == 20
+    # Everyone is "me": beside the total, that row would say the other rows (listed as
+    # "hidden") are empty, so it is hidden, and its % positive with it.
+    assert release.count(("respondents", "filled_by", "me")).text == "hidden"
+    assert release.percent(("filled_by", "me")).text == "hidden"
 
 
 # Scorecards like for like

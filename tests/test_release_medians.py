@@ -22,14 +22,16 @@ def _survey():
     return parse_survey(data, "small")
 
 
-def _weeks(survey, values: list[int]) -> tuple[TermCounts, pd.DataFrame]:
+def _weeks(survey, values: list[int], skipped: int = 0) -> tuple[TermCounts, pd.DataFrame]:
+    """`values` answered, and `skipped` more people who did not answer."""
     responses = [("small", "me", {"weeks": []}) for _ in values]
+    responses += [("small", "me", {})] * skipped
     numbers = pd.Series(values).value_counts().rename_axis("number").reset_index(name="n")
     return _counts([survey], responses), numbers.assign(slug="small", question_id="weeks")
 
 
-def _median(survey, values: list[int], earlier=()):
-    counts, numbers = _weeks(survey, values)
+def _median(survey, values: list[int], earlier=(), skipped: int = 0):
+    counts, numbers = _weeks(survey, values, skipped)
     release = ProtectedFigures([survey], [FILLED_BY], counts, RULES, earlier)
     return next(r for r in question_results(release, numbers) if r.question_id == "weeks").median
 
@@ -44,7 +46,9 @@ def _first_version(survey, values: list[int]) -> Earlier:
 def test_a_median_is_published_over_enough_answers_and_never_differenced():
     survey = _survey()
     first = list(range(1, 13))  # 12 answers: the median is 6.5
-    assert _median(survey, first[:9]).text == "too few answers"
+    assert _median(survey, first[:9], skipped=5).text == "too few answers"
+    # A survey of 9 people shows none of its answers: no median, not even its label.
+    assert _median(survey, first[:9]).text == ""
     assert _median(survey, first).text == "6.5"
     earlier = [_first_version(survey, first)]
     # One more answer moves the median: version 2 beside version 1 says which side of the

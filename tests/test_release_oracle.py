@@ -32,6 +32,7 @@ from .reader_enumeration import (
     FACTS,
     INF,
     LISTED,
+    SURVEY_SIZE,
     Question,
     Reading,
     enumerate_ranges,
@@ -42,7 +43,7 @@ RULES = Rules(min_count=5, min_base=10)
 GROUPS = {"me": "Me", "someone-for-me": "Someone for me"}
 GROUPING = Grouping("filled_by", "by-filled-by", "By who filled it in", "Who", GROUPS)
 # The facts a reader has that the release's model does not model yet.
-GAPS = frozenset({LISTED})
+GAPS: frozenset[str] = frozenset()
 SURVEY = """
 slug: tiny
 version: 1
@@ -171,9 +172,10 @@ def read(release: ProtectedFigures) -> Reading:
             raise AssertionError(f"a % positive shown as {text!r}")
 
     numbers = pd.DataFrame(columns=["slug", "question_id", "number", "n"])
-    for question, result in zip(
-        definition.questions, question_results(release, numbers), strict=True
-    ):
+    results = question_results(release, numbers)
+    # In place of its answers, the survey says too few people answered it.
+    reading.answers_shown = all(r.answers_shown for r in results)
+    for question, result in zip(definition.questions, results, strict=True):
         base = base_key(slug, question)
         for option in result.options:
             chose = (
@@ -202,14 +204,15 @@ def read(release: ProtectedFigures) -> Reading:
             people = (
                 ("respondents", *scope) if scope[0] != "survey" else ("respondents", "survey", slug)
             )
-            if row.respondents.hidden:
-                reading.listed.append(people)
             read_percent(scope, row.positive.text, (people,))
-    # Groups left out of their table: no one is in them.
     listed = {row.name for row in tables[0].rows}
-    for value, name in GROUPS.items():
-        if name not in listed:
-            assert reading.counts[("respondents", GROUPING.column, value)] == (0, 0)
+    reading.left_out += [
+        ("respondents", GROUPING.column, value)
+        for value, name in GROUPS.items()
+        if name not in listed
+    ]
+    if definition.title not in {row.name for row in tables[-1].rows}:
+        reading.left_out.append(("respondents", "survey", slug))
     read_percent(("all",), release.percent(("all",)).text, (("respondents",),))
     return reading
 
@@ -299,7 +302,7 @@ def test_the_audit_matches_the_enumeration_on_many_tiny_terms(seed):
     _check(seed)
 
 
-# Terms where a fact the model lacks narrows a hidden figure
+# Terms where a fact matters: a reader who knows it narrows what one who does not cannot
 
 
 def _people(*groups: tuple[int, str, Answers]) -> list[tuple[str, Answers]]:
@@ -308,15 +311,22 @@ def _people(*groups: tuple[int, str, Answers]) -> list[tuple[str, Answers]]:
 
 
 GAP_TERMS = {
-    # 11 "me" and 1 "someone for me": the second group's row is listed (as "hidden"), and
-    # a listed group is never empty, so it is at least 1.
+    # 12 "me" and no one "for me": that row is listed all the same, as "hidden" (had an
+    # empty row been left out, each listed one would be at least 1).
     LISTED: (
         ("feel",),
         _people(
             (8, "me", {"feel": ["happy"]}),
-            (2, "me", {"feel": ["ok"]}),
+            (3, "me", {"feel": ["ok"]}),
             (1, "me", {"feel": ["sad"]}),
-            (1, "someone-for-me", {"feel": ["happy"]}),
+        ),
+    ),
+    # 6 "for me" and no one "me": the total is hidden (it would give the empty row away),
+    # but the survey says too few answered to show its answers, so it is 5 to 9.
+    SURVEY_SIZE: (
+        ("feel",),
+        _people(
+            (3, "someone-for-me", {"feel": ["sad"]}), (3, "someone-for-me", {"feel": ["happy"]})
         ),
     ),
     # "No one" is ticked alone: with 12 people, 6 of whom ticked Health, "No one" is at
@@ -398,3 +408,15 @@ def test_a_percentage_of_exactly_a_half_is_read_as_shown():
     assert release.percent(("all",)).text == "63%"
     found = disagreements(release, FACTS - GAPS)
     assert not found, "; ".join(found)
+
+
+def test_a_survey_too_small_to_show_its_answers_has_fewer_than_10_people():
+    """6 people, all "for me": the total is hidden, and the survey says too few answered
+    to show its answers. The audit reads that as fewer than 10, as the reader does; a reader
+    who did not know what the line means would find the total unlimited."""
+    release = _gap_release(SURVEY_SIZE)
+    numbers = pd.DataFrame(columns=["slug", "question_id", "number", "n"])
+    assert not any(r.answers_shown for r in question_results(release, numbers))
+    total = {f.key: f for f in release.audit()}[("respondents",)]
+    assert (total.low, total.high) == (RULES.min_count, RULES.min_base - 1)
+    assert disagreements(release, FACTS - {SURVEY_SIZE})

@@ -87,3 +87,49 @@ def test_a_survey_whose_every_respondent_wrote_a_comment_keeps_its_size_uncertai
     assert not unsafe, "; ".join(
         f"{' / '.join(f.key)} (true {f.value}) is {f.low} to {f.high}" for f in unsafe
     )
+
+
+def _empty_rows_listed() -> bool:
+    """Whether a release lists a group no one is in, as a reader sees in any term that has
+    one: 12 people, all "me", in a term of its own."""
+    from sefvoice.definitions import load_charter
+    from sefvoice.release.keys import Grouping
+    from sefvoice.release.protected_figures import ProtectedFigures
+    from sefvoice.release.shown import Rules
+    from sefvoice.release.summary import group_tables
+
+    from .conftest import EASYREAD
+    from .test_release import _all_types, _counts
+
+    definition, names = _all_types(), load_charter(EASYREAD).filled_by
+    grouping = Grouping("filled_by", "by-filled-by", "By who filled it in", "Who", names)
+    counts = _counts([definition], [("all-types", "me", {})] * 12)
+    release = ProtectedFigures([definition], [grouping], counts, Rules(5, 10))
+    (table, _) = group_tables(release, "Term")
+    return len(table.rows) == len(names)
+
+
+def test_a_reader_who_knows_how_rows_are_listed_narrows_nothing_in_spring(app):
+    """Spring: 26 of 30 online; paper, phone and with help 4 in all, each "hidden". Were an
+    empty row left out of its table, each listed "hidden" would be at least 1, so those
+    three 1 or 2 each. The reader here knows how rows are listed (from any term
+    with an empty group), and narrows nothing."""
+    from sefvoice.release import service as release_service
+    from sefvoice.release.attack import Known, attack
+    from sefvoice.release.protect import SHOWN
+
+    published = terms.spring(app)
+    with app.app_context():
+        release = release_service.protected_figures_for(terms.term_named(app, published.term))
+    listing: list[Known] = []
+    if not _empty_rows_listed():
+        listing = [
+            Known(release.figures[key], 1, float("inf"))
+            for key, status in release.protection.counts.items()
+            if key[0] == "respondents" and len(key) == 3 and status != SHOWN
+        ]
+    hidden = [release.figures[k] for k, s in release.protection.counts.items() if s != SHOWN]
+    assert any(f.key == ("respondents", "channel", "paper") for f in hidden)
+    found = attack(release.cells, release.published_facts() + listing, hidden, 5)
+    narrowed = [f for f in found if not f.safe]
+    assert not narrowed, "; ".join(f"{' / '.join(f.key)} is {f.low} to {f.high}" for f in narrowed)

@@ -25,7 +25,7 @@ from ..publishing import service as publishing
 from ..publishing.service import Status
 from ..release.shown import Rules, Shown
 from ..release.summary import QuestionResult, ScoreRow
-from ..release.tables import Table
+from ..release.tables import TOO_FEW_PEOPLE, Table
 from ..terms import Term, local_date
 from .brand import Look, current
 from .kinds import fill_kinds, progress_table, structure
@@ -55,6 +55,7 @@ class Figure:
 class QuestionGroup:
     survey_title: str
     figures: list[Figure]
+    note: str | None = None  # in place of the figures: too few answered to show them
 
 
 @dataclass(frozen=True)
@@ -326,6 +327,18 @@ def _overview(number: int, results: list[QuestionResult]) -> Figure | None:
     )
 
 
+def _title(pair: tuple[QuestionResult, Table]) -> str:
+    return pair[0].survey_title
+
+
+def _question_group(title: str, pairs: list[tuple[QuestionResult, Table]]) -> QuestionGroup:
+    """A survey's questions about an outcome: their tables, or the one line said instead
+    where too few people answered the survey to show its answers."""
+    if not pairs[0][0].answers_shown:
+        return QuestionGroup(title, [], TOO_FEW_PEOPLE)
+    return QuestionGroup(title, [Figure.of(t) for _, t in pairs])
+
+
 def _outcome_feedback(
     number: int,
     score: ScoreRow,
@@ -343,8 +356,7 @@ def _outcome_feedback(
         measures=measures,
         overview=_overview(number, [r for r, _ in mine]),
         questions=[
-            QuestionGroup(title, [Figure.of(t) for _, t in group])
-            for title, group in groupby(mine, key=lambda pair: pair[0].survey_title)
+            _question_group(title, list(group)) for title, group in groupby(mine, key=_title)
         ],
         comments=[Quote.of(c, term) for c in quotes],
         results=[r for r, _ in mine],

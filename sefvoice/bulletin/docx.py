@@ -313,6 +313,8 @@ def _appendix(writer: Writer, content: BulletinContent) -> None:
             writer.data_table(data.overview.table)
         for group in data.questions:
             writer.heading(group.survey_title, 3)
+            if group.note:
+                writer.text(f"{group.note}.")
             for figure in group.figures:
                 writer.figure(figure)
         if not data.questions:

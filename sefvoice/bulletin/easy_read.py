@@ -59,7 +59,10 @@ from .words import FrozenBulletin, words_for, written_lines
 MIN_POINTS, MAX_POINTS = 3, 5  # points an outcome, when that many figures are published
 LINE_LENGTH = 300
 # The notes an outcome may have (told_us in the wording), chosen by outcome_note.
-NOTES = ("hidden", "none", "kept_back", "kept_back_all", "not_asked", "not_counted")
+NOTES = (
+    *("hidden", "none", "kept_back", "kept_back_all"),
+    *("not_asked", "not_counted", "few_people"),
+)
 
 
 def wording_problems() -> list[str]:
@@ -245,6 +248,8 @@ def outcome_note(section: Section, points: list[Point], content: BulletinContent
     results = section.feedback.results
     figures = [r.positive for r in results if r.positive.text]
     if not figures:
+        if any(not r.answers_shown for r in results):
+            return notes["few_people"]
         return notes["not_counted"] if results else notes["not_asked"]
     kept = {status(f) for f in figures if f.hidden}
     if not kept:

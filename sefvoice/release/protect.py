@@ -6,7 +6,9 @@ when it also prints its base and a 95% interval, which gives both away). A reade
 
 - from a shown count, its value; from "hidden", nothing of its size: every count not shown
   says "hidden", whether it is under the rule or hidden to protect another (as official
-  statistics mark both with one symbol), so the label cannot narrow it;
+  statistics mark both with one symbol), so the label cannot narrow it; and whatever is
+  `told` of it however it is shown (a survey whose answers are not shown has fewer than
+  `min_base` people);
 - from a shown percentage, its counts (exact) or, rounded, `p - 0.5 <= 100 * positive /
   base <= p + 0.5`, which is linear in the cells; from a percentage not shown, nothing
   more: it says "too few answers" exactly where one of its gates is published as a number
@@ -48,13 +50,12 @@ CHANGE = " since version "  # in a change's label ("added since version 1", vers
 class Count:
     figure: Figure
     rank: int = 0  # among equals, hide lower ranks first (0: a table's detail)
-    # A row no one is in is left out of its table, so a reader knows it is 0 (a group that
-    # is empty says nothing about anyone).
-    left_out_when_none: bool = False
+    # What a reader knows of it however it is shown (low, high): a survey's people are
+    # under min_base where its answers are not shown, else min_base or more.
+    told: tuple[float, float] | None = None
 
     def primary(self, rules: Rules) -> str:
-        n = self.figure.value
-        return SHOWN if n >= rules.min_count or (n == 0 and self.left_out_when_none) else SMALL
+        return SHOWN if self.figure.value >= rules.min_count else SMALL
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,9 @@ class Pass:
         facts = []
         for key, status in counts.items():
             figure = self.counts[key].figure
+            told = self.counts[key].told
+            if told is not None:  # under its own key: no figure to hide, whatever it binds
+                facts.append(Known(Figure(("told", *key), figure.cells, figure.value), *told))
             if status == SHOWN:  # a count not shown says "hidden", which tells nothing
                 facts.append(Known(figure, figure.value, figure.value))
         for key, status in percents.items():
@@ -263,9 +267,9 @@ class Pass:
         return counts, percents
 
     def _is_shown(self, key: Key, counts, percents) -> bool:
-        """True for a figure shown as a number (a row left out as empty is not)."""
+        """True for a figure shown as a number."""
         if key in self.counts:
-            return counts[key] == SHOWN and self.counts[key].figure.value >= self.rules.min_count
+            return counts[key] == SHOWN
         return key in self.percent_of and percents[self.percent_of[key]] == SHOWN
 
     def _candidates(self, finding: Finding, counts, percents) -> list[Key]:

@@ -8,7 +8,9 @@ number itself.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+
+import numpy as np
 
 from ..definitions import SurveyDefinition
 from .attack import Finding, Known
@@ -24,6 +26,13 @@ TOO_FEW_ANSWERS = "too few answers"
 REVISION_TRIES = 4  # see protect.Pass: how many figures a revision tries hiding at each step
 
 
+def _question_slug(key: Key) -> str | None:
+    """The survey of a question's count (answering, chose or base); None for others."""
+    if key[0] == "base":
+        return key[2]
+    return key[1] if key[0] in ("answering", "chose") else None
+
+
 class ProtectedFigures:
     """Every figure of one term, and which of them may be shown."""
 
@@ -34,12 +43,20 @@ class ProtectedFigures:
         counts: TermCounts,
         rules: Rules,
         earlier: Sequence[Earlier] = (),
+        open_surveys: Collection[str] | None = None,
     ):
         """`earlier`: the term's versions already published, when this is a revision: a
-        reader has them, so the protection holds over every version (versions.py)."""
-        # A survey no one answered this term is left out: there is no one to protect.
+        reader has them, so the protection holds over every version (versions.py).
+        `open_surveys`: the surveys open at some time during the term (None: every one of
+        `definitions`). The term lists each of them, and any other with a response in the
+        term, however many answered: which surveys are listed must say nothing of how
+        many answered them."""
         answered = set(counts.respondents.loc[counts.respondents["n"] > 0, "slug"])
-        definitions = [d for d in definitions if d.slug in answered]
+        # Listed only because someone answered it: a reader who knows when it was open
+        # knows that it has someone.
+        self.answered_only = answered - set(open_surveys) if open_surveys is not None else set()
+        if open_surveys is not None:
+            definitions = [d for d in definitions if d.slug in {*open_surveys, *answered}]
         self.definitions, self.groupings, self.rules = definitions, list(groupings), rules
         self.earlier = list(earlier)
         self.cells: Cells = make_cells(
@@ -73,11 +90,21 @@ class ProtectedFigures:
         shown if its counts or its rounding were published."""
         exact = {key for key, _, _, low, high in latest.facts if low == high}
         named = {key for key, *_ in latest.facts}
+        # A survey whose answers that version did not show: it said nothing of them.
+        unsaid = {
+            key[3]
+            for key, _, _, _, high in latest.facts
+            if key[:3] == ("told", "respondents", "survey") and high < self.rules.min_base
+        }
         kept: dict[Key, str] = {}
         for count in self._counts():
             key = count.figure.key
+            if _question_slug(key) in unsaid:
+                continue
             kept[key] = SHOWN if key in exact else HIDDEN
         for percent in self._percents():
+            if percent.key[1] == "question" and percent.key[2] in unsaid:
+                continue
             shown = (
                 percent.positive.key in exact
                 if percent.exact
@@ -97,22 +124,40 @@ class ProtectedFigures:
                 public |= {percent.positive.key, percent.other().key}
         return public
 
+    def answers_shown(self, slug: str) -> bool:
+        """Whether a survey's answers (its questions' tables) are published: only where at
+        least min_base people answered it. Else its question counts are no figures of the
+        release (neither shown nor kept uncertain), and a reader learns only that fewer
+        than min_base answered."""
+        return self.value(("respondents", "survey", slug)) >= self.rules.min_base
+
+    def _shown_definitions(self) -> list[SurveyDefinition]:
+        return [d for d in self.definitions if self.answers_shown(d.slug)]
+
     def _counts(self) -> list[Count]:
-        f = self.figures
-        keys: list[tuple[Key, int]] = [(("respondents",), 2)]
-        keys += [(("respondents", "survey", d.slug), 1) for d in self.definitions]
-        keys += [(("respondents", g.column, value), 1) for g in self.groupings for value in g.names]
+        f, floor = self.figures, self.rules.min_base
+        counts = [Count(f[("respondents",)], 2)]
         for d in self.definitions:
+            least = 1 if d.slug in self.answered_only else 0
+            told = (floor, np.inf) if self.answers_shown(d.slug) else (least, floor - 1)
+            counts.append(Count(f[("respondents", "survey", d.slug)], 1, told))
+        counts += [
+            Count(f[("respondents", g.column, value)], 1)
+            for g in self.groupings
+            for value in g.names
+        ]
+        for d in self._shown_definitions():
             for q in d.questions:
-                keys.append((("answering", d.slug, q.id), 0))
-                keys += [(("chose", d.slug, q.id, o.id), 0) for o in q.options]
+                keys = [("answering", d.slug, q.id)]
+                keys += [("chose", d.slug, q.id, o.id) for o in q.options]
                 if base_key(d.slug, q)[0] == "base":
-                    keys.append((base_key(d.slug, q), 0))
-        return [Count(f[key], rank, left_out_when_none=rank == 1) for key, rank in keys]
+                    keys.append(base_key(d.slug, q))
+                counts += [Count(f[key]) for key in keys]
+        return counts
 
     def _percents(self) -> list[Percent]:
         f, found = self.figures, []
-        for d in self.definitions:
+        for d in self._shown_definitions():
             for q in d.questions:
                 if scored(q):
                     key = ("question", d.slug, q.id)
@@ -149,7 +194,7 @@ class ProtectedFigures:
         """People who skipped a question, where that is not known to be none."""
         return [
             self.figures[("skipped", d.slug, q.id)]
-            for d in self.definitions
+            for d in self._shown_definitions()
             for q in d.questions
             if q.optional or self.figures[("skipped", d.slug, q.id)].value
         ]
@@ -165,10 +210,6 @@ class ProtectedFigures:
         if status == SHOWN:
             return Shown(n, f"{n:,}")
         return Shown(None, HIDDEN)
-
-    def listed(self, key: Key) -> bool:
-        """False for a group row no one is in: it is left out of its table."""
-        return self.value(key) > 0 or self.protection.counts[key] != SHOWN
 
     def shown(self, key: Key) -> bool:
         return self.protection.counts[key] == SHOWN

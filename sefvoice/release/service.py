@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask import current_app
@@ -67,6 +68,34 @@ def terms_with_responses() -> list[Term]:
     return list(reversed(terms.between(*days)))
 
 
+def survey_schedules() -> dict[str, tuple[datetime, datetime | None]]:
+    """When each survey could take answers, as naive UTC [from, until): from its first
+    version's loading (or its schedule's opening, if later) until its schedule's closing
+    (None: still open). The officers' open/closed switch keeps no history, so is left out."""
+    first = dict(
+        db.session.execute(
+            select(Survey.slug, func.min(Survey.loaded_at)).group_by(Survey.slug)
+        ).all()
+    )
+    found = {}
+    for survey in current_surveys():
+        loaded = first[survey.slug]
+        opens = max(loaded, survey.opens_at) if survey.opens_at else loaded
+        found[survey.slug] = (opens, survey.closes_at)
+    return found
+
+
+def open_in(term: Term, schedules: dict[str, tuple[datetime, datetime | None]]) -> set[str]:
+    """The surveys that could take answers at some time during the term: the term lists
+    them whether or not anyone answered (protected_figures.ProtectedFigures)."""
+    start, end = term.bounds()
+    return {
+        slug
+        for slug, (opens, closes) in schedules.items()
+        if opens < end and (closes is None or closes > start)
+    }
+
+
 def protected_figures_for(
     term: Term,
     definitions: list[SurveyDefinition] | None = None,
@@ -81,7 +110,8 @@ def protected_figures_for(
     splits = groupings(the_charter)
     counts = grouped_counts([term], [g.column for g in splits])
     definitions = definitions or [definition_of(s) for s in current_surveys()]
-    return ProtectedFigures(definitions, splits, counts.of(term.name), rules(), earlier)
+    listed = open_in(term, survey_schedules())
+    return ProtectedFigures(definitions, splits, counts.of(term.name), rules(), earlier, listed)
 
 
 def published_versions(term: Term) -> list[PublishedRelease]:
@@ -148,18 +178,20 @@ def build_summary(
     counts = grouped_counts(terms, [g.column for g in groupings])
     numbers = counts.numbers
     context = kept.context(definitions, rules, groupings) if kept is not None else ()
+    schedules = survey_schedules()
 
     def figures(t: Term) -> CountedTerm:
         own, numbers_of = counts.of(t.name), numbers[numbers["term"] == t.name]
         versions = earlier if t == term else ()
+        listed = open_in(t, schedules)
         key = None
         if kept is not None and not versions:
             frames = (own.respondents, own.answering, own.choices, numbers_of)
-            key = kept.key(t.name, frames, context)
+            key = kept.key(t.name, frames, (*context, tuple(sorted(listed))))
             found = kept.get(key)
             if found is not None:
                 return found
-        release = ProtectedFigures(definitions, groupings, own, rules, versions)
+        release = ProtectedFigures(definitions, groupings, own, rules, versions, listed)
         made = CountedTerm(release, question_results(release, numbers_of))
         if key is not None:
             kept.put(key, made)

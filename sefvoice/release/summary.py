@@ -50,6 +50,8 @@ class QuestionResult:
     published_positive: tuple[int, int] | None = None
     base: Shown = Shown(None, "")  # the answers the percentages are out of
     not_applicable: Shown | None = None  # people who said it does not apply to them
+    # False where too few people answered the survey to show any of its answers.
+    answers_shown: bool = True
 
 
 @dataclass
@@ -168,9 +170,26 @@ def question_results(release: ProtectedFigures, numbers: pd.DataFrame) -> list[Q
     empty = numbers.iloc[0:0]
     return [
         question_result(release, d, q, grouped.get((d.slug, q.id), empty))
+        if release.answers_shown(d.slug)
+        else _not_shown(d, q)
         for d in release.definitions
         for q in d.questions
     ]
+
+
+def _not_shown(definition: SurveyDefinition, question) -> QuestionResult:
+    """A question of a survey too few people answered to show its answers: no figures."""
+    return QuestionResult(
+        survey_slug=definition.slug,
+        survey_title=definition.title,
+        question_id=question.id,
+        text=question.text,
+        type=question.type,
+        principle=question.principle,
+        outcome=question.outcome,
+        answering=Shown(None, ""),
+        answers_shown=False,
+    )
 
 
 def _pooled(results: list[QuestionResult], key: str, value, only: set | None = None):
@@ -254,7 +273,6 @@ def group_tables(release: ProtectedFigures, term: str) -> list[GroupTable]:
                     release.percent((g.column, value)),
                 )
                 for value, name in g.names.items()
-                if release.listed(("respondents", g.column, value))
             ],
         )
         for g in release.groupings

@@ -12,6 +12,9 @@ from datetime import date
 from .shown import Shown
 from .summary import FeedbackSummary, GroupTable, QuestionResult, ScoreRow
 
+# In place of a survey's question tables where too few people answered it to show them.
+TOO_FEW_PEOPLE = "Too few people answered this survey to show their answers"
+
 
 @dataclass
 class Table:
@@ -53,6 +56,28 @@ def _option_label(option) -> str:
     if option.not_applicable:
         return f"{option.label} (does not apply: left out of the %)"
     return option.label + (" (positive)" if option.positive else "")
+
+
+def answers_not_shown(result: QuestionResult) -> Table:
+    """The one line a survey too few people answered shows instead of its question tables."""
+    return Table(
+        f"answers-{result.survey_slug}", result.survey_title, ["Answers"], [[TOO_FEW_PEOPLE]]
+    )
+
+
+def question_tables(results: list[QuestionResult]) -> list[tuple[QuestionResult, Table]]:
+    """Each question with its table; the questions of a survey whose answers are not shown
+    share its one line."""
+    lines: dict[str, Table] = {}
+    return [
+        (
+            r,
+            question_table(r)
+            if r.answers_shown
+            else lines.setdefault(r.survey_slug, answers_not_shown(r)),
+        )
+        for r in results
+    ]
 
 
 def question_table(result: QuestionResult) -> Table:
@@ -113,7 +138,7 @@ def summary_tables(summary: FeedbackSummary) -> SummaryTables:
         ),
         groups=[group_table(group) for group in summary.groups],
         by_term=group_table(GroupTable("by-term", "By term", "Term", summary.by_term)),
-        questions=[(q, question_table(q)) for q in summary.questions],
+        questions=question_tables(summary.questions),
         outcomes=[
             (
                 row,

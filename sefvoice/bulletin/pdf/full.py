@@ -316,6 +316,8 @@ def _appendix(content: BulletinContent, width: float) -> list[Flowable]:
             story += data_table(data.overview.table, width)
         for group in data.questions:
             story.append(Heading(group.survey_title, 2, listed=False))
+            if group.note:
+                story.append(Paragraph(f"{group.note}.", BODY))
             for figure in group.figures:
                 story += _figure(figure, width)
         if not data.questions:
