@@ -28,7 +28,7 @@ WHOLE = 1e-6  # how near a whole number a solver's value must be to count as one
 # hidden further, or reported, rather than risked. Both are rare: most ends are whole in
 # the relaxation, or reached by a witness.
 SECONDS = {False: 2.0, True: 30.0}
-TIME_LIMIT = 1  # scipy's milp status: iteration or time limit reached
+TIME_LIMIT, INFEASIBLE = 1, 2  # scipy's statuses: a time limit reached; no point at all
 
 
 @dataclass(frozen=True)
@@ -104,8 +104,8 @@ class Attack:
         self.points.append(point)
         self.pool.append(point)
 
-    def _relaxed(self, objective: np.ndarray):
-        return linprog(
+    def _relaxed(self, objective: np.ndarray, presolve: bool = True):
+        result = linprog(
             objective,
             A_ub=self.a_ub if self.a_ub.shape[0] else None,
             b_ub=self.b_ub if self.a_ub.shape[0] else None,
@@ -113,7 +113,14 @@ class Attack:
             b_eq=self.b_eq if self.a_eq.shape[0] else None,
             bounds=(0, None),
             method="highs",
+            options={"presolve": presolve},
         )
+        # The true cells satisfy every fact (checked above), so the problem is feasible:
+        # HiGHS's presolve can say "infeasible" of one that is unbounded; solved without
+        # it, the answer says which.
+        if result.status == INFEASIBLE and presolve:
+            return self._relaxed(objective, presolve=False)
+        return result
 
     def _objective(self, figure: Figure) -> np.ndarray:
         objective = np.zeros(self.size)
