@@ -231,10 +231,14 @@ def disagreements(release: ProtectedFigures, facts: frozenset[str], cap: int = 1
     for finding in findings:
         got = ranges[finding.key]
         assert got.low <= finding.value <= got.high, f"{finding.key}: the truth was not enumerated"
-        if finding.high == INF:  # nothing published limits it: nor its cap, in groups of `cap`
-            agrees = got.low == finding.low and got.high >= cap
-        else:
-            agrees = (got.low, got.high) == (finding.low, finding.high)
+        if (got.low, got.high) == (finding.low, finding.high):
+            continue
+        # Groups are enumerated up to `cap` people, and a group that nothing published
+        # limits can be larger: above its top a rounded percentage can need more people
+        # than the cap, so there the enumeration may stop short of the audit (never go past
+        # it), and agrees where both find the figure safe.
+        within = got.low == finding.low and got.high <= finding.high
+        agrees = within and (got.high >= cap or got.high - got.low + 1 >= RULES.min_count)
         if not agrees:
             high = f"{got.high} or more" if got.high >= cap else got.high
             found.append(
