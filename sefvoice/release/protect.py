@@ -129,6 +129,7 @@ class Pass:
                 self.gated_by.setdefault(gate, []).append(key)
             self.percent_of[percent.positive.key] = key
             self.percent_of[("rounding", *key)] = key
+            self.percent_of[("gate", *key)] = key
             if percent.exact:
                 self.percent_of[percent.base.key] = key
         self.public = set(public)
@@ -194,9 +195,10 @@ class Pass:
                 facts.append(Known(percent.base, percent.base.value, percent.base.value))
             elif status == SHOWN:
                 facts += self._rounding(percent)
-                # Shown, it says each of its gates is at least min_base, hidden or not.
+                # Shown, it says each of its gates is at least min_base, hidden or not (under
+                # the percentage's key, so that hiding it is tried when that pins a gate).
                 facts += [
-                    Known(self.counts[g].figure, self.rules.min_base, np.inf)
+                    Known(self._gate(percent, g), self.rules.min_base, np.inf)
                     for g in percent.gates
                     if counts[g] != SHOWN
                 ]
@@ -204,6 +206,10 @@ class Pass:
             # is published as under min_base, else "hidden": too_few_label) is read off the
             # gates' own published figures, which are facts above already.
         return facts + self.extra_known
+
+    def _gate(self, percent: Percent, gate: Key) -> Figure:
+        figure = self.counts[gate].figure
+        return Figure(("gate", *percent.key), figure.cells, figure.value)
 
     def _needed(self, figure: Figure) -> int:
         """How many whole values the figure must keep possible to be safe."""
@@ -292,8 +298,12 @@ class Pass:
         """The figures to hide next for an unsafe target (see the module's docstring)."""
         counts, percents = self.state.counts, self.state.percents
         candidates = self._candidates(finding, counts, percents)
+        # The target's own table next: the solver's binding figures are one way to pin it
+        # of several, and hiding a neighbour in its table (a sibling row, another answer)
+        # is the usual way to protect a cell.
+        neighbours = [k for k in self._table_of(target.key, counts) if k not in candidates]
         widest, tried = None, []
-        for key in candidates[: self.tries]:
+        for key in candidates[: self.tries] + neighbours:
             trial = self._try(*self._hide(counts, percents, key), target)
             if trial.safe:
                 return [key]
@@ -312,6 +322,19 @@ class Pass:
         if candidates:
             return [max(candidates, key=lambda k: len(self._figure(k).cells))]
         return []
+
+    def _table_of(self, key: Key, counts) -> list[Key]:
+        """The shown counts in the target's table, smallest first: the other rows of its
+        grouping and the total, or the other answers to its question and the people who
+        answered it."""
+        if key[0] == "respondents" and len(key) == 3:
+            near = [k for k in self.counts if k[:2] == key[:2]] + [("respondents",)]
+        elif key[0] == "chose":
+            near = [k for k in self.counts if k[:3] == key[:3]] + [("answering", *key[1:3])]
+        else:
+            return []
+        shown = [k for k in near if k != key and self._is_shown(k, counts, {})]
+        return sorted(shown, key=lambda k: (self.counts[k].rank, self.counts[k].figure.value))
 
     def _figure(self, key: Key) -> Figure:
         if key in self.counts:
