@@ -222,17 +222,23 @@ def test_a_count_hidden_to_protect_another_says_nothing_of_its_size():
 
 
 def test_a_rounded_percentage_stays_beside_its_hidden_total():
-    """A survey of 3 beside one of 30: the term's total must be hidden (30 + 3 = 33 would
-    give the 3 away), but its % positive, over 33 answers, need not be: shown, it says only
-    that the total is at least 10, which the attacker is told."""
+    """A survey of 3 (one in each group) beside one of 30: the term's total must be hidden
+    (30 + 3 = 33 would give the 3 away), but its % positive, over 33 answers, need not be:
+    shown, it says only that the total is at least 10, which the attacker is told."""
     first, second = _small_survey("first", only=("feel",)), _small_survey("second", only=("feel",))
-    responses = [("first", "me", {"feel": [a]}) for a in ["happy"] * 14 + ["ok"] * 16]
-    responses += [("second", "me", {"feel": ["happy"]})] * 3
+    responses = [("first", "me", {"feel": ["happy"]})] * 2
+    responses += [("first", "me", {"feel": ["ok"]})] * 18
+    responses += [("first", "me-with-help", {"feel": ["ok"]})] * 9
+    responses += [("first", "someone-for-me", {"feel": ["happy"]})]
+    responses += [("second", group, {"feel": ["happy"]}) for group in FILLED_BY.names]
     release = ProtectedFigures(
         [first, second], [FILLED_BY], _counts([first, second], responses), RULES
     )
     assert release.count(("respondents",)).text == "hidden"
-    assert release.percent(("all",)).text == "52%"  # 17 of 33
+    assert release.percent(("all",)).text == "18%"  # 6 of 33
+    facts = {k.figure.key: (k.low, k.high) for k in release.published_facts()}
+    assert facts[("gate", "percent", "all")] == (RULES.min_base, float("inf"))
+    assert not _unsafe(release)
 
 
 def test_a_row_no_one_is_in_is_listed_as_hidden():
