@@ -558,10 +558,11 @@ def test_the_tab_shows_how_people_answered_under_the_terms_protection(app, clien
     by_channel = {
         row.name: row.respondents.text for row in release.summary.group("by-channel").rows
     }
-    # 17 people, 2 by phone: the phone count is not shown, and so neither can both of the
-    # others be (17 less them would give it away).
-    assert by_channel.get("Phone", "hidden") == "hidden"
-    assert "hidden" in (by_channel["Online"], by_channel["Paper"])
+    # 17 people, 2 by phone, none with help: those two are not shown, and so neither can
+    # both of the others be beside the total (17 less them would give 2 away).
+    assert by_channel["Phone"] == by_channel["With help"] == "hidden"
+    total = release.summary.respondents.text
+    assert "hidden" in (by_channel["Online"], by_channel["Paper"], total)
     sign_in(client, "officer")
     page = client.get(f"/feedback/?term={term.name}").get_data(as_text=True)
     assert "How people answered" in page
