@@ -18,9 +18,9 @@ from sefvoice.definitions import load_charter, load_survey_file, parse_survey
 from sefvoice.demo import generate_responses
 from sefvoice.models import CHANNELS
 from sefvoice.release import service as release_service
+from sefvoice.release.figure_statuses import SHOWN
 from sefvoice.release.grouped_counts import TermCounts, grouped_counts
 from sefvoice.release.keys import Grouping
-from sefvoice.release.protect import SHOWN
 from sefvoice.release.protected_figures import ProtectedFigures
 from sefvoice.release.shown import Rules
 from sefvoice.release.summary import group_tables

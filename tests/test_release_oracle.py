@@ -21,8 +21,8 @@ import yaml
 
 from sefvoice.definitions import parse_survey
 from sefvoice.definitions.model import ONE_ANSWER_TYPES
+from sefvoice.release.figure_statuses import SHOWN
 from sefvoice.release.keys import Grouping, base_key, scored
-from sefvoice.release.protect import SHOWN
 from sefvoice.release.protected_figures import ProtectedFigures
 from sefvoice.release.shown import Rules
 from sefvoice.release.summary import group_tables, question_results

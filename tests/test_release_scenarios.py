@@ -116,7 +116,7 @@ def test_a_reader_who_knows_how_rows_are_listed_narrows_nothing_in_spring(app):
     with an empty group), and narrows nothing."""
     from sefvoice.release import service as release_service
     from sefvoice.release.attack import Known, attack
-    from sefvoice.release.protect import SHOWN
+    from sefvoice.release.figure_statuses import SHOWN
 
     published = terms.spring(app)
     with app.app_context():

@@ -12,7 +12,7 @@ when it also prints its base and a 95% interval, which gives both away). A reade
 - from a shown percentage, its counts (exact) or, rounded, `p - 0.5 <= 100 * positive /
   base <= p + 0.5`, which is linear in the cells; from a percentage not shown, nothing
   more: it says "too few answers" exactly where one of its gates is published as a number
-  under `min_base`, else "hidden" (`too_few_label`).
+  under `min_base`, else "hidden" (`figure_statuses.too_few_label`).
 
 Primary rules: a count below `min_count` is hidden; a percentage needs its gate
 figures shown and at least `min_base`, and at least `min_count` answers on each side of it
@@ -34,52 +34,15 @@ Secondary suppression, with the attacker (attack.py) in the loop:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from .attack import Attack, Finding, Known
+from .figure_statuses import HIDDEN, SHOWN, TOO_FEW, Count, Percent, Protection
 from .finest_cells import Cells, Figure, Key
 from .shown import Rules, half_up, share
 
-SHOWN, SMALL, HIDDEN, TOO_FEW = "shown", "small", "hidden", "too few"
 CHANGE = " since version "  # in a change's label ("added since version 1", versions.py)
-
-
-@dataclass(frozen=True)
-class Count:
-    figure: Figure
-    rank: int = 0  # among equals, hide lower ranks first (0: a table's detail)
-    # What a reader knows of it however it is shown (low, high): a survey's people are
-    # under min_base where its answers are not shown, else min_base or more.
-    told: tuple[float, float] | None = None
-
-    def primary(self, rules: Rules) -> str:
-        return SHOWN if self.figure.value >= rules.min_count else SMALL
-
-
-@dataclass(frozen=True)
-class Percent:
-    key: Key
-    positive: Figure
-    base: Figure
-    gates: tuple[Key, ...]  # counts that must be at least min_base (and shown, if exact)
-    exact: bool  # its base and interval are printed too, so both counts are known
-
-    def other(self) -> Figure:
-        """The answers in the base that are not positive."""
-        inside = set(self.positive.cells.tolist())
-        cells = np.array([c for c in self.base.cells.tolist() if c not in inside], dtype=int)
-        return Figure(("other", *self.key[1:]), cells, self.base.value - self.positive.value)
-
-
-@dataclass
-class Protection:
-    """Which figures a release shows, and what the attacker can make of the hidden ones."""
-
-    counts: dict[Key, str]  # SHOWN, SMALL (under the rule) or HIDDEN (to protect another)
-    percents: dict[Key, str]  # SHOWN, HIDDEN or TOO_FEW
-    secondary: list[Key] = field(default_factory=list)  # hidden beyond the primary rules
 
 
 class Pass:
@@ -395,13 +358,6 @@ class Pass:
             if self._all_safe(counts, percents, self.hidden_for[key]):
                 state.counts, state.percents = counts, percents
                 state.secondary.remove(key)
-
-
-def too_few_label(gates: Sequence[str | int], rules: Rules) -> bool:
-    """Whether a figure not shown says "too few answers" (else "hidden"), from its gates as
-    published alone: each a number shown, or a status (a count not shown, which says
-    nothing of its size). So the label tells a reader nothing the gates do not."""
-    return any(isinstance(g, int) and g < rules.min_base for g in gates)
 
 
 def protect(

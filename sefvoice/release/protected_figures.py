@@ -15,10 +15,11 @@ import numpy as np
 from ..definitions import SurveyDefinition
 from .attack import Finding, Known
 from .comment_facts import comment_facts
+from .figure_statuses import SHOWN, Count, Percent, too_few_label
 from .finest_cells import Cells, Figure, make_cells, make_figures
 from .grouped_counts import TermCounts
 from .keys import Grouping, Key, base_key, scored
-from .protect import SHOWN, Count, Percent, protect, too_few_label
+from .protect import protect
 from .shown import HIDDEN, Rules, Shown, number_text, percent_text, share
 from .versions import Earlier, stack, stored_facts
 
@@ -220,7 +221,7 @@ class ProtectedFigures:
 
     def not_shown(self, gates: Sequence[Key]) -> Shown:
         """The label of a figure not shown, from its gates as published alone (see
-        protect.too_few_label): it adds nothing to what a reader knows."""
+        figure_statuses.too_few_label): it adds nothing to what a reader knows."""
         published = [self._published(g) for g in gates]
         return Shown(None, TOO_FEW_ANSWERS if too_few_label(published, self.rules) else HIDDEN)
 
