@@ -19,6 +19,7 @@ most its respondents, so the fact is never more than the truth).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -31,7 +32,7 @@ KIND = "comments"  # the facts' keys: ("comments", survey, question), ("comments
 
 
 def _floor(key: Key, figure: Figure, low: int) -> Known:
-    return Known(Figure(key, figure.cells, figure.value, figure.coefficients), low, np.inf)
+    return Known(replace(figure, key=key), low, np.inf)
 
 
 def comment_facts(

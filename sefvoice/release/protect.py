@@ -34,6 +34,7 @@ Secondary suppression, with the attacker (attack.py) in the loop:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -141,12 +142,12 @@ class Pass:
     # What a reader knows, and what must stay uncertain
 
     def known(self, counts: dict[Key, str], percents: dict[Key, str]) -> list[Known]:
-        facts = []
+        facts, min_base = [], self.rules.min_base
         for key, status in counts.items():
             figure = self.counts[key].figure
             told = self.counts[key].told
             if told is not None:  # under its own key: no figure to hide, whatever it binds
-                facts.append(Known(Figure(("told", *key), figure.cells, figure.value), *told))
+                facts.append(Known(replace(figure, key=("told", *key)), *told))
             if status == SHOWN:  # a count not shown says "hidden", which tells nothing
                 facts.append(Known(figure, figure.value, figure.value))
         for key, status in percents.items():
@@ -161,7 +162,7 @@ class Pass:
                 # Shown, it says each of its gates is at least min_base, hidden or not (under
                 # the percentage's key, so that hiding it is tried when that pins a gate).
                 facts += [
-                    Known(self._gate(percent, g), self.rules.min_base, np.inf)
+                    Known(replace(self.counts[g].figure, key=("gate", *key)), min_base, np.inf)
                     for g in percent.gates
                     if counts[g] != SHOWN
                 ]
@@ -169,10 +170,6 @@ class Pass:
             # is published as under min_base, else "hidden": too_few_label) is read off the
             # gates' own published figures, which are facts above already.
         return facts + self.extra_known
-
-    def _gate(self, percent: Percent, gate: Key) -> Figure:
-        figure = self.counts[gate].figure
-        return Figure(("gate", *percent.key), figure.cells, figure.value)
 
     def _needed(self, figure: Figure) -> int:
         """How many whole values the figure must keep possible to be safe."""
