@@ -66,26 +66,29 @@ class ProtectedFigures:
         self.figures: dict[Key, Figure] = make_figures(self.cells, definitions, groupings)
         # What the term's comments show a reader: published with it, as its figures are.
         self.commented = comment_facts(definitions, self.figures)
+        counts, percents = self._counts(), self._percents()
         if earlier:
             over = stack(self.cells, self.figures, earlier, rules)
             self.protection, self._pass = protect(
                 over.cells,
-                self._counts(),
-                self._percents(),
+                counts,
+                percents,
                 self._skips() + over.targets,
                 rules,
                 self.commented + over.known,
                 over.needed,
                 tries=REVISION_TRIES,
-                kept=self._kept(earlier[-1]),
-                public=self._public(earlier),
+                kept=self._kept(earlier[-1], counts, percents),
+                public=self._public(earlier, counts, percents),
             )
         else:
             self.protection, self._pass = protect(
-                self.cells, self._counts(), self._percents(), self._skips(), rules, self.commented
+                self.cells, counts, percents, self._skips(), rules, self.commented
             )
 
-    def _kept(self, latest: Earlier) -> dict[Key, str]:
+    def _kept(
+        self, latest: Earlier, counts: list[Count], percents: list[Percent]
+    ) -> dict[Key, str]:
         """How the latest version showed each count and percentage, read from the facts it
         published: a count known exactly was shown, any other was hidden; a percentage was
         shown if its counts or its rounding were published."""
@@ -98,12 +101,12 @@ class ProtectedFigures:
             if key[:3] == ("told", "respondents", "survey") and high < self.rules.min_base
         }
         kept: dict[Key, str] = {}
-        for count in self._counts():
+        for count in counts:
             key = count.figure.key
             if _question_slug(key) in unsaid:
                 continue
             kept[key] = SHOWN if key in exact else HIDDEN
-        for percent in self._percents():
+        for percent in percents:
             if percent.key[1] == "question" and percent.key[2] in unsaid:
                 continue
             shown = (
@@ -114,13 +117,15 @@ class ProtectedFigures:
             kept[percent.key] = SHOWN if shown else HIDDEN
         return kept
 
-    def _public(self, earlier: Sequence[Earlier]) -> set[Key]:
+    def _public(
+        self, earlier: Sequence[Earlier], counts: list[Count], percents: list[Percent]
+    ) -> set[Key]:
         """The figures any earlier version showed as numbers."""
         exact = {
             key for version in earlier for key, _, _, low, high in version.facts if low == high
         }
-        public = {c.figure.key for c in self._counts()} & exact
-        for percent in self._percents():
+        public = {c.figure.key for c in counts} & exact
+        for percent in percents:
             if percent.exact and percent.positive.key in exact:
                 public |= {percent.positive.key, percent.other().key}
         return public
