@@ -149,13 +149,13 @@ class Attack:
         sense: int,
         key: Key,
         within: float,
-        stopped: float,
+        seen: set[int],
         exact: bool,
     ) -> float:
         """The end in whole numbers. `within`: the relaxation's bound, rounded inwards; no
         whole point passes it, and saying so lets the solver stop as soon as one reaches it.
-        After SECONDS[exact], the best whole point found is the end, or `stopped` (the end
-        a witness reached) if none was."""
+        After SECONDS[exact], the best whole point found is the end, or the end a witness
+        reached (of the values `seen`) if none was."""
         constraints = [LinearConstraint(self.matrix, self.low, self.high)]
         if np.isfinite(within):
             limits = (within, np.inf) if sense == 1 else (-np.inf, within)
@@ -169,7 +169,7 @@ class Attack:
         )
         if result.status == TIME_LIMIT:
             if result.x is None:
-                return stopped
+                return min(seen) if sense == 1 else max(seen)
             self._found(result.x)
             return round(sense * result.fun)
         if not result.success:
@@ -227,8 +227,7 @@ class Attack:
         the relaxation's point is whole), and the published figures it relied on."""
         bound, whole, relied_on = self._relaxed_extreme(objective, sense, key)
         if exact and not whole and np.isfinite(bound):
-            witnessed = min(seen) if sense == 1 else max(seen)
-            bound, whole = self._exact(objective, sense, key, bound, witnessed, exact), True
+            bound, whole = self._exact(objective, sense, key, bound, seen, exact), True
         return bound, whole, relied_on
 
     def range(self, figure: Figure, min_count: int, exact: bool = False) -> Finding:
@@ -253,9 +252,9 @@ class Attack:
             relied_on |= above
         if high - low + 1 >= min_count:  # the relaxation may be too generous
             if not low_whole:
-                low = self._exact(objective, 1, figure.key, low, min(seen), exact)
+                low = self._exact(objective, 1, figure.key, low, seen, exact)
             if not high_whole:
-                high = self._exact(objective, -1, figure.key, high, max(seen), exact)
+                high = self._exact(objective, -1, figure.key, high, seen, exact)
         safe = high - low + 1 >= min_count
         return Finding(
             figure.key,
