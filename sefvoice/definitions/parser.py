@@ -360,7 +360,13 @@ def load_charter(easyread_dir: Path) -> Charter:
 
 
 # Files in easyread/ that hold shared words, not a survey.
-NOT_SURVEYS = ("charter.yaml", "glossary.yaml", "paper.yaml", "plain-words.yaml")
+NOT_SURVEYS = (
+    "charter.yaml",
+    "combined-answers.yaml",
+    "glossary.yaml",
+    "paper.yaml",
+    "plain-words.yaml",
+)
 
 
 def survey_files(easyread_dir: Path) -> list[Path]:

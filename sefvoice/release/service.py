@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from ..definitions import Charter, SurveyDefinition
+from ..definitions.combined_answers import load_combined_answers
 from ..extensions import db
 from ..models import CHANNELS, PublishedRelease, Response, Survey
 from ..surveys.versions import charter, current_surveys, definition_of
@@ -39,7 +40,11 @@ if TYPE_CHECKING:
 
 def rules() -> Rules:
     config = current_app.config
-    return Rules(config["DISCLOSURE_MIN_COUNT"], config["DISCLOSURE_MIN_BASE"])
+    return Rules(
+        config["DISCLOSURE_MIN_COUNT"],
+        config["DISCLOSURE_MIN_BASE"],
+        load_combined_answers(config["EASYREAD_DIR"]),
+    )
 
 
 def groupings(charter: Charter) -> list[Grouping]:

@@ -11,9 +11,12 @@ is "13%", as readers and spreadsheets round, never Python's round-half-to-even (
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+
+from ..config import EASYREAD_DIR
+from ..definitions.combined_answers import CombinedAnswers, load_combined_answers
 
 FEWER_THAN = "fewer than {min_count}"
 HIDDEN = "hidden"
@@ -56,6 +59,8 @@ def number_text(value: int | float | Fraction | Decimal, places: int = 1) -> str
 class Rules:
     min_count: int = 5
     min_base: int = 10
+    # Which answers a question's table adds together where some are under min_count.
+    combined: CombinedAnswers = field(default_factory=lambda: load_combined_answers(EASYREAD_DIR))
 
     @property
     def small(self) -> str:

@@ -29,6 +29,7 @@ class OptionResult:
     count: Shown
     percent: Shown
     not_applicable: bool = False  # left out of the % base, shown beside it
+    option_ids: tuple[str, ...] = ()  # the answers it counts (more than one: added together)
 
 
 @dataclass
@@ -52,6 +53,11 @@ class QuestionResult:
     not_applicable: Shown | None = None  # people who said it does not apply to them
     # False where too few people answered the survey to show any of its answers.
     answers_shown: bool = True
+
+    @property
+    def combined(self) -> bool:
+        """Whether a row adds some answers together (where few gave them)."""
+        return any(len(o.option_ids) > 1 for o in self.options)
 
 
 @dataclass
@@ -139,15 +145,16 @@ def question_result(
         return result
     base = base_key(slug, question)
     result.base = release.count(base)
-    for option in question.options:
-        chose = ("chose", slug, qid, option.id)
+    for row in release.answer_rows(definition, question):
+        chose = ("chose", slug, qid, row.key)
         result.options.append(
             OptionResult(
-                label=option.label,
-                positive=option.positive,
+                label=row.label,
+                positive=row.positive,
                 count=release.count(chose),
-                percent=Shown(None, "") if option.not_applicable else release.share(chose, base),
-                not_applicable=option.not_applicable,
+                percent=Shown(None, "") if row.not_applicable else release.share(chose, base),
+                not_applicable=row.not_applicable,
+                option_ids=tuple(o.id for o in row.options),
             )
         )
     not_applicable = [o for o in result.options if o.not_applicable]

@@ -50,6 +50,9 @@ class Earlier:
     facts: list[tuple[Key, list[tuple], np.ndarray, float, float]]  # key, cells, weights, range
     # Each median it published, by (survey, question): (median, the answers it is over).
     medians: dict[tuple[str, str], tuple[float, int]] = field(default_factory=dict)
+    # Each question whose table it showed, by (survey, question): whether it added some
+    # answers together (a revision keeps that, Rules.combined).
+    combined: dict[tuple[str, str], bool] = field(default_factory=dict)
 
 
 def _identity(row: tuple) -> tuple:
@@ -100,6 +103,19 @@ def published_medians(record: dict) -> dict[tuple[str, str], tuple[float, int]]:
     return found
 
 
+def published_combinations(record: dict) -> dict[tuple[str, str], bool]:
+    """For each question whose answers a version's record shows, whether a row adds some
+    answers together."""
+    found = {}
+    for question in record.get("summary", {}).get("questions", []):
+        rows = [row.get("option_ids", {}).get("@tuple", []) for row in question["options"]]
+        if rows and question.get("answers_shown", True):
+            found[(question["survey_slug"], question["question_id"])] = any(
+                len(ids) > 1 for ids in rows
+            )
+    return found
+
+
 def read_facts(version: int, stored: dict, record: dict | None = None) -> Earlier:
     """A version's stored facts, and the medians its record (if given) shows."""
     rows = [tuple(row) for row in stored["cells"]]
@@ -115,7 +131,8 @@ def read_facts(version: int, stored: dict, record: dict | None = None) -> Earlie
         for key, cells, weights, low, high in stored["facts"]
     ]
     cells = {i: row[-1] for i, row in zip(identities, rows, strict=True)}
-    return Earlier(version, cells, facts, published_medians(record or {}))
+    record = record or {}
+    return Earlier(version, cells, facts, published_medians(record), published_combinations(record))
 
 
 @dataclass
