@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sefvoice.definitions import load_charter, load_survey_file, parse_survey
+from sefvoice.definitions.combined_answers import NONE
 from sefvoice.demo import generate_responses
 from sefvoice.models import CHANNELS
 from sefvoice.release import service as release_service
@@ -207,7 +208,10 @@ def test_a_count_hidden_to_protect_another_says_nothing_of_its_size():
     definition = _small_survey("small", only=("feel",))
     answers = ["happy"] * 6 + ["ok"] * 7
     responses = [("small", "me", {"feel": [a]}) for a in answers]
-    release = ProtectedFigures([definition], [FILLED_BY], _counts([definition], responses), RULES)
+    counts = _counts([definition], responses)
+    # Answers shown one by one (added together, "sad or OK" would be 7: nothing hidden).
+    one_by_one = dataclasses.replace(RULES, combined=NONE)
+    release = ProtectedFigures([definition], [FILLED_BY], counts, one_by_one)
     shown = {key: release.count(key).text for key in release.protection.counts}
     assert shown[("chose", "small", "feel", "sad")] == "hidden"
     assert shown[("chose", "small", "feel", "ok")] == "hidden"

@@ -353,7 +353,7 @@ class ProtectedFigures:
     def facts(self) -> dict:
         """This release's cells and what it publishes about them, stored with a published
         version so that a revision can be protected against it."""
-        return stored_facts(self.cells, self.published_facts())
+        return stored_facts(self.cells, self.published_facts(), self.combined)
 
     def unsafe(self) -> list[Finding]:
         """Every figure that must stay uncertain and that a reader could narrow: none, once

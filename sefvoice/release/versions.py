@@ -68,8 +68,11 @@ def _bound(value: float) -> float | None:
     return None if np.isinf(value) else float(value)
 
 
-def stored_facts(cells: Cells, known: Sequence[Known]) -> dict:
-    """A version's cells and every fact it published (JSON-ready), for later revisions."""
+def stored_facts(
+    cells: Cells, known: Sequence[Known], combined: dict[tuple[str, str], bool] | None = None
+) -> dict:
+    """A version's cells, every fact it published and, for each question whose answers it
+    could have added together, whether it did (JSON-ready), for later revisions."""
     identities = _identities(cells.frame)
     values = cells.values.tolist()
     facts = []
@@ -88,6 +91,9 @@ def stored_facts(cells: Cells, known: Sequence[Known]) -> dict:
     return {
         "cells": [[*identity, int(n)] for identity, n in zip(identities, values, strict=True)],
         "facts": facts,
+        "combined": [
+            [slug, question, added] for (slug, question), added in (combined or {}).items()
+        ],
     }
 
 
@@ -100,19 +106,6 @@ def published_medians(record: dict) -> dict[tuple[str, str], tuple[float, int]]:
         if median.get("value") is not None and answering.get("value") is not None:
             key = (question["survey_slug"], question["question_id"])
             found[key] = (float(median["value"]), int(answering["value"]))
-    return found
-
-
-def published_combinations(record: dict) -> dict[tuple[str, str], bool]:
-    """For each question whose answers a version's record shows, whether a row adds some
-    answers together."""
-    found = {}
-    for question in record.get("summary", {}).get("questions", []):
-        rows = [row.get("option_ids", {}).get("@tuple", []) for row in question["options"]]
-        if rows and question.get("answers_shown", True):
-            found[(question["survey_slug"], question["question_id"])] = any(
-                len(ids) > 1 for ids in rows
-            )
     return found
 
 
@@ -131,8 +124,10 @@ def read_facts(version: int, stored: dict, record: dict | None = None) -> Earlie
         for key, cells, weights, low, high in stored["facts"]
     ]
     cells = {i: row[-1] for i, row in zip(identities, rows, strict=True)}
-    record = record or {}
-    return Earlier(version, cells, facts, published_medians(record), published_combinations(record))
+    combined = {
+        (slug, question): bool(added) for slug, question, added in stored.get("combined", [])
+    }
+    return Earlier(version, cells, facts, published_medians(record or {}), combined)
 
 
 @dataclass

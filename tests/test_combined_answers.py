@@ -1,0 +1,174 @@
+"""Answers added together where few gave them (easyread/combined-answers.yaml): which
+answers may be, how a release decides and shows it, and that a revision keeps it."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from sefvoice.definitions import SurveyDefinitionError
+from sefvoice.definitions.combined_answers import (
+    NONE,
+    joined_label,
+    load_combined_answers,
+    parse_combined_answers,
+)
+from sefvoice.release.protected_figures import ProtectedFigures
+from sefvoice.release.summary import question_results
+from sefvoice.release.versions import read_facts
+
+from .conftest import EASYREAD
+from .test_release import FILLED_BY, RULES, _counts, _small_survey
+
+NO_NUMBERS = __import__("pandas").DataFrame(columns=["slug", "question_id", "number", "n"])
+
+
+def _release(answers: list[str], earlier=(), rules=RULES) -> ProtectedFigures:
+    """The small survey's "feel" (face3: sad, OK, happy), one person per answer."""
+    definition = _small_survey("small", only=("feel",))
+    responses = [("small", "me", {"feel": [a]}) for a in answers]
+    counts = _counts([definition], responses)
+    return ProtectedFigures([definition], [FILLED_BY], counts, rules, earlier)
+
+
+def _rows(release: ProtectedFigures) -> list[tuple[str, str, str]]:
+    (result,) = question_results(release, NO_NUMBERS)
+    return [(o.label, o.count.text, o.percent.text) for o in result.options]
+
+
+def test_answers_few_gave_are_added_together_and_nothing_is_hidden():
+    """13 people: 6 happy, 7 OK, none sad. One by one, sad (0) must be hidden and OK with
+    it; added together, "Sad or OK" is 7 and the whole table is shown."""
+    release = _release(["happy"] * 6 + ["ok"] * 7)
+    assert _rows(release) == [("Sad or OK", "7", "54%"), ("Happy", "6", "46%")]
+    assert release.percent(("question", "small", "feel")).text == "46%"
+    question = {k: s for k, s in release.protection.counts.items() if "feel" in k}
+    assert set(question.values()) == {"shown"}
+    # The single answers inside a row stay uncertain, as a hidden count does.
+    audited = {f.key: f for f in release.audit()}
+    sad = audited[("chose", "small", "feel", "sad")]
+    assert (sad.low, sad.high) == (0, 7) and sad.safe
+    assert not release.unsafe()
+
+
+def test_answers_each_given_by_5_or_more_are_shown_one_by_one_and_a_reader_knows_it():
+    release = _release(["happy"] * 6 + ["ok"] * 7 + ["sad"] * 5)
+    assert _rows(release) == [("Sad", "5", "28%"), ("OK", "7", "39%"), ("Happy", "6", "33%")]
+    told = {k.figure.key: (k.low, k.high) for k in release.published_facts()}
+    five_or_more = (RULES.min_count, float("inf"))
+    assert told[("told", "chose", "small", "feel", "sad")] == five_or_more
+    assert told[("told", "chose", "small", "feel", "ok")] == five_or_more
+
+
+def test_a_revision_keeps_how_version_1_showed_each_question():
+    """Version 1 shows sad (5) and OK (7) one by one; one sad person withdraws. Version 2
+    keeps them one by one (the 4 hidden): had it added them together, a reader would know
+    an answer fell under 5, and with version 1's numbers, which one the person gave."""
+    first = _release(["happy"] * 6 + ["ok"] * 7 + ["sad"] * 5)
+    earlier = [read_facts(1, json.loads(json.dumps(first.facts())))]
+    assert earlier[0].combined == {("small", "feel"): False}
+    second = _release(["happy"] * 6 + ["ok"] * 7 + ["sad"] * 4, earlier)
+    assert [label for label, *_ in _rows(second)] == ["Sad", "OK", "Happy"]
+    assert _rows(second)[0][1] == "hidden"
+    assert not second.unsafe()
+    # And the other way: added together in version 1, so in version 2 too.
+    first = _release(["happy"] * 6 + ["ok"] * 7 + ["sad"] * 4)
+    earlier = [read_facts(1, json.loads(json.dumps(first.facts())))]
+    second = _release(["happy"] * 6 + ["ok"] * 7 + ["sad"] * 6, earlier)
+    assert [label for label, *_ in _rows(second)] == ["Sad or OK", "Happy"]
+
+
+def test_without_rules_every_answer_is_its_own_row():
+    rules = dataclasses.replace(RULES, combined=NONE)
+    release = _release(["happy"] * 6 + ["ok"] * 7, rules=rules)
+    assert [(label, count) for label, count, _ in _rows(release)] == [
+        ("Sad", "hidden"),
+        ("OK", "hidden"),
+        ("Happy", "6"),
+    ]
+
+
+def test_the_labels_of_answers_added_together():
+    labels = [
+        ("Very bad", "Bad", "Very bad or bad"),
+        ("Good", "Very good", "Good or very good"),
+        ("Not good", "OK", "Not good or OK"),
+        ("Partly", "No", "Partly or no"),
+    ]
+    for first, second, joined in labels:
+        options = tuple(
+            dataclasses.replace(_small_survey("s").questions[0].options[0], label=label)
+            for label in (first, second)
+        )
+        assert joined_label(options) == joined
+
+
+def test_the_repositorys_rules_group_each_surveys_scales():
+    rules = load_combined_answers(EASYREAD)
+    from sefvoice.definitions import load_charter, load_survey_file
+
+    from .conftest import STATIC
+
+    survey = load_survey_file(EASYREAD / "parent-carer-annual.yaml", load_charter(EASYREAD), STATIC)
+    overall = survey.question("overall-help")
+    assert [r.label for r in rules.rows(survey, overall, combined=True)] == [
+        "Very bad or bad",
+        "OK",
+        "Good or very good",
+    ]
+    # A group must agree on "positive" and hold no "does not apply": hear-back has none.
+    assert rules.groups(survey, survey.question("hear-back")) == []
+
+
+def test_a_group_split_by_a_routed_question_is_kept_apart():
+    rules = parse_combined_answers("face3: [[1, 2]]", "rules.yaml")
+    routed = {
+        "id": "why",
+        "text": "Why?",
+        "type": "text",
+        "principle": "be-respectful",
+        "outcome": 5,
+        "optional": True,
+        "show_if": {"question": "feel", "answers": ["sad"]},
+    }
+    survey = _small_survey("s", only=("feel",), more=(routed,))
+    assert rules.groups(survey, survey.question("feel")) == []
+    routed["show_if"]["answers"] = ["sad", "ok"]
+    survey = _small_survey("s", only=("feel",), more=(routed,))
+    assert len(rules.groups(survey, survey.question("feel"))) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("[1, 2]", "needs a question type and its groups"),
+        ("text: [[1, 2]]", "not a one-answer question type"),
+        ("face5: [1, 2]", "needs a list of groups"),
+        ("face5: [[1]]", "two or more places"),
+        ("face5: [[0, 1]]", "two or more places"),
+        ("face5: [[true, 2]]", "two or more places"),
+        ("face5: [[1, 99999999999999999999]]", "two or more places"),
+        ("face5: [[1, 2], [2, 3]]", "in one group only"),
+        ("face5: [[1, 1]]", "in one group only"),
+        ("face5: [[1, 2]\n", "not valid YAML"),
+        (
+            "a: &a [1, 2]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+            "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+            "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+            "e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n",
+            "aliases",
+        ),
+    ],
+)
+def test_bad_rules_say_what_is_wrong(text, problem):
+    with pytest.raises(SurveyDefinitionError) as raised:
+        parse_combined_answers(text, "combined-answers.yaml")
+    assert problem in str(raised.value)
+    assert str(raised.value).startswith("combined-answers.yaml: ")
+
+
+def test_no_rules_file_adds_nothing_together(tmp_path):
+    assert load_combined_answers(tmp_path) == NONE
+    assert parse_combined_answers("", "x.yaml") == NONE
