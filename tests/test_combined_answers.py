@@ -68,7 +68,7 @@ def test_a_revision_keeps_how_version_1_showed_each_question():
     an answer fell under 5, and with version 1's numbers, which one the person gave."""
     first = _release(["happy"] * 6 + ["ok"] * 7 + ["sad"] * 5)
     earlier = [read_facts(1, json.loads(json.dumps(first.facts())))]
-    assert earlier[0].combined == {("small", "feel"): False}
+    assert earlier[0].levels == {("small", "feel"): 0}
     second = _release(["happy"] * 6 + ["ok"] * 7 + ["sad"] * 4, earlier)
     assert [label for label, *_ in _rows(second)] == ["Sad", "OK", "Happy"]
     assert _rows(second)[0][1] == "hidden"
@@ -78,6 +78,43 @@ def test_a_revision_keeps_how_version_1_showed_each_question():
     earlier = [read_facts(1, json.loads(json.dumps(first.facts())))]
     second = _release(["happy"] * 6 + ["ok"] * 7 + ["sad"] * 6, earlier)
     assert [label for label, *_ in _rows(second)] == ["Sad or OK", "Happy"]
+
+
+def test_a_scale_of_five_goes_as_far_as_it_must():
+    """15 parents on "How good is the help?": 3 very bad, 1 bad, 4 OK, 3 good, 4 very good.
+    Very bad or bad (4) is still under 5, so the table goes on to the next level: the
+    positive answers and the rest."""
+    rules = load_combined_answers(EASYREAD)
+    from sefvoice.definitions import load_charter, load_survey_file
+
+    from .conftest import STATIC
+
+    survey = load_survey_file(EASYREAD / "parent-carer-annual.yaml", load_charter(EASYREAD), STATIC)
+    survey = dataclasses.replace(survey, questions=(survey.question("overall-help"),))
+    answers = ["1"] * 3 + ["2"] + ["3"] * 4 + ["4"] * 3 + ["5"] * 4
+    responses = [(survey.slug, "me", {"overall-help": [a]}) for a in answers]
+    release = ProtectedFigures(
+        [survey],
+        [FILLED_BY],
+        _counts([survey], responses),
+        dataclasses.replace(RULES, combined=rules),
+    )
+    assert _rows(release) == [
+        ("Very bad, bad or OK", "8", "53%"),
+        ("Good or very good", "7", "47%"),
+    ]
+    told = {k.figure.key: k.low for k in release.published_facts() if k.figure.key[0] == "told"}
+    assert ("told", "chose", survey.slug, "overall-help", "1+2") not in told
+    assert not release.unsafe()
+    # With 5 bad and 5 OK, the first level is enough, and a reader knows that its rows
+    # the next level would add together are 5 or more.
+    answers = ["1"] * 3 + ["2"] * 5 + ["3"] * 5 + ["4"] * 3 + ["5"] * 4
+    responses = [(survey.slug, "me", {"overall-help": [a]}) for a in answers]
+    release = ProtectedFigures([survey], [FILLED_BY], _counts([survey], responses), RULES)
+    assert [label for label, *_ in _rows(release)] == ["Very bad or bad", "OK", "Good or very good"]
+    told = {k.figure.key: k.low for k in release.published_facts() if k.figure.key[0] == "told"}
+    assert told[("told", "chose", survey.slug, "overall-help", "1+2")] == RULES.min_count
+    assert told[("told", "chose", survey.slug, "overall-help", "3")] == RULES.min_count
 
 
 def test_without_rules_every_answer_is_its_own_row():
@@ -113,17 +150,21 @@ def test_the_repositorys_rules_group_each_surveys_scales():
 
     survey = load_survey_file(EASYREAD / "parent-carer-annual.yaml", load_charter(EASYREAD), STATIC)
     overall = survey.question("overall-help")
-    assert [r.label for r in rules.rows(survey, overall, combined=True)] == [
+    assert [r.label for r in rules.rows(survey, overall, 1)] == [
         "Very bad or bad",
         "OK",
         "Good or very good",
     ]
+    assert [r.label for r in rules.rows(survey, overall, 2)] == [
+        "Very bad, bad or OK",
+        "Good or very good",
+    ]
     # A group must agree on "positive" and hold no "does not apply": hear-back has none.
-    assert rules.groups(survey, survey.question("hear-back")) == []
+    assert len(rules.levels(survey, survey.question("hear-back"))) == 1
 
 
 def test_a_group_split_by_a_routed_question_is_kept_apart():
-    rules = parse_combined_answers("face3: [[1, 2]]", "rules.yaml")
+    rules = parse_combined_answers("face3: [[[1, 2]]]", "rules.yaml")
     routed = {
         "id": "why",
         "text": "Why?",
@@ -134,25 +175,26 @@ def test_a_group_split_by_a_routed_question_is_kept_apart():
         "show_if": {"question": "feel", "answers": ["sad"]},
     }
     survey = _small_survey("s", only=("feel",), more=(routed,))
-    assert rules.groups(survey, survey.question("feel")) == []
+    assert len(rules.levels(survey, survey.question("feel"))) == 1
     routed["show_if"]["answers"] = ["sad", "ok"]
     survey = _small_survey("s", only=("feel",), more=(routed,))
-    assert len(rules.groups(survey, survey.question("feel"))) == 1
+    assert len(rules.levels(survey, survey.question("feel"))) == 2
 
 
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        ("[1, 2]", "needs a question type and its groups"),
-        ("text: [[1, 2]]", "not a one-answer question type"),
-        ("face5: [1, 2]", "needs a list of groups"),
-        ("face5: [[1]]", "two or more places"),
-        ("face5: [[0, 1]]", "two or more places"),
-        ("face5: [[true, 2]]", "two or more places"),
-        ("face5: [[1, 99999999999999999999]]", "two or more places"),
-        ("face5: [[1, 2], [2, 3]]", "in one group only"),
-        ("face5: [[1, 1]]", "in one group only"),
-        ("face5: [[1, 2]\n", "not valid YAML"),
+        ("[1, 2]", "needs a question type and its levels"),
+        ("text: [[[1, 2]]]", "not a one-answer question type"),
+        ("face5: [1, 2]", "needs a list of levels"),
+        ("face5: [[1, 2]]", "level 1: 1: a group needs two or more places"),
+        ("face5: [[[1]]]", "two or more places"),
+        ("face5: [[[0, 1]]]", "each a whole number"),
+        ("face5: [[[true, 2]]]", "each a whole number"),
+        ("face5: [[[1, 99999999999999999999]]]", "each a whole number"),
+        ("face5: [[[1, 2], [2, 3]]]", "in one group of a level only"),
+        ("face5: [[[1, 1]]]", "in a group once only"),
+        ("face5: [[[1, 2]]\n", "not valid YAML"),
         (
             "a: &a [1, 2]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
             "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"

@@ -1,5 +1,6 @@
 """Which answers a term's figures add together where too few people gave them to show one
-by one (easyread/combined-answers.yaml): by question type, groups of answers by place."""
+by one (easyread/combined-answers.yaml): by question type, levels of groups of answers by
+place, each level adding together more than the one before."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from .yaml_source import parse_yaml
 COMBINED_ANSWERS_FILE = "combined-answers.yaml"
 MAX_ANSWERS = 20  # a place further on than any question's answers is a mistake
 
+Places = tuple[int, ...]
+Row = tuple[Option, ...]  # the answers one row of a table counts
+
 
 @dataclass(frozen=True)
 class AnswerRow:
@@ -20,7 +24,7 @@ class AnswerRow:
 
     key: str  # the answers' ids joined by "+" ("1+2"): a figure's last key part
     label: str  # "Very bad", or "Very bad or bad"
-    options: tuple[Option, ...]
+    options: Row
 
     @property
     def positive(self) -> bool:
@@ -35,61 +39,90 @@ class AnswerRow:
         return len(self.options) > 1
 
 
-def joined_label(options: tuple[Option, ...]) -> str:
-    """ "Very bad or bad": each later label lowercased, unless it is in capitals ("OK")."""
-    later = [
+def answer_row(options: Row) -> AnswerRow:
+    return AnswerRow("+".join(o.id for o in options), joined_label(options), options)
+
+
+def joined_label(options: Row) -> str:
+    """ "Very bad or bad", "Very bad, bad or OK": each later label lowercased, unless it is
+    in capitals ("OK")."""
+    labels = [options[0].label] + [
         o.label if o.label[1:2].isupper() else o.label[:1].lower() + o.label[1:]
         for o in options[1:]
     ]
-    return " or ".join([options[0].label, *later])
+    if len(labels) == 1:
+        return labels[0]
+    return f"{', '.join(labels[:-1])} or {labels[-1]}"
+
+
+def _fits(definition: SurveyDefinition, question: Question, options: Row) -> bool:
+    """Whether answers may be added together: they agree on "positive", none is "does not
+    apply" or exclusive, and no routing (show_if) takes some of them but not all (every
+    figure must stay a sum of whole rows)."""
+    ids = {o.id for o in options}
+    routed = [
+        set(q.show_if.answers)
+        for q in definition.questions
+        if q.show_if is not None and q.show_if.question == question.id
+    ]
+    return (
+        len({o.positive for o in options}) == 1
+        and not any(o.not_applicable or o.exclusive for o in options)
+        and all(ids <= answers or not ids & answers for answers in routed)
+    )
 
 
 @dataclass(frozen=True)
 class CombinedAnswers:
-    # Each question type with its groups of places (1 is the first answer): pairs, so
-    # that the rules are hashable (a key of the kept terms).
-    by_type: tuple[tuple[str, tuple[tuple[int, ...], ...]], ...] = ()
+    # Each question type with its levels, each a tuple of groups of places (1 is the first
+    # answer): tuples, so that the rules are hashable (a key of the kept terms).
+    by_type: tuple[tuple[str, tuple[tuple[Places, ...], ...]], ...] = ()
 
-    def groups(self, definition: SurveyDefinition, question: Question) -> list[tuple[Option, ...]]:
-        """The question's groups of answers that may be added together: those of its type
-        whose answers exist, agree on "positive", include no "does not apply" or exclusive
-        answer, and are not split by another question's routing (show_if)."""
-        routed = [
-            set(q.show_if.answers)
-            for q in definition.questions
-            if q.show_if is not None and q.show_if.question == question.id
-        ]
-        found = []
-        for places in dict(self.by_type).get(question.type, ()):
-            if max(places) > len(question.options):
-                continue
-            options = tuple(question.options[p - 1] for p in places)
-            ids = {o.id for o in options}
-            if (
-                len({o.positive for o in options}) == 1
-                and not any(o.not_applicable or o.exclusive for o in options)
-                and all(ids <= answers or not ids & answers for answers in routed)
-            ):
-                found.append(options)
+    def levels(self, definition: SurveyDefinition, question: Question) -> list[list[Row]]:
+        """The question's table at each level: first every answer on its own row, then
+        each level's groups that fit the question (`_fits`) added together, each level
+        from the rows of the one before. Only levels that add something are listed."""
+        rows: list[Row] = [(o,) for o in question.options]
+        found = [rows]
+        for level in dict(self.by_type).get(question.type, ()):
+            for places in level:
+                if max(places) > len(question.options):
+                    continue
+                wanted = {question.options[p - 1].id for p in places}
+                inside = [r for r in rows if {o.id for o in r} <= wanted]
+                if {o.id for r in inside for o in r} != wanted or len(inside) < 2:
+                    continue  # not whole rows of the level before, or nothing to add
+                merged = tuple(o for o in question.options if o.id in wanted)
+                if not _fits(definition, question, merged):
+                    continue
+                at = rows.index(inside[0])
+                rows = [r for r in rows if r not in inside]
+                rows.insert(at, merged)
+            if rows != found[-1]:
+                found.append(rows)
         return found
 
     def rows(
-        self, definition: SurveyDefinition, question: Question, combined: bool
+        self, definition: SurveyDefinition, question: Question, level: int = 0
     ) -> list[AnswerRow]:
-        """The rows of the question's table: each answer, or with `combined` each group as
-        one row, where its first answer stands."""
-        groups = self.groups(definition, question) if combined else []
-        grouped = {o.id: group for group in groups for o in group}
-        rows = []
-        for option in question.options:
-            group = grouped.get(option.id, (option,))
-            if group[0] is option:
-                label = joined_label(group) if len(group) > 1 else option.label
-                rows.append(AnswerRow("+".join(o.id for o in group), label, group))
-        return rows
+        """The rows of the question's table at a level (0: every answer on its own)."""
+        levels = self.levels(definition, question)
+        return [answer_row(row) for row in levels[min(level, len(levels) - 1)]]
 
 
 NONE = CombinedAnswers()
+
+
+def _places_problem(group: object) -> str | None:
+    if not isinstance(group, list) or len(group) < 2:
+        return "a group needs two or more places"
+    if not all(
+        isinstance(p, int) and not isinstance(p, bool) and 1 <= p <= MAX_ANSWERS for p in group
+    ):
+        return f"a group needs two or more places, each a whole number from 1 to {MAX_ANSWERS}"
+    if len(set(group)) < len(group):
+        return "an answer can be in a group once only"
+    return None
 
 
 def parse_combined_answers(text: str, source: str) -> CombinedAnswers:
@@ -98,34 +131,34 @@ def parse_combined_answers(text: str, source: str) -> CombinedAnswers:
     if data is None:
         return NONE
     if not isinstance(data, dict):
-        raise SurveyDefinitionError([f"{source}: needs a question type and its groups of places"])
+        raise SurveyDefinitionError([f"{source}: needs a question type and its levels of groups"])
     problems: list[str] = []
-    by_type: dict[str, tuple[tuple[int, ...], ...]] = {}
-    for kind, groups in data.items():
+    by_type: dict[str, tuple[tuple[Places, ...], ...]] = {}
+    for kind, levels in data.items():
         where = f"{source}: {kind}"
         if kind not in ONE_ANSWER_TYPES:
+            types = ", ".join(ONE_ANSWER_TYPES)
+            problems.append(f"{where}: not a one-answer question type ({types})")
+            continue
+        if not isinstance(levels, list) or not all(isinstance(level, list) for level in levels):
             problems.append(
-                f"{where}: not a one-answer question type ({', '.join(ONE_ANSWER_TYPES)})"
+                f"{where}: needs a list of levels, each a list of groups of places like"
+                " [[1, 2], [4, 5]]"
             )
             continue
-        if not isinstance(groups, list) or not all(isinstance(g, list) for g in groups):
-            problems.append(f"{where}: needs a list of groups, each a list of places like [1, 2]")
-            continue
-        seen: set[int] = set()
-        for group in groups:
-            if len(group) < 2 or not all(
-                isinstance(p, int) and not isinstance(p, bool) and 1 <= p <= MAX_ANSWERS
-                for p in group
-            ):
-                problems.append(
-                    f"{where}: {group!r}: a group needs two or more places, each a whole number"
-                    f" from 1 to {MAX_ANSWERS}"
-                )
-            elif seen & set(group) or len(set(group)) < len(group):
-                problems.append(f"{where}: {group!r}: an answer can be in one group only, once")
-            else:
-                seen |= set(group)
-        by_type[kind] = tuple(tuple(g) for g in groups)
+        before = len(problems)
+        for number, level in enumerate(levels, 1):
+            seen: set[int] = set()
+            for group in level:
+                problem = _places_problem(group)
+                if problem is None and seen & set(group):
+                    problem = "an answer can be in one group of a level only"
+                if problem:
+                    problems.append(f"{where}: level {number}: {group!r}: {problem}")
+                else:
+                    seen |= set(group)
+        if len(problems) == before:
+            by_type[kind] = tuple(tuple(tuple(g) for g in level) for level in levels)
     if problems:
         raise SurveyDefinitionError(problems)
     return CombinedAnswers(tuple(by_type.items()))

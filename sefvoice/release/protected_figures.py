@@ -9,12 +9,12 @@ number itself.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import replace
 
 import numpy as np
 
 from ..definitions import SurveyDefinition
 from ..definitions.combined_answers import AnswerRow
+from .answer_levels import decide_levels, told_apart
 from .attack import Finding, Known
 from .comment_facts import comment_facts
 from .figure_statuses import SHOWN, Count, Percent, too_few_label
@@ -66,10 +66,15 @@ class ProtectedFigures:
             definitions, groupings, counts.respondents, counts.answering, counts.choices
         )
         self.figures: dict[Key, Figure] = make_figures(self.cells, definitions, groupings)
-        self.combined = self._combined()
+        decided: dict[tuple[str, str], int] = {}
+        for version in self.earlier:  # the latest earlier version that showed a question
+            decided.update(version.levels)
+        shown = self._shown_definitions()
+        self.levels = decide_levels(shown, self.figures, rules, decided)
+        told = told_apart(shown, self.figures, rules, self.levels, set(decided))
         # What the term's comments show a reader, and how its question tables were
         # decided: published with it, as its figures are.
-        self.commented = comment_facts(definitions, self.figures) + self._told_apart()
+        self.commented = comment_facts(definitions, self.figures) + told
         counts, percents = self._counts(), self._percents()
         if earlier:
             over = stack(self.cells, self.figures, earlier, rules)
@@ -141,47 +146,10 @@ class ProtectedFigures:
         than min_base answered."""
         return self.value(("respondents", "survey", slug)) >= self.rules.min_base
 
-    def _combined(self) -> dict[tuple[str, str], bool]:
-        """For each question whose answers may be added together (Rules.combined), whether
-        its table adds them: as the latest earlier version that showed its table did (a
-        revision that changed it would tell on the people added or removed); else where an
-        answer in one of its groups was given by fewer than min_count. A row per group also
-        adds a figure (the group's answers added up)."""
-        decided: dict[tuple[str, str], bool] = {}
-        for earlier in self.earlier:
-            decided.update(earlier.combined)
-        combined = {}
-        for d in self._shown_definitions():
-            for q in d.questions:
-                groups = self.rules.combined.groups(d, q)
-                if not groups:
-                    continue
-                if (d.slug, q.id) in decided:
-                    combined[(d.slug, q.id)] = decided[(d.slug, q.id)]
-                else:
-                    combined[(d.slug, q.id)] = any(
-                        self.value(("chose", d.slug, q.id, o.id)) < self.rules.min_count
-                        for group in groups
-                        for o in group
-                    )
-                if combined[(d.slug, q.id)]:
-                    for row in self.rules.combined.rows(d, q, combined=True):
-                        key = ("chose", d.slug, q.id, row.key)
-                        parts = [self.figures[("chose", d.slug, q.id, o.id)] for o in row.options]
-                        self.figures.setdefault(
-                            key,
-                            Figure(
-                                key,
-                                np.concatenate([f.cells for f in parts]),
-                                sum(f.value for f in parts),
-                            ),
-                        )
-        return combined
-
     def answer_rows(self, definition: SurveyDefinition, question) -> list[AnswerRow]:
         """The rows of a question's table: each answer, or groups of answers added up."""
-        together = self.combined.get((definition.slug, question.id), False)
-        return self.rules.combined.rows(definition, question, together)
+        level = self.levels.get((definition.slug, question.id), 0)
+        return self.rules.combined.rows(definition, question, level)
 
     def _shown_definitions(self) -> list[SurveyDefinition]:
         return [d for d in self.definitions if self.answers_shown(d.slug)]
@@ -206,24 +174,6 @@ class ProtectedFigures:
                     keys.append(base_key(d.slug, q))
                 counts += [Count(f[key]) for key in keys]
         return counts
-
-    def _told_apart(self) -> list[Known]:
-        """Where this version decided to show a question's answers one by one that could
-        have been added together, a reader knows each answer of its groups was given by
-        min_count or more, shown or not."""
-        facts = []
-        for d in self._shown_definitions():
-            for q in d.questions:
-                key = (d.slug, q.id)
-                decided_before = any(key in earlier.combined for earlier in self.earlier)
-                if self.combined.get(key, True) or decided_before:
-                    continue
-                facts += [
-                    Known(replace(figure, key=("told", *figure.key)), self.rules.min_count, np.inf)
-                    for group in self.rules.combined.groups(d, q)
-                    for figure in (self.figures[("chose", *key, o.id)] for o in group)
-                ]
-        return facts
 
     def _percents(self) -> list[Percent]:
         f, found = self.figures, []
@@ -353,7 +303,7 @@ class ProtectedFigures:
     def facts(self) -> dict:
         """This release's cells and what it publishes about them, stored with a published
         version so that a revision can be protected against it."""
-        return stored_facts(self.cells, self.published_facts(), self.combined)
+        return stored_facts(self.cells, self.published_facts(), self.levels)
 
     def unsafe(self) -> list[Finding]:
         """Every figure that must stay uncertain and that a reader could narrow: none, once

@@ -50,9 +50,9 @@ class Earlier:
     facts: list[tuple[Key, list[tuple], np.ndarray, float, float]]  # key, cells, weights, range
     # Each median it published, by (survey, question): (median, the answers it is over).
     medians: dict[tuple[str, str], tuple[float, int]] = field(default_factory=dict)
-    # Each question whose table it showed, by (survey, question): whether it added some
-    # answers together (a revision keeps that, Rules.combined).
-    combined: dict[tuple[str, str], bool] = field(default_factory=dict)
+    # Each question whose table it showed, by (survey, question): at what level it added
+    # answers together (0: none; a revision keeps it, answer_levels.py).
+    levels: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 def _identity(row: tuple) -> tuple:
@@ -69,10 +69,10 @@ def _bound(value: float) -> float | None:
 
 
 def stored_facts(
-    cells: Cells, known: Sequence[Known], combined: dict[tuple[str, str], bool] | None = None
+    cells: Cells, known: Sequence[Known], levels: dict[tuple[str, str], int] | None = None
 ) -> dict:
     """A version's cells, every fact it published and, for each question whose answers it
-    could have added together, whether it did (JSON-ready), for later revisions."""
+    could have added together, at what level it did (JSON-ready), for later revisions."""
     identities = _identities(cells.frame)
     values = cells.values.tolist()
     facts = []
@@ -91,9 +91,7 @@ def stored_facts(
     return {
         "cells": [[*identity, int(n)] for identity, n in zip(identities, values, strict=True)],
         "facts": facts,
-        "combined": [
-            [slug, question, added] for (slug, question), added in (combined or {}).items()
-        ],
+        "levels": [[slug, question, level] for (slug, question), level in (levels or {}).items()],
     }
 
 
@@ -124,10 +122,8 @@ def read_facts(version: int, stored: dict, record: dict | None = None) -> Earlie
         for key, cells, weights, low, high in stored["facts"]
     ]
     cells = {i: row[-1] for i, row in zip(identities, rows, strict=True)}
-    combined = {
-        (slug, question): bool(added) for slug, question, added in stored.get("combined", [])
-    }
-    return Earlier(version, cells, facts, published_medians(record or {}), combined)
+    levels = {(slug, question): int(level) for slug, question, level in stored.get("levels", [])}
+    return Earlier(version, cells, facts, published_medians(record or {}), levels)
 
 
 @dataclass

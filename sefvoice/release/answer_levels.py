@@ -1,0 +1,102 @@
+"""How a term's question tables show their answers: each on its own row, or added together
+where few gave them (Rules.combined, easyread/combined-answers.yaml).
+
+A question's level is the first at which no row that the next level would add together
+has fewer than min_count people: so it is decided by the rows of the level before, and a
+reader who knows the rule learns that each such row at the level shown is min_count or
+more (`told_apart`, a fact of the release), and, above level 0, that some row of the level
+before was under min_count. That last fact is not given to the attacker: every figure a
+release publishes about the question is a sum over whole rows of the level shown, so
+moving a row's people all onto one of its answers changes no published figure and puts
+the others at 0, under min_count; it can rule out no value of any figure. A revision keeps
+the level its earlier version showed (it would otherwise tell on the people added or
+removed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from ..definitions import SurveyDefinition
+from ..definitions.combined_answers import Row
+from .attack import Known
+from .finest_cells import Figure, Key
+from .shown import Rules
+
+QuestionKey = tuple[str, str]  # (survey, question)
+
+
+def row_figure(figures: dict[Key, Figure], slug: str, question_id: str, row: Row) -> Figure:
+    """The figure of a row: its one answer's, or its answers' added up (made once)."""
+    if len(row) == 1:
+        return figures[("chose", slug, question_id, row[0].id)]
+    key = ("chose", slug, question_id, "+".join(o.id for o in row))
+    if key not in figures:
+        parts = [figures[("chose", slug, question_id, o.id)] for o in row]
+        cells = np.concatenate([f.cells for f in parts])
+        figures[key] = Figure(key, cells, sum(f.value for f in parts))
+    return figures[key]
+
+
+def _merged_next(levels: list[list[Row]], level: int) -> list[Row]:
+    """The rows of `level` that the next level adds together."""
+    following = set(levels[level + 1])
+    return [row for row in levels[level] if row not in following]
+
+
+def decide_levels(
+    definitions: Sequence[SurveyDefinition],
+    figures: dict[Key, Figure],
+    rules: Rules,
+    decided: dict[QuestionKey, int],
+) -> dict[QuestionKey, int]:
+    """The level of each question that has more than one (`decided`: as earlier versions
+    showed them); each row shown gets its figure."""
+    found = {}
+    for d in definitions:
+        for q in d.questions:
+            levels = rules.combined.levels(d, q)
+            if len(levels) < 2:
+                continue
+            if (d.slug, q.id) in decided:
+                level = min(decided[(d.slug, q.id)], len(levels) - 1)
+            else:
+                level = 0
+                while level + 1 < len(levels) and any(
+                    row_figure(figures, d.slug, q.id, row).value < rules.min_count
+                    for row in _merged_next(levels, level)
+                ):
+                    level += 1
+            found[(d.slug, q.id)] = level
+            for row in levels[level]:
+                row_figure(figures, d.slug, q.id, row)
+    return found
+
+
+def told_apart(
+    definitions: Sequence[SurveyDefinition],
+    figures: dict[Key, Figure],
+    rules: Rules,
+    levels: dict[QuestionKey, int],
+    decided_before: set[QuestionKey],
+) -> list[Known]:
+    """What a level decided by this version tells a reader: each row the next level would
+    add together has min_count or more people, shown or not."""
+    facts = []
+    for d in definitions:
+        for q in d.questions:
+            key = (d.slug, q.id)
+            if key not in levels or key in decided_before:
+                continue
+            every = rules.combined.levels(d, q)
+            if levels[key] + 1 >= len(every):
+                continue
+            for row in _merged_next(every, levels[key]):
+                figure = row_figure(figures, d.slug, q.id, row)
+                facts.append(
+                    Known(replace(figure, key=("told", *figure.key)), rules.min_count, np.inf)
+                )
+    return facts
