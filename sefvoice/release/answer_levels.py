@@ -1,15 +1,17 @@
 """How a term's question tables show their answers: each on its own row, or added together
 where few gave them (Rules.combined, easyread/combined-answers.yaml).
 
-A question's level is the first at which no row that the next level would add together
-has fewer than min_count people: so it is decided by the rows of the level before, and a
-reader who knows the rule learns that each such row at the level shown is min_count or
-more (`told_apart`, a fact of the release), and, above level 0, that some row of the level
-before was under min_count. That last fact is not given to the attacker: every figure a
-release publishes about the question is a sum over whole rows of the level shown, so
-moving a row's people all onto one of its answers changes no published figure and puts
-the others at 0, under min_count; it can rule out no value of any figure. A revision keeps
-the level its earlier version showed (it would otherwise tell on the people added or
+A question's level is the first at which no row that a later level would add together
+has fewer than min_count people. A reader who knows the rule learns that each such row at
+the level shown is min_count or more (`told_apart`, a fact of the release), and, above
+level 0, that at each level before some such row was under min_count. That last fact is
+not given to the attacker: every figure a release publishes about the question is a sum
+over whole rows of the level shown, so moving each row's people all onto one of its
+answers changes no published figure and puts the others at 0, under min_count, at every
+level before; so it rules out no value of any published figure. (The brute-force reader
+of tests/reader_enumeration.py does know it, and agrees.) A single answer inside a row,
+where under min_count, must stay uncertain as a hidden count must. A revision keeps the
+level its earlier version showed (it would otherwise tell on the people added or
 removed).
 """
 
@@ -41,10 +43,10 @@ def row_figure(figures: dict[Key, Figure], slug: str, question_id: str, row: Row
     return figures[key]
 
 
-def _merged_next(levels: list[list[Row]], level: int) -> list[Row]:
-    """The rows of `level` that the next level adds together."""
-    following = set(levels[level + 1])
-    return [row for row in levels[level] if row not in following]
+def _merged_later(levels: list[list[Row]], level: int) -> list[Row]:
+    """The rows of `level` that a later level adds together with others."""
+    last = set(levels[-1])
+    return [row for row in levels[level] if row not in last]
 
 
 def decide_levels(
@@ -67,7 +69,7 @@ def decide_levels(
                 level = 0
                 while level + 1 < len(levels) and any(
                     row_figure(figures, d.slug, q.id, row).value < rules.min_count
-                    for row in _merged_next(levels, level)
+                    for row in _merged_later(levels, level)
                 ):
                     level += 1
             found[(d.slug, q.id)] = level
@@ -83,7 +85,7 @@ def told_apart(
     levels: dict[QuestionKey, int],
     decided_before: set[QuestionKey],
 ) -> list[Known]:
-    """What a level decided by this version tells a reader: each row the next level would
+    """What a level decided by this version tells a reader: each row a later level would
     add together has min_count or more people, shown or not."""
     facts = []
     for d in definitions:
@@ -94,7 +96,7 @@ def told_apart(
             every = rules.combined.levels(d, q)
             if levels[key] + 1 >= len(every):
                 continue
-            for row in _merged_next(every, levels[key]):
+            for row in _merged_later(every, levels[key]):
                 figure = row_figure(figures, d.slug, q.id, row)
                 facts.append(
                     Known(replace(figure, key=("told", *figure.key)), rules.min_count, np.inf)
