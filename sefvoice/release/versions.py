@@ -51,7 +51,7 @@ class Earlier:
     # Each median it published, by (survey, question): (median, the answers it is over).
     medians: dict[tuple[str, str], tuple[float, int]] = field(default_factory=dict)
     # Each question whose table it showed, by (survey, question): at what level it added
-    # answers together (0: none; a revision keeps it, answer_levels.py).
+    # answers together (0: none; a revision keeps it, combined_rows.py).
     levels: dict[tuple[str, str], int] = field(default_factory=dict)
 
 

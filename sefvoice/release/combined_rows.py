@@ -1,5 +1,6 @@
-"""How a term's question tables show their answers: each on its own row, or added together
-where few gave them (Rules.combined, easyread/combined-answers.yaml).
+"""How a term's tables show their rows: each answer or group on its own row, or added
+together where few gave them (a question's answers: Rules.combined, from
+easyread/combined-answers.yaml; a grouping's values: Grouping.together, as "Other ways").
 
 A question's level is the first at which no row that a later level would add together
 has fewer than min_count people. A reader who knows the rule learns that each such row at
@@ -26,9 +27,10 @@ from ..definitions import SurveyDefinition
 from ..definitions.combined_answers import Row
 from .attack import Known
 from .finest_cells import Figure, Key
+from .keys import Grouping
 from .shown import Rules
 
-QuestionKey = tuple[str, str]  # (survey, question)
+QuestionKey = tuple[str, str]  # (survey, question), or ("grouping", column)
 
 
 def row_figure(figures: dict[Key, Figure], slug: str, question_id: str, row: Row) -> Figure:
@@ -98,6 +100,74 @@ def told_apart(
                 continue
             for row in _merged_later(every, levels[key]):
                 figure = row_figure(figures, d.slug, q.id, row)
+                facts.append(
+                    Known(replace(figure, key=("told", *figure.key)), rules.min_count, np.inf)
+                )
+    return facts
+
+
+def grouping_key(grouping: Grouping) -> QuestionKey:
+    return ("grouping", grouping.column)
+
+
+def _group_figure(figures: dict[Key, Figure], prefix: Key, values: tuple[str, ...]) -> None:
+    """A row of values added together, for one kind of figure (respondents, positive or
+    base of a grouping's column), where each value has it."""
+    parts = [figures.get((*prefix, v)) for v in values]
+    key = (*prefix, "+".join(values))
+    if all(parts) and key not in figures:
+        cells = np.concatenate([f.cells for f in parts])
+        figures[key] = Figure(key, cells, sum(f.value for f in parts))
+
+
+def decide_grouping_levels(
+    groupings: Sequence[Grouping],
+    figures: dict[Key, Figure],
+    rules: Rules,
+    decided: dict[QuestionKey, int],
+) -> dict[QuestionKey, int]:
+    """For each grouping with values it may add together, 1 where it does (as earlier
+    versions did; else where one of them has fewer than min_count people), else 0; each
+    row added together gets its figures."""
+    found = {}
+    for g in groupings:
+        if not g.together:
+            continue
+        key = grouping_key(g)
+        if key in decided:
+            found[key] = min(decided[key], 1)
+        else:
+            found[key] = int(
+                any(
+                    figures[("respondents", g.column, v)].value < rules.min_count
+                    for _, values in g.together
+                    for v in values
+                )
+            )
+        for _, _, values in g.rows(combined=bool(found[key])):
+            if len(values) > 1:
+                for kind in ("respondents", "positive", "base"):
+                    _group_figure(figures, (kind, g.column), values)
+    return found
+
+
+def grouping_told_apart(
+    groupings: Sequence[Grouping],
+    figures: dict[Key, Figure],
+    rules: Rules,
+    levels: dict[QuestionKey, int],
+    decided_before: set[QuestionKey],
+) -> list[Known]:
+    """A grouping whose values this version shows one by one: each value it could have
+    added together has min_count or more people, shown or not."""
+    facts = []
+    for g in groupings:
+        key = grouping_key(g)
+        if levels.get(key, 1) or key in decided_before:
+            continue
+        for _, values in g.together:
+            for value in values:
+                figure = figures[("respondents", g.column, value)]
                 facts.append(
                     Known(replace(figure, key=("told", *figure.key)), rules.min_count, np.inf)
                 )
