@@ -87,6 +87,17 @@ questions:
       - {id: school, label: School, picture: p.svg, alt: A}
       - {id: health, label: Health, picture: p.svg, alt: A}
       - {id: nobody, label: No one, picture: p.svg, alt: A, exclusive: true}
+  - id: school
+    text: How is school?
+    type: face5
+    principle: be-respectful
+    outcome: 5
+    options:
+      - {id: "1", label: Very bad, picture: p.svg, alt: A}
+      - {id: "2", label: Bad, picture: p.svg, alt: A}
+      - {id: "3", label: OK, picture: p.svg, alt: A}
+      - {id: "4", label: Good, picture: p.svg, alt: A, positive: true}
+      - {id: "5", label: Very good, picture: p.svg, alt: A, positive: true}
 """
 
 
@@ -474,3 +485,23 @@ def test_answers_shown_one_by_one_are_each_5_or_more():
     assert not disagreements(release, FACTS - GAPS)
     without = disagreements(release, FACTS - GAPS - {COMBINED})
     assert any(line.startswith("chose / tiny / feel / happy") for line in without), without
+
+
+def test_two_groups_of_answers_added_together_are_read_as_their_sums():
+    """A five-face question adds its two bad answers together and its two good ones: 12
+    people, 4 "very bad" and 2 "bad", 2 "OK", 4 "very good"."""
+    people = _people(
+        (2, "me", {"school": ["1"]}),
+        (2, "me", {"school": ["3"]}),
+        (4, "me", {"school": ["5"]}),
+        (2, "someone-for-me", {"school": ["1"]}),
+        (2, "someone-for-me", {"school": ["2"]}),
+    )
+    release = release_of(tiny_survey(("school",)), people)
+    numbers = pd.DataFrame(columns=["slug", "question_id", "number", "n"])
+    (result,) = question_results(release, numbers)
+    assert [o.option_ids for o in result.options] == [("1", "2"), ("3",), ("4", "5")]
+    audited = {f.key for f in release.audit()}
+    assert {("chose", "tiny", "school", x) for x in "1245"} <= audited
+    found = disagreements(release, FACTS - GAPS)
+    assert not found, "; ".join(found)
