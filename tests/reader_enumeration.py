@@ -10,7 +10,10 @@ figure over them.
 What a reader reads (`Reading`):
 
 - each count as shown: a number is itself; "hidden" says nothing of its size (a count
-  under 5 and one hidden to protect another both say it);
+  under 5 and one hidden to protect another both say it). A row of a question's table
+  that adds answers together ("Sad or OK") counts the people who chose any of them: its
+  key names them joined by "+" ("sad+ok"), and its count and percentage are facts about
+  that sum;
 - each percentage as shown, rounded half up: `x%` of a base means x - 0.5 <= 100 *
   part / base < x + 0.5; a question's "% positive" prints its base ("of 12 answers"); a
   % positive of a group or the term is shown only over 10 people or more, so its people
@@ -32,7 +35,12 @@ compare like with like; see FACTS):
   none (`Reading.left_out`);
 - SURVEY_SIZE: a survey whose answers are not shown ("Too few people answered this
   survey") has fewer than 10 people (`min_base`); one whose answers are shown, 10 or more;
-- EXCLUSIVE: an answer such as "No one" is never ticked with another.
+- EXCLUSIVE: an answer such as "No one" is never ticked with another;
+- COMBINED: a question's table adds the answers of each of its groups together
+  (`Question.groups`) exactly where one answer of a group was given by fewer than 5
+  people (`min_count`), so a table that shows them one by one has each of them at least
+  5, and one that adds them has one of them under 5 (`Reading.combined` says which the
+  release did).
 
 Groups are enumerated up to `cap` people each: a figure nothing published limits from
 above (a hidden total, say) reaches the cap.
@@ -47,7 +55,8 @@ from fractions import Fraction
 
 LISTED, EXCLUSIVE = "every row is listed", "exclusive answers"
 SURVEY_SIZE = "a survey shows its answers from 10 people"
-FACTS = frozenset({LISTED, SURVEY_SIZE, EXCLUSIVE})
+COMBINED = "answers are added together where one of them is under 5"
+FACTS = frozenset({LISTED, SURVEY_SIZE, EXCLUSIVE, COMBINED})
 Key = tuple[str, ...]
 INF = float("inf")
 
@@ -66,6 +75,8 @@ class Question:
     positive: frozenset[str] = frozenset()
     not_applicable: frozenset[str] = frozenset()
     exclusive: frozenset[str] = frozenset()
+    # The answers its table may add together, group by group (see COMBINED).
+    groups: tuple[tuple[str, ...], ...] = ()
 
     @property
     def scored(self) -> bool:
@@ -92,6 +103,9 @@ class Reading:
     percents: dict[tuple[Key, Key], int] = field(default_factory=dict)
     left_out: list[Key] = field(default_factory=list)  # rows missing from their tables
     answers_shown: bool = True  # False: "too few people answered" instead of its answers
+    # Each question with groups whose table is shown: whether it adds their answers.
+    combined: dict[str, bool] = field(default_factory=dict)
+    min_count: int = 5
     min_base: int = 10
 
 
@@ -148,7 +162,7 @@ class Enumeration:
         if kind == "answering":
             return sum(a for a, _ in table)
         if kind == "chose":
-            return chose([key[3]])
+            return chose(key[3].split("+"))  # one answer, or answers added together
         if kind == "skipped":
             return sum(r) - sum(a for a, _ in table)
         base, positive = chose(q.in_base), chose(q.positive)
@@ -202,6 +216,26 @@ class Enumeration:
             return sum(rest) >= others if others else not any(rest)
         return sum(counts) >= a  # each at most a (by construction), and one at least each
 
+    def _combined(self, q: Question) -> bool | None:
+        """Whether the release added q's groups of answers together (None: it shows no
+        such decision, or the reader leaves the rule out)."""
+        if COMBINED not in self.facts or not q.groups:
+            return None
+        return self.reading.combined.get(q.id)
+
+    def _decided_alike(self, q: Question, table: QuestionTable) -> bool:
+        """The combining rule, worked out on `table`, decides as the release did."""
+        together = self._combined(q)
+        if together is None:
+            return True
+        index = {o: i for i, o in enumerate(q.options)}
+        few = any(
+            sum(c[index[o]] for _, c in table) < self.reading.min_count
+            for group in q.groups
+            for o in group
+        )
+        return few == together
+
     def question_tables(self, q: Question, r: tuple[int, ...]) -> list[QuestionTable]:
         """Every table of question q that groups of `r` people can give and that agrees
         with the reading: per group, the people who answered, then each answer's count
@@ -209,6 +243,8 @@ class Enumeration:
         found: list[QuestionTable] = []
         answered = [range(size + 1) if q.optional else (size,) for size in r]
         last = len(q.options) - 1
+        # Shown one by one, each answer of a group is at least min_count.
+        apart = {o for group in q.groups for o in group} if self._combined(q) is False else set()
 
         def options(i: int, a: tuple[int, ...], left: tuple[int, ...], chosen: list) -> None:
             if i > last:
@@ -217,10 +253,14 @@ class Enumeration:
                     self._multiple_ok(q, a[g], table[g][1]) for g in range(len(a))
                 ):
                     return
-                if self._agrees(lambda key: self.of_question(q, table, r, key)):
+                if self._decided_alike(q, table) and self._agrees(
+                    lambda key: self.of_question(q, table, r, key)
+                ):
                     found.append(table)
                 return
             low, high = self.counts.get(("chose", self.slug, q.id, q.options[i]), (0, INF))
+            if q.options[i] in apart:
+                low = max(low, self.reading.min_count)
             if q.one_answer and i == last:
                 choices = [left]  # the rest answered the last option
             else:

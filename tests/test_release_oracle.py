@@ -28,6 +28,7 @@ from sefvoice.release.shown import Rules
 from sefvoice.release.summary import group_tables, question_results
 
 from .reader_enumeration import (
+    COMBINED,
     EXCLUSIVE,
     FACTS,
     INF,
@@ -86,6 +87,17 @@ questions:
       - {id: school, label: School, picture: p.svg, alt: A}
       - {id: health, label: Health, picture: p.svg, alt: A}
       - {id: nobody, label: No one, picture: p.svg, alt: A, exclusive: true}
+  - id: school
+    text: How is school?
+    type: face5
+    principle: be-respectful
+    outcome: 5
+    options:
+      - {id: "1", label: Very bad, picture: p.svg, alt: A}
+      - {id: "2", label: Bad, picture: p.svg, alt: A}
+      - {id: "3", label: OK, picture: p.svg, alt: A}
+      - {id: "4", label: Good, picture: p.svg, alt: A, positive: true}
+      - {id: "5", label: Very good, picture: p.svg, alt: A, positive: true}
 """
 
 
@@ -98,10 +110,12 @@ def tiny_survey(questions: Sequence[str]):
 Answers = dict[str, list[str]]
 
 
-def release_of(definition, people: list[tuple[str, Answers]]) -> ProtectedFigures:
+def release_of(
+    definition, people: list[tuple[str, Answers]], rules: Rules = RULES
+) -> ProtectedFigures:
     """The release of a term of `people` (group, answers; a question left out was skipped)."""
     responses = [(definition.slug, group, answers) for group, answers in people]
-    return ProtectedFigures([definition], [GROUPING], _counts([definition], responses), RULES)
+    return ProtectedFigures([definition], [GROUPING], _counts([definition], responses), rules)
 
 
 # Reading a release as a reader does
@@ -117,7 +131,7 @@ def _count_fact(release: ProtectedFigures, key) -> tuple[float, float] | None:
 
 def _published_under_base(release: ProtectedFigures, key) -> bool:
     text = release.count(key).text
-    return text.replace(",", "").isdigit() and int(text) < RULES.min_base
+    return text.replace(",", "").isdigit() and int(text) < release.rules.min_base
 
 
 def _percent(text: str) -> int | None:
@@ -128,7 +142,7 @@ def read(release: ProtectedFigures) -> Reading:
     """Everything the release shows, as facts about its figures (reader_enumeration's
     docstring says how each label is read)."""
     (definition,) = release.definitions
-    slug = definition.slug
+    slug, rules = definition.slug, release.rules
     reading = Reading(
         slug,
         tuple(GROUPS),
@@ -141,10 +155,13 @@ def read(release: ProtectedFigures) -> Reading:
                 frozenset(o.id for o in q.options if o.positive),
                 frozenset(o.id for o in q.options if o.not_applicable),
                 frozenset(o.id for o in q.options if o.exclusive),
+                # The published rule (easyread/combined-answers.yaml) names the groups.
+                tuple(tuple(o.id for o in g) for g in rules.combined.groups(definition, q)),
             )
             for q in definition.questions
         ),
-        min_base=RULES.min_base,
+        min_count=rules.min_count,
+        min_base=rules.min_base,
     )
     for key in release.protection.counts:
         fact = _count_fact(release, key)
@@ -165,7 +182,7 @@ def read(release: ProtectedFigures) -> Reading:
             reading.percents[(positive, base)] = shown
             for gate in gates:  # shown only over at least 10 people, hidden or not
                 low, high = reading.counts.get(gate, (0, INF))
-                reading.counts[gate] = (max(low, RULES.min_base), high)
+                reading.counts[gate] = (max(low, rules.min_base), high)
         elif text in ("too few answers", "hidden"):
             _check_label(text, gates)
         elif text:
@@ -177,13 +194,11 @@ def read(release: ProtectedFigures) -> Reading:
     reading.answers_shown = all(r.answers_shown for r in results)
     for question, result in zip(definition.questions, results, strict=True):
         base = base_key(slug, question)
+        if result.answers_shown and rules.combined.groups(definition, question):
+            reading.combined[question.id] = result.combined  # a row such as "Sad or OK"
         for option in result.options:
-            chose = (
-                "chose",
-                slug,
-                question.id,
-                next(o.id for o in question.options if o.label == option.label),
-            )
+            # The answers the row counts: one, or several added together.
+            chose = ("chose", slug, question.id, "+".join(option.option_ids))
             shown = _percent(option.percent.text)
             if shown is not None:
                 reading.percents[(chose, base)] = shown
@@ -349,6 +364,16 @@ GAP_TERMS = {
             (1, "me", {"help": ["health", "school"], "site": ["no"]}),
         ),
     ),
+    # 15 people, 6 sad shown: Sad and OK are shown one by one, so the hidden OK is 5 or
+    # more, and Happy at most 4.
+    COMBINED: (
+        ("feel",),
+        _people(
+            (6, "me", {"feel": ["sad"]}),
+            (6, "me", {"feel": ["ok"]}),
+            (3, "me", {"feel": ["happy"]}),
+        ),
+    ),
 }
 
 
@@ -400,11 +425,12 @@ def test_a_reader_who_knows_the_fact_narrows_nothing(fact):
 
 
 def test_a_percentage_of_exactly_a_half_is_read_as_shown():
-    """12 people, all "me": 6 happy, 2 OK, 4 sad; 4 of the happy ones said the website
-    helped. The term's % positive pools 10 positive answers of 16: 62.5%, shown "63%"."""
+    """14 people, all "me": 8 happy, 2 OK, 4 sad (shown added together, "Sad or OK" 6);
+    2 of the happy ones said the website helped. The term's % positive pools 10 positive
+    answers of 16: 62.5%, shown "63%"."""
     people = _people(
-        (4, "me", {"feel": ["happy"], "site": ["yes"]}),
-        (2, "me", {"feel": ["happy"]}),
+        (2, "me", {"feel": ["happy"], "site": ["yes"]}),
+        (6, "me", {"feel": ["happy"]}),
         (2, "me", {"feel": ["ok"]}),
         (4, "me", {"feel": ["sad"]}),
     )
@@ -422,3 +448,60 @@ def test_a_survey_too_small_to_show_its_answers_has_fewer_than_10_people():
     assert not any(r.answers_shown for r in question_results(release, numbers))
     told = {k.figure.key: (k.low, k.high) for k in release.published_facts()}
     assert told[("told", "respondents", "survey", "tiny")] == (0, RULES.min_base - 1)
+
+
+# Answers added together (easyread/combined-answers.yaml)
+
+# 17 people: 1 sad and 5 OK, shown as one row "Sad or OK" 6, with Happy 11.
+ADDED_TOGETHER = _people(
+    (1, "me", {"feel": ["sad"]}),
+    (5, "me", {"feel": ["ok"]}),
+    (6, "me", {"feel": ["happy"]}),
+    (5, "someone-for-me", {"feel": ["happy"]}),
+)
+
+
+def test_a_row_of_answers_added_together_is_read_as_their_sum():
+    """The row's count is the sad and OK answers together; the single sad answer inside
+    it is kept uncertain, and the enumeration gives it the audit's range."""
+    release = release_of(tiny_survey(("feel",)), ADDED_TOGETHER)
+    numbers = pd.DataFrame(columns=["slug", "question_id", "number", "n"])
+    (result,) = question_results(release, numbers)
+    assert [(o.label, o.count.text) for o in result.options] == [
+        ("Sad or OK", "6"),
+        ("Happy", "11"),
+    ]
+    assert ("chose", "tiny", "feel", "sad") in {f.key for f in release.audit()}
+    found = disagreements(release, FACTS - GAPS)
+    assert not found, "; ".join(found)
+
+
+def test_answers_shown_one_by_one_are_each_5_or_more():
+    """The release knows what its table's shape tells: without that fact the enumeration
+    lets Happy reach 9, with it Happy is at most 4, as the audit says."""
+    release = _gap_release(COMBINED)
+    assert not release.combined[("tiny", "feel")]
+    assert not release.shown(("chose", "tiny", "feel", "ok"))
+    assert not disagreements(release, FACTS - GAPS)
+    without = disagreements(release, FACTS - GAPS - {COMBINED})
+    assert any(line.startswith("chose / tiny / feel / happy") for line in without), without
+
+
+def test_two_groups_of_answers_added_together_are_read_as_their_sums():
+    """A five-face question adds its two bad answers together and its two good ones: 12
+    people, 4 "very bad" and 2 "bad", 2 "OK", 4 "very good"."""
+    people = _people(
+        (2, "me", {"school": ["1"]}),
+        (2, "me", {"school": ["3"]}),
+        (4, "me", {"school": ["5"]}),
+        (2, "someone-for-me", {"school": ["1"]}),
+        (2, "someone-for-me", {"school": ["2"]}),
+    )
+    release = release_of(tiny_survey(("school",)), people)
+    numbers = pd.DataFrame(columns=["slug", "question_id", "number", "n"])
+    (result,) = question_results(release, numbers)
+    assert [o.option_ids for o in result.options] == [("1", "2"), ("3",), ("4", "5")]
+    audited = {f.key for f in release.audit()}
+    assert {("chose", "tiny", "school", x) for x in "1245"} <= audited
+    found = disagreements(release, FACTS - GAPS)
+    assert not found, "; ".join(found)
