@@ -36,11 +36,12 @@ compare like with like; see FACTS):
 - SURVEY_SIZE: a survey whose answers are not shown ("Too few people answered this
   survey") has fewer than 10 people (`min_base`); one whose answers are shown, 10 or more;
 - EXCLUSIVE: an answer such as "No one" is never ticked with another;
-- COMBINED: a question's table adds the answers of each of its groups together
-  (`Question.groups`) exactly where one answer of a group was given by fewer than 5
-  people (`min_count`), so a table that shows them one by one has each of them at least
-  5, and one that adds them has one of them under 5 (`Reading.combined` says which the
-  release did).
+- COMBINED: a question's table shows its answers at one of its levels (`Question.levels`:
+  every answer on its own row, then rows of answers added together), the first at which
+  no row that a later level adds together was given by fewer than 5 people (`min_count`);
+  so the rows of the level shown that a later level adds together are each at least 5,
+  and at each level before one such row was under 5 (`Reading.levels` says which level
+  the release showed).
 
 Groups are enumerated up to `cap` people each: a figure nothing published limits from
 above (a hidden total, say) reaches the cap.
@@ -55,7 +56,7 @@ from fractions import Fraction
 
 LISTED, EXCLUSIVE = "every row is listed", "exclusive answers"
 SURVEY_SIZE = "a survey shows its answers from 10 people"
-COMBINED = "answers are added together where one of them is under 5"
+COMBINED = "answers are added together where one row of them is under 5"
 FACTS = frozenset({LISTED, SURVEY_SIZE, EXCLUSIVE, COMBINED})
 Key = tuple[str, ...]
 INF = float("inf")
@@ -75,8 +76,8 @@ class Question:
     positive: frozenset[str] = frozenset()
     not_applicable: frozenset[str] = frozenset()
     exclusive: frozenset[str] = frozenset()
-    # The answers its table may add together, group by group (see COMBINED).
-    groups: tuple[tuple[str, ...], ...] = ()
+    # Its table's rows at each level, each row the answers it counts (see COMBINED).
+    levels: tuple[tuple[tuple[str, ...], ...], ...] = ()
 
     @property
     def scored(self) -> bool:
@@ -103,8 +104,8 @@ class Reading:
     percents: dict[tuple[Key, Key], int] = field(default_factory=dict)
     left_out: list[Key] = field(default_factory=list)  # rows missing from their tables
     answers_shown: bool = True  # False: "too few people answered" instead of its answers
-    # Each question with groups whose table is shown: whether it adds their answers.
-    combined: dict[str, bool] = field(default_factory=dict)
+    # Each question with levels whose table is shown: the level it shows.
+    levels: dict[str, int] = field(default_factory=dict)
     min_count: int = 5
     min_base: int = 10
 
@@ -216,25 +217,34 @@ class Enumeration:
             return sum(rest) >= others if others else not any(rest)
         return sum(counts) >= a  # each at most a (by construction), and one at least each
 
-    def _combined(self, q: Question) -> bool | None:
-        """Whether the release added q's groups of answers together (None: it shows no
-        such decision, or the reader leaves the rule out)."""
-        if COMBINED not in self.facts or not q.groups:
+    def _level(self, q: Question) -> int | None:
+        """The level the release showed q's table at (None: it shows no such choice, or
+        the reader leaves the rule out)."""
+        if COMBINED not in self.facts or len(q.levels) < 2:
             return None
-        return self.reading.combined.get(q.id)
+        return self.reading.levels.get(q.id)
+
+    def _merged_later(self, q: Question, level: int) -> list[tuple[str, ...]]:
+        """The rows of a level that a later level adds together."""
+        return [row for row in q.levels[level] if row not in q.levels[-1]]
 
     def _decided_alike(self, q: Question, table: QuestionTable) -> bool:
-        """The combining rule, worked out on `table`, decides as the release did."""
-        together = self._combined(q)
-        if together is None:
+        """The rule, worked out on `table`, shows the level the release showed."""
+        shown = self._level(q)
+        if shown is None:
             return True
         index = {o: i for i, o in enumerate(q.options)}
-        few = any(
-            sum(c[index[o]] for _, c in table) < self.reading.min_count
-            for group in q.groups
-            for o in group
-        )
-        return few == together
+
+        def few(level: int) -> bool:
+            return any(
+                sum(c[index[o]] for _, c in table for o in row) < self.reading.min_count
+                for row in self._merged_later(q, level)
+            )
+
+        level = 0
+        while level + 1 < len(q.levels) and few(level):
+            level += 1
+        return level == shown
 
     def question_tables(self, q: Question, r: tuple[int, ...]) -> list[QuestionTable]:
         """Every table of question q that groups of `r` people can give and that agrees
@@ -243,8 +253,8 @@ class Enumeration:
         found: list[QuestionTable] = []
         answered = [range(size + 1) if q.optional else (size,) for size in r]
         last = len(q.options) - 1
-        # Shown one by one, each answer of a group is at least min_count.
-        apart = {o for group in q.groups for o in group} if self._combined(q) is False else set()
+        # Shown one by one, each answer a later level adds together is at least min_count.
+        apart = {row[0] for row in self._merged_later(q, 0)} if self._level(q) == 0 else set()
 
         def options(i: int, a: tuple[int, ...], left: tuple[int, ...], chosen: list) -> None:
             if i > last:

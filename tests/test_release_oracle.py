@@ -155,8 +155,11 @@ def read(release: ProtectedFigures) -> Reading:
                 frozenset(o.id for o in q.options if o.positive),
                 frozenset(o.id for o in q.options if o.not_applicable),
                 frozenset(o.id for o in q.options if o.exclusive),
-                # The published rule (easyread/combined-answers.yaml) names the groups.
-                tuple(tuple(o.id for o in g) for g in rules.combined.groups(definition, q)),
+                # The published rule (easyread/combined-answers.yaml) gives the levels.
+                tuple(
+                    tuple(tuple(o.id for o in row) for row in level)
+                    for level in rules.combined.levels(definition, q)
+                ),
             )
             for q in definition.questions
         ),
@@ -194,8 +197,14 @@ def read(release: ProtectedFigures) -> Reading:
     reading.answers_shown = all(r.answers_shown for r in results)
     for question, result in zip(definition.questions, results, strict=True):
         base = base_key(slug, question)
-        if result.answers_shown and rules.combined.groups(definition, question):
-            reading.combined[question.id] = result.combined  # a row such as "Sad or OK"
+        levels = rules.combined.levels(definition, question)
+        if result.answers_shown and len(levels) > 1:  # the level whose rows the table shows
+            rows = [o.option_ids for o in result.options]
+            reading.levels[question.id] = next(
+                i
+                for i, level in enumerate(levels)
+                if [tuple(o.id for o in r) for r in level] == rows
+            )
         for option in result.options:
             # The answers the row counts: one, or several added together.
             chose = ("chose", slug, question.id, "+".join(option.option_ids))
@@ -480,7 +489,7 @@ def test_answers_shown_one_by_one_are_each_5_or_more():
     """The release knows what its table's shape tells: without that fact the enumeration
     lets Happy reach 9, with it Happy is at most 4, as the audit says."""
     release = _gap_release(COMBINED)
-    assert not release.combined[("tiny", "feel")]
+    assert release.levels[("tiny", "feel")] == 0
     assert not release.shown(("chose", "tiny", "feel", "ok"))
     assert not disagreements(release, FACTS - GAPS)
     without = disagreements(release, FACTS - GAPS - {COMBINED})
@@ -488,11 +497,11 @@ def test_answers_shown_one_by_one_are_each_5_or_more():
 
 
 def test_two_groups_of_answers_added_together_are_read_as_their_sums():
-    """A five-face question adds its two bad answers together and its two good ones: 12
-    people, 4 "very bad" and 2 "bad", 2 "OK", 4 "very good"."""
+    """A five-face question adds its two bad answers together and its two good ones: 15
+    people, 4 "very bad" and 2 "bad", 5 "OK", 4 "very good"."""
     people = _people(
         (2, "me", {"school": ["1"]}),
-        (2, "me", {"school": ["3"]}),
+        (5, "me", {"school": ["3"]}),
         (4, "me", {"school": ["5"]}),
         (2, "someone-for-me", {"school": ["1"]}),
         (2, "someone-for-me", {"school": ["2"]}),
@@ -503,5 +512,25 @@ def test_two_groups_of_answers_added_together_are_read_as_their_sums():
     assert [o.option_ids for o in result.options] == [("1", "2"), ("3",), ("4", "5")]
     audited = {f.key for f in release.audit()}
     assert {("chose", "tiny", "school", x) for x in "1245"} <= audited
+    found = disagreements(release, FACTS - GAPS)
+    assert not found, "; ".join(found)
+
+
+def test_a_row_still_under_5_takes_the_table_to_the_next_level():
+    """12 people, 4 "very bad" and 2 "bad", 2 "OK", 4 "very good": OK (2) is under 5 and
+    the next level adds it to the bad answers, so the table shows the positive answers
+    and the rest; the reader knows the first level had a row under 5, and agrees."""
+    people = _people(
+        (2, "me", {"school": ["1"]}),
+        (2, "me", {"school": ["3"]}),
+        (4, "me", {"school": ["5"]}),
+        (2, "someone-for-me", {"school": ["1"]}),
+        (2, "someone-for-me", {"school": ["2"]}),
+    )
+    release = release_of(tiny_survey(("school",)), people)
+    numbers = pd.DataFrame(columns=["slug", "question_id", "number", "n"])
+    (result,) = question_results(release, numbers)
+    assert [o.option_ids for o in result.options] == [("1", "2", "3"), ("4", "5")]
+    assert [o.label for o in result.options] == ["Very bad, bad or OK", "Good or very good"]
     found = disagreements(release, FACTS - GAPS)
     assert not found, "; ".join(found)
