@@ -214,3 +214,21 @@ def test_bad_rules_say_what_is_wrong(text, problem):
 def test_no_rules_file_adds_nothing_together(tmp_path):
     assert load_combined_answers(tmp_path) == NONE
     assert parse_combined_answers("", "x.yaml") == NONE
+
+
+def test_the_surveys_check_names_a_fault_in_the_rules(tmp_path):
+    import shutil
+
+    from sefvoice.definitions import check_all
+
+    from .conftest import STATIC
+
+    easyread = tmp_path / "easyread"
+    shutil.copytree(EASYREAD, easyread)
+    assert check_all(easyread, STATIC, easy_read=False)[1] == []
+    (easyread / "combined-answers.yaml").write_text("face5: [[[1, 2], [2, 3]]]\n")
+    problems = check_all(easyread, STATIC, easy_read=False)[1]
+    assert problems == [
+        "combined-answers.yaml: face5: level 1: [2, 3]: an answer can be in one group of a"
+        " level only"
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .combined_answers import COMBINED_ANSWERS_FILE, parse_combined_answers
 from .glossary import glossary_problems, load_glossary
 from .model import Charter, SurveyDefinition, SurveyDefinitionError
 from .parser import load_charter, read_survey_text, survey_files
@@ -45,4 +46,10 @@ def check_all(
         if slugs.count(s) > 1
     ]
     problems += glossary_problems(load_glossary(easyread_dir), definitions)
+    rules = Path(easyread_dir) / COMBINED_ANSWERS_FILE
+    if rules.exists():  # read on every count of the figures, so checked here too
+        try:
+            parse_combined_answers(rules.read_text(encoding="utf-8"), rules.name)
+        except SurveyDefinitionError as error:
+            problems += error.problems
     return definitions, problems
