@@ -159,8 +159,9 @@ def test_the_repositorys_rules_group_each_surveys_scales():
         "Very bad, bad or OK",
         "Good or very good",
     ]
-    # A group must agree on "positive" and hold no "does not apply": hear-back has none.
-    assert len(rules.levels(survey, survey.question("hear-back"))) == 1
+    # A group must agree on "positive" and hold no "does not apply".
+    parsed = parse_combined_answers("single: [[[4, 5]], [[1, 2]]]", "x.yaml")
+    assert len(parsed.levels(survey, survey.question("hear-back"))) == 1
 
 
 def test_a_group_split_by_a_routed_question_is_kept_apart():
@@ -186,6 +187,9 @@ def test_a_group_split_by_a_routed_question_is_kept_apart():
     [
         ("[1, 2]", "needs a question type and its levels"),
         ("text: [[[1, 2]]]", "not a one-answer question type"),
+        ("questions: [1]", "needs each question as"),
+        ("questions: {nope: [[[1, 2]]]}", "name it"),
+        ("questions: {'a b': [[1, 2]]}", "level 1: 1: a group needs"),
         ("face5: [1, 2]", "needs a list of levels"),
         ("face5: [[1, 2]]", "level 1: 1: a group needs two or more places"),
         ("face5: [[[1]]]", "two or more places"),
@@ -232,3 +236,27 @@ def test_the_surveys_check_names_a_fault_in_the_rules(tmp_path):
         "combined-answers.yaml: face5: level 1: [2, 3]: an answer can be in one group of a"
         " level only"
     ]
+    text = "questions:\n  parent-carer-annual no-such-question: [[[1, 2]]]\n"
+    (easyread / "combined-answers.yaml").write_text(text)
+    problems = check_all(easyread, STATIC, easy_read=False)[1]
+    assert problems == [
+        "combined-answers.yaml: questions: 'parent-carer-annual no-such-question': no survey"
+        " has that question"
+    ]
+
+
+def test_a_question_of_its_own_takes_its_rule_before_its_types():
+    rules = load_combined_answers(EASYREAD)
+    from sefvoice.definitions import load_charter, load_survey_file
+
+    from .conftest import STATIC
+
+    survey = load_survey_file(EASYREAD / "parent-carer-annual.yaml", load_charter(EASYREAD), STATIC)
+    rows = [r.label for r in rules.rows(survey, survey.question("hear-back"), 2)]
+    assert rows == [
+        "In a few days",
+        "In one or two weeks, it takes longer than that or they never reply",
+        "I have not asked them a question",
+    ]
+    local = [r.label for r in rules.rows(survey, survey.question("local-offer"), 1)]
+    assert local == ["Yes", "Partly or no", "I have not used it"]

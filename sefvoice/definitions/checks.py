@@ -49,7 +49,14 @@ def check_all(
     rules = Path(easyread_dir) / COMBINED_ANSWERS_FILE
     if rules.exists():  # read on every count of the figures, so checked here too
         try:
-            parse_combined_answers(rules.read_text(encoding="utf-8"), rules.name)
+            parsed = parse_combined_answers(rules.read_text(encoding="utf-8"), rules.name)
         except SurveyDefinitionError as error:
             problems += error.problems
+        else:
+            known = {f"{d.slug} {q.id}" for d in definitions for q in d.questions}
+            problems += [
+                f"{rules.name}: questions: {name!r}: no survey has that question"
+                for name, _ in parsed.by_question
+                if name not in known
+            ]
     return definitions, problems

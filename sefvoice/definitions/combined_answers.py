@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .model import ONE_ANSWER_TYPES, Option, Question, SurveyDefinition, SurveyDefinitionError
+from .model import (
+    ID_PATTERN,
+    ONE_ANSWER_TYPES,
+    Option,
+    Question,
+    SurveyDefinition,
+    SurveyDefinitionError,
+)
 from .yaml_source import parse_yaml
 
 COMBINED_ANSWERS_FILE = "combined-answers.yaml"
@@ -77,6 +84,8 @@ class CombinedAnswers:
     # Each question type with its levels, each a tuple of groups of places (1 is the first
     # answer): tuples, so that the rules are hashable (a key of the kept terms).
     by_type: tuple[tuple[str, tuple[tuple[Places, ...], ...]], ...] = ()
+    # The same for single questions ("survey-slug question-id"), before their type's.
+    by_question: tuple[tuple[str, tuple[tuple[Places, ...], ...]], ...] = ()
 
     def levels(self, definition: SurveyDefinition, question: Question) -> list[list[Row]]:
         """The question's table at each level: first every answer on its own row, then
@@ -84,7 +93,8 @@ class CombinedAnswers:
         from the rows of the one before. Only levels that add something are listed."""
         rows: list[Row] = [(o,) for o in question.options]
         found = [rows]
-        for level in dict(self.by_type).get(question.type, ()):
+        named = dict(self.by_question).get(f"{definition.slug} {question.id}")
+        for level in named if named is not None else dict(self.by_type).get(question.type, ()):
             for places in level:
                 if max(places) > len(question.options):
                     continue
@@ -125,6 +135,30 @@ def _places_problem(group: object) -> str | None:
     return None
 
 
+def _levels(where: str, levels: object, problems: list[str]) -> tuple[tuple[Places, ...], ...]:
+    """A list of levels, each a list of groups of places; each fault added to `problems`."""
+    if not isinstance(levels, list) or not all(isinstance(level, list) for level in levels):
+        problems.append(
+            f"{where}: needs a list of levels, each a list of groups of places like"
+            " [[1, 2], [4, 5]]"
+        )
+        return ()
+    before = len(problems)
+    for number, level in enumerate(levels, 1):
+        seen: set[int] = set()
+        for group in level:
+            problem = _places_problem(group)
+            if problem is None and seen & set(group):
+                problem = "an answer can be in one group of a level only"
+            if problem:
+                problems.append(f"{where}: level {number}: {group!r}: {problem}")
+            else:
+                seen |= set(group)
+    if len(problems) > before:
+        return ()
+    return tuple(tuple(tuple(g) for g in level) for level in levels)
+
+
 def parse_combined_answers(text: str, source: str) -> CombinedAnswers:
     """The rules from YAML text; SurveyDefinitionError naming every fault."""
     _, data = parse_yaml(text, source)
@@ -134,34 +168,27 @@ def parse_combined_answers(text: str, source: str) -> CombinedAnswers:
         raise SurveyDefinitionError([f"{source}: needs a question type and its levels of groups"])
     problems: list[str] = []
     by_type: dict[str, tuple[tuple[Places, ...], ...]] = {}
+    by_question: dict[str, tuple[tuple[Places, ...], ...]] = {}
+    questions = data.pop("questions", {})
+    if not isinstance(questions, dict):
+        problems.append(f'{source}: questions: needs each question as "survey-slug question-id"')
+        questions = {}
+    for name, levels in questions.items():
+        parts = str(name).split(" ")
+        if len(parts) != 2 or not all(ID_PATTERN.match(p) for p in parts):
+            problems.append(f'{source}: questions: {name!r}: name it "survey-slug question-id"')
+            continue
+        by_question[str(name)] = _levels(f"{source}: questions: {name}", levels, problems)
     for kind, levels in data.items():
         where = f"{source}: {kind}"
         if kind not in ONE_ANSWER_TYPES:
             types = ", ".join(ONE_ANSWER_TYPES)
-            problems.append(f"{where}: not a one-answer question type ({types})")
+            problems.append(f"{where}: not a one-answer question type ({types}) or questions")
             continue
-        if not isinstance(levels, list) or not all(isinstance(level, list) for level in levels):
-            problems.append(
-                f"{where}: needs a list of levels, each a list of groups of places like"
-                " [[1, 2], [4, 5]]"
-            )
-            continue
-        before = len(problems)
-        for number, level in enumerate(levels, 1):
-            seen: set[int] = set()
-            for group in level:
-                problem = _places_problem(group)
-                if problem is None and seen & set(group):
-                    problem = "an answer can be in one group of a level only"
-                if problem:
-                    problems.append(f"{where}: level {number}: {group!r}: {problem}")
-                else:
-                    seen |= set(group)
-        if len(problems) == before:
-            by_type[kind] = tuple(tuple(tuple(g) for g in level) for level in levels)
+        by_type[kind] = _levels(where, levels, problems)
     if problems:
         raise SurveyDefinitionError(problems)
-    return CombinedAnswers(tuple(by_type.items()))
+    return CombinedAnswers(tuple(by_type.items()), tuple(by_question.items()))
 
 
 @lru_cache(maxsize=8)
