@@ -260,3 +260,15 @@ def test_a_question_of_its_own_takes_its_rule_before_its_types():
     ]
     local = [r.label for r in rules.rows(survey, survey.question("local-offer"), 1)]
     assert local == ["Yes", "Partly or no", "I have not used it"]
+
+
+def test_a_revision_of_a_version_that_kept_no_levels_shows_answers_one_by_one():
+    """A version published before tables could add answers together stored no levels: it
+    showed every answer on its own row, so its revision does too, whatever its counts (had
+    it added "Sad" and "OK" together, a reader would learn one of them is now under 5)."""
+    first = _release(["happy"] * 6 + ["ok"] * 7)
+    stored = json.loads(json.dumps(first.facts()))
+    del stored["levels"]
+    second = _release(["happy"] * 7 + ["ok"] * 7, [read_facts(1, stored)])
+    assert [label for label, *_ in _rows(second)] == ["Sad", "OK", "Happy"]
+    assert not second.unsafe()

@@ -13,7 +13,7 @@ level before; so it rules out no value of any published figure. (The brute-force
 of tests/reader_enumeration.py does know it, and agrees.) A single answer inside a row,
 where under min_count, must stay uncertain as a hidden count must. A revision keeps the
 level its earlier version showed (it would otherwise tell on the people added or
-removed).
+removed); a table no earlier version showed at a level is shown answer by answer.
 """
 
 from __future__ import annotations
@@ -55,18 +55,20 @@ def decide_levels(
     definitions: Sequence[SurveyDefinition],
     figures: dict[Key, Figure],
     rules: Rules,
-    decided: dict[QuestionKey, int],
+    decided: dict[QuestionKey, int] | None,
 ) -> dict[QuestionKey, int]:
-    """The level of each question that has more than one (`decided`: as earlier versions
-    showed them); each row shown gets its figure."""
+    """The level of each question that has more than one; each row shown gets its figure.
+    `decided`, in a revision: the levels its earlier versions showed; a question they did
+    not show at a level (none then, or the rules were changed since) is shown answer by
+    answer, as choosing from the counts now could tell on the people added or removed."""
     found = {}
     for d in definitions:
         for q in d.questions:
             levels = rules.combined.levels(d, q)
             if len(levels) < 2:
                 continue
-            if (d.slug, q.id) in decided:
-                level = min(decided[(d.slug, q.id)], len(levels) - 1)
+            if decided is not None:
+                level = min(decided.get((d.slug, q.id), 0), len(levels) - 1)
             else:
                 level = 0
                 while level + 1 < len(levels) and any(
@@ -85,15 +87,14 @@ def told_apart(
     figures: dict[Key, Figure],
     rules: Rules,
     levels: dict[QuestionKey, int],
-    decided_before: set[QuestionKey],
 ) -> list[Known]:
-    """What a level decided by this version tells a reader: each row a later level would
+    """What the levels a first version chose tell a reader: each row a later level would
     add together has min_count or more people, shown or not."""
     facts = []
     for d in definitions:
         for q in d.questions:
             key = (d.slug, q.id)
-            if key not in levels or key in decided_before:
+            if key not in levels:
                 continue
             every = rules.combined.levels(d, q)
             if levels[key] + 1 >= len(every):
@@ -124,18 +125,18 @@ def decide_grouping_levels(
     groupings: Sequence[Grouping],
     figures: dict[Key, Figure],
     rules: Rules,
-    decided: dict[QuestionKey, int],
+    decided: dict[QuestionKey, int] | None,
 ) -> dict[QuestionKey, int]:
-    """For each grouping with values it may add together, 1 where it does (as earlier
-    versions did; else where one of them has fewer than min_count people), else 0; each
-    row added together gets its figures."""
+    """For each grouping with values it may add together, 1 where it does (in a revision,
+    as `decided` by its earlier versions, else 0; in a first version, where one of them has
+    fewer than min_count people), else 0; each row added together gets its figures."""
     found = {}
     for g in groupings:
         if not g.together:
             continue
         key = grouping_key(g)
-        if key in decided:
-            found[key] = min(decided[key], 1)
+        if decided is not None:
+            found[key] = min(decided.get(key, 0), 1)
         else:
             found[key] = int(
                 any(
@@ -156,14 +157,13 @@ def grouping_told_apart(
     figures: dict[Key, Figure],
     rules: Rules,
     levels: dict[QuestionKey, int],
-    decided_before: set[QuestionKey],
 ) -> list[Known]:
-    """A grouping whose values this version shows one by one: each value it could have
+    """A grouping whose values a first version shows one by one: each value it could have
     added together has min_count or more people, shown or not."""
     facts = []
     for g in groupings:
         key = grouping_key(g)
-        if levels.get(key, 1) or key in decided_before:
+        if levels.get(key, 1):
             continue
         for _, values in g.together:
             for value in values:

@@ -72,14 +72,17 @@ class ProtectedFigures:
             definitions, groupings, counts.respondents, counts.answering, counts.choices
         )
         self.figures: dict[Key, Figure] = make_figures(self.cells, definitions, groupings)
-        decided: dict[tuple[str, str], int] = {}
-        for version in self.earlier:  # the latest earlier version that showed a question
+        # In a revision, each table at the level its latest earlier version showed it.
+        decided: dict[tuple[str, str], int] | None = {} if earlier else None
+        for version in self.earlier:
             decided.update(version.levels)
         shown = self._shown_definitions()
         self.levels = decide_levels(shown, self.figures, rules, decided)
         self.levels |= decide_grouping_levels(self.groupings, self.figures, rules, decided)
-        told = told_apart(shown, self.figures, rules, self.levels, set(decided))
-        told += grouping_told_apart(self.groupings, self.figures, rules, self.levels, set(decided))
+        told: list[Known] = []
+        if not earlier:  # a revision's levels are its earlier versions': no news
+            told = told_apart(shown, self.figures, rules, self.levels)
+            told += grouping_told_apart(self.groupings, self.figures, rules, self.levels)
         # What the term's comments show a reader, and how its question tables were
         # decided: published with it, as its figures are.
         self.commented = comment_facts(definitions, self.figures) + told
