@@ -63,9 +63,12 @@ def test_a_hidden_term_total_is_said_to_be_hidden_and_the_rest_is_published(hidd
     assert content.respondents.hidden and content.has_feedback
     assert "Fewer than" not in content.feedback_line
     assert HIDDEN_TOTAL in content.feedback_line
-    # 10 online; paper, phone and with help 4 in all, together as "other ways": the 4 is
-    # hidden, and the 10 with it (the 14 in all would give the 4 away).
-    assert "How people answered: online hidden, other ways hidden." in content.feedback_line
+    # 10 online; paper, phone and with help 4 in all: together still under 5, so shown one
+    # by one (each hidden) and the 10 with them.
+    assert (
+        "How people answered: online 10, paper hidden, phone hidden, with help hidden."
+        in content.feedback_line
+    )
     words = " ".join(p.text for p in document.paragraphs)
     for text in (pdf, words):
         assert "Fewer than 5 people" not in text and "too few to report" not in text

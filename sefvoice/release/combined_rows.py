@@ -121,15 +121,23 @@ def _group_figure(figures: dict[Key, Figure], prefix: Key, values: tuple[str, ..
         figures[key] = Figure(key, cells, sum(f.value for f in parts))
 
 
+def _group_sum(figures: dict[Key, Figure], column: str, values: tuple[str, ...]) -> Figure:
+    _group_figure(figures, ("respondents", column), values)
+    return figures[("respondents", column, "+".join(values))]
+
+
 def decide_grouping_levels(
     groupings: Sequence[Grouping],
     figures: dict[Key, Figure],
     rules: Rules,
     decided: dict[QuestionKey, int] | None,
 ) -> dict[QuestionKey, int]:
-    """For each grouping with values it may add together, 1 where it does (in a revision,
-    as `decided` by its earlier versions, else 0; in a first version, where one of them has
-    fewer than min_count people), else 0; each row added together gets its figures."""
+    """For each grouping with values it may add together, 1 where it does, else 0: in a
+    revision, as `decided` by its earlier versions (else 0); in a first version, where one
+    of them has fewer than min_count people and each row added together would have
+    min_count or more. (A row still under min_count would save nothing: beside the
+    others and the term's total it is as easily worked out as its parts together, so the
+    total or another row would go with it.) Each row added together gets its figures."""
     found = {}
     for g in groupings:
         if not g.together:
@@ -138,13 +146,16 @@ def decide_grouping_levels(
         if decided is not None:
             found[key] = min(decided.get(key, 0), 1)
         else:
-            found[key] = int(
-                any(
-                    figures[("respondents", g.column, v)].value < rules.min_count
-                    for _, values in g.together
-                    for v in values
-                )
+            small = any(
+                figures[("respondents", g.column, v)].value < rules.min_count
+                for _, values in g.together
+                for v in values
             )
+            whole = all(
+                _group_sum(figures, g.column, values).value >= rules.min_count
+                for _, values in g.together
+            )
+            found[key] = int(small and whole)
         for _, _, values in g.rows(combined=bool(found[key])):
             if len(values) > 1:
                 for kind in ("respondents", "positive", "base"):
@@ -158,17 +169,31 @@ def grouping_told_apart(
     rules: Rules,
     levels: dict[QuestionKey, int],
 ) -> list[Known]:
-    """A grouping whose values a first version shows one by one: each value it could have
-    added together has min_count or more people, shown or not."""
+    """What a first version's choice tells a reader of a grouping with values it may add
+    together. Added together: each row so made has min_count or more people. Shown one by
+    one: each of those values has min_count or more, or some row they would make has
+    fewer; the attacker is told whichever holds (more than a reader knows, so never
+    less), as facts a linear programme takes."""
     facts = []
+
+    def told(figure: Figure, low: float, high: float) -> None:
+        facts.append(Known(replace(figure, key=("told", *figure.key)), low, high))
+
     for g in groupings:
         key = grouping_key(g)
-        if levels.get(key, 1):
+        if key not in levels:
             continue
-        for _, values in g.together:
-            for value in values:
-                figure = figures[("respondents", g.column, value)]
-                facts.append(
-                    Known(replace(figure, key=("told", *figure.key)), rules.min_count, np.inf)
-                )
+        rows = [_group_sum(figures, g.column, values) for _, values in g.together]
+        if levels[key]:
+            for row in rows:
+                told(row, rules.min_count, np.inf)
+            continue
+        parts = [figures[("respondents", g.column, v)] for _, vs in g.together for v in vs]
+        if all(p.value >= rules.min_count for p in parts):
+            for part in parts:
+                told(part, rules.min_count, np.inf)
+        else:
+            for row in rows:
+                if row.value < rules.min_count:
+                    told(row, 0, rules.min_count - 1)
     return facts
