@@ -496,12 +496,12 @@ def test_answers_shown_one_by_one_are_each_5_or_more():
     assert any(line.startswith("chose / tiny / feel / happy") for line in without), without
 
 
-def test_two_groups_of_answers_added_together_are_read_as_their_sums():
-    """A five-face question adds its two bad answers together and its two good ones: 15
-    people, 4 "very bad" and 2 "bad", 5 "OK", 4 "very good"."""
+def _school_term(ok: int):
+    """A five-face term: 4 "very bad", 2 "bad", `ok` "OK" and 4 "very good"; its release
+    and the question's result."""
     people = _people(
         (2, "me", {"school": ["1"]}),
-        (5, "me", {"school": ["3"]}),
+        (ok, "me", {"school": ["3"]}),
         (4, "me", {"school": ["5"]}),
         (2, "someone-for-me", {"school": ["1"]}),
         (2, "someone-for-me", {"school": ["2"]}),
@@ -509,6 +509,13 @@ def test_two_groups_of_answers_added_together_are_read_as_their_sums():
     release = release_of(tiny_survey(("school",)), people)
     numbers = pd.DataFrame(columns=["slug", "question_id", "number", "n"])
     (result,) = question_results(release, numbers)
+    return release, result
+
+
+def test_two_groups_of_answers_added_together_are_read_as_their_sums():
+    """A five-face question adds its two bad answers together and its two good ones (5
+    "OK"): 15 people."""
+    release, result = _school_term(ok=5)
     assert [o.option_ids for o in result.options] == [("1", "2"), ("3",), ("4", "5")]
     audited = {f.key for f in release.audit()}
     assert {("chose", "tiny", "school", x) for x in "1245"} <= audited
@@ -517,19 +524,10 @@ def test_two_groups_of_answers_added_together_are_read_as_their_sums():
 
 
 def test_a_row_still_under_5_takes_the_table_to_the_next_level():
-    """12 people, 4 "very bad" and 2 "bad", 2 "OK", 4 "very good": OK (2) is under 5 and
-    the next level adds it to the bad answers, so the table shows the positive answers
-    and the rest; the reader knows the first level had a row under 5, and agrees."""
-    people = _people(
-        (2, "me", {"school": ["1"]}),
-        (2, "me", {"school": ["3"]}),
-        (4, "me", {"school": ["5"]}),
-        (2, "someone-for-me", {"school": ["1"]}),
-        (2, "someone-for-me", {"school": ["2"]}),
-    )
-    release = release_of(tiny_survey(("school",)), people)
-    numbers = pd.DataFrame(columns=["slug", "question_id", "number", "n"])
-    (result,) = question_results(release, numbers)
+    """12 people, 2 of them "OK": under 5, and the next level adds it to the bad answers,
+    so the table shows the positive answers and the rest; the reader knows the first level
+    had a row under 5, and agrees."""
+    release, result = _school_term(ok=2)
     assert [o.option_ids for o in result.options] == [("1", "2", "3"), ("4", "5")]
     assert [o.label for o in result.options] == ["Very bad, bad or OK", "Good or very good"]
     found = disagreements(release, FACTS - GAPS)
