@@ -63,8 +63,6 @@ def test_a_hidden_term_total_is_said_to_be_hidden_and_the_rest_is_published(hidd
     assert content.respondents.hidden and content.has_feedback
     assert "Fewer than" not in content.feedback_line
     assert HIDDEN_TOTAL in content.feedback_line
-    # 10 online; paper, phone and with help 4 in all: together still under 5, so shown one
-    # by one (each hidden) and the 10 with them.
     assert (
         "How people answered: online 10, paper hidden, phone hidden, with help hidden."
         in content.feedback_line

@@ -532,21 +532,3 @@ def test_the_audit_command_prints_each_hidden_figure_and_fails_when_one_is_unsaf
     )
     bad = CliRunner().invoke(main, ["release", "audit", "--term", "Michaelmas 2023"])
     assert bad.exit_code == 2 and "is not a term" in bad.output
-
-
-def test_a_figure_hidden_to_protect_another_is_not_one_the_rest_pins(ctx):
-    """In the demo's spring term, no one answered other than online: "Other ways" (0) must
-    be hidden with "Online". Hiding the young people's 48 instead protected it too, but
-    everyone who responded answered each required question, so the 48 stayed pinned and
-    had to be protected in turn: its questions, then their answers (24 figures, 3 minutes).
-    A figure that is pinned itself is taken only where nothing else will do."""
-    from sefvoice.demo import load_demo_data
-
-    load_demo_data()
-    release = release_service.protected_figures_for(calendar().named("Spring 2023"))
-    assert not release.unsafe()
-    assert (
-        release.protection.counts[("respondents", "survey", "young-people-quality-of-life")]
-        == SHOWN
-    )
-    assert len(release.protection.secondary) <= 4, release.protection.secondary

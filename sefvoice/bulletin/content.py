@@ -246,8 +246,7 @@ class BulletinContent:
             " them away, and a number is hidden wherever showing it would let someone work out"
             " a small number. Both say “hidden”, so “hidden” tells nothing about how big a"
             " number is. We hide as few as we can: where few people gave an answer, it is"
-            " added to the answers next to it (“Very bad or bad”), and answers sent on"
-            " paper, by phone or with help to each other (“Other ways”).",
+            " added to the answers next to it (“Very bad or bad”).",
             "“% positive” counts the answers that each survey marks as positive, such as"
             " “Yes” or a happy face, out of everyone who answered the question, except people"
             " who said it does not apply to them (we give that number beside it). The figures"

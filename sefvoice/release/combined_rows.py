@@ -1,6 +1,5 @@
-"""How a term's tables show their rows: each answer or group on its own row, or added
-together where few gave them (a question's answers: Rules.combined, from
-easyread/combined-answers.yaml; a grouping's values: Grouping.together, as "Other ways").
+"""How a term's question tables show their answers: each on its own row, or added together
+where few gave them (Rules.combined, from easyread/combined-answers.yaml).
 
 A question's level is the first at which no row that a later level would add together
 has fewer than min_count people. A reader who knows the rule learns that each such row at
@@ -27,10 +26,9 @@ from ..definitions import SurveyDefinition
 from ..definitions.combined_answers import Row
 from .attack import Known
 from .finest_cells import Figure, Key
-from .keys import Grouping
 from .shown import Rules
 
-QuestionKey = tuple[str, str]  # (survey, question), or ("grouping", column)
+QuestionKey = tuple[str, str]  # (survey, question)
 
 
 def row_figure(figures: dict[Key, Figure], slug: str, question_id: str, row: Row) -> Figure:
@@ -104,96 +102,4 @@ def told_apart(
                 facts.append(
                     Known(replace(figure, key=("told", *figure.key)), rules.min_count, np.inf)
                 )
-    return facts
-
-
-def grouping_key(grouping: Grouping) -> QuestionKey:
-    return ("grouping", grouping.column)
-
-
-def _group_figure(figures: dict[Key, Figure], prefix: Key, values: tuple[str, ...]) -> None:
-    """A row of values added together, for one kind of figure (respondents, positive or
-    base of a grouping's column), where each value has it."""
-    parts = [figures.get((*prefix, v)) for v in values]
-    key = (*prefix, "+".join(values))
-    if all(parts) and key not in figures:
-        cells = np.concatenate([f.cells for f in parts])
-        figures[key] = Figure(key, cells, sum(f.value for f in parts))
-
-
-def _group_sum(figures: dict[Key, Figure], column: str, values: tuple[str, ...]) -> Figure:
-    _group_figure(figures, ("respondents", column), values)
-    return figures[("respondents", column, "+".join(values))]
-
-
-def decide_grouping_levels(
-    groupings: Sequence[Grouping],
-    figures: dict[Key, Figure],
-    rules: Rules,
-    decided: dict[QuestionKey, int] | None,
-) -> dict[QuestionKey, int]:
-    """For each grouping with values it may add together, 1 where it does, else 0: in a
-    revision, as `decided` by its earlier versions (else 0); in a first version, where one
-    of them has fewer than min_count people and each row added together would have
-    min_count or more. (A row still under min_count would save nothing: beside the
-    others and the term's total it is as easily worked out as its parts together, so the
-    total or another row would go with it.) Each row added together gets its figures."""
-    found = {}
-    for g in groupings:
-        if not g.together:
-            continue
-        key = grouping_key(g)
-        if decided is not None:
-            found[key] = min(decided.get(key, 0), 1)
-        else:
-            small = any(
-                figures[("respondents", g.column, v)].value < rules.min_count
-                for _, values in g.together
-                for v in values
-            )
-            whole = all(
-                _group_sum(figures, g.column, values).value >= rules.min_count
-                for _, values in g.together
-            )
-            found[key] = int(small and whole)
-        for _, _, values in g.rows(combined=bool(found[key])):
-            if len(values) > 1:
-                for kind in ("respondents", "positive", "base"):
-                    _group_figure(figures, (kind, g.column), values)
-    return found
-
-
-def grouping_told_apart(
-    groupings: Sequence[Grouping],
-    figures: dict[Key, Figure],
-    rules: Rules,
-    levels: dict[QuestionKey, int],
-) -> list[Known]:
-    """What a first version's choice tells a reader of a grouping with values it may add
-    together. Added together: each row so made has min_count or more people. Shown one by
-    one: each of those values has min_count or more, or some row they would make has
-    fewer; the attacker is told whichever holds (more than a reader knows, so never
-    less), as facts a linear programme takes."""
-    facts = []
-
-    def told(figure: Figure, low: float, high: float) -> None:
-        facts.append(Known(replace(figure, key=("told", *figure.key)), low, high))
-
-    for g in groupings:
-        key = grouping_key(g)
-        if key not in levels:
-            continue
-        rows = [_group_sum(figures, g.column, values) for _, values in g.together]
-        if levels[key]:
-            for row in rows:
-                told(row, rules.min_count, np.inf)
-            continue
-        parts = [figures[("respondents", g.column, v)] for _, vs in g.together for v in vs]
-        if all(p.value >= rules.min_count for p in parts):
-            for part in parts:
-                told(part, rules.min_count, np.inf)
-        else:
-            for row in rows:
-                if row.value < rules.min_count:
-                    told(row, 0, rules.min_count - 1)
     return facts

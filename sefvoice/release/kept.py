@@ -68,7 +68,7 @@ class KeptTerms:
         return (
             tuple(_wording(d) for d in definitions),
             rules,
-            tuple((g.column, tuple(g.names.items()), g.together) for g in groupings),
+            tuple((g.column, tuple(g.names.items())) for g in groupings),
         )
 
     @staticmethod

@@ -21,24 +21,6 @@ class Grouping:
     title: str  # "By who filled it in"
     label: str  # the first column's heading, e.g. "Who"
     names: dict[str, str]  # value -> what the table calls it, in table order
-    # Values the table adds together as one row where one of them has fewer than
-    # min_count people: (the row's name, its values), e.g. ("Other ways", ("paper", ...)).
-    together: tuple[tuple[str, tuple[str, ...]], ...] = ()
-
-    def rows(self, combined: bool) -> list[tuple[str, str, tuple[str, ...]]]:
-        """The table's rows (a figure key's last part, the name, the values it counts):
-        each value, or with `combined` each of `together` as one row, where its first
-        value stands."""
-        merged = {values[0]: (name, values) for name, values in self.together if combined}
-        inside = {v for _, values in merged.values() for v in values}
-        rows = []
-        for value, name in self.names.items():
-            if value in merged:
-                label, values = merged[value]
-                rows.append(("+".join(values), label, values))
-            elif value not in inside:
-                rows.append((value, name, (value,)))
-        return rows
 
 
 def scored(question: Question) -> bool:

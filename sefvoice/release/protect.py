@@ -43,10 +43,7 @@ from .figure_statuses import HIDDEN, SHOWN, TOO_FEW, Count, Percent, Protection
 from .finest_cells import Cells, Figure, Key
 from .shown import Rules, half_up, share
 
-CHANGE = " since version "
-# Where a figure alone protects a target but is pinned itself, how many of the others tried
-# to pair before taking it all the same (pairs cost a solve each).
-PINNED_PAIRS = 4  # in a change's label ("added since version 1", versions.py)
+CHANGE = " since version "  # in a change's label ("added since version 1", versions.py)
 
 
 class Pass:
@@ -253,25 +250,9 @@ class Pass:
 
         return sorted(set(found), key=size)
 
-    def _try(self, counts, percents, target: Figure, hidden: Sequence[Key] = ()) -> Finding:
-        """The target's range with these statuses, and whether each count in `hidden`
-        would itself stay uncertain (`Finding.safe` only if all would): a count hidden to
-        protect another is a target too, and one the rest pins would have to be protected
-        in turn."""
+    def _try(self, counts, percents, target: Figure) -> Finding:
         setup = Attack(self.cells, self.known(counts, percents), self.points)
-        finding = setup.range(target, self._needed(target))
-        if not finding.safe:
-            return finding
-        for key in hidden:
-            figure = self.counts[key].figure if key in self.counts else None
-            if (
-                figure is not None
-                and key not in self.public
-                and len(figure.cells)
-                and not setup.range(figure, self._needed(figure)).safe
-            ):
-                return replace(finding, safe=False)
-        return finding
+        return setup.range(target, self._needed(target))
 
     def _step(self, finding: Finding, target: Figure) -> list[Key]:
         """The figures to hide next for an unsafe target (see the module's docstring)."""
@@ -281,28 +262,17 @@ class Pass:
         # of several, and hiding a neighbour in its table (a sibling row, another answer)
         # is the usual way to protect a cell.
         neighbours = [k for k in self._table_of(target.key, counts) if k not in candidates]
-        widest, tried, pinned = None, [], None
+        widest, tried = None, []
         for key in candidates[: self.tries] + neighbours:
             trial = self._try(*self._hide(counts, percents, key), target)
             if trial.safe:
-                # Safe, if the figure hidden is not pinned itself (else it cascades).
-                if self._try(*self._hide(counts, percents, key), target, [key]).safe:
-                    return [key]
-                pinned = pinned or [key]
-                continue
+                return [key]
             tried.append((key, trial))
             if trial.possible > finding.possible and (
                 widest is None or trial.possible > widest[1].possible
             ):
                 widest = (key, trial)
-        for key, trial in tried[: self.tries or PINNED_PAIRS] if pinned else tried:
-            after = self._hide(counts, percents, key)
-            for second in self._candidates(trial, *after)[: self.tries]:
-                if self._try(*self._hide(*after, second), target, [key, second]).safe:
-                    return [key, second]
-        if pinned:
-            return pinned
-        for key, trial in tried:  # a pair that protects the target, itself pinned or not
+        for key, trial in tried:
             after = self._hide(counts, percents, key)
             for second in self._candidates(trial, *after)[: self.tries]:
                 if self._try(*self._hide(*after, second), target).safe:

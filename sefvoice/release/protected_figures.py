@@ -15,13 +15,7 @@ import numpy as np
 from ..definitions import SurveyDefinition
 from ..definitions.combined_answers import AnswerRow
 from .attack import Finding, Known
-from .combined_rows import (
-    decide_grouping_levels,
-    decide_levels,
-    grouping_key,
-    grouping_told_apart,
-    told_apart,
-)
+from .combined_rows import decide_levels, told_apart
 from .comment_facts import comment_facts
 from .figure_statuses import SHOWN, Count, Percent, too_few_label
 from .finest_cells import Cells, Figure, make_cells, make_figures
@@ -78,11 +72,9 @@ class ProtectedFigures:
             decided.update(version.levels)
         shown = self._shown_definitions()
         self.levels = decide_levels(shown, self.figures, rules, decided)
-        self.levels |= decide_grouping_levels(self.groupings, self.figures, rules, decided)
         told: list[Known] = []
         if not earlier:  # a revision's levels are its earlier versions': no news
             told = told_apart(shown, self.figures, rules, self.levels)
-            told += grouping_told_apart(self.groupings, self.figures, rules, self.levels)
         # What the term's comments show a reader, and how its question tables were
         # decided: published with it, as its figures are.
         self.commented = comment_facts(definitions, self.figures) + told
@@ -162,10 +154,6 @@ class ProtectedFigures:
         level = self.levels.get((definition.slug, question.id), 0)
         return self.rules.combined.rows(definition, question, level)
 
-    def group_rows(self, grouping: Grouping) -> list[tuple[str, str, tuple[str, ...]]]:
-        """The rows of a grouping's table (Grouping.rows): each value, or some added up."""
-        return grouping.rows(combined=bool(self.levels.get(grouping_key(grouping), 0)))
-
     def _shown_definitions(self) -> list[SurveyDefinition]:
         return [d for d in self.definitions if self.answers_shown(d.slug)]
 
@@ -177,9 +165,9 @@ class ProtectedFigures:
             told = (floor, np.inf) if self.answers_shown(d.slug) else (least, floor - 1)
             counts.append(Count(f[("respondents", "survey", d.slug)], 1, told))
         counts += [
-            Count(f[("respondents", g.column, row)], 1)
+            Count(f[("respondents", g.column, value)], 1)
             for g in self.groupings
-            for row, _, _ in self.group_rows(g)
+            for value in g.names
         ]
         for d in self._shown_definitions():
             for q in d.questions:
@@ -210,9 +198,7 @@ class ProtectedFigures:
             (("survey", d.slug), ("respondents", "survey", d.slug)) for d in self.definitions
         ]
         scopes += [
-            ((g.column, row), ("respondents", g.column, row))
-            for g in self.groupings
-            for row, _, _ in self.group_rows(g)
+            ((g.column, v), ("respondents", g.column, v)) for g in self.groupings for v in g.names
         ]
         for scope, people in scopes:
             if ("base", *scope) in f:
@@ -245,14 +231,7 @@ class ProtectedFigures:
             if row.combined
             for o in row.options
         ]
-        grouped = [
-            self.figures[("respondents", g.column, value)]
-            for g in self.groupings
-            for _, _, values in self.group_rows(g)
-            if len(values) > 1
-            for value in values
-        ]
-        return skips + added + grouped
+        return skips + added
 
     # As shown
 

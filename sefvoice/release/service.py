@@ -52,14 +52,7 @@ def groupings(charter: Charter) -> list[Grouping]:
     the tally) is one more entry here."""
     return [
         Grouping("filled_by", "by-filled-by", "By who filled it in", "Who", charter.filled_by),
-        Grouping(
-            "channel",
-            "by-channel",
-            "How people answered",
-            "How",
-            CHANNELS,
-            together=(("Other ways", ("paper", "phone", "with_help")),),
-        ),
+        Grouping("channel", "by-channel", "How people answered", "How", CHANNELS),
     ]
 
 

@@ -276,10 +276,10 @@ def group_tables(release: ProtectedFigures, term: str) -> list[GroupTable]:
             [
                 GroupRow(
                     name,
-                    release.count(("respondents", g.column, row)),
-                    release.percent((g.column, row)),
+                    release.count(("respondents", g.column, value)),
+                    release.percent((g.column, value)),
                 )
-                for row, name, _ in release.group_rows(g)
+                for value, name in g.names.items()
             ],
         )
         for g in release.groupings
