@@ -111,11 +111,10 @@ def _empty_rows_listed() -> bool:
 
 
 def test_a_reader_who_knows_how_rows_are_listed_narrows_nothing_in_spring(app):
-    """Spring: 26 of 30 online; paper, phone and with help 4 in all, each "hidden" (together
-    they would still be under 5, so they are not added together). Were an empty row left
-    out of its table, each listed "hidden" would be at least 1, so those three 1 or 2
-    each. The reader here knows how rows are listed (from any term with an empty group),
-    and narrows nothing."""
+    """Spring: 26 of 30 online; paper, phone and with help 4 in all, each "hidden". Were an
+    empty row left out of its table, each listed "hidden" would be at least 1, so those
+    three 1 or 2 each. The reader here knows how rows are listed (from any term
+    with an empty group), and narrows nothing."""
     from sefvoice.release import service as release_service
     from sefvoice.release.attack import Known, attack
     from sefvoice.release.figure_statuses import SHOWN
