@@ -85,7 +85,7 @@ class ProtectedFigures:
                 over.cells,
                 counts,
                 percents,
-                self._skips() + over.targets,
+                self._extra_targets() + over.targets,
                 rules,
                 self.commented + over.known,
                 over.needed,
@@ -95,7 +95,7 @@ class ProtectedFigures:
             )
         else:
             self.protection, self._pass = protect(
-                self.cells, counts, percents, self._skips(), rules, self.commented
+                self.cells, counts, percents, self._extra_targets(), rules, self.commented
             )
 
     def _kept(
@@ -213,7 +213,7 @@ class ProtectedFigures:
                 )
         return found
 
-    def _skips(self) -> list[Figure]:
+    def _extra_targets(self) -> list[Figure]:
         """People who skipped a question, where that is not known to be none; and each
         answer added together with others, where few gave it (it must stay uncertain as a
         hidden count does)."""
