@@ -72,12 +72,12 @@ class ProtectedFigures:
             decided.update(version.levels)
         shown = self._shown_definitions()
         self.levels = decide_levels(shown, self.figures, rules, decided)
-        told: list[Known] = []
-        if not earlier:  # a revision's levels are its earlier versions': no news
-            told = told_apart(shown, self.figures, rules, self.levels)
-        # What the term's comments show a reader, and how its question tables were
-        # decided: published with it, as its figures are.
-        self.commented = comment_facts(definitions, self.figures) + told
+        # What the term's comments show a reader, and what its tables' levels tell (a
+        # revision's are its earlier versions': no news): published with it, as its
+        # figures are.
+        self.commented = comment_facts(definitions, self.figures)
+        self.level_facts = [] if earlier else told_apart(shown, self.figures, rules, self.levels)
+        told = self.commented + self.level_facts
         counts, percents = self._counts(), self._percents()
         if earlier:
             over = stack(self.cells, self.figures, earlier, rules)
@@ -87,7 +87,7 @@ class ProtectedFigures:
                 percents,
                 self._extra_targets() + over.targets,
                 rules,
-                self.commented + over.known,
+                told + over.known,
                 over.needed,
                 tries=REVISION_TRIES,
                 kept=self._kept(earlier[-1], counts, percents),
@@ -95,7 +95,7 @@ class ProtectedFigures:
             )
         else:
             self.protection, self._pass = protect(
-                self.cells, counts, percents, self._extra_targets(), rules, self.commented
+                self.cells, counts, percents, self._extra_targets(), rules, told
             )
 
     def _kept(
@@ -301,7 +301,7 @@ class ProtectedFigures:
         """What a reader learns from this release alone, and from its comments."""
         state = self.protection
         known = self._pass.known(state.counts, state.percents)
-        return known[: len(known) - len(self._pass.extra_known)] + self.commented
+        return known[: len(known) - len(self._pass.extra_known)] + self.commented + self.level_facts
 
     def facts(self) -> dict:
         """This release's cells and what it publishes about them, stored with a published
