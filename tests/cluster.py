@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,6 +87,26 @@ def start_worker(env: dict, folder: Path, name: str = "worker") -> subprocess.Po
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+
+
+def freeze_mid_job(
+    worker: subprocess.Popen, state: Callable[[], str], seconds: float = 180
+) -> None:
+    """Stop the worker (SIGSTOP) at a moment its job is running. It is frozen first and the
+    job's state read after, twice, so an end written just before the stop has landed: what is
+    read holds while the worker stays frozen, however quickly the job goes (400 copies draw
+    in a third of a second, too quick to catch by watching for it)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        worker.send_signal(signal.SIGSTOP)
+        first = state()
+        time.sleep(0.2)
+        if first == state() == "running":
+            return
+        assert first in ("queued", "running"), f"the job was {first} before it could be stopped"
+        worker.send_signal(signal.SIGCONT)
+        time.sleep(0.05)
+    raise AssertionError(f"the worker did not start the job within {seconds} s")
 
 
 def stop(process: subprocess.Popen) -> None:

@@ -33,12 +33,13 @@ from sefvoice import config as settings
 from sefvoice.auth import service as auth_service
 from sefvoice.auth import throttle
 from sefvoice.extensions import db
-from sefvoice.models import Answer, IndicatorValue, Response
+from sefvoice.models import Answer, IndicatorValue, Job, Response
 from sefvoice.surveys import versions as survey_versions
 
 from .cluster import (
     NGINX,
     Cluster,
+    freeze_mid_job,
     recreate_postgresql_database,
     start_cluster,
     start_worker,
@@ -51,6 +52,7 @@ from .test_taking_a_survey import ALL_ANSWERS, SLUG
 pytestmark = pytest.mark.multihost
 
 OFFICER = "officer@example.org"
+JOB_DOING = re.compile(r'<p class="job__doing"><strong>(.*?)</strong>')
 MISSING = [
     reason
     for reason, missing in (
@@ -116,7 +118,8 @@ class Browser:
     server that answered each request, in order, for every browser of the test."""
 
     def __init__(self, cluster: Cluster, served: list[str]) -> None:
-        self.url, self.served, self.http = cluster.url, served, requests.Session()
+        self.cluster, self.served, self.http = cluster, served, requests.Session()
+        self.url = cluster.url
 
     def request(self, method: str, path: str, **kwargs) -> requests.Response:
         reply = self.http.request(method, self.url + path, allow_redirects=False, **kwargs)
@@ -242,7 +245,15 @@ def follow(browser: Browser, progress: str, until: str = "Finished.", seconds: f
         if until in page.text:
             return page
         time.sleep(0.2)
-    raise AssertionError(f"{progress} did not say {until!r} within {seconds} s")
+    doing = JOB_DOING.search(page.text)
+    workers = "\n".join(
+        f"{log.name}:\n{log.read_text()[-3000:]}"
+        for log in browser.cluster.folder.glob("*worker.log")
+    )
+    raise AssertionError(
+        f"{progress} did not say {until!r} within {seconds} s;"
+        f" it said {doing.group(1) if doing else page.text[:2000]!r}\n{workers}"
+    )
 
 
 def test_paper_copies_printed_on_one_server_download_from_the_other(cluster, served):
@@ -258,13 +269,23 @@ def test_paper_copies_printed_on_one_server_download_from_the_other(cluster, ser
     assert downloads[0].content == downloads[1].content  # the one stored file
 
 
-def test_a_worker_killed_mid_job_leaves_it_to_another_that_makes_it_whole(cluster, served):
+def test_a_worker_killed_mid_job_leaves_it_to_another_that_makes_it_whole(
+    cluster, database, served
+):
     copies = 400
     officer = Browser(cluster, served)
     assert redirected_to(officer.sign_in(OFFICER, PASSWORD), "/")
     printed = officer.post(f"/paper/{SLUG}/print", {"copies": str(copies), "large_print": "y"})
     progress = printed.headers["Location"]
-    follow(officer, progress, until="Drawing copy")
+    job_id = int(progress.rsplit("/", 1)[1])
+    engine = create_engine(database)
+
+    def state() -> str:
+        with engine.connect() as connection:
+            return connection.scalar(select(Job.state).where(Job.id == job_id))
+
+    freeze_mid_job(cluster.worker, state)
+    engine.dispose()
     cluster.worker.send_signal(signal.SIGKILL)
     cluster.worker.wait()
     assert "/result" not in officer.get(progress).text
