@@ -36,6 +36,8 @@ compare like with like; see FACTS):
 - SURVEY_SIZE: a survey whose answers are not shown ("Too few people answered this
   survey") has fewer than 10 people (`min_base`); one whose answers are shown, 10 or more;
 - EXCLUSIVE: an answer such as "No one" is never ticked with another;
+- EMPTY: a count of people (the term's, the survey's, a group's) no one is in is shown as
+  0, so one that says "hidden" is at least 1;
 - COMBINED: a question's table shows its answers at one of its levels (`Question.levels`:
   every answer on its own row, then rows of answers added together), the first at which
   no row that a later level adds together was given by fewer than 5 people (`min_count`);
@@ -55,9 +57,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 LISTED, EXCLUSIVE = "every row is listed", "exclusive answers"
+EMPTY = "an empty count of people is shown as 0"
 SURVEY_SIZE = "a survey shows its answers from 10 people"
 COMBINED = "answers are added together where one row of them is under 5"
-FACTS = frozenset({LISTED, SURVEY_SIZE, EXCLUSIVE, COMBINED})
+FACTS = frozenset({LISTED, SURVEY_SIZE, EXCLUSIVE, COMBINED, EMPTY})
 Key = tuple[str, ...]
 INF = float("inf")
 
@@ -103,6 +106,7 @@ class Reading:
     # (numerator key, denominator key) -> shown rounded percent
     percents: dict[tuple[Key, Key], int] = field(default_factory=dict)
     left_out: list[Key] = field(default_factory=list)  # rows missing from their tables
+    people: list[Key] = field(default_factory=list)  # every count of people listed
     answers_shown: bool = True  # False: "too few people answered" instead of its answers
     # Each question with levels whose table is shown: the level it shows.
     levels: dict[str, int] = field(default_factory=dict)
@@ -127,6 +131,9 @@ class Enumeration:
         self.counts = dict(reading.counts)
         if LISTED in facts:
             assert not reading.left_out, f"rows left out of their tables: {reading.left_out}"
+        if EMPTY in facts:
+            for key in reading.people:
+                self.counts.setdefault(key, (1, INF))  # not shown: not 0
         if SURVEY_SIZE in facts:
             key = ("respondents", "survey", self.slug)
             low, high = self.counts.get(key, (0, INF))

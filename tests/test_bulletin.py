@@ -434,7 +434,7 @@ def test_a_term_with_no_data_still_gives_a_whole_bulletin(ctx):
     reader = PdfReader(io.BytesIO(data))
     text = flat(" ".join(pages_text(data)))
     assert len(reader.pages) >= 5 and "The figures in full" in text
-    assert "The number of people who sent survey answers between 1 January and" in text
+    assert "No one sent survey answers between 1 January and" in text
     assert "There is no update for this section this term." in text
     assert "No measures are linked to this outcome yet." in text
     assert "There is nothing in the register of commitments for Spring 2031." in text

@@ -64,7 +64,7 @@ def test_a_hidden_term_total_is_said_to_be_hidden_and_the_rest_is_published(hidd
     assert "Fewer than" not in content.feedback_line
     assert HIDDEN_TOTAL in content.feedback_line
     assert (
-        "How people answered: online 10, paper hidden, phone hidden, with help hidden."
+        "How people answered: online hidden, paper hidden, phone 0, with help 0."
         in content.feedback_line
     )
     words = " ".join(p.text for p in document.paragraphs)
@@ -100,16 +100,14 @@ def test_the_easy_read_edition_shares_what_is_published_when_the_total_is_hidden
     assert told_us["hidden"] not in notes and told_us["none"] not in notes
 
 
-def test_a_small_total_is_said_to_be_hidden_and_nothing_else(ctx):
-    content = build_content(term("Spring 2031"))  # no one answered: under the rule
-    assert content.respondents.text == "hidden" and not content.has_feedback
-    assert content.feedback_line.startswith(
-        "The number of people who sent survey answers between 1 January and"
-    )
-    assert "is hidden to protect families" in content.feedback_line
+def test_a_term_no_one_answered_says_so_and_nothing_else(ctx):
+    content = build_content(term("Spring 2031"))  # no one answered: 0, shown as 0
+    assert content.respondents.text == "0" and not content.has_feedback
+    assert content.feedback_line.startswith("No one sent survey answers between 1 January and")
+    assert "How people answered" not in content.feedback_line
     edition = build_easy_read(content)
-    assert edition.answered.text == wording()["answered"]["hidden"]
-    assert {o.note for o in edition.outcomes} == {wording()["told_us"]["kept_back_all"]}
+    assert edition.answered.text == wording()["answered"]["none"]
+    assert {o.note for o in edition.outcomes} == {wording()["told_us"]["no_one"]}
 
 
 def test_a_chart_says_why_no_figure_is_shown_as_the_figures_say_it():
@@ -129,6 +127,11 @@ def test_a_chart_says_why_no_figure_is_shown_as_the_figures_say_it():
     )
     assert summary_sentence(table(Shown(64, "64%"), Shown(20, "20%"))) == (
         "Title. Highest: Row 0 (64%). Lowest: Row 1 (20%)."
+    )
+    # A group no one was in has no percentage to keep back.
+    nobody = Shown(None, "no answers")
+    assert summary_sentence(table(Shown(64, "64%"), nobody, Shown(20, "20%"))) == (
+        "Title. Highest: Row 0 (64%). Lowest: Row 2 (20%)."
     )
 
 

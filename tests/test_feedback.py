@@ -263,11 +263,11 @@ def test_the_tabs_numbers_equal_a_hand_count(hand_counted, client):
     assert by_principle["actively-listen"].change.text == "+14 points"  # 64% against 50%
     by_filled_by = {row.name: row for row in summary.group("by-filled-by").rows}
     names = load_charter(EASYREAD).filled_by
-    # 8 on their own, 6 for them, no one with help: that row is listed all the same, as
-    # "hidden". Shown beside the 14, the 8 and the 6 would say it is empty: one of them is
-    # hidden too.
+    # 8 on their own, 6 for them, no one with help: that row is listed all the same, as 0,
+    # with "no answers" for its % positive.
     rows = [row.respondents.text for row in summary.group("by-filled-by").rows]
-    assert rows[1] == "hidden" and rows.count("hidden") == 2
+    assert rows == ["8", "0", "6"]
+    assert by_filled_by[names["me-with-help"]].positive.text == "no answers"
     assert list(by_filled_by) == list(names.values())
     # 6 people filled it in for someone else: too few for a percentage.
     assert by_filled_by[names["someone-for-me"]].positive.hidden
@@ -279,7 +279,7 @@ def test_downloads_carry_the_same_suppression(hand_counted, client):
     assert csv.status_code == 200 and "attachment" in csv.headers["Content-Disposition"]
     assert csv.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset once
     rows = pd.read_csv(io.BytesIO(csv.data), encoding="utf-8-sig", nrows=3)
-    assert list(rows["People who answered"]) == ["8", "hidden", "hidden"]
+    assert list(rows["People who answered"]) == [8, 0, 6]
     # After a blank row, whether the figures are published: this term is a draft.
     assert csv.data.decode("utf-8-sig").splitlines()[-2:] == [
         "",
@@ -287,7 +287,7 @@ def test_downloads_carry_the_same_suppression(hand_counted, client):
     ]
     xlsx = client.get("/feedback/download/by-filled-by.xlsx?term=Summer+2023")
     sheet = pd.read_excel(io.BytesIO(xlsx.data), dtype=str, nrows=3)
-    assert list(sheet["People who answered"]) == ["8", "hidden", "hidden"]
+    assert list(sheet["People who answered"]) == ["8", "0", "6"]
     assert client.get("/feedback/download/nope.csv").status_code == 404
     assert client.get("/feedback/download/by-term.pdf").status_code == 404
     with hand_counted.app_context():
@@ -313,7 +313,7 @@ def test_downloads_hold_numbers_as_numbers(hand_counted, client):
     rows = _sheet(client.get(url.format("q-all-types-pick-one.xlsx")).data)
     assert rows[1] == [("Cats (positive)", "s", "General"), (9, "n", "#,##0"), (0.64, "n", "0%")]
     who = _sheet(client.get(url.format("by-filled-by.xlsx")).data)
-    assert [row[1][:2] for row in who[1:4]] == [(8, "n"), ("hidden", "s"), ("hidden", "s")]
+    assert [row[1][:2] for row in who[1:4]] == [(8, "n"), (0, "n"), (6, "n")]
     # A scorecard: the number of questions, a count, a % and a change in points.
     principles = client.get(url.format("by-principle.csv")).data.decode("utf-8-sig")
     header, *lines = principles.splitlines()
@@ -391,10 +391,10 @@ def test_hidden_numbers_never_reach_the_page(hand_counted, client):
     assert "Partly or no" in table
     assert "36%" not in table and "21%" not in table
     assert ">5<" not in table and ">3<" not in table
-    # 8 on their own, 6 for them: the 6 is hidden beside the empty "with help".
+    # 8 on their own, no one with help, 6 for them: every row shown, the empty one as 0.
     who = page[page.index('id="by-filled-by"') :]
     who = who[: who.index("</table>")]
-    assert "hidden" in who and "fewer than" not in who and ">6<" not in who
+    assert ">0<" in who and ">6<" in who and "hidden" not in who and "fewer than" not in who
 
 
 @pytest.mark.parametrize(

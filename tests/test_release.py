@@ -245,23 +245,25 @@ def test_a_rounded_percentage_stays_beside_its_hidden_total():
     assert not _unsafe(release)
 
 
-def test_a_row_no_one_is_in_is_listed_as_hidden():
-    """12 people, all "me", on the first of two surveys: the other groups and the survey no
-    one answered are listed all the same, as "hidden" (were an empty row left out, a
-    listed "hidden" would be at least 1)."""
+def test_a_row_no_one_is_in_is_listed_as_0_and_a_hidden_one_is_read_as_1_or_more():
+    """12 people "me" and 2 "with help", all on the first of two surveys: the group no one
+    was in and the survey no one answered are listed as 0, with "no answers" for their %
+    positive; the group of 2 says "hidden", which a reader then knows is at least 1."""
     first = _all_types("first")
     second = dataclasses.replace(_all_types("second"), title="Second survey")
-    responses = [("first", "me", {})] * 12
+    responses = [("first", "me", {})] * 12 + [("first", "me-with-help", {})] * 2
     release = ProtectedFigures(
         [first, second], [FILLED_BY], _counts([first, second], responses), RULES
     )
     by_filled_by, by_survey = group_tables(release, "Summer 2023")
-    rows = {row.name: row.respondents.text for row in by_filled_by.rows}
+    rows = {row.name: (row.respondents.text, row.positive.text) for row in by_filled_by.rows}
     assert list(rows) == list(CHARTER.filled_by.values())
-    assert rows[CHARTER.filled_by["someone-for-me"]] == "hidden"
-    assert rows[CHARTER.filled_by["me-with-help"]] == "hidden"
+    assert rows[CHARTER.filled_by["someone-for-me"]] == ("0", "no answers")
+    assert rows[CHARTER.filled_by["me-with-help"]][0] == "hidden"
     surveys = {row.name: row.respondents.text for row in by_survey.rows}
-    assert surveys[second.title] == "hidden" and len(surveys) == 2
+    assert surveys[second.title] == "0" and len(surveys) == 2
+    found = {f.key: f for f in release.audit()}
+    assert found[("respondents", "filled_by", "me-with-help")].low >= 1
     assert not _unsafe(release)
 
 
@@ -464,10 +466,8 @@ def test_group_figures_count_only_scored_questions():
     assert release.percent(("survey", "small")).text == "50%"  # 10 of 20, not 10 of 40
     assert release.percent(("all",)).text == "50%"
     assert release.value(("base", "filled_by", "me")) == 20
-    # Everyone is "me": beside the total, that row would say the other rows (listed as
-    # "hidden") are empty, so it is hidden; its rounded % positive stays (it says only that
-    # "me" is at least 10).
-    assert release.count(("respondents", "filled_by", "me")).text == "hidden"
+    # Everyone is "me": the other rows are listed as 0, so that row is the total, shown.
+    assert release.count(("respondents", "filled_by", "me")).text == "20"
     assert release.percent(("filled_by", "me")).text == "50%"
 
 
@@ -532,3 +532,28 @@ def test_the_audit_command_prints_each_hidden_figure_and_fails_when_one_is_unsaf
     )
     bad = CliRunner().invoke(main, ["release", "audit", "--term", "Michaelmas 2023"])
     assert bad.exit_code == 2 and "is not a term" in bad.output
+
+
+def test_further_figures_are_chosen_at_least_cost_to_readers():
+    """A survey of 3 beside one of 20, everyone "me" and online: the term's total, its "me"
+    row and its "online" row (the others 0) each give the 3 away beside the 20. Hiding
+    those three costs readers less than hiding the 20 and, with it, the people who
+    answered each of its questions; no one or two of them is enough."""
+    feelings = [
+        {**yaml.safe_load(SMALL_SURVEY)["questions"][0], "id": f"feel-{n}"} for n in range(4)
+    ]
+    big = _small_survey("big", only=("feel",), more=tuple(feelings))
+    small = _small_survey("small", only=("feel",))
+    answers = {q.id: ["happy"] for q in big.questions}
+    responses = [("big", "me", answers, "online")] * 20
+    responses += [("small", "me", {"feel": ["ok"]}, "online")] * 3
+    counts = _counts([big, small], responses)
+    release = ProtectedFigures([big, small], [FILLED_BY, CHANNEL], counts, RULES)
+    assert release.count(("respondents", "survey", "small")).text == "hidden"
+    assert release.count(("respondents",)).text == "hidden"
+    assert release.count(("respondents", "filled_by", "me")).text == "hidden"
+    assert release.count(("respondents", "channel", "online")).text == "hidden"
+    assert release.count(("respondents", "survey", "big")).text == "20"
+    for question in big.questions:
+        assert release.count(("answering", "big", question.id)).text == "20"
+    assert not _unsafe(release)

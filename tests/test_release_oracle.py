@@ -29,6 +29,7 @@ from sefvoice.release.summary import group_tables, question_results
 
 from .reader_enumeration import (
     COMBINED,
+    EMPTY,
     EXCLUSIVE,
     FACTS,
     INF,
@@ -129,9 +130,9 @@ def _count_fact(release: ProtectedFigures, key) -> tuple[float, float] | None:
     return None
 
 
-def _published_under_base(release: ProtectedFigures, key) -> bool:
-    text = release.count(key).text
-    return text.replace(",", "").isdigit() and int(text) < release.rules.min_base
+def _published_number(release: ProtectedFigures, key) -> int | None:
+    text = release.count(key).text.replace(",", "")
+    return int(text) if text.isdigit() else None
 
 
 def _percent(text: str) -> int | None:
@@ -170,15 +171,24 @@ def read(release: ProtectedFigures) -> Reading:
         fact = _count_fact(release, key)
         if fact is not None:
             reading.counts[key] = fact
+        if key[0] == "respondents":
+            reading.people.append(key)
 
     def _check_label(text: str, gates) -> None:
-        """A percentage not shown says "too few answers" exactly where one of the counts it
-        needs is published as under 10: its label tells a reader nothing more."""
-        under = any(_published_under_base(release, g) for g in gates)
-        assert text == ("too few answers" if under else "hidden"), f"{text!r} beside {gates}"
+        """A percentage not shown says "no answers" exactly where one of the counts it needs
+        is published as 0, and "too few answers" where one is published as under 10: its
+        label tells a reader nothing more."""
+        published = [_published_number(release, g) for g in gates]
+        if 0 in published:
+            expected = "no answers"
+        elif any(n is not None and n < rules.min_base for n in published):
+            expected = "too few answers"
+        else:
+            expected = "hidden"
+        assert text == expected, f"{text!r} beside {gates}"
 
     def read_percent(scope, text: str, gates) -> None:
-        """A % positive: shown, "too few answers" or "hidden"."""
+        """A % positive: shown, "no answers", "too few answers" or "hidden"."""
         positive, base = ("positive", *scope), ("base", *scope)
         shown = _percent(text)
         if shown is not None:
@@ -186,7 +196,7 @@ def read(release: ProtectedFigures) -> Reading:
             for gate in gates:  # shown only over at least 10 people, hidden or not
                 low, high = reading.counts.get(gate, (0, INF))
                 reading.counts[gate] = (max(low, rules.min_base), high)
-        elif text in ("too few answers", "hidden"):
+        elif text in ("no answers", "too few answers", "hidden"):
             _check_label(text, gates)
         elif text:
             raise AssertionError(f"a % positive shown as {text!r}")
@@ -339,8 +349,7 @@ def _people(*groups: tuple[int, str, Answers]) -> list[tuple[str, Answers]]:
 
 
 GAP_TERMS = {
-    # 12 "me" and no one "for me": that row is listed all the same, as "hidden" (had an
-    # empty row been left out, each listed one would be at least 1).
+    # 12 "me" and no one "for me": that row is listed all the same, as 0.
     LISTED: (
         ("feel",),
         _people(
@@ -371,6 +380,16 @@ GAP_TERMS = {
             (1, "me", {"help": ["health"]}),
             (1, "me", {"help": ["nobody"]}),
             (1, "me", {"help": ["health", "school"], "site": ["no"]}),
+        ),
+    ),
+    # 12 "me" and 2 "someone for me": the row of 2 says "hidden" beside "with help" 0, so it
+    # is at least 1.
+    EMPTY: (
+        ("feel",),
+        _people(
+            (8, "me", {"feel": ["happy"]}),
+            (4, "me", {"feel": ["ok"]}),
+            (2, "someone-for-me", {"feel": ["sad"]}),
         ),
     ),
     # 15 people, 6 sad shown: Sad and OK are shown one by one, so the hidden OK is 5 or
@@ -451,12 +470,13 @@ def test_a_percentage_of_exactly_a_half_is_read_as_shown():
 
 def test_a_survey_too_small_to_show_its_answers_has_fewer_than_10_people():
     """6 people, all "for me": the survey says too few answered to show its answers, and
-    the reader's facts say what that means: fewer than 10 people."""
+    the reader's facts say what that means: fewer than 10 people, and (not shown as 0) at
+    least 1."""
     release = _gap_release(SURVEY_SIZE)
     numbers = pd.DataFrame(columns=["slug", "question_id", "number", "n"])
     assert not any(r.answers_shown for r in question_results(release, numbers))
     told = {k.figure.key: (k.low, k.high) for k in release.published_facts()}
-    assert told[("told", "respondents", "survey", "tiny")] == (0, RULES.min_base - 1)
+    assert told[("told", "respondents", "survey", "tiny")] == (1, RULES.min_base - 1)
 
 
 # Answers added together (easyread/combined-answers.yaml)

@@ -226,8 +226,15 @@ class BulletinContent:
     def has_feedback(self) -> bool:
         """False when nothing about the term's answers is published (too few people, or no
         one); true while any figure is, even with the number of people hidden."""
+        if self.no_one_answered:
+            return False
         outcome_tables = [f.table for s in self.outcomes for f in _feedback_figures(s)]
         return any_figure_published(self.respondents, self.channels, outcome_tables)
+
+    @property
+    def no_one_answered(self) -> bool:
+        """True when the term's number of people is published as 0."""
+        return not self.respondents.hidden and self.respondents.value == 0
 
     @property
     def feedback_line(self) -> str:

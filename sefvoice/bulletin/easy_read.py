@@ -61,7 +61,7 @@ LINE_LENGTH = 300
 # The notes an outcome may have (told_us in the wording), chosen by outcome_note.
 NOTES = (
     *("hidden", "none", "kept_back", "kept_back_all"),
-    *("not_asked", "not_counted", "few_people"),
+    *("not_asked", "not_counted", "few_people", "no_one"),
 )
 
 
@@ -73,7 +73,7 @@ def wording_problems() -> list[str]:
 def fixed_lines(data: dict) -> list[str]:
     """Every fixed sentence a reader sees, placeholders filled with a typical value."""
     sample = {"term": "Summer 2023", "count": "220", "next": "Autumn 2023"}
-    lines = [*data["intro"], *(data["answered"][k] for k in ("line", "hidden"))]
+    lines = [*data["intro"], *(data["answered"][k] for k in ("line", "none", "hidden"))]
     lines += [data["told_us"][key] for key in NOTES]
     lines += [data["you_said"]["none"], *data["you_said"]["status"].values()]
     lines += [point["line"] for point in data["take_part"]["points"]]
@@ -243,6 +243,8 @@ def outcome_note(section: Section, points: list[Point], content: BulletinContent
     published: "too few answers" (too few people), or hidden (kept back to keep families
     safe, which says nothing of how many); None when every figure is shown."""
     notes = wording()["told_us"]
+    if content.no_one_answered:
+        return notes["no_one"]
     if not content.has_feedback:
         return notes["kept_back_all"]
     results = section.feedback.results
@@ -280,9 +282,12 @@ def build_easy_read(content: BulletinContent) -> EasyReadEdition:
     written = written_lines(bulletin) if bulletin else {}
     doing = {s.key: lines(s.easy_read) for s in (bulletin.sections if bulletin else [])}
     answered = words["answered"]
-    count_line = {
-        "shown": answered["line"].format(count=content.respondents.text),
-    }.get(status(content.respondents), answered["hidden"])
+    if status(content.respondents) != "shown":
+        count_line = answered["hidden"]
+    elif content.no_one_answered:
+        count_line = answered["none"]
+    else:
+        count_line = answered["line"].format(count=content.respondents.text)
     outcomes = []
     for section in content.outcomes:
         number = int(section.key.removeprefix("outcome-"))

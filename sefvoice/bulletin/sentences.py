@@ -48,6 +48,8 @@ def people_line(
     answered = ", ".join(f"{name.lower()} {shown.text}" for name, shown in channels)
     how = f" How people answered: {answered}." if answered else ""
     match status(respondents):
+        case "shown" if respondents.value == 0:
+            return f"No one sent survey answers {between}."
         case "shown":
             people = f"{respondents.text} {noun('person', respondents.value)}"
             return f"{people} sent survey answers {between}.{how}"

@@ -13,7 +13,7 @@ from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import simpleSplit
 
-from ..release.shown import HIDDEN, TOO_FEW_ANSWERS, Shown
+from ..release.shown import HIDDEN, NO_ANSWERS, TOO_FEW_ANSWERS, Shown
 from ..release.tables import Table
 
 INK = HexColor("#0b0c0c")
@@ -133,7 +133,12 @@ def summary_sentence(table: Table) -> str:
     """A one-sentence text alternative: the highest and lowest shown values ("of those
     shown" when some are not), or why none is shown, as the figures themselves say."""
     column = table.chart_value
-    values = [(r[0], r[column]) for r in table.rows if isinstance(r[column], Shown)]
+    # A percentage of no one is no figure kept back: the sentence leaves it out.
+    values = [
+        (r[0], r[column])
+        for r in table.rows
+        if isinstance(r[column], Shown) and r[column].text != NO_ANSWERS
+    ]
     shown = [(label, value) for label, value in values if not value.hidden]
     # A question keeps its question mark; any other title ends with a full stop.
     title = table.title if table.title.endswith(("?", ".")) else f"{table.title}."

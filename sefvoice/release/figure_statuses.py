@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .finest_cells import Figure, Key
-from .shown import Rules
+from .shown import HIDDEN as HIDDEN_LABEL
+from .shown import NO_ANSWERS, TOO_FEW_ANSWERS, Rules
 
 SHOWN, SMALL, HIDDEN, TOO_FEW = "shown", "small", "hidden", "too few"
 
@@ -22,9 +23,17 @@ class Count:
     # What a reader knows of it however it is shown (low, high): a survey's people are
     # under min_base where its answers are not shown, else min_base or more.
     told: tuple[float, float] | None = None
+    # A group's row: shown as 0 when empty, so a reader knows a hidden one is at least 1.
+    shows_zero: bool = False
 
     def primary(self, rules: Rules) -> str:
+        if self.shows_zero and self.figure.value == 0:
+            return SHOWN
         return SHOWN if self.figure.value >= rules.min_count else SMALL
+
+    def hideable(self) -> bool:
+        """False for a group's empty row, which is always shown."""
+        return not (self.shows_zero and self.figure.value == 0)
 
 
 @dataclass(frozen=True)
@@ -51,8 +60,15 @@ class Protection:
     secondary: list[Key] = field(default_factory=list)  # hidden beyond the primary rules
 
 
-def too_few_label(gates: Sequence[str | int], rules: Rules) -> bool:
-    """Whether a figure not shown says "too few answers" (else "hidden"), from its gates as
-    published alone: each a number shown, or a status (a count not shown, which says
-    nothing of its size). So the label tells a reader nothing the gates do not."""
-    return any(isinstance(g, int) and g < rules.min_base for g in gates)
+def not_shown_label(gates: Sequence[str | int], rules: Rules) -> str:
+    """What a percentage not shown says, from its gates as published alone (each a number
+    shown, or a status: a count not shown, which says nothing of its size): "no answers"
+    where one is published as 0 (a group no one was in), "too few answers" where one is
+    published as under min_base, else "hidden". So the label tells a reader nothing the
+    gates do not."""
+    published = [g for g in gates if isinstance(g, int)]
+    if any(g == 0 for g in published):
+        return NO_ANSWERS
+    if any(g < rules.min_base for g in published):
+        return TOO_FEW_ANSWERS
+    return HIDDEN_LABEL

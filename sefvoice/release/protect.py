@@ -11,8 +11,9 @@ when it also prints its base and a 95% interval, which gives both away). A reade
   `min_base` people);
 - from a shown percentage, its counts (exact) or, rounded, `p - 0.5 <= 100 * positive /
   base <= p + 0.5`, which is linear in the cells; from a percentage not shown, nothing
-  more: it says "too few answers" exactly where one of its gates is published as a number
-  under `min_base`, else "hidden" (`figure_statuses.too_few_label`).
+  more: it says "no answers" exactly where one of its gates is published as 0, "too few
+  answers" where one is published as a number under `min_base`, else "hidden"
+  (`figure_statuses.not_shown_label`).
 
 Primary rules: a count below `min_count` is hidden; a percentage needs its gate
 figures shown and at least `min_base`, and at least `min_count` answers on each side of it
@@ -39,6 +40,7 @@ from dataclasses import replace
 import numpy as np
 
 from .attack import Attack, Finding, Known
+from .cheapest import cheapest_to_hide
 from .figure_statuses import HIDDEN, SHOWN, TOO_FEW, Count, Percent, Protection
 from .finest_cells import Cells, Figure, Key
 from .shown import Rules, half_up, share
@@ -166,9 +168,9 @@ class Pass:
                     for g in percent.gates
                     if counts[g] != SHOWN
                 ]
-            # A percentage not shown adds no fact: its label ("too few answers" where a gate
-            # is published as under min_base, else "hidden": too_few_label) is read off the
-            # gates' own published figures, which are facts above already.
+            # A percentage not shown adds no fact: its label ("no answers", "too few
+            # answers" or "hidden": not_shown_label) is read off its gates' own published
+            # figures, which are facts above already.
         return facts + self.extra_known
 
     def _needed(self, figure: Figure) -> int:
@@ -240,7 +242,11 @@ class Pass:
 
     def _candidates(self, finding: Finding, counts, percents) -> list[Key]:
         """Shown figures the attacker relied on, smallest first (so least is lost)."""
-        found = [k for k in finding.relied_on if self._is_shown(k, counts, percents)]
+        found = [
+            k
+            for k in finding.relied_on
+            if self._is_shown(k, counts, percents) and self._hideable(k)
+        ]
 
         def size(key: Key) -> tuple:
             if key in self.counts:
@@ -272,6 +278,9 @@ class Pass:
                 widest is None or trial.possible > widest[1].possible
             ):
                 widest = (key, trial)
+        cheapest = self._cheapest(finding, target)
+        if cheapest:
+            return cheapest
         for key, trial in tried:
             after = self._hide(counts, percents, key)
             for second in self._candidates(trial, *after)[: self.tries]:
@@ -283,6 +292,46 @@ class Pass:
             return [max(candidates, key=lambda k: len(self._figure(k).cells))]
         return []
 
+    def _cheapest(self, finding: Finding, target: Figure) -> list[Key] | None:
+        """The figures whose hiding lets the target reach far enough at least cost, up or
+        down (cheapest.py); None if neither way can be found."""
+        counts, percents = self.state.counts, self.state.percents
+        setup = Attack(self.cells, self.known(counts, percents), self.points)
+
+        def switch_of(key: Key) -> Key | None:
+            if key in self.counts:
+                return key if counts[key] == SHOWN and self._hideable(key) else None
+            percent = self.percent_of.get(key)
+            if percent is not None and percents[percent] == SHOWN:
+                return ("rounding", *percent)
+            return None
+
+        width = self._needed(target) - 1
+        choices = [
+            cheapest_to_hide(setup, switch_of, self._cost, target, at_least=finding.low + width)
+        ]
+        if finding.high - width >= 0:
+            choices.append(
+                cheapest_to_hide(setup, switch_of, self._cost, target, at_most=finding.high - width)
+            )
+        found = [c for c in choices if c]
+        if not found:
+            return None
+        return sorted(min(found, key=lambda c: sum(map(self._cost, c))), key=self._cost)
+
+    def _cost(self, key: Key) -> float:
+        """What hiding a figure costs readers: least for one answer's count, more for the
+        people who answered a question and a percentage, more again for a group's or a
+        survey's people, most for the term's (the issue's order); a smaller figure first
+        among equals."""
+        if key not in self.counts:
+            return 3.0
+        count = self.counts[key]
+        weight = (1.0, 4.0, 10.0)[count.rank]
+        if key[0] in ("answering", "base"):
+            weight = 3.0
+        return weight + count.figure.value / 1e6
+
     def _table_of(self, key: Key, counts) -> list[Key]:
         """The shown counts in the target's table, smallest first: the other rows of its
         grouping and the total, or the other answers to its question and the people who
@@ -293,8 +342,13 @@ class Pass:
             near = [k for k in self.counts if k[:3] == key[:3]] + [("answering", *key[1:3])]
         else:
             return []
-        shown = [k for k in near if k != key and self._is_shown(k, counts, {})]
+        shown = [
+            k for k in near if k != key and self._is_shown(k, counts, {}) and self._hideable(k)
+        ]
         return sorted(shown, key=lambda k: (self.counts[k].rank, self.counts[k].figure.value))
+
+    def _hideable(self, key: Key) -> bool:
+        return key not in self.counts or self.counts[key].hideable()
 
     def _figure(self, key: Key) -> Figure:
         if key in self.counts:

@@ -17,7 +17,7 @@ from ..definitions.combined_answers import AnswerRow
 from .attack import Finding, Known
 from .combined_rows import decide_levels, told_apart
 from .comment_facts import comment_facts
-from .figure_statuses import SHOWN, Count, Percent, too_few_label
+from .figure_statuses import SHOWN, Count, Percent, not_shown_label
 from .finest_cells import Cells, Figure, make_cells, make_figures
 from .grouped_counts import TermCounts
 from .keys import Grouping, Key, base_key, scored
@@ -25,7 +25,6 @@ from .protect import protect
 from .shown import HIDDEN, Rules, Shown, number_text, percent_text, share
 from .versions import Earlier, stack, stored_facts
 
-TOO_FEW_ANSWERS = "too few answers"
 REVISION_TRIES = 4  # see protect.Pass: how many figures a revision tries hiding at each step
 
 
@@ -55,9 +54,6 @@ class ProtectedFigures:
         term, however many answered: which surveys are listed must say nothing of how
         many answered them."""
         answered = set(counts.respondents.loc[counts.respondents["n"] > 0, "slug"])
-        # Listed only because someone answered it: a reader who knows when it was open
-        # knows that it has someone.
-        self.answered_only = answered - set(open_surveys) if open_surveys is not None else set()
         if open_surveys is not None:
             definitions = [d for d in definitions if d.slug in {*open_surveys, *answered}]
         self.definitions, self.groupings, self.rules = definitions, list(groupings), rules
@@ -158,17 +154,21 @@ class ProtectedFigures:
         return [d for d in self.definitions if self.answers_shown(d.slug)]
 
     def _counts(self) -> list[Count]:
+        # Counts of people are shown as 0 where no one is in them, so one not shown is at
+        # least 1 (`told`, as a survey's size is): no one's answers are in an empty row.
         f, floor = self.figures, self.rules.min_base
-        counts = [Count(f[("respondents",)], 2)]
+        total = f[("respondents",)]
+        counts = [Count(total, 2, (1, np.inf) if total.value else None, shows_zero=True)]
         for d in self.definitions:
-            least = 1 if d.slug in self.answered_only else 0
+            figure = f[("respondents", "survey", d.slug)]
+            least = 1 if figure.value else 0
             told = (floor, np.inf) if self.answers_shown(d.slug) else (least, floor - 1)
-            counts.append(Count(f[("respondents", "survey", d.slug)], 1, told))
-        counts += [
-            Count(f[("respondents", g.column, value)], 1)
-            for g in self.groupings
-            for value in g.names
-        ]
+            counts.append(Count(figure, 1, told, shows_zero=True))
+        for g in self.groupings:
+            for value in g.names:
+                figure = f[("respondents", g.column, value)]
+                told = (1, np.inf) if figure.value else None
+                counts.append(Count(figure, 1, told, shows_zero=True))
         for d in self._shown_definitions():
             for q in d.questions:
                 keys = [("answering", d.slug, q.id)]
@@ -254,9 +254,9 @@ class ProtectedFigures:
 
     def not_shown(self, gates: Sequence[Key]) -> Shown:
         """The label of a figure not shown, from its gates as published alone (see
-        figure_statuses.too_few_label): it adds nothing to what a reader knows."""
+        figure_statuses.not_shown_label): it adds nothing to what a reader knows."""
         published = [self._published(g) for g in gates]
-        return Shown(None, TOO_FEW_ANSWERS if too_few_label(published, self.rules) else HIDDEN)
+        return Shown(None, not_shown_label(published, self.rules))
 
     def percent(self, scope: tuple[str, ...]) -> Shown:
         """The % positive for a scope (("all",), ("survey", slug), (column, value) or

@@ -3,7 +3,8 @@
 - a count below `min_count` (default 5) is not shown;
 - a percentage is shown only where at least `min_base` (default 10) people answered;
 - a count not shown says "hidden", whether under the rule or hidden to protect another
-  (see protect.py for why and how); a percentage on too small a base, "too few answers".
+  (see protect.py for why and how); a percentage on too small a base, "too few answers";
+  a percentage of a group no one was in, "no answers".
 
 Every number is rounded once, where it is shown, half away from zero (`half_up`): 12.5%
 is "13%", as readers and spreadsheets round, never Python's round-half-to-even ("12%").
@@ -21,6 +22,7 @@ from ..definitions.combined_answers import CombinedAnswers, load_combined_answer
 FEWER_THAN = "fewer than {min_count}"
 HIDDEN = "hidden"
 TOO_FEW_ANSWERS = "too few answers"
+NO_ANSWERS = "no answers"  # a percentage of a group no one was in
 
 
 def half_up(value: int | float | Fraction | Decimal, places: int = 0) -> Decimal:
@@ -102,7 +104,8 @@ def percent(part: float, base: int, rules: Rules, hidden: bool = False, places: 
 def status(figure: Shown) -> str:
     """What a published figure says of its true value, from what is shown alone: "shown"
     (the number), "too few" (a percentage on too small a base), "hidden" (anything: under
-    the rule, or kept back to protect another figure) or "none" (no figure)."""
+    the rule, or kept back to protect another figure) or "none" (no figure, "no answers"
+    among them: a percentage of no one)."""
     if not figure.hidden:
         return "shown"
     return {TOO_FEW_ANSWERS: "too few", HIDDEN: "hidden"}.get(figure.text, "none")

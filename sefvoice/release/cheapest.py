@@ -1,0 +1,82 @@
+"""The cheapest published figures to hide so that a target can reach a value it must be
+able to take, as cell suppression's integer programmes choose them (Fischetti and
+Salazar's model, as tau-argus and sdcTable use it, for one target at a time).
+
+Over the attacker's own constraints (attack.Attack): cells x, each 0 or more, and for each
+figure that could be hidden a switch, 1 to hide it. Every fact the reader has holds of x,
+but those of a figure switched off; the target reaches its goal; the switches' costs add
+up to as little as possible. The cells are not held to whole numbers: the result is a
+choice, not a proof, and the pass's attacker checks it (hiding further if it must).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from scipy.optimize import LinearConstraint, milp
+from scipy.sparse import csr_matrix, hstack
+
+from .attack import Attack
+from .finest_cells import Figure, Key
+
+SECONDS = 2.0  # the best choice found by then is taken
+
+
+def cheapest_to_hide(
+    setup: Attack,
+    switch_of: Callable[[Key], Key | None],
+    cost: Callable[[Key], float],
+    target: Figure,
+    at_least: float | None = None,
+    at_most: float | None = None,
+) -> list[Key] | None:
+    """The figures to hide (by the keys `switch_of` gives a fact's key; None: a fact no
+    hiding removes) so that the target can reach `at_least` (or `at_most`); None if no
+    choice of them can."""
+    switches = sorted({s for k in setup.keys if k is not None and (s := switch_of(k))}, key=str)
+    if not switches:
+        return None
+    column = {s: i for i, s in enumerate(switches)}
+    rows, n = setup.matrix, setup.size
+    # No cell need be larger than the truth's largest allows twice over: a choice, not a
+    # proof, so a bound that keeps the big-M constants small is worth more than reach.
+    top = 2 * float(setup.truth.max(initial=0)) + 10
+    reach = np.asarray(abs(rows).sum(axis=1)).ravel() * top
+    switch_rows, switch_cols, big = [], [], []
+    for row, key in enumerate(setup.keys):
+        switch = switch_of(key) if key is not None else None
+        if switch is not None:
+            ends = [abs(b) for b in (setup.low[row], setup.high[row]) if np.isfinite(b)]
+            bound = max(ends, default=0.0)
+            switch_rows.append(row)
+            switch_cols.append(column[switch])
+            big.append(reach[row] + bound + 1)
+    m = rows.shape[0]
+    big_m = np.zeros(m)
+    big_m[switch_rows] = big
+    relax = csr_matrix((np.ones(len(switch_rows)), (switch_rows, switch_cols)), (m, len(switches)))
+    low_side = hstack([rows, relax.multiply(big_m[:, None])]).tocsr()  # A x + M s >= low
+    high_side = hstack([rows, -relax.multiply(big_m[:, None])]).tocsr()  # A x - M s <= high
+    goal = np.zeros(n + len(switches))
+    np.add.at(goal, target.cells, 1 if target.coefficients is None else target.coefficients)
+    constraints = [
+        LinearConstraint(low_side, setup.low, np.inf),
+        LinearConstraint(high_side, -np.inf, setup.high),
+        LinearConstraint(
+            goal[np.newaxis, :],
+            -np.inf if at_least is None else at_least,
+            np.inf if at_most is None else at_most,
+        ),
+    ]
+    objective = np.concatenate([np.zeros(n), [cost(s) for s in switches]])
+    result = milp(
+        objective,
+        constraints=constraints,
+        integrality=np.concatenate([np.zeros(n), np.ones(len(switches))]),
+        bounds=(0, np.concatenate([np.full(n, top), np.ones(len(switches))])),
+        options={"time_limit": SECONDS},
+    )
+    if result.x is None:
+        return None
+    return [s for s, on in zip(switches, result.x[n:], strict=True) if on > 0.5]
