@@ -11,13 +11,14 @@ choice, not a proof, and the pass's attacker checks it (hiding further if it mus
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 from scipy.optimize import LinearConstraint, milp
 from scipy.sparse import csr_matrix, hstack
 
-from .attack import Attack
+from .attack import Attack, Finding
+from .figure_statuses import Count
 from .finest_cells import Figure, Key
 
 SECONDS = 2.0  # the best choice found by then is taken
@@ -80,3 +81,37 @@ def cheapest_to_hide(
     if result.x is None:
         return None
     return [s for s, on in zip(switches, result.x[n:], strict=True) if on > 0.5]
+
+
+def cheapest_either_way(
+    setup: Attack,
+    switch_of: Callable[[Key], Key | None],
+    cost: Callable[[Key], float],
+    target: Figure,
+    finding: Finding,
+    width: int,
+) -> list[Key] | None:
+    """The cheaper set of figures to hide of two: one that lets the target reach `width`
+    above the attacker's low end, one that lets it reach `width` below the high end (either
+    makes its range `width` + 1 values); cheapest first. None if neither can be found."""
+    choices = [cheapest_to_hide(setup, switch_of, cost, target, at_least=finding.low + width)]
+    if finding.high - width >= 0:
+        choices.append(
+            cheapest_to_hide(setup, switch_of, cost, target, at_most=finding.high - width)
+        )
+    found = [c for c in choices if c]
+    if not found:
+        return None
+    return sorted(min(found, key=lambda c: sum(map(cost, c))), key=cost)
+
+
+def cost_to_readers(key: Key, counts: Mapping[Key, Count]) -> float:
+    """What hiding a figure costs readers: least for one answer's count; more for the people
+    who answered a question, and for a percentage; more again for a group's or a survey's
+    people; most for the term's, which readers need most. A smaller figure first among
+    equals."""
+    if key not in counts:
+        return 3.0
+    count = counts[key]
+    weight = 3.0 if key[0] in ("answering", "base") else (1.0, 4.0, 10.0)[count.rank]
+    return weight + count.figure.value / 1e6

@@ -23,7 +23,8 @@ class Count:
     # What a reader knows of it however it is shown (low, high): a survey's people are
     # under min_base where its answers are not shown, else min_base or more.
     told: tuple[float, float] | None = None
-    # A group's row: shown as 0 when empty, so a reader knows a hidden one is at least 1.
+    # A count of people (the term's, a survey's, a group's): shown as 0 when no one is in
+    # it, so a reader knows a hidden one is at least 1.
     shows_zero: bool = False
 
     def primary(self, rules: Rules) -> str:
@@ -32,7 +33,7 @@ class Count:
         return SHOWN if self.figure.value >= rules.min_count else SMALL
 
     def hideable(self) -> bool:
-        """False for a group's empty row, which is always shown."""
+        """False for an empty count of people, which is always shown."""
         return not (self.shows_zero and self.figure.value == 0)
 
 

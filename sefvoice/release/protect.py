@@ -25,8 +25,9 @@ Secondary suppression, with the attacker (attack.py) in the loop:
 1. The attacker bounds every target. While one can be narrowed to fewer than `min_count`
    whole values, we hide a further figure that the attacker's best range relied on (the
    published figures its linear relaxation shows to be binding): the smallest one whose
-   hiding alone makes the target safe; else the smallest pair that does; else the one
-   that widens its range most; else the broadest.
+   hiding alone makes the target safe; else the set an integer programme finds cheapest
+   for readers (cheapest.py); else the smallest pair that does; else the one that widens
+   its range most; else the broadest.
 2. Then each further figure hidden in step 1 is tried again, largest first, and shown
    again if the release stays safe. So every figure hidden beyond the primary rules is
    needed: showing any one of them again would let a small count be narrowed.
@@ -36,11 +37,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 
 from .attack import Attack, Finding, Known
-from .cheapest import cheapest_to_hide
+from .cheapest import cheapest_either_way, cost_to_readers
 from .figure_statuses import HIDDEN, SHOWN, TOO_FEW, Count, Percent, Protection
 from .finest_cells import Cells, Figure, Key
 from .shown import Rules, half_up, share
@@ -307,30 +309,8 @@ class Pass:
             return None
 
         width = self._needed(target) - 1
-        choices = [
-            cheapest_to_hide(setup, switch_of, self._cost, target, at_least=finding.low + width)
-        ]
-        if finding.high - width >= 0:
-            choices.append(
-                cheapest_to_hide(setup, switch_of, self._cost, target, at_most=finding.high - width)
-            )
-        found = [c for c in choices if c]
-        if not found:
-            return None
-        return sorted(min(found, key=lambda c: sum(map(self._cost, c))), key=self._cost)
-
-    def _cost(self, key: Key) -> float:
-        """What hiding a figure costs readers: least for one answer's count, more for the
-        people who answered a question and a percentage, more again for a group's or a
-        survey's people, most for the term's (the issue's order); a smaller figure first
-        among equals."""
-        if key not in self.counts:
-            return 3.0
-        count = self.counts[key]
-        weight = (1.0, 4.0, 10.0)[count.rank]
-        if key[0] in ("answering", "base"):
-            weight = 3.0
-        return weight + count.figure.value / 1e6
+        cost = partial(cost_to_readers, counts=self.counts)
+        return cheapest_either_way(setup, switch_of, cost, target, finding, width)
 
     def _table_of(self, key: Key, counts) -> list[Key]:
         """The shown counts in the target's table, smallest first: the other rows of its
