@@ -122,7 +122,8 @@ class Attack:
             return self._relaxed(objective, presolve=False)
         return result
 
-    def _objective(self, figure: Figure) -> np.ndarray:
+    def objective(self, figure: Figure) -> np.ndarray:
+        """The figure as weights over the cells."""
         objective = np.zeros(self.size)
         np.add.at(objective, *_row(figure))
         return objective
@@ -241,7 +242,7 @@ class Attack:
         if not exact and max(seen) - min(seen) + 1 >= min_count:
             return Finding(figure.key, figure.value, min(seen), max(seen), True)
         floor, ceiling = self.hard_bounds.get(figure.key, (0, np.inf))
-        objective = self._objective(figure)
+        objective = self.objective(figure)
         relied_on: set[Key] = set()
         low, high, low_whole, high_whole = min(seen), max(seen), True, True
         if low > max(floor, 0):

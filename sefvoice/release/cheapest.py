@@ -35,7 +35,8 @@ def cheapest_to_hide(
     """The figures to hide (by the keys `switch_of` gives a fact's key; None: a fact no
     hiding removes) so that the target can reach `at_least` (or `at_most`); None if no
     choice of them can."""
-    switches = sorted({s for k in setup.keys if k is not None and (s := switch_of(k))}, key=str)
+    by_row = [switch_of(k) if k is not None else None for k in setup.keys]
+    switches = sorted({s for s in by_row if s is not None}, key=str)
     if not switches:
         return None
     column = {s: i for i, s in enumerate(switches)}
@@ -45,8 +46,7 @@ def cheapest_to_hide(
     top = 2 * float(setup.truth.max(initial=0)) + 10
     reach = np.asarray(abs(rows).sum(axis=1)).ravel() * top
     switch_rows, switch_cols, big = [], [], []
-    for row, key in enumerate(setup.keys):
-        switch = switch_of(key) if key is not None else None
+    for row, switch in enumerate(by_row):
         if switch is not None:
             ends = [abs(b) for b in (setup.low[row], setup.high[row]) if np.isfinite(b)]
             bound = max(ends, default=0.0)
@@ -59,8 +59,7 @@ def cheapest_to_hide(
     relax = csr_matrix((np.ones(len(switch_rows)), (switch_rows, switch_cols)), (m, len(switches)))
     low_side = hstack([rows, relax.multiply(big_m[:, None])]).tocsr()  # A x + M s >= low
     high_side = hstack([rows, -relax.multiply(big_m[:, None])]).tocsr()  # A x - M s <= high
-    goal = np.zeros(n + len(switches))
-    np.add.at(goal, target.cells, 1 if target.coefficients is None else target.coefficients)
+    goal = np.concatenate([setup.objective(target), np.zeros(len(switches))])
     constraints = [
         LinearConstraint(low_side, setup.low, np.inf),
         LinearConstraint(high_side, -np.inf, setup.high),

@@ -28,7 +28,7 @@ class Count:
     shows_zero: bool = False
 
     def primary(self, rules: Rules) -> str:
-        if self.shows_zero and self.figure.value == 0:
+        if not self.hideable():
             return SHOWN
         return SHOWN if self.figure.value >= rules.min_count else SMALL
 
