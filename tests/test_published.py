@@ -31,7 +31,7 @@ from sefvoice.release.finest_cells import Figure
 from sefvoice.release.grouped_counts import grouped_counts
 from sefvoice.release.protected_figures import ProtectedFigures as TermRelease
 from sefvoice.release.shown import Rules
-from sefvoice.release.versions import Earlier, read_facts, stack
+from sefvoice.release.versions import QUESTION_KINDS, Earlier, read_facts, stack
 from sefvoice.surveys import retention
 from sefvoice.surveys import versions as surveys
 
@@ -267,7 +267,7 @@ def _recoverable(first: Earlier, second: Earlier, now: TermRelease) -> list:
     ]
 
 
-def test_one_late_response_cannot_be_recovered_by_differencing(published):
+def test_one_late_response_cannot_be_recovered_by_differencing(published, client):
     with published.app_context():
         summer = term(SUMMER)
         first = read_facts(1, publishing.versions_of(summer)[0].facts)
@@ -279,15 +279,25 @@ def test_one_late_response_cannot_be_recovered_by_differencing(published):
     with published.app_context():
         counts = grouped_counts([summer], columns).of(SUMMER)
         now = TermRelease(definitions, splits, counts, RULES, open_surveys=listed)
-        # Version 2 protected as if version 1 were not published: the difference gives
-        # the late response away.
+        # Version 2 counting its answers, protected as if version 1 were not published:
+        # the difference gives the late response away.
         assert _recoverable(first, read_facts(2, now.facts()), now)
-        # As published: the revision is protected against version 1.
+        # As published, its answers wait for four more: version 2 counts its person among
+        # the people, and its answer tables are version 1's, cell for cell.
         publishing.publish_term(summer, "officer@example.org", "One late paper return")
         second = read_facts(2, publishing.versions_of(summer)[1].facts)
-        assert not _recoverable(first, second, now)
+        answers = {i: n for i, n in second.cells.items() if set(i) & set(QUESTION_KINDS)}
+        assert answers == {i: n for i, n in first.cells.items() if set(i) & set(QUESTION_KINDS)}
+        people = [i for i in first.cells if "respondents" in i]
+        assert sum(second.cells[i] - first.cells[i] for i in people) == 1
+        assert second.answers_of == 1
         release, versions = feedback.audited_figures_for(summer)
         assert versions == 2 and not release.unsafe()
+    page = _page(client, "/feedback/?term=Summer+2023")
+    assert "The answers are as version 1 counted them." in page
+    assert "once there are 5 or more of them" in page
+    version_1 = _page(client, "/feedback/?term=Summer+2023&version=1")
+    assert "The answers are as version" not in version_1
 
 
 def test_the_command_publishes_and_prints_the_version(data, database_url, monkeypatch):

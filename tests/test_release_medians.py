@@ -51,12 +51,15 @@ def test_a_median_is_published_over_enough_answers_and_never_differenced():
     assert _median(survey, first[:9]).text == ""
     assert _median(survey, first).text == "6.5"
     earlier = [_first_version(survey, first)]
-    # One more answer moves the median: version 2 beside version 1 says which side of the
-    # middle it fell. Not published.
-    late = _median(survey, [*first, 30], earlier)
-    assert late.value is None
-    assert late.text == "hidden: 13 answers, too close to the 12 of version 1 to show a change"
-    assert _median(survey, [*first, 1], earlier).value is None
+    # One answer taken away moves the median: version 2 beside version 1 says which side of
+    # the middle it fell. Not published.
+    withdrawn = _median(survey, first[1:], earlier)
+    assert withdrawn.value is None
+    assert withdrawn.text == "hidden: 11 answers, too close to the 12 of version 1 to show a change"
+    assert _median(survey, first[:-1], earlier).value is None
+    # One late answer waits, with the rest of its answers, for four more: version 2 shows
+    # version 1's median.
+    assert _median(survey, [*first, 30], earlier).text == "6.5"
     # Five more answers, or the same answers: published.
     assert _median(survey, [*first, 1, 2, 30, 31, 32], earlier).text == "7"
     assert _median(survey, first, earlier).text == "6.5"

@@ -72,6 +72,8 @@ class Status:
     published_by: str = ""
     latest: int | None = None  # the newest version published
     revisions: tuple[Revision, ...] = ()
+    # Where its answer tables are an earlier version's while late answers wait, says so.
+    answers_note: str = ""
 
     @property
     def draft(self) -> bool:
@@ -100,10 +102,23 @@ class Status:
         return notes
 
 
+def answers_note(summary: FeedbackSummary, rules: Rules) -> str:
+    """What a revision that keeps an earlier version's answers says of them ("" if none)."""
+    if summary.answers_of is None:
+        return ""
+    return (
+        f"The answers are as version {summary.answers_of} counted them. People whose answers"
+        " came in since are counted among the people who answered, and their answers will be"
+        f" added once there are {rules.min_count} or more of them, so that no one's answers"
+        " can be worked out by comparing versions."
+    )
+
+
 def notes(status: Status) -> list[str]:
-    """The lines every download ends with: the status, then any revisions."""
+    """The lines every download ends with: the status, what its answers count, then any
+    revisions."""
     revisions = ["Revisions", *status.revision_notes] if status.revisions else []
-    return [status.line, *revisions]
+    return [status.line, *filter(None, [status.answers_note]), *revisions]
 
 
 @dataclass(frozen=True)
@@ -168,7 +183,7 @@ def _stored(row_id: int) -> Stored:
     )
 
 
-def _status(row: PublishedRelease, rows: list[PublishedRelease]) -> Status:
+def _status(row: PublishedRelease, rows: list[PublishedRelease], stored: Stored) -> Status:
     revisions = tuple(
         Revision(
             r.version,
@@ -180,7 +195,10 @@ def _status(row: PublishedRelease, rows: list[PublishedRelease]) -> Status:
         for r in rows
         if 1 < r.version <= row.version
     )
-    return Status(row.version, row.published_at, row.published_by, rows[-1].version, revisions)
+    note = answers_note(stored.release.summary, stored.rules)
+    return Status(
+        row.version, row.published_at, row.published_by, rows[-1].version, revisions, note
+    )
 
 
 def figures_for(term: Term, version: int | None = None, *, drafts: bool) -> TermFigures:
@@ -195,7 +213,7 @@ def figures_for(term: Term, version: int | None = None, *, drafts: bool) -> Term
             return TermFigures(
                 term,
                 stored.release,
-                _status(row, rows),
+                _status(row, rows, stored),
                 stored.quotes,
                 stored.pictures,
                 stored.rules,

@@ -51,6 +51,17 @@ class Relation:
     coefficients: np.ndarray
     low: float
     high: float
+    # The ranges it was chosen from, tightest first: the first that other data (an earlier
+    # version's cells) bears out is what a reader knows of that data.
+    ranges: tuple[tuple[float, float], ...] = ()
+
+    def range_over(self, values: np.ndarray) -> tuple[float, float] | None:
+        """The tightest of its ranges that `values` bear out (None: none)."""
+        total = float(self.coefficients @ values[self.cells])
+        for low, high in self.ranges or ((self.low, self.high),):
+            if low <= total <= high:  # whole numbers: exact
+                return low, high
+        return None
 
 
 @dataclass
@@ -106,7 +117,7 @@ def _relation(cells: Cells, index: np.ndarray, coefficients: np.ndarray, *ranges
     total = float(coefficients @ cells.values[index])
     for low, high in ranges:
         if low <= total <= high:
-            cells.relations.append(Relation(index, coefficients, low, high))
+            cells.relations.append(Relation(index, coefficients, low, high, tuple(ranges)))
             return
 
 
@@ -150,8 +161,15 @@ def make_cells(
         ignore_index=True,
     )
     frame[["question_id", "option_id"]] = frame[["question_id", "option_id"]].fillna("")
+    return recounted(frame, definitions, groupings)
+
+
+def recounted(
+    frame: pd.DataFrame, definitions: Sequence[SurveyDefinition], groupings: Sequence[Grouping]
+) -> Cells:
+    """The cells of `frame` (as `Cells.frame`), with the relations its counts bear out."""
     cells = Cells(frame)
-    _add_relations(cells, definitions, group_columns)
+    _add_relations(cells, definitions, [g.column for g in groupings])
     return cells
 
 

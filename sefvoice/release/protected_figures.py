@@ -18,12 +18,12 @@ from .attack import Finding, Known
 from .combined_rows import decide_levels, told_apart
 from .comment_facts import comment_facts
 from .figure_statuses import SHOWN, Count, Percent, not_shown_label
-from .finest_cells import Cells, Figure, make_cells, make_figures
+from .finest_cells import Cells, Figure, make_cells, make_figures, recounted
 from .grouped_counts import TermCounts
 from .keys import Grouping, Key, base_key, scored
 from .protect import protect
 from .shown import HIDDEN, Rules, Shown, number_text, percent_text, share
-from .versions import Earlier, stack, stored_facts
+from .versions import Answers, Earlier, Stacked, answers_counted, stack, stored_facts
 
 REVISION_TRIES = 4  # see protect.Pass: how many figures a revision tries hiding at each step
 
@@ -61,6 +61,13 @@ class ProtectedFigures:
         self.cells: Cells = make_cells(
             definitions, groupings, counts.respondents, counts.answering, counts.choices
         )
+        # A revision's answer tables wait for enough late answers (versions.answers_counted).
+        self.answers: Answers | None = None
+        if earlier:
+            self.answers = answers_counted(self.cells.frame, self.earlier, rules)
+            if self.answers.values is not None:
+                frame = self.cells.frame.assign(n=self.answers.values)
+                self.cells = recounted(frame, definitions, groupings)
         self.figures: dict[Key, Figure] = make_figures(self.cells, definitions, groupings)
         # In a revision, each table at the level its latest earlier version showed it.
         decided: dict[tuple[str, str], int] | None = {} if earlier else None
@@ -76,12 +83,12 @@ class ProtectedFigures:
         told = self.commented + self.level_facts
         counts, percents = self._counts(), self._percents()
         if earlier:
-            over = stack(self.cells, self.figures, earlier, rules)
+            over = stack(self.cells, self.figures, earlier, rules, self.answers)
             self.protection, self._pass = protect(
                 over.cells,
                 counts,
                 percents,
-                self._extra_targets() + over.targets,
+                self._extra_targets(over) + over.targets,
                 rules,
                 told + over.known,
                 over.needed,
@@ -128,13 +135,19 @@ class ProtectedFigures:
     def _public(
         self, earlier: Sequence[Earlier], counts: list[Count], percents: list[Percent]
     ) -> set[Key]:
-        """The figures any earlier version showed as numbers."""
+        """The figures any earlier version showed as numbers, and the answers a kept
+        version showed there were none of."""
         exact = {
             key for version in earlier for key, _, _, low, high in version.facts if low == high
         }
         public = {c.figure.key for c in counts} & exact
+        kept = self.kept_answers
+        empty = {key for key, _, _, low, high in kept.facts if high == 0} if kept else set()
         for percent in percents:
             if percent.exact and percent.positive.key in exact:
+                public |= {percent.positive.key, percent.other().key}
+            # A group the version kept showed as empty has no answers kept: none.
+            if empty & set(percent.gates):
                 public |= {percent.positive.key, percent.other().key}
         return public
 
@@ -213,16 +226,19 @@ class ProtectedFigures:
                 )
         return found
 
-    def _extra_targets(self) -> list[Figure]:
+    def _extra_targets(self, over: Stacked | None = None) -> list[Figure]:
         """People who skipped a question, where that is not known to be none; and each
         answer added together with others, where few gave it (it must stay uncertain as a
         hidden count does)."""
-        skips = [
-            self.figures[("skipped", d.slug, q.id)]
-            for d in self._shown_definitions()
-            for q in d.questions
-            if q.optional or self.figures[("skipped", d.slug, q.id)].value
-        ]
+        kept = self.kept_answers
+        skips = []
+        for d in self._shown_definitions():
+            for q in d.questions:
+                figure = self.figures[("skipped", d.slug, q.id)]
+                if kept and over:  # who skipped a kept answer: the people of the version kept
+                    figure = over.as_of(figure, kept.version)
+                if q.optional or figure.value:
+                    skips.append(figure)
         added = [
             self.figures[("chose", d.slug, q.id, o.id)]
             for d in self._shown_definitions()
@@ -275,14 +291,24 @@ class ProtectedFigures:
             return self.not_shown([base])
         return percent_text(share(self.value(key), n))
 
+    @property
+    def kept_answers(self) -> Earlier | None:
+        """The earlier version whose answers this revision's tables count while late answers
+        wait (versions.answers_counted); None: they count everyone's."""
+        kept = self.answers.version if self.answers is not None else None
+        return next((e for e in self.earlier if e.version == kept), None) if kept else None
+
     def median(self, slug: str, question_id: str, median: float | None, unit: str = "") -> Shown:
         """A number question's median, shown over at least min_base answers whose number is
-        shown. In a revision, shown only where every earlier version that showed one had
-        the same median over the same answers, or min_count answers more or fewer at least:
-        else the two medians would tell on which side of the middle the few people added
-        or taken away answered."""
+        shown (a revision that keeps an earlier version's answers shows its median). In a
+        revision, shown only where every earlier version that showed one had the same
+        median over the same answers, or min_count answers more or fewer at least: else the
+        two medians would tell on which side of the middle the few people added or taken
+        away answered."""
         answering = ("answering", slug, question_id)
         n = self.value(answering)
+        if self.kept_answers is not None:  # the answers of a version published before
+            median = self.kept_answers.medians.get((slug, question_id), (None, n))[0]
         if median is None or not self.shown(answering) or n < self.rules.min_base:
             return self.not_shown([answering])
         for earlier in self.earlier:
@@ -306,7 +332,7 @@ class ProtectedFigures:
     def facts(self) -> dict:
         """This release's cells and what it publishes about them, stored with a published
         version so that a revision can be protected against it."""
-        return stored_facts(self.cells, self.published_facts(), self.levels)
+        return stored_facts(self.cells, self.published_facts(), self.levels, self.answers)
 
     def unsafe(self) -> list[Finding]:
         """Every figure that must stay uncertain and that a reader could narrow: none, once

@@ -97,6 +97,9 @@ class FeedbackSummary:
     by_outcome: list[ScoreRow]
     groups: list[GroupTable]  # by each grouping, then by survey
     by_term: list[GroupRow]
+    # A revision whose answer tables are an earlier version's while late answers wait
+    # (release.versions.answers_counted): that version; None: they count everyone.
+    answers_of: int | None = None
     # The term's figures before they were shown (for publishing its protection); not part
     # of what is shown, so not stored with it.
     release: ProtectedFigures | None = field(

@@ -25,6 +25,14 @@ Beyond every target of the release itself, the answers of the people added or re
 must not be recovered: for each answer, the number of them who gave it must keep every
 value from 0 up to how many of them answered (5 values, when 5 or more did), or up to how
 many gave that answer in all (an answer no one gave now, no one added gave).
+
+Late answers wait (`answers_counted`): while fewer than min_count people have been added
+since the answers were last counted, and no one was taken away, a revision's answer tables
+keep that version's answers and only its counts of people count everyone. One late return
+then shows that one more person answered, not how; its answers join the tables with the
+rest once there are enough of them. A reader knows the rule, so each version tells how many
+were added since the answers it counts: 1 to min_count - 1 while they wait, and, when they
+are added with no one taken away, min_count or more.
 """
 
 from __future__ import annotations
@@ -35,7 +43,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .attack import WHOLE, Known
+from .attack import Known
 from .finest_cells import Cells, Figure, Relation
 from .keys import Key
 from .shown import Rules
@@ -53,6 +61,28 @@ class Earlier:
     # Each question whose table it showed, by (survey, question): at what level it added
     # answers together (0: none; a revision keeps it, combined_rows.py).
     levels: dict[tuple[str, str], int] = field(default_factory=dict)
+    # What its answer tables counted, and what that told of the people added (`Answers`).
+    answers: Answers | None = None
+
+    @property
+    def answers_of(self) -> int:
+        """The version whose people its answer tables count (its own, unless it kept an
+        earlier version's while late answers waited)."""
+        return self.answers.version if self.answers and self.answers.version else self.version
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Whose answers a revision's tables count, and what that tells a reader."""
+
+    version: int | None  # the earlier version whose answers it keeps (None: everyone's)
+    since: int  # the version the people added are counted from
+    late: tuple[float, float] | None  # how many were added since, as a reader can tell
+    values: np.ndarray | None = None  # the cells' counts, when it keeps earlier answers
+
+    def stored(self) -> list:
+        low, high = self.late or (None, None)
+        return [self.version, self.since, low, None if high is None else _bound(high)]
 
 
 def _identity(row: tuple) -> tuple:
@@ -69,10 +99,14 @@ def _bound(value: float) -> float | None:
 
 
 def stored_facts(
-    cells: Cells, known: Sequence[Known], levels: dict[tuple[str, str], int] | None = None
+    cells: Cells,
+    known: Sequence[Known],
+    levels: dict[tuple[str, str], int] | None = None,
+    answers: Answers | None = None,
 ) -> dict:
-    """A version's cells, every fact it published and, for each question whose answers it
-    could have added together, at what level it did (JSON-ready), for later revisions."""
+    """A version's cells, every fact it published, for each question whose answers it
+    could have added together at what level it did, and whose answers it counted
+    (JSON-ready), for later revisions."""
     identities = _identities(cells.frame)
     values = cells.values.tolist()
     facts = []
@@ -92,6 +126,7 @@ def stored_facts(
         "cells": [[*identity, int(n)] for identity, n in zip(identities, values, strict=True)],
         "facts": facts,
         "levels": [[slug, question, level] for (slug, question), level in (levels or {}).items()],
+        "answers": None if answers is None else answers.stored(),
     }
 
 
@@ -123,7 +158,32 @@ def read_facts(version: int, stored: dict, record: dict | None = None) -> Earlie
     ]
     cells = {i: row[-1] for i, row in zip(identities, rows, strict=True)}
     levels = {(slug, question): int(level) for slug, question, level in stored.get("levels", [])}
-    return Earlier(version, cells, facts, published_medians(record or {}), levels)
+    answers = None
+    if stored.get("answers"):
+        kept, since, low, high = stored["answers"]
+        late = None if low is None else (low, np.inf if high is None else high)
+        answers = Answers(kept, since, late)
+    return Earlier(version, cells, facts, published_medians(record or {}), levels, answers)
+
+
+QUESTION_KINDS = ("answering", "chose")
+
+
+def answers_counted(frame: pd.DataFrame, earlier: Sequence[Earlier], rules: Rules) -> Answers:
+    """Whose answers a revision of the cells in `frame` counts (see the module's docstring):
+    the answers of the version its latest earlier version counted, when the people added
+    since are 1 to min_count - 1 and no one was taken away; else everyone's."""
+    base = {e.version: e for e in earlier}[earlier[-1].answers_of]
+    now = frame["n"].to_numpy()
+    then = np.array([base.cells.get(i, 0) for i in _identities(frame)], dtype=np.int64)
+    people = (frame["kind"] == "respondents").to_numpy()
+    added = int((now - then)[people].sum())
+    if (now < then).any() or added == 0:  # someone taken away, or no one added
+        return Answers(None, base.version, None)
+    if added < rules.min_count:
+        kept = np.where(people, now, then)
+        return Answers(base.version, base.version, (1, rules.min_count - 1), kept)
+    return Answers(None, base.version, (rules.min_count, np.inf))
 
 
 @dataclass
@@ -135,11 +195,14 @@ class Stacked:
     known: list[Known]
     targets: list[Figure]
     needed: dict[Key, int]
+    changes: dict[int, list[Change]]  # by earlier version: the changes since
 
-
-def _holds(relation: Relation, values: np.ndarray) -> bool:
-    total = float(relation.coefficients @ values[relation.cells])
-    return relation.low - WHOLE <= total <= relation.high + WHOLE
+    def as_of(self, figure: Figure, version: int) -> Figure:
+        """A figure of the cells now, as it was counted in an earlier version."""
+        weights = np.ones(len(figure.cells)) if figure.coefficients is None else figure.coefficients
+        cells, weights = _then(figure.cells, weights, self.changes.get(version, []))
+        value = int(round(float(weights @ self.cells.values[cells])))
+        return Figure(figure.key, cells, value, weights)
 
 
 @dataclass(frozen=True)
@@ -167,10 +230,16 @@ def _then(cells: np.ndarray, weights: np.ndarray, changes: list[Change]):
 
 
 def _touched(frame: pd.DataFrame, block: np.ndarray, group_columns: list[str]) -> np.ndarray:
-    """The cells of every survey and group (all groupings at once) with any change."""
+    """The cells of every survey and group (all groupings at once) with any change: their
+    counts of people only, when no answer changed (late answers waiting: a reader knows
+    the answer tables did not change)."""
     by = [frame[c] for c in ("slug", *group_columns)]
     changed = pd.Series(block != 0, index=frame.index).groupby(by, dropna=False).transform("any")
-    return np.flatnonzero(changed.to_numpy())
+    changed = changed.to_numpy()
+    answers = frame["kind"].isin(QUESTION_KINDS).to_numpy()
+    if not block[answers].any():
+        changed = changed & ~answers
+    return np.flatnonzero(changed)
 
 
 def _change_targets(
@@ -200,10 +269,41 @@ def _change_targets(
     return targets, needed
 
 
+def _people(cells: np.ndarray, changes: list[Change]) -> tuple[np.ndarray, np.ndarray]:
+    """Everyone counted in a version: its cells of people, over the stacked cells."""
+    return _then(cells, np.ones(len(cells)), changes)
+
+
+def _late_facts(
+    people: np.ndarray, answers: dict[int, Answers], changes: dict[int, list[Change]]
+) -> list[Known]:
+    """What each version's answer tables tell of the people added since the version whose
+    answers were last counted (`answers` and `changes` by version)."""
+    known = []
+    for version, counted in answers.items():
+        if counted.late is None:
+            continue
+        cells, weights = _people(people, changes.get(version, []))
+        since, since_weights = _people(people, changes.get(counted.since, []))
+        figure = Figure(
+            ("late", str(version), str(counted.since)),
+            np.concatenate([cells, since]),
+            0,  # not used: a fact, not a target
+            np.concatenate([weights, -since_weights]),
+        )
+        known.append(Known(figure, *counted.late))
+    return known
+
+
 def stack(
-    cells: Cells, figures: dict[Key, Figure], earlier: Sequence[Earlier], rules: Rules
+    cells: Cells,
+    figures: dict[Key, Figure],
+    earlier: Sequence[Earlier],
+    rules: Rules,
+    answers: Answers | None = None,
 ) -> Stacked:
-    """The stacked cells and knowledge of a revision (see the module's docstring)."""
+    """The stacked cells and knowledge of a revision (see the module's docstring);
+    `answers`: whose answers it counts (default: everyone's)."""
     identities = _identities(cells.frame)
     index = {identity: i for i, identity in enumerate(identities)}
     extra = [i for e in earlier for i in e.cells if i not in index]
@@ -222,6 +322,7 @@ def stack(
     needed: dict[Key, int] = {}
     now_values = now["n"].to_numpy()
     group_columns = [c for c in columns if c not in ("kind", "slug", "question_id", "option_id")]
+    changed: dict[int, list[Change]] = {}  # each earlier version's changes since
     for version in earlier:
         then = np.zeros(size, dtype=np.int64)
         for identity, n in version.cells.items():
@@ -245,19 +346,15 @@ def stack(
         for relation in cells.relations:
             for change in changes:
                 placed = change.place[relation.cells]
-                if (placed >= 0).all() and _holds(relation, change.block):
-                    relations.append(
-                        Relation(placed, relation.coefficients, relation.low, relation.high)
-                    )
-            if changes and _holds(relation, then):
+                bounds = relation.range_over(change.block)
+                if (placed >= 0).all() and bounds is not None:
+                    relations.append(Relation(placed, relation.coefficients, *bounds))
+            bounds = relation.range_over(then)
+            if changes and bounds is not None:
                 touched = any((c.place[relation.cells] >= 0).any() for c in changes)
                 if touched:  # untouched, it is the relation over now
                     relations.append(
-                        Relation(
-                            *_then(relation.cells, relation.coefficients, changes),
-                            relation.low,
-                            relation.high,
-                        )
+                        Relation(*_then(relation.cells, relation.coefficients, changes), *bounds)
                     )
         touched_cells = np.unique(np.concatenate([c.members for c in changes])) if changes else []
         for i in touched_cells:  # each earlier cell is 0 or more
@@ -282,4 +379,12 @@ def stack(
             found, wanted = _change_targets(figures, change, rules)
             targets += found
             needed |= wanted
-    return Stacked(Cells(pd.concat(frames, ignore_index=True), relations), known, targets, needed)
+        changed[version.version] = changes
+    counted = {e.version: e.answers for e in earlier if e.answers is not None}
+    this = earlier[-1].version + 1 if earlier else 1
+    if answers is not None:
+        counted[this] = answers
+    people = np.flatnonzero((now["kind"] == "respondents").to_numpy())
+    known += _late_facts(people, counted, changed)
+    stacked = Cells(pd.concat(frames, ignore_index=True), relations)
+    return Stacked(stacked, known, targets, needed, changed)

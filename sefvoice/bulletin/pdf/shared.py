@@ -246,6 +246,8 @@ _logo = lru_cache(maxsize=4)(picture)
 def release_status(status: Status) -> list[Flowable]:
     """Whether the figures are published (which version) or a draft, and any revisions."""
     story: list[Flowable] = [Paragraph(f"<b>{escape(status.line)}</b>", COVER_LINE)]
+    if status.answers_note:
+        story.append(Paragraph(escape(status.answers_note), BODY))
     if status.revisions:
         story.append(Paragraph("<b>Revisions</b>", BODY))
         story += [Paragraph(escape(note), BODY) for note in status.revision_notes]
