@@ -64,6 +64,13 @@ def _pdf_text(data: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
 
 
+def _words(value) -> str:
+    """An output's text, its words one space apart (a PDF's pages, a sheet's cells)."""
+    if isinstance(value, list):
+        value = " ".join(" ".join(map(str, v)) if isinstance(v, list) else str(v) for v in value)
+    return " ".join(str(value).split())
+
+
 def _xlsx_cells(data: bytes) -> list[list]:
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     return [[(c.value, c.number_format) for c in row] for row in sheet.iter_rows()]
@@ -293,11 +300,20 @@ def test_one_late_response_cannot_be_recovered_by_differencing(published, client
         assert second.answers_of == 1
         release, versions = feedback.audited_figures_for(summer)
         assert versions == 2 and not release.unsafe()
-    page = _page(client, "/feedback/?term=Summer+2023")
-    assert "The answers are as version 1 counted them." in page
-    assert "once there are 5 or more of them" in page
+    # Every output says so: the tab, each download, both editions' pages and PDFs; the
+    # easy-read edition in its own words too.
+    found = {name: _words(value) for name, value in outputs(client, published).items()}
+    for name, text in found.items():
+        assert "The answers shown are those version 1 counted." in text, name
+        assert "once there are 5 or more of them" in text, name
+    # The revisions note says what changed in words (a PDF's font has no arrow).
+    for name in (*PAGES, "bulletin", "easy-read"):
+        assert "One late paper return. Changed:" in found[name], name
+        assert "People who answered: from 18 to 19" in found[name], name
+    for name in ("/bulletins/summer-2023/easy-read", "easy-read"):
+        assert "Some people sent their answers late. We count them here." in found[name], name
     version_1 = _page(client, "/feedback/?term=Summer+2023&version=1")
-    assert "The answers are as version" not in version_1
+    assert "The answers shown are those" not in version_1
 
 
 def test_the_command_publishes_and_prints_the_version(data, database_url, monkeypatch):

@@ -8,6 +8,7 @@ import json
 import random
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -25,7 +26,7 @@ from sefvoice.release.keys import Grouping
 from sefvoice.release.protected_figures import ProtectedFigures
 from sefvoice.release.shown import Rules
 from sefvoice.release.summary import group_tables
-from sefvoice.release.versions import read_facts
+from sefvoice.release.versions import read_facts, stack
 from sefvoice.surveys.versions import current_surveys, definition_of
 from sefvoice.terms import calendar
 
@@ -415,6 +416,63 @@ def test_the_attacker_finds_nothing_in_random_revisions(revision_input):
 @given(revisions())
 def test_the_attacker_finds_nothing_in_many_random_revisions(revision_input):
     _revision_is_safe(revision_input)
+
+
+def _version(number: int, release: ProtectedFigures):
+    return read_facts(number, json.loads(json.dumps(release.facts())))
+
+
+def _answer_counts(release: ProtectedFigures) -> list[dict]:
+    """The release's cells of answers: who answered each question, and who gave each answer."""
+    frame = release.cells.frame
+    return frame[frame["kind"].isin(["answering", "chose"])].to_dict("records")
+
+
+def test_late_answers_wait_until_there_are_five_and_a_withdrawal_never_waits():
+    survey = _small_survey("survey-0", only=("feel", "website", "help"))
+    groupings = [FILLED_BY, CHANNEL]
+    rng = random.Random(3)
+
+    def person(way: str) -> tuple:
+        answers = {
+            q.id: [rng.choice([o.id for o in q.options if not o.exclusive])]
+            for q in survey.questions
+        }
+        return (survey.slug, rng.choice(GROUPS), answers, way)
+
+    first = [person("online") for _ in range(14)]
+    late = [person("paper") for _ in range(5)]
+
+    def release(people: list, earlier=()) -> ProtectedFigures:
+        found = ProtectedFigures([survey], groupings, _counts([survey], people), RULES, earlier)
+        assert not _unsafe(found)
+        return found
+
+    one = release(first)
+    earlier = [_version(1, one)]
+    # One late return: counted among the people, its answers wait (version 1's, cell for
+    # cell), and the attacker knows 1 to 4 people were added.
+    two = release(first + late[:1], earlier)
+    assert two.kept_answers.version == 1 and _answer_counts(two) == _answer_counts(one)
+    assert two.value(("respondents",)) == 15
+    over = stack(two.cells, two.figures, earlier, RULES, two.answers)
+    assert [(k.low, k.high) for k in over.known if k.figure.key[0] == "late"] == [(1, 4)]
+    earlier.append(_version(2, two))
+    assert earlier[-1].answers_of == 1
+    # Four more: five since version 1's answers, so all five people's answers are added,
+    # protected against both versions.
+    three = release(first + late, earlier)
+    assert three.kept_answers is None
+    assert _answer_counts(three) == _answer_counts(release(first + late))
+    over = stack(three.cells, three.figures, earlier, RULES, three.answers)
+    late_facts = sorted(
+        (k.figure.key, k.low, k.high) for k in over.known if k.figure.key[0] == "late"
+    )
+    assert late_facts == [(("late", "2", "1"), 1, 4), (("late", "3", "1"), 5, np.inf)]
+    # A withdrawal beside a late return: both people's answers leave or join the tables.
+    withdrawn = release(first[1:] + late[:1], earlier[:1])
+    assert withdrawn.kept_answers is None
+    assert _answer_counts(withdrawn) == _answer_counts(release(first[1:] + late[:1]))
 
 
 # Bases that say what they mean

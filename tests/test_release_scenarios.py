@@ -55,9 +55,36 @@ def test_the_term_of_fifteen_hides_its_small_local_offer_answers(app):
 
 @pytest.mark.slow
 def test_the_revision_is_version_2_and_counts_the_late_return(app):
+    """One late return: version 2 counts the person among the people, and its answers wait
+    for four more (versions.answers_counted), so no answer table or % changes; the
+    with-help row, empty in version 1, now hides its size and says its % has no answers."""
+    from sefvoice.publishing import service as publishing
+
     published = terms.revision(app)
     assert len(published.audits) == 2 and terms.latest_version(app, published.term) == 2
     assert terms.responses_stored(app) == 21
+    shown = {}
+    for version in (1, 2):
+        with app.app_context():
+            term = terms.term_named(app, published.term)
+            found = publishing.figures_for(term, version, drafts=True)
+        shown[version] = {
+            (table.title, row[0], column): text
+            for table in found.release.tables.every_table()
+            for row in table.text_rows()
+            for column, text in zip(table.columns[1:], row[1:], strict=False)
+        }
+    changed = {
+        key[1:]: (shown[1][key], now) for key, now in shown[2].items() if shown[1][key] != now
+    }
+    assert changed == {
+        ("With help from someone", "People who answered"): ("5", "6"),
+        ("With help", "People who answered"): ("0", "hidden"),
+        ("Parent carer survey", "People who answered"): ("20", "21"),
+        (published.term, "People who answered"): ("20", "21"),
+    }
+    assert shown[2][("How people answered, Summer 2024", "With help", "% positive")] == "no answers"
+    assert "The answers shown are those version 1 counted." in found.status.answers_note
 
 
 def test_the_audit_command_attacks_a_term_just_published(app, database_url, monkeypatch):

@@ -72,8 +72,8 @@ def wording_problems() -> list[str]:
 
 def fixed_lines(data: dict) -> list[str]:
     """Every fixed sentence a reader sees, placeholders filled with a typical value."""
-    sample = {"term": "Summer 2023", "count": "220", "next": "Autumn 2023"}
-    lines = [*data["intro"], *(data["answered"][k] for k in ("line", "none", "hidden"))]
+    sample = {"term": "Summer 2023", "count": "220", "next": "Autumn 2023", "enough": "5"}
+    lines = [*data["intro"], *(data["answered"][k] for k in ("line", "none", "hidden", "late"))]
     lines += [data["told_us"][key] for key in NOTES]
     lines += [data["you_said"]["none"], *data["you_said"]["status"].values()]
     lines += [point["line"] for point in data["take_part"]["points"]]
@@ -288,6 +288,8 @@ def build_easy_read(content: BulletinContent) -> EasyReadEdition:
         count_line = answered["none"]
     else:
         count_line = answered["line"].format(count=content.respondents.text)
+    if content.status.answers_note:  # a revision whose late answers wait
+        count_line += " " + answered["late"].format(enough=content.rules.min_count)
     outcomes = []
     for section in content.outcomes:
         number = int(section.key.removeprefix("outcome-"))

@@ -94,10 +94,16 @@ class Status:
         notes = []
         for revision in self.revisions:
             when = revision.published_at
-            changed = "; ".join(f"{c.figure}: {c.before} → {c.after}" for c in revision.changes)
+            # In words, not an arrow: a screen reader says "right arrow", and the PDF's
+            # font has no glyph for one.
+            changed = "; ".join(
+                f"{c.figure}: from {c.before} to {c.after}" for c in revision.changes
+            )
+            reason = revision.reason  # an officer's line may lack its stop
+            reason += "" if reason.endswith((".", "!", "?")) else "."
             notes.append(
                 f"Version {revision.version}, published {when.day} {when:%B %Y}:"
-                f" {revision.reason} Changed: {changed}."
+                f" {reason} Changed: {changed}."
             )
         return notes
 
@@ -107,9 +113,9 @@ def answers_note(summary: FeedbackSummary, rules: Rules) -> str:
     if summary.answers_of is None:
         return ""
     return (
-        f"The answers are as version {summary.answers_of} counted them. People whose answers"
-        " came in since are counted among the people who answered, and their answers will be"
-        f" added once there are {rules.min_count} or more of them, so that no one's answers"
+        f"The answers shown are those version {summary.answers_of} counted. People whose"
+        " answers came in since are counted among the people who answered; their answers will"
+        f" be added once there are {rules.min_count} or more of them, so that no one's answers"
         " can be worked out by comparing versions."
     )
 

@@ -22,7 +22,7 @@ from .finest_cells import Cells, Figure, make_cells, make_figures, recounted
 from .grouped_counts import TermCounts
 from .keys import Grouping, Key, base_key, scored
 from .protect import protect
-from .shown import HIDDEN, Rules, Shown, number_text, percent_text, share
+from .shown import HIDDEN, NO_ANSWERS, Rules, Shown, number_text, percent_text, share
 from .versions import Answers, Earlier, Stacked, answers_counted, stack, stored_facts
 
 REVISION_TRIES = 4  # see protect.Pass: how many figures a revision tries hiding at each step
@@ -141,15 +141,20 @@ class ProtectedFigures:
             key for version in earlier for key, _, _, low, high in version.facts if low == high
         }
         public = {c.figure.key for c in counts} & exact
-        kept = self.kept_answers
-        empty = {key for key, _, _, low, high in kept.facts if high == 0} if kept else set()
         for percent in percents:
             if percent.exact and percent.positive.key in exact:
                 public |= {percent.positive.key, percent.other().key}
-            # A group the version kept showed as empty has no answers kept: none.
-            if empty & set(percent.gates):
+            if self._none_kept(percent.gates):
                 public |= {percent.positive.key, percent.other().key}
         return public
+
+    def _none_kept(self, gates: Sequence[Key]) -> bool:
+        """Whether a percentage's answers are kept from an earlier version that showed one
+        of its gates (a group's people) as 0: it has none, as a reader of that version knows."""
+        kept = self.kept_answers
+        return kept is not None and any(
+            key in gates and high == 0 for key, _, _, _, high in kept.facts
+        )
 
     def answers_shown(self, slug: str) -> bool:
         """Whether a survey's answers (its questions' tables) are published: only where at
@@ -281,7 +286,8 @@ class ProtectedFigures:
         if status is None:
             return Shown(None, "")
         if status != SHOWN:
-            return self.not_shown(self._pass.percents[("percent", *scope)].gates)
+            gates = self._pass.percents[("percent", *scope)].gates
+            return Shown(None, NO_ANSWERS) if self._none_kept(gates) else self.not_shown(gates)
         return percent_text(share(self.value(("positive", *scope)), self.value(("base", *scope))))
 
     def share(self, key: Key, base: Key) -> Shown:

@@ -81,8 +81,8 @@ class Answers:
     values: np.ndarray | None = None  # the cells' counts, when it keeps earlier answers
 
     def stored(self) -> list:
-        low, high = self.late or (None, None)
-        return [self.version, self.since, low, None if high is None else _bound(high)]
+        late = None if self.late is None else [self.late[0], _bound(self.late[1])]
+        return [self.version, self.since, late]
 
 
 def _identity(row: tuple) -> tuple:
@@ -160,8 +160,9 @@ def read_facts(version: int, stored: dict, record: dict | None = None) -> Earlie
     levels = {(slug, question): int(level) for slug, question, level in stored.get("levels", [])}
     answers = None
     if stored.get("answers"):
-        kept, since, low, high = stored["answers"]
-        late = None if low is None else (low, np.inf if high is None else high)
+        kept, since, late = stored["answers"]
+        if late is not None:
+            late = (late[0], np.inf if late[1] is None else late[1])
         answers = Answers(kept, since, late)
     return Earlier(version, cells, facts, published_medians(record or {}), levels, answers)
 
@@ -174,11 +175,14 @@ def answers_counted(frame: pd.DataFrame, earlier: Sequence[Earlier], rules: Rule
     the answers of the version its latest earlier version counted, when the people added
     since are 1 to min_count - 1 and no one was taken away; else everyone's."""
     base = {e.version: e for e in earlier}[earlier[-1].answers_of]
+    identities = _identities(frame)
     now = frame["n"].to_numpy()
-    then = np.array([base.cells.get(i, 0) for i in _identities(frame)], dtype=np.int64)
+    then = np.array([base.cells.get(i, 0) for i in identities], dtype=np.int64)
     people = (frame["kind"] == "respondents").to_numpy()
     added = int((now - then)[people].sum())
-    if (now < then).any() or added == 0:  # someone taken away, or no one added
+    gone = set(base.cells) - set(identities)  # cells it had that the term no longer lists
+    taken_away = (now < then).any() or any(base.cells[i] for i in gone)
+    if taken_away or added == 0:
         return Answers(None, base.version, None)
     if added < rules.min_count:
         kept = np.where(people, now, then)
@@ -275,22 +279,22 @@ def _people(cells: np.ndarray, changes: list[Change]) -> tuple[np.ndarray, np.nd
 
 
 def _late_facts(
-    people: np.ndarray, answers: dict[int, Answers], changes: dict[int, list[Change]]
+    stacked: Cells, answers: dict[int, Answers], changes: dict[int, list[Change]]
 ) -> list[Known]:
     """What each version's answer tables tell of the people added since the version whose
-    answers were last counted (`answers` and `changes` by version)."""
+    answers were last counted (`answers` and `changes` by version; a version with no
+    changes since is the cells now)."""
+    frame = stacked.frame
+    people = np.flatnonzero((frame["kind"] == "respondents") & (frame["layer"] == "now"))
     known = []
     for version, counted in answers.items():
         if counted.late is None:
             continue
         cells, weights = _people(people, changes.get(version, []))
         since, since_weights = _people(people, changes.get(counted.since, []))
-        figure = Figure(
-            ("late", str(version), str(counted.since)),
-            np.concatenate([cells, since]),
-            0,  # not used: a fact, not a target
-            np.concatenate([weights, -since_weights]),
-        )
+        cells, weights = np.concatenate([cells, since]), np.concatenate([weights, -since_weights])
+        value = int(round(float(weights @ stacked.values[cells])))
+        figure = Figure(("late", str(version), str(counted.since)), cells, value, weights)
         known.append(Known(figure, *counted.late))
     return known
 
@@ -380,11 +384,9 @@ def stack(
             targets += found
             needed |= wanted
         changed[version.version] = changes
-    counted = {e.version: e.answers for e in earlier if e.answers is not None}
-    this = earlier[-1].version + 1 if earlier else 1
-    if answers is not None:
-        counted[this] = answers
-    people = np.flatnonzero((now["kind"] == "respondents").to_numpy())
-    known += _late_facts(people, counted, changed)
     stacked = Cells(pd.concat(frames, ignore_index=True), relations)
+    counted = {e.version: e.answers for e in earlier if e.answers is not None}
+    if answers is not None:
+        counted[earlier[-1].version + 1 if earlier else 1] = answers
+    known += _late_facts(stacked, counted, changed)
     return Stacked(stacked, known, targets, needed, changed)
