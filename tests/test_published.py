@@ -283,6 +283,9 @@ def test_one_late_response_cannot_be_recovered_by_differencing(published, client
         columns = [g.column for g in splits]
         listed = feedback.open_in(summer, feedback.survey_schedules())  # as the service lists
     _late_return(published, "dogs")
+    # Before publishing, the officer is told that its answers would wait.
+    pending = _page(client, "/releases/summer-2023")
+    assert 'A revision would say: "The answers shown are those version 1 counted.' in pending
     with published.app_context():
         counts = grouped_counts([summer], columns).of(SUMMER)
         now = TermRelease(definitions, splits, counts, RULES, open_surveys=listed)

@@ -313,6 +313,7 @@ class Pending:
 
     latest: int
     changes: list[Change]
+    answers_note: str = ""  # when late answers would wait (answers_note)
 
 
 def _revision_release(term: Term, rows: list[PublishedRelease]) -> Publication:
@@ -331,8 +332,10 @@ def pending_revision(term: Term) -> Pending | None:
     if not rows:
         return None
     latest = _stored(_stored_key(rows[-1])).release
-    changes = changes_between(latest.tables, _revision_release(term, rows).tables)
-    return Pending(rows[-1].version, changes) if changes else None
+    revision = _revision_release(term, rows)
+    changes = changes_between(latest.tables, revision.tables)
+    note = answers_note(revision.summary, release_service.rules())
+    return Pending(rows[-1].version, changes, note) if changes else None
 
 
 def check_reason(term: Term, reason: str) -> str:
