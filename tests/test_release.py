@@ -25,7 +25,8 @@ from sefvoice.release.grouped_counts import TermCounts, grouped_counts
 from sefvoice.release.keys import Grouping
 from sefvoice.release.protected_figures import ProtectedFigures
 from sefvoice.release.shown import Rules
-from sefvoice.release.summary import group_tables
+from sefvoice.release.summary import group_tables, question_results
+from sefvoice.release.tables import answers_not_shown
 from sefvoice.release.versions import read_facts, stack
 from sefvoice.surveys.versions import current_surveys, definition_of
 from sefvoice.terms import calendar
@@ -473,6 +474,25 @@ def test_late_answers_wait_until_there_are_five_and_a_withdrawal_never_waits():
     withdrawn = release(first[1:] + late[:1], earlier[:1])
     assert withdrawn.kept_answers is None
     assert _answer_counts(withdrawn) == _answer_counts(release(first[1:] + late[:1]))
+
+
+def test_a_survey_too_few_answered_stays_unshown_while_its_late_answers_wait():
+    """9 people: no answers shown. One late return makes 10, but the answers kept are the
+    9's: still not shown, and the line says whose."""
+    survey = _small_survey("survey-0", only=("feel", "website"))
+    nine = [(survey.slug, "me", {"feel": ["happy"], "website": ["yes"]}, "online")] * 9
+    late = [(survey.slug, "me", {"feel": ["sad"], "website": ["no"]}, "paper")]
+    groupings = [FILLED_BY, CHANNEL]
+    first = ProtectedFigures([survey], groupings, _counts([survey], nine), RULES)
+    earlier = [_version(1, first)]
+    second = ProtectedFigures([survey], groupings, _counts([survey], nine + late), RULES, earlier)
+    assert not _unsafe(second)
+    assert second.count(("respondents", "survey", survey.slug)).text == "10"
+    assert not second.answers_shown(survey.slug)
+    (result, *_) = question_results(second, pd.DataFrame(columns=["slug", "question_id"]))
+    assert answers_not_shown(result).rows == [
+        ["Too few people had answered this survey by version 1 to show answers"]
+    ]
 
 
 # Bases that say what they mean

@@ -25,7 +25,7 @@ from ..publishing import service as publishing
 from ..publishing.service import Status
 from ..release.shown import Rules, Shown
 from ..release.summary import QuestionResult, ScoreRow
-from ..release.tables import TOO_FEW_PEOPLE, Table
+from ..release.tables import Table, not_shown_line
 from ..terms import Term, local_date
 from .brand import Look, current
 from .kinds import fill_kinds, progress_table, structure
@@ -343,7 +343,7 @@ def _question_group(title: str, pairs: list[tuple[QuestionResult, Table]]) -> Qu
     """A survey's questions about an outcome: their tables, or the one line said instead
     where too few people answered the survey to show its answers."""
     if not pairs[0][0].answers_shown:
-        return QuestionGroup(title, [], TOO_FEW_PEOPLE)
+        return QuestionGroup(title, [], not_shown_line(pairs[0][0]))
     return QuestionGroup(title, [Figure.of(t) for _, t in pairs])
 
 

@@ -160,7 +160,10 @@ class ProtectedFigures:
         """Whether a survey's answers (its questions' tables) are published: only where at
         least min_base people answered it. Else its question counts are no figures of the
         release (neither shown nor kept uncertain), and a reader learns only that fewer
-        than min_base answered."""
+        than min_base answered. A revision that keeps an earlier version's answers asks
+        how many answered it then: those are whose answers it shows."""
+        if self.kept_answers is not None:
+            return self.answers.people.get(slug, 0) >= self.rules.min_base
         return self.value(("respondents", "survey", slug)) >= self.rules.min_base
 
     def answer_rows(self, definition: SurveyDefinition, question) -> list[AnswerRow]:
@@ -180,7 +183,9 @@ class ProtectedFigures:
         for d in self.definitions:
             figure = f[("respondents", "survey", d.slug)]
             least = 1 if figure.value else 0
-            told = (floor, np.inf) if self.answers_shown(d.slug) else (least, floor - 1)
+            # Kept answers' survey under min_base then (its version said so) may be more now.
+            under = (least, floor - 1) if self.kept_answers is None else (least, np.inf)
+            told = (floor, np.inf) if self.answers_shown(d.slug) else under
             counts.append(Count(figure, 1, told, shows_zero=True))
         for g in self.groupings:
             for value in g.names:

@@ -53,6 +53,8 @@ class QuestionResult:
     not_applicable: Shown | None = None  # people who said it does not apply to them
     # False where too few people answered the survey to show any of its answers.
     answers_shown: bool = True
+    # A revision whose late answers wait: the version whose answers it keeps (None: its own).
+    answers_of: int | None = None
 
     @property
     def combined(self) -> bool:
@@ -181,14 +183,15 @@ def question_results(release: ProtectedFigures, numbers: pd.DataFrame) -> list[Q
     return [
         question_result(release, d, q, grouped.get((d.slug, q.id), empty))
         if release.answers_shown(d.slug)
-        else _not_shown(d, q)
+        else _not_shown(d, q, kept.version if (kept := release.kept_answers) else None)
         for d in release.definitions
         for q in d.questions
     ]
 
 
-def _not_shown(definition: SurveyDefinition, question) -> QuestionResult:
-    """A question of a survey too few people answered to show its answers: no figures."""
+def _not_shown(definition: SurveyDefinition, question, answers_of: int | None) -> QuestionResult:
+    """A question of a survey too few people answered to show its answers: no figures
+    (`answers_of`: the earlier version whose answers a revision keeps)."""
     return QuestionResult(
         survey_slug=definition.slug,
         survey_title=definition.title,
@@ -199,6 +202,7 @@ def _not_shown(definition: SurveyDefinition, question) -> QuestionResult:
         outcome=question.outcome,
         answering=Shown(None, ""),
         answers_shown=False,
+        answers_of=answers_of,
     )
 
 

@@ -14,6 +14,8 @@ from .summary import FeedbackSummary, GroupTable, QuestionResult, ScoreRow
 
 # In place of a survey's question tables where too few people answered it to show them.
 TOO_FEW_PEOPLE = "Too few people answered this survey to show their answers"
+# A revision whose late answers wait shows the answers of an earlier version's people.
+TOO_FEW_PEOPLE_THEN = "Too few people had answered this survey by version {} to show answers"
 
 
 @dataclass
@@ -58,11 +60,17 @@ def _option_label(option) -> str:
     return option.label + (" (positive)" if option.positive else "")
 
 
+def not_shown_line(result: QuestionResult) -> str:
+    """What a survey too few people answered says instead of its answers."""
+    if result.answers_of is None:
+        return TOO_FEW_PEOPLE
+    return TOO_FEW_PEOPLE_THEN.format(result.answers_of)
+
+
 def answers_not_shown(result: QuestionResult) -> Table:
     """The one line a survey too few people answered shows instead of its question tables."""
-    return Table(
-        f"answers-{result.survey_slug}", result.survey_title, ["Answers"], [[TOO_FEW_PEOPLE]]
-    )
+    line = not_shown_line(result)
+    return Table(f"answers-{result.survey_slug}", result.survey_title, ["Answers"], [[line]])
 
 
 def question_tables(results: list[QuestionResult]) -> list[tuple[QuestionResult, Table]]:

@@ -79,6 +79,8 @@ class Answers:
     since: int  # the version the people added are counted from
     late: tuple[float, float] | None  # how many were added since, as a reader can tell
     values: np.ndarray | None = None  # the cells' counts, when it keeps earlier answers
+    # Each survey's people in the version whose answers it keeps: who those answers are of.
+    people: dict[str, int] = field(default_factory=dict)
 
     def stored(self) -> list:
         late = None if self.late is None else [self.late[0], _bound(self.late[1])]
@@ -186,7 +188,9 @@ def answers_counted(frame: pd.DataFrame, earlier: Sequence[Earlier], rules: Rule
         return Answers(None, base.version, None)
     if added < rules.min_count:
         kept = np.where(people, now, then)
-        return Answers(base.version, base.version, (1, rules.min_count - 1), kept)
+        surveys = pd.Series(then[people]).groupby(frame["slug"].to_numpy()[people]).sum()
+        by_survey = {slug: int(n) for slug, n in surveys.items()}
+        return Answers(base.version, base.version, (1, rules.min_count - 1), kept, by_survey)
     return Answers(None, base.version, (rules.min_count, np.inf))
 
 
