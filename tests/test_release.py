@@ -495,6 +495,23 @@ def test_a_survey_too_few_answered_stays_unshown_while_its_late_answers_wait():
     ]
 
 
+def test_a_late_comment_is_read_while_its_answers_wait():
+    """Reps read approved comments live: a late return's comment says one more person
+    answered, whose answers wait. The survey's people are taken to be at least every
+    comment written, the late one too."""
+    survey = _small_survey("small", only=("feel",), more=(_note(1),))
+    wrote = {"feel": ["ok"], "note-1": []}
+    first = [("small", "me", wrote)] * 3 + [("small", "me", {"feel": ["ok"]})] * 9
+    one = ProtectedFigures([survey], [FILLED_BY], _counts([survey], first), RULES)
+    earlier = [_version(1, one)]
+    late = _counts([survey], [*first, ("small", "me", wrote)])
+    two = ProtectedFigures([survey], [FILLED_BY], late, RULES, earlier)
+    assert two.kept_answers is not None
+    facts = {fact.figure.key: fact.low for fact in two.commented}
+    assert facts == {("comments", "small", "note-1"): 3, ("comments", "small"): 4}
+    assert not _unsafe(two)
+
+
 # Bases that say what they mean
 
 

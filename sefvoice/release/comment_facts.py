@@ -36,23 +36,33 @@ def _floor(key: Key, figure: Figure, low: int) -> Known:
 
 
 def comment_facts(
-    definitions: Sequence[SurveyDefinition], figures: dict[Key, Figure]
+    definitions: Sequence[SurveyDefinition],
+    figures: dict[Key, Figure],
+    written_now: dict[tuple[str, str], int] | None = None,
 ) -> list[Known]:
     """At least as many people answered each free-text question as wrote to it; at least
     as many responded to each survey as wrote any comment to it (see the module's
-    docstring). Questions no one wrote to add nothing."""
+    docstring). Questions no one wrote to add nothing. `written_now`: by (survey,
+    question), the comments written to a revision that keeps an earlier version's answers:
+    the late people's comments are read too, a floor on the people now."""
     facts = []
     for definition in definitions:
-        written = []
+        floors, written = [0], []
         for question in definition.questions:
             if question.type != "text":
                 continue
             answered = figures[("answering", definition.slug, question.id)]
             if answered.value:
                 facts.append(_floor((KIND, definition.slug, question.id), answered, answered.value))
-                written.append(answered.value)
+                floors.append(answered.value)
+            now = (
+                answered.value
+                if written_now is None
+                else written_now[(definition.slug, question.id)]
+            )
+            written.append(now)
         respondents = figures[("respondents", "survey", definition.slug)]
         at_least = min(sum(written), respondents.value)
-        if len(written) > 1 and at_least > max(written):
+        if at_least > max(floors):
             facts.append(_floor((KIND, definition.slug), respondents, at_least))
     return facts

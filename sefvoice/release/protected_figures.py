@@ -63,11 +63,14 @@ class ProtectedFigures:
         )
         # A revision's answer tables wait for enough late answers (versions.answers_counted).
         self.answers: Answers | None = None
+        written_now = None  # the comments written, where answers wait (comment_facts)
         if earlier:
             self.answers = answers_counted(self.cells.frame, self.earlier, rules)
             if self.answers.values is not None:
-                frame = self.cells.frame.assign(n=self.answers.values)
-                self.cells = recounted(frame, definitions, groupings)
+                frame = self.cells.frame
+                answering = frame[frame["kind"] == "answering"]
+                written_now = answering.groupby(["slug", "question_id"])["n"].sum().to_dict()
+                self.cells = recounted(frame.assign(n=self.answers.values), definitions, groupings)
         self.figures: dict[Key, Figure] = make_figures(self.cells, definitions, groupings)
         # In a revision, each table at the level its latest earlier version showed it.
         decided: dict[tuple[str, str], int] | None = {} if earlier else None
@@ -78,7 +81,7 @@ class ProtectedFigures:
         # What the term's comments show a reader, and what its tables' levels tell (a
         # revision's are its earlier versions': no news): published with it, as its
         # figures are.
-        self.commented = comment_facts(definitions, self.figures)
+        self.commented = comment_facts(definitions, self.figures, written_now)
         self.level_facts = [] if earlier else told_apart(shown, self.figures, rules, self.levels)
         told = self.commented + self.level_facts
         counts, percents = self._counts(), self._percents()
