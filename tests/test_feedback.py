@@ -288,6 +288,9 @@ def test_downloads_carry_the_same_suppression(hand_counted, client):
     xlsx = client.get("/feedback/download/by-filled-by.xlsx?term=Summer+2023")
     sheet = pd.read_excel(io.BytesIO(xlsx.data), dtype=str, nrows=3)
     assert list(sheet["People who answered"]) == ["8", "0", "6"]
+    # The tab says why a 0 is shown beside numbers under 5 that are not.
+    tab = client.get("/feedback/?term=Summer+2023").get_data(as_text=True)
+    assert "a number below 5 is not shown (a group no one was in shows 0)" in " ".join(tab.split())
     assert client.get("/feedback/download/nope.csv").status_code == 404
     assert client.get("/feedback/download/by-term.pdf").status_code == 404
     with hand_counted.app_context():

@@ -247,7 +247,8 @@ class BulletinContent:
         rules = self.rules
         return [
             "The survey figures count the answers sent during the term. To keep families"
-            f" anonymous, a number below {rules.min_count} is not shown, and a percentage"
+            f" anonymous, a number below {rules.min_count} is not shown (a group no one was in"
+            " shows 0), and a percentage"
             f" needs at least {rules.min_base} answers. Some other numbers are not shown"
             " either: the tables are checked together, as a reader could add them up and take"
             " them away, and a number is hidden wherever showing it would let someone work out"
