@@ -277,28 +277,20 @@ def _change_targets(
     return targets, needed
 
 
-def _people(cells: np.ndarray, changes: list[Change]) -> tuple[np.ndarray, np.ndarray]:
-    """Everyone counted in a version: its cells of people, over the stacked cells."""
-    return _then(cells, np.ones(len(cells)), changes)
-
-
-def _late_facts(
-    stacked: Cells, answers: dict[int, Answers], changes: dict[int, list[Change]]
-) -> list[Known]:
+def _late_facts(over: Stacked, people: Figure, answers: dict[int, Answers]) -> list[Known]:
     """What each version's answer tables tell of the people added since the version whose
-    answers were last counted (`answers` and `changes` by version; a version with no
-    changes since is the cells now)."""
-    frame = stacked.frame
-    people = np.flatnonzero((frame["kind"] == "respondents") & (frame["layer"] == "now"))
+    answers were last counted (`answers` by version; `people`: everyone now)."""
     known = []
     for version, counted in answers.items():
         if counted.late is None:
             continue
-        cells, weights = _people(people, changes.get(version, []))
-        since, since_weights = _people(people, changes.get(counted.since, []))
-        cells, weights = np.concatenate([cells, since]), np.concatenate([weights, -since_weights])
-        value = int(round(float(weights @ stacked.values[cells])))
-        figure = Figure(("late", str(version), str(counted.since)), cells, value, weights)
+        then, since = over.as_of(people, version), over.as_of(people, counted.since)
+        figure = Figure(
+            ("late", str(version), str(counted.since)),
+            np.concatenate([then.cells, since.cells]),
+            then.value - since.value,
+            np.concatenate([then.coefficients, -since.coefficients]),
+        )
         known.append(Known(figure, *counted.late))
     return known
 
@@ -388,9 +380,11 @@ def stack(
             targets += found
             needed |= wanted
         changed[version.version] = changes
-    stacked = Cells(pd.concat(frames, ignore_index=True), relations)
+    over = Stacked(
+        Cells(pd.concat(frames, ignore_index=True), relations), known, targets, needed, changed
+    )
     counted = {e.version: e.answers for e in earlier if e.answers is not None}
-    if answers is not None:
+    if answers is not None:  # this version: no changes since, its cells are now's
         counted[earlier[-1].version + 1 if earlier else 1] = answers
-    known += _late_facts(stacked, counted, changed)
-    return Stacked(stacked, known, targets, needed, changed)
+    over.known += _late_facts(over, figures[("respondents",)], counted)
+    return over
