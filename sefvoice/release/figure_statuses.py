@@ -24,8 +24,16 @@ class Count:
     # under min_base where its answers are not shown, else min_base or more.
     told: tuple[float, float] | None = None
     # A count of people (the term's, a survey's, a group's): shown as 0 when no one is in
-    # it, so a reader knows a hidden one is at least 1.
+    # it, so a reader knows a hidden one is at least 1 (`known`).
     shows_zero: bool = False
+
+    def known(self) -> tuple[float, float] | None:
+        """What a reader knows of it however it is shown: `told`, and at least 1 for a
+        count of people not shown as 0."""
+        if not (self.shows_zero and self.figure.value):
+            return self.told
+        low, high = self.told or (1, np.inf)
+        return max(low, 1), high
 
     def primary(self, rules: Rules) -> str:
         if not self.hideable():

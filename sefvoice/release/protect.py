@@ -149,7 +149,7 @@ class Pass:
         facts, min_base = [], self.rules.min_base
         for key, status in counts.items():
             figure = self.counts[key].figure
-            told = self.counts[key].told
+            told = self.counts[key].known()
             if told is not None:  # under its own key: no figure to hide, whatever it binds
                 facts.append(Known(replace(figure, key=("told", *key)), *told))
             if status == SHOWN:  # a count not shown says "hidden", which tells nothing

@@ -178,23 +178,19 @@ class ProtectedFigures:
         return [d for d in self.definitions if self.answers_shown(d.slug)]
 
     def _counts(self) -> list[Count]:
-        # Counts of people are shown as 0 where no one is in them, so one not shown is at
-        # least 1 (`told`, as a survey's size is): no one's answers are in an empty row.
+        # Counts of people are shown as 0 where no one is in them (Count.shows_zero).
         f, floor = self.figures, self.rules.min_base
-        total = f[("respondents",)]
-        counts = [Count(total, 2, (1, np.inf) if total.value else None, shows_zero=True)]
+        counts = [Count(f[("respondents",)], 2, shows_zero=True)]
         for d in self.definitions:
-            figure = f[("respondents", "survey", d.slug)]
-            least = 1 if figure.value else 0
             # Kept answers' survey under min_base then (its version said so) may be more now.
-            under = (least, floor - 1) if self.kept_answers is None else (least, np.inf)
+            under = (0, floor - 1) if self.kept_answers is None else (0, np.inf)
             told = (floor, np.inf) if self.answers_shown(d.slug) else under
-            counts.append(Count(figure, 1, told, shows_zero=True))
-        for g in self.groupings:
-            for value in g.names:
-                figure = f[("respondents", g.column, value)]
-                told = (1, np.inf) if figure.value else None
-                counts.append(Count(figure, 1, told, shows_zero=True))
+            counts.append(Count(f[("respondents", "survey", d.slug)], 1, told, shows_zero=True))
+        counts += [
+            Count(f[("respondents", g.column, value)], 1, shows_zero=True)
+            for g in self.groupings
+            for value in g.names
+        ]
         for d in self._shown_definitions():
             for q in d.questions:
                 keys = [("answering", d.slug, q.id)]
