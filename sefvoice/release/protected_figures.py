@@ -302,10 +302,15 @@ class ProtectedFigures:
         return percent_text(share(self.value(key), n))
 
     @property
-    def kept_answers(self) -> Earlier | None:
+    def answers_of(self) -> int | None:
         """The earlier version whose answers this revision's tables count while late answers
         wait (versions.answers_counted); None: they count everyone's."""
-        kept = self.answers.version if self.answers is not None else None
+        return self.answers.version if self.answers is not None else None
+
+    @property
+    def kept_answers(self) -> Earlier | None:
+        """The earlier version `answers_of` names, as published."""
+        kept = self.answers_of
         return next((e for e in self.earlier if e.version == kept), None) if kept else None
 
     def median(self, slug: str, question_id: str, median: float | None, unit: str = "") -> Shown:

@@ -229,7 +229,7 @@ def build_summary(
         ),
         groups=group_tables(releases[term], term.name),
         by_term=[overall(t) for t in trend],
-        answers_of=kept.version if (kept := releases[term].kept_answers) else None,
+        answers_of=releases[term].answers_of,
     )
     summary.release = releases[term]
     return summary

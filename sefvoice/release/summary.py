@@ -183,7 +183,7 @@ def question_results(release: ProtectedFigures, numbers: pd.DataFrame) -> list[Q
     return [
         question_result(release, d, q, grouped.get((d.slug, q.id), empty))
         if release.answers_shown(d.slug)
-        else _not_shown(d, q, kept.version if (kept := release.kept_answers) else None)
+        else _not_shown(d, q, release.answers_of)
         for d in release.definitions
         for q in d.questions
     ]

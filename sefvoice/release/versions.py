@@ -385,6 +385,6 @@ def stack(
     )
     counted = {e.version: e.answers for e in earlier if e.answers is not None}
     if answers is not None:  # this version: no changes since, its cells are now's
-        counted[earlier[-1].version + 1 if earlier else 1] = answers
+        counted[earlier[-1].version + 1] = answers
     over.known += _late_facts(over, figures[("respondents",)], counted)
     return over
